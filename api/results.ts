@@ -1,0 +1,25 @@
+/**
+ * Results of operations: what userspace observes. The model predicts each one exactly;
+ * a difference is a CONFORMANCE failure.
+ */
+import type { Gpa, Gva } from './ids.js';
+
+/** Why KVM_RUN returned to userspace after the guest was entered. */
+export type ExitReason =
+  /** the guest ran its access (if any) and halted */
+  | { readonly reason: 'hlt' }
+  /** the access hit a gpa no memory slot backs: KVM_EXIT_MMIO */
+  | { readonly reason: 'mmio'; readonly gpa: Gpa }
+  /** the guest's own page tables do not map the gva: #PF injected into the guest */
+  | { readonly reason: 'guestPageFault'; readonly gva: Gva };
+
+export type Result =
+  /** the ioctl returned 0 */
+  | { readonly kind: 'ok' }
+  /** the ioctl returned a negative errno (see api/errno.ts) */
+  | { readonly kind: 'errno'; readonly errno: number }
+  /** the register write was refused: #GP injected, nothing changed */
+  | { readonly kind: 'gp' }
+  /** KVM_RUN entered the guest and came back with an exit */
+  | ({ readonly kind: 'exit' } & ExitReason);
+

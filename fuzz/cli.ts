@@ -1,0 +1,133 @@
+/**
+ * The kvm-oracle command line. main() returns the exit status and prints through `io`,
+ * so tests drive it in process.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { builtinFactory } from '../impl/builtin.js';
+import { MUTANTS } from '../impl/mutants.js';
+import type { ImplementationFactory } from '../api/implementation.js';
+import { UsageError, durationOption, intOption, parseArgs } from './args.js';
+import { runCampaign } from './campaign.js';
+import { BadCounterexample, counterexampleName, readCounterexample, type Counterexample } from './counterexample.js';
+import { reportFailure } from './report.js';
+import { errorText, runCase } from './runner.js';
+import { formatRecord } from './format.js';
+import { FUZZ_HELP, MAIN_HELP, MUTANTS_HELP, REPLAY_HELP } from './help.js';
+
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export const DEFAULT_OUT = 'counterexamples';
+const IMPLEMENTATIONS: Record<string, ImplementationFactory> = { builtin: builtinFactory };
+
+const checkMutant = (factory: ImplementationFactory, m: string | true | undefined): string | null => {
+  if (m === undefined) return null;
+  if (m === true || !factory.mutants.includes(m)) {
+    throw new UsageError(`unknown mutant ${JSON.stringify(m)} (kvm-oracle mutants --list)`);
+  }
+  return m;
+};
+
+const fuzz = (argv: string[], io: Io): number => {
+  const p = parseArgs(argv, {
+    seed: { value: true }, runs: { value: true }, time: { value: true }, mutant: { value: true },
+    out: { value: true }, 'max-ops': { value: true }, help: { value: false },
+  });
+  if (p.options.has('help')) return io.out(FUZZ_HELP), 0;
+  if (p.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
+  if (p.options.has('runs') && p.options.has('time')) throw new UsageError('give --runs or --time, not both');
+  const factory = builtinFactory;
+  const mutant = checkMutant(factory, p.options.get('mutant'));
+  const seed = intOption(p, 'seed', 1);
+  const runs = intOption(p, 'runs', 1000, 1);
+  const timeMs = durationOption(p, 'time');
+  const maxOps = intOption(p, 'max-ops', 30, 1);
+  const out = (p.options.get('out') as string | undefined) ?? DEFAULT_OUT;
+  const r = runCampaign({ factory, mutant, seed, runs, timeMs, maxOps });
+  const what = `seed ${seed}, implementation ${factory.name}, mutant ${mutant ?? 'none'}`;
+  if (!r.counterexample) return io.out(`kvm-oracle fuzz: ${r.runs} runs, ${what}: no failure`), 0;
+  const cx = r.counterexample;
+  const outcome = runCase(cx, { factory, mutant, keepTrace: true });
+  io.out(`kvm-oracle fuzz: ${what}: failure after ${r.runs} runs, shrunk in ${r.shrinks} steps`);
+  for (const l of reportFailure(cx, outcome, cx)) io.out(l);
+  const file = join(out, counterexampleName(cx));
+  try {
+    mkdirSync(out, { recursive: true });
+    writeFileSync(file, JSON.stringify(cx, null, 2) + '\n');
+  } catch (e) {
+    // never lose a counterexample: print it whole when it cannot be written
+    io.err(`kvm-oracle: cannot write ${file}: ${errorText(e)}; the counterexample follows`);
+    io.out(JSON.stringify(cx));
+    return 1;
+  }
+  io.out(`  written: ${file}`);
+  io.out(`  replay:  npx kvm-oracle replay ${file}`);
+  return 1;
+};
+
+const replay = (argv: string[], io: Io): number => {
+  const p = parseArgs(argv, { trace: { value: false }, help: { value: false } });
+  if (p.options.has('help')) return io.out(REPLAY_HELP), 0;
+  if (p.positional.length !== 1) throw new UsageError('replay takes exactly one FILE');
+  const file = p.positional[0]!;
+  let cx: Counterexample;
+  try {
+    cx = readCounterexample(file);
+  } catch (e) {
+    if (e instanceof BadCounterexample) return io.err(`kvm-oracle replay: ${file}: ${e.message}`), 2;
+    throw e;
+  }
+  const factory = IMPLEMENTATIONS[cx.implementation];
+  if (!factory) return io.err(`kvm-oracle replay: ${file}: unknown implementation ${JSON.stringify(cx.implementation)}`), 2;
+  if (cx.mutant !== null && !factory.mutants.includes(cx.mutant)) {
+    return io.err(`kvm-oracle replay: ${file}: unknown mutant ${JSON.stringify(cx.mutant)}`), 2;
+  }
+  const outcome = runCase(cx, { factory, mutant: cx.mutant, keepTrace: true });
+  if (p.options.has('trace')) for (const r of outcome.trace) io.out(formatRecord(r));
+  if (!outcome.failure) {
+    io.out(`kvm-oracle replay: ${file}: passes (${cx.ops.length} operations; recorded as ${cx.invariant})`);
+    return 0;
+  }
+  const now = { ...cx, invariant: outcome.failure.id, message: outcome.failure.message, step: outcome.failure.step };
+  for (const l of reportFailure(now, outcome, cx)) io.out(l);
+  return 1;
+};
+
+const mutants = (argv: string[], io: Io): number => {
+  const p = parseArgs(argv, { list: { value: false }, verbose: { value: false }, help: { value: false } });
+  if (p.options.has('help')) return io.out(MUTANTS_HELP), 0;
+  if (!p.options.has('list')) throw new UsageError('mutants needs --list');
+  for (const [name, what] of Object.entries(MUTANTS)) io.out(p.options.has('verbose') ? `${name}\t${what}` : name);
+  return 0;
+};
+
+export const main = (argv: string[], io: Io): number => {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'fuzz':
+        return fuzz(rest, io);
+      case 'replay':
+        return replay(rest, io);
+      case 'mutants':
+        return mutants(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(MAIN_HELP);
+        return cmd === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(cmd)}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`kvm-oracle: ${e.message} (kvm-oracle --help)`);
+      return 2;
+    }
+    throw e;
+  }
+};

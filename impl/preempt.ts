@@ -1,0 +1,34 @@
+/**
+ * Preemption points. Every impl path that can sleep or contend (lock acquisition, sleeping
+ * allocation, get_user_pages, guest memory reads) is a generator that yields here, so a
+ * scheduler can switch threads at exactly these points. A sequential run just drains it.
+ */
+export type PreemptPoint =
+  /** about to take a lock */
+  | { readonly at: 'lock'; readonly lock: string }
+  /** the lock is held by another thread: not runnable until it is released */
+  | { readonly at: 'wait'; readonly lock: string }
+  /** a sleeping allocation (GFP_KERNEL) */
+  | { readonly at: 'alloc' }
+  /** get_user_pages */
+  | { readonly at: 'gup' }
+  /** kvm_read_guest / kvm_write_guest */
+  | { readonly at: 'guestMem' };
+
+export type Gen<T> = Generator<PreemptPoint, T, void>;
+
+/** Raised when a path waits for a lock in a run where nobody can release it. */
+export class SelfDeadlock extends Error {
+  constructor(readonly lock: string) {
+    super(`deadlock: waiting for ${lock}, which no other thread can release`);
+  }
+}
+
+/** Runs a path to completion on the only thread there is. */
+export const drain = <T>(g: Gen<T>): T => {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+    if (r.value.at === 'wait') throw new SelfDeadlock(r.value.lock);
+  }
+};

@@ -1,0 +1,113 @@
+/**
+ * The page-fault path: walk the guest tables (shadow paging), find the memslot, get the
+ * host page, and build the shadow (or TDP) path down to a leaf spte under kvm->lock.
+ * @see arch/x86/kvm/mmu/mmu.c kvm_mmu_page_fault(), arch/x86/kvm/mmu/paging_tmpl.h fetch()
+ */
+import type { Gfn, Hpa } from '../../api/ids.js';
+import type { Gen } from '../preempt.js';
+import type { KvmMmuPage, KvmVcpu } from './structs.js';
+import { PT64_ROOT_LEVEL, PT_PAGE_TABLE_LEVEL, PT_PRESENT_MASK, PT_WRITABLE_MASK } from './structs.js';
+import { kvmMmuFreeSomePages, kvmMmuGetPage, pageHeader } from './mmu-page.js';
+import { mmuTopupMemoryCaches } from './memory-cache.js';
+import { gfnToMemslot } from './memslots.js';
+import { rmapAdd } from './rmap.js';
+import { walkAddr } from './cpu.js';
+import { VALID_PAGE } from './roots.js';
+
+export type FaultOutcome =
+  /** the spte is in place (or the root went away): re-enter and retry the access */
+  | { readonly kind: 'retry' }
+  /** the guest's own tables do not map it: #PF injected */
+  | { readonly kind: 'guestPageFault' }
+  /** no memslot: emulate, exit to userspace with KVM_EXIT_MMIO */
+  | { readonly kind: 'mmio'; readonly gfn: Gfn }
+  | { readonly kind: 'error'; readonly errno: number };
+
+const indexAt = (addr: number, level: number): number => Math.floor(addr / 2 ** (12 + 9 * (level - 1))) % 512;
+
+/** The top shadow page covering addr and its level, or null if the PAE slot is empty. */
+const rootFor = (vcpu: KvmVcpu, addr: number): [KvmMmuPage, number] | null => {
+  const mmu = vcpu.mmu;
+  if (mmu.shadowRootLevel === PT64_ROOT_LEVEL) return [pageHeader(vcpu.kvm, mmu.rootHpa), PT64_ROOT_LEVEL];
+  const h = mmu.paeRoot[Math.floor(addr / 2 ** 30) % 4]!;
+  return h === 0 ? null : [pageHeader(vcpu.kvm, h), PT64_ROOT_LEVEL - 2];
+};
+
+/** What the hardware walk of the shadow tables finds: is addr mapped by a leaf spte? */
+export const sptePresent = (vcpu: KvmVcpu, addr: number): boolean => {
+  if (!VALID_PAGE(vcpu.mmu.rootHpa)) return false;
+  const top = rootFor(vcpu, addr);
+  if (!top) return false;
+  let [sp, level] = top;
+  for (;;) {
+    const spte = sp.spt[indexAt(addr, level)]!;
+    if (!(spte & PT_PRESENT_MASK)) return false;
+    if (level === PT_PAGE_TABLE_LEVEL) return true;
+    sp = pageHeader(vcpu.kvm, (spte & ~0xfff) as Hpa);
+    level--;
+  }
+};
+
+/** FNAME(fetch) / __direct_map: link shadow pages down to the leaf and set the spte */
+const fetch = (vcpu: KvmVcpu, addr: number, gfn: Gfn, pfn: number): void => {
+  const mmu = vcpu.mmu;
+  const top = rootFor(vcpu, addr);
+  if (!top) return;
+  let [sp, level] = top;
+  while (level > PT_PAGE_TABLE_LEVEL) {
+    const i = indexAt(addr, level);
+    const spte = sp.spt[i]!;
+    let child: KvmMmuPage;
+    if (spte & PT_PRESENT_MASK) child = pageHeader(vcpu.kvm, (spte & ~0xfff) as Hpa);
+    else {
+      const span = 2 ** (9 * (level - 1));
+      const childGfn = (mmu.directMap ? Math.floor(addr / 4096 / span) * span : vcpu.cr3 >>> 12) as Gfn;
+      const role = { level: level - 1, glevels: mmu.rootLevel, direct: mmu.directMap, quadrant: 0 };
+      child = kvmMmuGetPage(vcpu, childGfn, role, false);
+      sp.spt[i] = child.hpa | PT_PRESENT_MASK | PT_WRITABLE_MASK;
+      child.parentPtes.push({ sp, index: i });
+    }
+    sp = child;
+    level--;
+  }
+  const i = indexAt(addr, PT_PAGE_TABLE_LEVEL);
+  if (sp.spt[i]! & PT_PRESENT_MASK) return;
+  sp.spt[i] = (pfn << 12) | PT_PRESENT_MASK | PT_WRITABLE_MASK;
+  rmapAdd(vcpu, sp, i, gfn);
+};
+
+/** gfn_to_pfn(): get_user_pages on the slot's host memory */
+export function* gfnToPfn(vcpu: KvmVcpu, gfn: Gfn): Gen<number> {
+  yield { at: 'gup' };
+  const kvm = vcpu.kvm;
+  let pfn = kvm.gfnToPfn.get(gfn);
+  if (pfn === undefined) {
+    pfn = kvm.host.pages.alloc() >>> 12;
+    kvm.gfnToPfn.set(gfn, pfn);
+  }
+  return pfn;
+}
+
+/**
+ * mmu->page_fault(): `addr` is a gva under shadow paging, a gpa with a direct map.
+ * The gfn is found by walking the guest tables (shadow) or given by the hardware (direct).
+ */
+export function* kvmMmuPageFault(vcpu: KvmVcpu, addr: number, gpaGfn: Gfn, write: boolean): Gen<FaultOutcome> {
+  const kvm = vcpu.kvm;
+  const r = yield* mmuTopupMemoryCaches(vcpu, null);
+  if (r) return { kind: 'error', errno: r };
+  const gfn = vcpu.mmu.directMap ? gpaGfn : yield* walkAddr(vcpu, addr);
+  if (gfn === null) return { kind: 'guestPageFault' };
+  kvm.host.trace.emit({ ev: 'kvmPageFault', vm: kvm.vmId, vcpu: vcpu.vcpuId, gfn, write });
+  if (!gfnToMemslot(kvm, gfn)) return { kind: 'mmio', gfn };
+  const pfn = yield* gfnToPfn(vcpu, gfn);
+  const tid = kvm.host.current;
+  yield* kvm.lock.lock(tid);
+  // the root may have been zapped while we slept in get_user_pages: retry from entry
+  if (VALID_PAGE(vcpu.mmu.rootHpa) && gfnToMemslot(kvm, gfn)) {
+    kvmMmuFreeSomePages(kvm);
+    fetch(vcpu, addr, gfn, pfn);
+  }
+  kvm.lock.unlock(tid);
+  return { kind: 'retry' };
+}

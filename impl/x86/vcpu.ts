@@ -1,0 +1,78 @@
+/**
+ * vCPU lifecycle and register writes. @see arch/x86/kvm/x86.c kvm_arch_vcpu_create(),
+ * kvm_vcpu_reset(), kvm_set_cr0()/kvm_set_cr3()/kvm_set_cr4(), set_efer()
+ */
+import type { CrReg } from '../../api/ops.js';
+import type { Gfn, Hpa, VcpuId } from '../../api/ids.js';
+import { INVALID_PAGE } from '../../api/ids.js';
+import type { Gen } from '../preempt.js';
+import type { Kvm, KvmVcpu } from './structs.js';
+import { checkCrWrite, loadPdptrs } from './cpu.js';
+import { gfnToMemslot } from './memslots.js';
+import { initKvmMmu, kvmMmuNewCr3, kvmMmuResetContext, mmuFreeRoots } from './roots.js';
+import { mmuFreeMemoryCaches } from './memory-cache.js';
+
+/** reset values (SDM "Processor state after INIT"): cr0 = ET | CD | NW */
+const RESET_CR0 = 0x60000010;
+
+const resetRegs = (v: KvmVcpu): void => {
+  v.cr0 = RESET_CR0;
+  v.cr3 = 0;
+  v.cr4 = 0;
+  v.efer = 0;
+  v.pdptrs.fill(0);
+};
+
+/** kvm_arch_vcpu_create() + kvm_mmu_create() + kvm_mmu_setup() */
+export function* kvmArchVcpuCreate(kvm: Kvm, id: VcpuId): Gen<KvmVcpu> {
+  const vcpu: KvmVcpu = {
+    vcpuId: id,
+    kvm,
+    cr0: RESET_CR0,
+    cr3: 0,
+    cr4: 0,
+    efer: 0,
+    pdptrs: [0, 0, 0, 0],
+    requests: 0,
+    mmu: { rootHpa: INVALID_PAGE, paeRoot: [0, 0, 0, 0] as Hpa[], rootLevel: 0, shadowRootLevel: 0, directMap: true },
+    paeRootHpa: kvm.host.pages.alloc(),
+    mmuPageCache: { objects: [] },
+    mmuPageHeaderCache: { objects: [] },
+    mmuPteListDescCache: { objects: [] },
+  };
+  kvm.vcpus.set(id, vcpu);
+  kvm.host.trace.emit({ ev: 'kvmVcpuCreate', vm: kvm.vmId, vcpu: id });
+  yield* initKvmMmu(vcpu);
+  return vcpu;
+}
+
+/** kvm_vcpu_reset(): INIT. Registers to reset values and a fresh MMU context. */
+export function* kvmVcpuReset(vcpu: KvmVcpu): Gen<void> {
+  resetRegs(vcpu);
+  yield* kvmMmuResetContext(vcpu);
+  vcpu.kvm.host.trace.emit({ ev: 'kvmVcpuCreate', vm: vcpu.kvm.vmId, vcpu: vcpu.vcpuId });
+}
+
+/** kvm_arch_vcpu_destroy(): kvm_mmu_unload, then the caches and the PAE root page */
+export function* kvmArchVcpuDestroy(vcpu: KvmVcpu): Gen<void> {
+  yield* mmuFreeRoots(vcpu);
+  mmuFreeMemoryCaches(vcpu);
+  vcpu.kvm.host.pages.free(vcpu.paeRootHpa);
+  vcpu.kvm.vcpus.delete(vcpu.vcpuId);
+}
+
+/**
+ * kvm_set_cr0/3/4 and set_efer: checks, then the write and its MMU consequence. Returns
+ * false when #GP is injected instead.
+ */
+export function* kvmSetCr(vcpu: KvmVcpu, reg: CrReg, value: number): Gen<boolean> {
+  const check = checkCrWrite(vcpu, reg, value);
+  if (check === 'gp') return false;
+  if (reg === 'cr3' && !gfnToMemslot(vcpu.kvm, (value >>> 12) as Gfn)) return false;
+  if (check.needsPdptrs && !(yield* loadPdptrs(vcpu, reg === 'cr3' ? value : vcpu.cr3))) return false;
+  vcpu[reg] = value;
+  vcpu.kvm.host.trace.emit({ ev: 'kvmSetCr', vm: vcpu.kvm.vmId, vcpu: vcpu.vcpuId, reg, value });
+  if (reg === 'cr3') yield* kvmMmuNewCr3(vcpu);
+  else yield* kvmMmuResetContext(vcpu);
+  return true;
+}

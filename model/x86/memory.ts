@@ -1,0 +1,58 @@
+/**
+ * Guest memory as the model sees it: memory slots (which gfns are RAM) and the guest's
+ * own page tables, which follow a fixed layout documented in the README.
+ */
+import type { Gfn, Gva, SlotId } from '../../api/ids.js';
+import { EEXIST, EINVAL } from '../../api/errno.js';
+import type { ModelSlot, ModelVcpu, ModelVm } from '../state.js';
+import { pagingMode } from './registers.js';
+
+export const KVM_MEMORY_SLOTS = 32;
+/** guest-virtual pages the guest's page tables map; higher gvas are not present */
+export const GUEST_MAPPED_PAGES = 64;
+/** guest physical frames the page-table layout maps into */
+export const GUEST_FRAMES = 64;
+
+export const slotBacking = (vm: ModelVm, g: number): ModelSlot | undefined =>
+  [...vm.slots.values()].find((s) => g >= s.gfn && g < s.gfn + s.npages);
+
+export const cr3BackedIn = (vm: ModelVm) => (cr3: number): boolean =>
+  slotBacking(vm, Math.floor(cr3 / 4096)) !== undefined;
+
+/** The guest walk: the gfn a gva maps to, or null when the guest itself would fault. */
+export const guestTranslate = (vm: ModelVm, v: ModelVcpu, addr: Gva): Gfn | null => {
+  const page = Math.floor(addr / 4096);
+  if (pagingMode(v) === 'nonpaging') return page as Gfn;
+  if (page >= GUEST_MAPPED_PAGES) return null;
+  const tableGfn = Math.floor(v.cr3 / 4096);
+  if (slotBacking(vm, tableGfn) === undefined) return null;
+  return ((page + tableGfn) % GUEST_FRAMES) as Gfn;
+};
+
+export type SlotChange = 'create' | 'delete' | 'move' | 'same' | 'noop';
+
+/**
+ * KVM_SET_USER_MEMORY_REGION's checks: the new slot map and what kind of change it is,
+ * or a negative errno.
+ */
+export const setRegion = (
+  vm: ModelVm,
+  slot: SlotId,
+  base: Gfn,
+  npages: number,
+): { slots: Map<SlotId, ModelSlot>; change: SlotChange } | number => {
+  if (slot < 0 || slot >= KVM_MEMORY_SLOTS || npages < 0 || base < 0) return EINVAL;
+  const old = vm.slots.get(slot);
+  const slots = new Map(vm.slots);
+  if (npages === 0) {
+    slots.delete(slot);
+    return { slots, change: old ? 'delete' : 'noop' };
+  }
+  if (old && old.npages !== npages) return EINVAL;
+  for (const [id, s] of vm.slots) {
+    if (id !== slot && base < s.gfn + s.npages && s.gfn < base + npages) return EEXIST;
+  }
+  slots.set(slot, { gfn: base, npages });
+  if (!old) return { slots, change: 'create' };
+  return { slots, change: old.gfn === base ? 'same' : 'move' };
+};

@@ -1,0 +1,58 @@
+/**
+ * Control register rules (Intel SDM vol. 3 ch. 2 and 4, as kvm_set_cr0/3/4 and set_efer
+ * check them). A write either takes effect or is refused with #GP and changes nothing.
+ */
+import type { CrReg } from '../../api/ops.js';
+import type { ModelVcpu } from '../state.js';
+
+export const CR0_PE = 1 << 0;
+export const CR0_PG = 0x80000000;
+export const CR4_PAE = 1 << 5;
+export const EFER_LME = 1 << 8;
+
+/** Values after INIT (kvm_vcpu_reset): cr0 = ET|CD|NW, paging off. */
+export const RESET_REGS = { cr0: 0x60000010, cr3: 0, cr4: 0, efer: 0 } as const;
+
+const CR4_KNOWN = CR4_PAE | (1 << 4) /* PSE */ | (1 << 7) /* PGE */;
+const EFER_KNOWN = EFER_LME | (1 << 0) /* SCE */ | (1 << 11) /* NX */;
+
+export const has = (value: number, bit: number): boolean => (value & bit) !== 0;
+
+export type PagingMode = 'nonpaging' | 'paging32' | 'pae' | 'long';
+
+export const pagingMode = (v: Pick<ModelVcpu, 'cr0' | 'cr4' | 'efer'>): PagingMode => {
+  if (!has(v.cr0, CR0_PG)) return 'nonpaging';
+  if (has(v.efer, EFER_LME)) return 'long';
+  return has(v.cr4, CR4_PAE) ? 'pae' : 'paging32';
+};
+
+/**
+ * The registers after the write, or 'gp' when the CPU refuses it. `cr3Backed` says
+ * whether a memory slot backs the gfn a cr3 value points to (PDPTR loads read it).
+ */
+export const writeCr = (
+  v: ModelVcpu,
+  reg: CrReg,
+  value: number,
+  cr3Backed: (cr3: number) => boolean,
+): ModelVcpu | 'gp' => {
+  const next: ModelVcpu = { ...v, [reg]: value };
+  const mode = pagingMode(next);
+  const wasPaging = has(v.cr0, CR0_PG);
+  if (value < 0 || value > 0xffffffff) return 'gp';
+  if (reg === 'cr0' && has(value, CR0_PG) && !has(value, CR0_PE)) return 'gp';
+  if (reg === 'cr0' && !wasPaging && mode === 'long' && !has(v.cr4, CR4_PAE)) return 'gp';
+  if (reg === 'cr4' && (value & ~CR4_KNOWN) !== 0) return 'gp';
+  if (reg === 'cr4' && pagingMode(v) === 'long' && !has(value, CR4_PAE)) return 'gp';
+  if (reg === 'efer' && (value & ~EFER_KNOWN) !== 0) return 'gp';
+  if (reg === 'efer' && wasPaging && has(value ^ v.efer, EFER_LME)) return 'gp';
+  // kvm_set_cr3 refuses a cr3 no memslot backs, in every mode
+  if (reg === 'cr3' && !cr3Backed(value)) return 'gp';
+  // entering or staying in PAE paging loads the PDPTRs from the page at cr3
+  if (mode === 'pae' && reg !== 'efer' && !cr3Backed(next.cr3)) return 'gp';
+  return next;
+};
+
+/** Whether the write throws the root away: every write but cr3 without shadow paging. */
+export const writeResetsRoot = (reg: CrReg, v: ModelVcpu, tdp: boolean): boolean =>
+  reg !== 'cr3' || (!tdp && pagingMode(v) !== 'nonpaging');

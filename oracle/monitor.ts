@@ -1,0 +1,30 @@
+/**
+ * A monitor checks one invariant of SPEC.md section 3 by reading the trace: tracepoint
+ * events from the impl and the runner's operation markers, in order.
+ */
+import type { TraceRecord } from '../api/events.js';
+
+export type InvariantId =
+  | 'ROOT_VALID_AT_ENTRY'
+  | 'FAILED_LOAD_NO_ENTRY'
+  | 'ROOTS_FREED_ONCE';
+
+/** What a failed run is blamed on: an invariant, or one of the harness's own checks. */
+export type FailureId =
+  | InvariantId
+  /** a result or the abstract state differs from the model's */
+  | 'CONFORMANCE'
+  /** the implementation threw (a BUG/WARN in the impl, or a broken external impl) */
+  | 'IMPL_CRASH';
+
+export interface Monitor {
+  /** feed one record; a message when the invariant is broken by it */
+  observe(r: TraceRecord): string | null;
+}
+
+export interface MonitorSpec {
+  readonly id: InvariantId;
+  /** the rule, as SPEC.md states it */
+  readonly rule: string;
+  readonly create: () => Monitor;
+}
