@@ -8,6 +8,9 @@ import type { Result } from './results.js';
 import type { Gfn, Hpa, ThreadId, VcpuId, VmId } from './ids.js';
 import type { AllocSite } from './ops.js';
 
+/** How a lock is held: a mutex or spinlock exclusively, an rwsem for read or write. */
+export type LockMode = 'exclusive' | 'read' | 'write';
+
 /** The role bits of a shadow page that say what it shadows (kvm_mmu_page_role). */
 export interface PageRole {
   /** shadow page-table level of this page: 1 is the leaf level */
@@ -51,6 +54,19 @@ export type TraceEvent =
   | { readonly ev: 'kvmPageFault'; readonly vm: VmId; readonly vcpu: VcpuId; readonly gfn: Gfn; readonly write: boolean }
   /** an injected allocation failure was consumed */
   | { readonly ev: 'allocFailInjected'; readonly site: AllocSite }
+  /** lockdep: `tid` took lock class `lock` (instance `instance`) */
+  | {
+      readonly ev: 'lockAcquire';
+      readonly tid: number;
+      readonly lock: string;
+      readonly instance: string;
+      readonly mode: LockMode;
+      readonly spin: boolean;
+    }
+  /** lockdep: `tid` released it */
+  | { readonly ev: 'lockRelease'; readonly tid: number; readonly lock: string; readonly instance: string; readonly mode: LockMode }
+  /** the ioctl returned to userspace on thread `tid` (lockdep checks nothing is held) */
+  | { readonly ev: 'returnToUser'; readonly tid: number }
   /** kvm_destroy_vm finished: nothing of the VM may be left */
   | { readonly ev: 'kvmDestroyVm'; readonly vm: VmId };
 

@@ -6,8 +6,8 @@
 export type PreemptPoint =
   /** about to take a lock */
   | { readonly at: 'lock'; readonly lock: string }
-  /** the lock is held by another thread: not runnable until it is released */
-  | { readonly at: 'wait'; readonly lock: string }
+  /** the lock is held: not runnable until `ready()` says it can be taken */
+  | { readonly at: 'wait'; readonly lock: string; readonly ready: () => boolean }
   /** a sleeping allocation (GFP_KERNEL) */
   | { readonly at: 'alloc' }
   /** get_user_pages */

@@ -21,7 +21,7 @@ export const kvmCreateVm = (host: KvmHost, vmId: VmId): Kvm => ({
   memslots: [],
   lruSlot: 0,
   vcpus: new Map(),
-  lock: new Mutex('kvm->lock'),
+  lock: new Mutex('kvm->lock', `vm${vmId}`, host.trace),
   mmuPageHash: new Map(),
   activeMmuPages: new Set(),
   pageByHpa: new Map(),
