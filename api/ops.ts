@@ -73,4 +73,15 @@ export interface TestCase {
   readonly config: HostConfig;
   /** the operations, in program order */
   readonly ops: readonly Op[];
+  /**
+   * the harness thread each operation is issued from (same length as ops); absent means
+   * every operation runs on thread 0, one after the other
+   */
+  readonly threads?: readonly number[];
+  /**
+   * scheduler choices, one per scheduling decision: 0 keeps the running thread, k > 0
+   * switches to the k-th other runnable thread (modulo their number). Decisions past the
+   * end of the list take 0.
+   */
+  readonly schedule?: readonly number[];
 }

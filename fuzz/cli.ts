@@ -86,7 +86,7 @@ const replay = (argv: string[], io: Io): number => {
     return io.err(`kvm-oracle replay: ${file}: unknown mutant ${JSON.stringify(cx.mutant)}`), 2;
   }
   const outcome = runCase(cx, { factory, mutant: cx.mutant, keepTrace: true });
-  if (p.options.has('trace')) for (const r of outcome.trace) io.out(formatRecord(r));
+  if (p.options.has('trace')) for (const t of outcome.trace) io.out(`t${t.tid} ${formatRecord(t.record)}`);
   if (!outcome.failure) {
     io.out(`kvm-oracle replay: ${file}: passes (${cx.ops.length} operations; recorded as ${cx.invariant})`);
     return 0;

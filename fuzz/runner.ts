@@ -1,11 +1,14 @@
 /**
  * The lockstep runner: applies a test case to an implementation and the model side by
- * side, feeds the trace to the monitors and checks conformance after every step. It takes
- * the case as data and knows nothing of fast-check.
+ * side, feeds the trace to the monitors and checks conformance. Operations run on harness
+ * threads under the deterministic scheduler; with one thread the result and abstract state
+ * are checked after every operation, with several the results are checked for a
+ * linearization at the end. It takes the case as data and knows nothing of fast-check.
  */
-import type { ImplementationFactory, Implementation } from '../api/implementation.js';
-import type { TraceEvent, TraceRecord } from '../api/events.js';
-import type { TestCase } from '../api/ops.js';
+import type { ImplementationFactory, Implementation, OpThread } from '../api/implementation.js';
+import type { TraceRecord } from '../api/events.js';
+import type { Op, TestCase } from '../api/ops.js';
+import type { Result } from '../api/results.js';
 import { threadId } from '../api/ids.js';
 import { initialState, type ModelState } from '../model/state.js';
 import { step } from '../model/step.js';
@@ -13,6 +16,8 @@ import { abstractModel } from '../model/abstract.js';
 import type { FailureId, Monitor } from '../oracle/monitor.js';
 import { MONITORS } from '../oracle/monitors/index.js';
 import { checkResult, checkState } from '../oracle/conformance.js';
+import { linearize, type Interval } from '../oracle/linearize.js';
+import { Scheduler, describeDeadlock, makeThreads } from './scheduler.js';
 
 export interface RunOptions {
   readonly factory: ImplementationFactory;
@@ -30,63 +35,123 @@ export interface Failure {
   readonly message: string;
 }
 
-export interface RunOutcome {
-  readonly failure: Failure | null;
-  /** operations applied (all of them when nothing failed) */
-  readonly steps: number;
-  readonly trace: readonly TraceRecord[];
+/** One record of the run and the harness thread it happened on. */
+export interface Traced {
+  readonly tid: number;
+  readonly record: TraceRecord;
 }
 
-const MAIN = threadId(0);
+export interface RunOutcome {
+  readonly failure: Failure | null;
+  /** scheduling decisions taken (the schedule entries that mattered) */
+  readonly decisions: number;
+  readonly trace: readonly Traced[];
+}
+
+/** a thread that takes more steps than this on one operation is reported as hung */
+export const MAX_STEPS_PER_OP = 10_000;
+
+class Stop {
+  constructor(readonly failure: Failure) {}
+}
 
 export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
-  const trace: TraceRecord[] = [];
+  const trace: Traced[] = [];
   const monitors: [string, Monitor][] = MONITORS.filter((m) => !opts.disabled?.has(m.id)).map((m) => [m.id, m.create()]);
-  const feed = (r: TraceRecord, index: number): Failure | null => {
-    if (opts.keepTrace) trace.push(r);
+  const feed = (record: TraceRecord, tid: number, index: number): void => {
+    if (opts.keepTrace) trace.push({ tid, record });
     for (const [id, m] of monitors) {
-      const msg = m.observe(r);
-      if (msg) return { id: id as FailureId, step: index, message: msg };
+      const msg = m.observe(record, tid);
+      if (msg) throw new Stop({ id: id as FailureId, step: index, message: msg });
     }
-    return null;
   };
-  const done = (failure: Failure | null, steps: number): RunOutcome => ({ failure, steps, trace });
-
-  let impl: Implementation;
+  const threadOf = tc.threads ?? tc.ops.map(() => 0);
+  const sched = new Scheduler(tc.schedule ?? []);
+  const outcome = (failure: Failure | null): RunOutcome => ({ failure, decisions: sched.decisions, trace });
   try {
-    impl = opts.factory.create(tc.config, opts.mutant);
-  } catch (e) {
-    return done({ id: 'IMPL_CRASH', step: -1, message: `creating the implementation threw: ${errorText(e)}` }, 0);
-  }
-  let model: ModelState = initialState(tc.config);
-  const first = feed({ ev: 'hostConfig', config: tc.config }, -1);
-  if (first) return done(first, 0);
-
-  for (let i = 0; i < tc.ops.length; i++) {
-    const op = tc.ops[i]!;
-    let f = feed({ ev: 'opBegin', tid: MAIN, index: i, op }, i);
-    let result;
-    let events;
+    let impl: Implementation;
     try {
-      result = impl.apply(op);
-      events = impl.drainEvents();
+      impl = opts.factory.create(tc.config, opts.mutant);
     } catch (e) {
-      // what the impl traced before it threw may already break an invariant: that comes first
-      for (const ev of safeDrain(impl)) f ??= feed(ev, i);
-      return done(f ?? { id: 'IMPL_CRASH', step: i, message: errorText(e) }, i + 1);
+      return outcome({ id: 'IMPL_CRASH', step: -1, message: `creating the implementation threw: ${errorText(e)}` });
     }
-    for (const ev of events) f ??= feed(ev, i);
-    f ??= feed({ ev: 'opEnd', tid: MAIN, index: i, op, result }, i);
-    if (f) return done(f, i + 1);
-    const expected = step(model, op);
-    model = expected.state;
-    const bad = checkResult(result, expected.result) ?? checkState(impl.abstract(), abstractModel(model));
-    if (bad) return done({ id: 'CONFORMANCE', step: i, message: bad }, i + 1);
+    feed({ ev: 'hostConfig', config: tc.config }, 0, -1);
+    const results = execute(tc, threadOf, impl, sched, feed);
+    return outcome(conformance(tc, threadOf, impl, results));
+  } catch (e) {
+    if (e instanceof Stop) return outcome(e.failure);
+    throw e;
   }
-  return done(null, tc.ops.length);
 };
 
-const safeDrain = (impl: Implementation): TraceEvent[] => {
+type Feed = (record: TraceRecord, tid: number, index: number) => void;
+const atomically = (impl: Implementation, op: Op): OpThread => ({ step: () => ({ done: true, result: impl.apply(op) }) });
+
+/** Runs every operation to completion under the scheduler; returns the intervals. */
+const execute = (tc: TestCase, threadOf: readonly number[], impl: Implementation, sched: Scheduler, feed: Feed): Interval[] => {
+  const threads = makeThreads(threadOf);
+  const done: Interval[] = [];
+  const began = new Map<number, number>();
+  let clock = 0;
+  let steps = 0;
+  for (;;) {
+    const t = sched.pick(threads);
+    if (t === null) {
+      if (threads.some((x) => x.current)) throw new Stop({ id: 'DEADLOCK', step: threads.find((x) => x.current)!.current!.index, message: `deadlock: ${describeDeadlock(threads)}` });
+      return done;
+    }
+    if (t.current === null) {
+      const index = t.queue.shift()!;
+      const op = tc.ops[index]!;
+      feed({ ev: 'opBegin', tid: threadId(t.tid), index, op }, t.tid, index);
+      began.set(index, clock++);
+      t.current = { index, op: impl.begin ? impl.begin(t.tid, op) : atomically(impl, op) };
+      steps = 0;
+    }
+    const { index } = t.current;
+    let s;
+    try {
+      s = t.current.op.step();
+    } catch (e) {
+      for (const ev of safeDrain(impl)) feed(ev, t.tid, index);
+      throw new Stop({ id: 'IMPL_CRASH', step: index, message: errorText(e) });
+    }
+    for (const ev of impl.drainEvents()) feed(ev, t.tid, index);
+    if (s.done) {
+      const op = tc.ops[index]!;
+      feed({ ev: 'opEnd', tid: threadId(t.tid), index, op, result: s.result }, t.tid, index);
+      done.push({ index, op, result: s.result, begin: began.get(index)!, end: clock++ });
+      t.current = null;
+      t.point = null;
+    } else {
+      t.point = s.point;
+      if (++steps > MAX_STEPS_PER_OP) throw new Stop({ id: 'IMPL_HANG', step: index, message: `thread ${t.tid} took more than ${MAX_STEPS_PER_OP} steps in operation ${index}` });
+    }
+  }
+};
+
+/** Results (and the final abstract state) against the model. */
+const conformance = (tc: TestCase, threadOf: readonly number[], impl: Implementation, done: Interval[]): Failure | null => {
+  let model: ModelState = initialState(tc.config);
+  if (new Set(threadOf).size <= 1) {
+    // one thread: program order is the only order; check state after every operation
+    for (const it of done) {
+      const expected = step(model, it.op);
+      model = expected.state;
+      const bad = checkResult(it.result, expected.result);
+      if (bad) return { id: 'CONFORMANCE', step: it.index, message: bad };
+    }
+  } else {
+    const lin = linearize(done, model, step);
+    if (lin === 'gave-up') return null;
+    if ('message' in lin) return { id: 'CONFORMANCE', step: lin.index, message: lin.message };
+    model = lin.state;
+  }
+  const bad = checkState(impl.abstract(), abstractModel(model));
+  return bad ? { id: 'CONFORMANCE', step: done.at(-1)?.index ?? -1, message: bad } : null;
+};
+
+const safeDrain = (impl: Implementation) => {
   try {
     return impl.drainEvents();
   } catch {

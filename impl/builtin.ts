@@ -4,7 +4,7 @@
  */
 import { match } from 'ts-pattern';
 import type { AbstractState } from '../api/abstract.js';
-import type { Implementation, ImplementationFactory } from '../api/implementation.js';
+import type { Implementation, ImplementationFactory, OpThread, ThreadStep } from '../api/implementation.js';
 import type { HostConfig, Op } from '../api/ops.js';
 import type { Result } from '../api/results.js';
 import type { VcpuId, VmId } from '../api/ids.js';
@@ -37,7 +37,20 @@ export class BuiltinKvm implements Implementation {
   }
 
   apply(op: Op): Result {
+    this.host.current = 0;
     return drain(this.exec(op));
+  }
+
+  begin(tid: number, op: Op): OpThread {
+    const g = this.exec(op);
+    const host = this.host;
+    return {
+      step(): ThreadStep {
+        host.current = tid;
+        const r = g.next();
+        return r.done ? { done: true, result: r.value } : { done: false, point: r.value };
+      },
+    };
   }
 
   drainEvents() {

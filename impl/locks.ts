@@ -22,9 +22,12 @@ abstract class Lock {
     this.id = `${cls}@${instance}`;
   }
 
+  /** threads holding the lock now */
+  abstract holders(): number[];
+
   protected *acquire(tid: number, mode: LockMode, free: () => boolean): Gen<void> {
     yield { at: 'lock', lock: this.id };
-    while (!free()) yield { at: 'wait', lock: this.id, ready: free };
+    while (!free()) yield { at: 'wait', lock: this.id, ready: free, holders: () => this.holders() };
     this.trace.emit({ ev: 'lockAcquire', tid, lock: this.cls, instance: this.id, mode, spin: this.spin });
   }
 
@@ -37,6 +40,10 @@ abstract class Lock {
 export class Mutex extends Lock {
   /** the harness thread holding it, or null */
   owner: number | null = null;
+
+  holders(): number[] {
+    return this.owner === null ? [] : [this.owner];
+  }
 
   *lock(tid: number): Gen<void> {
     yield* this.acquire(tid, 'exclusive', () => this.owner === null);
@@ -55,6 +62,10 @@ export class RwSem extends Lock {
   /** threads holding it for read (a thread may appear more than once: recursion) */
   readonly readers: number[] = [];
   writer: number | null = null;
+
+  holders(): number[] {
+    return this.writer === null ? [...new Set(this.readers)] : [this.writer];
+  }
 
   *downRead(tid: number): Gen<void> {
     yield* this.acquire(tid, 'read', () => this.writer === null);

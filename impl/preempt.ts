@@ -3,17 +3,14 @@
  * allocation, get_user_pages, guest memory reads) is a generator that yields here, so a
  * scheduler can switch threads at exactly these points. A sequential run just drains it.
  */
-export type PreemptPoint =
-  /** about to take a lock */
-  | { readonly at: 'lock'; readonly lock: string }
-  /** the lock is held: not runnable until `ready()` says it can be taken */
-  | { readonly at: 'wait'; readonly lock: string; readonly ready: () => boolean }
-  /** a sleeping allocation (GFP_KERNEL) */
-  | { readonly at: 'alloc' }
-  /** get_user_pages */
-  | { readonly at: 'gup' }
-  /** kvm_read_guest / kvm_write_guest */
-  | { readonly at: 'guestMem' };
+import type { SchedPoint } from '../api/implementation.js';
+
+/**
+ * 'lock': about to take a lock; 'wait': blocked on it; 'alloc': a sleeping allocation;
+ * 'gup': get_user_pages; 'guestMem': kvm_read_guest/kvm_write_guest; 'entry': between the
+ * last request check and VM entry, where other CPUs keep running.
+ */
+export type PreemptPoint = SchedPoint;
 
 export type Gen<T> = Generator<PreemptPoint, T, void>;
 

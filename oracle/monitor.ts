@@ -15,11 +15,15 @@ export type FailureId =
   /** a result or the abstract state differs from the model's */
   | 'CONFORMANCE'
   /** the implementation threw (a BUG/WARN in the impl, or a broken external impl) */
-  | 'IMPL_CRASH';
+  | 'IMPL_CRASH'
+  /** an operation did not finish: it took more steps than the runner allows */
+  | 'IMPL_HANG'
+  /** every thread with work is waiting for a lock */
+  | 'DEADLOCK';
 
 export interface Monitor {
-  /** feed one record; a message when the invariant is broken by it */
-  observe(r: TraceRecord): string | null;
+  /** feed one record, seen on harness thread `tid`; a message when it breaks the invariant */
+  observe(r: TraceRecord, tid: number): string | null;
 }
 
 export interface MonitorSpec {

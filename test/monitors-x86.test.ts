@@ -10,7 +10,7 @@ import { op } from './helpers.js';
 export const feed = (spec: MonitorSpec, records: object[]): string | null => {
   const m = spec.create();
   for (const r of records) {
-    const msg = m.observe(r as TraceRecord);
+    const msg = m.observe(r as TraceRecord, 0);
     if (msg) return msg;
   }
   return null;
