@@ -10,6 +10,8 @@ export interface AbstractSlot {
   readonly slot: SlotId;
   readonly gfn: Gfn;
   readonly npages: number;
+  /** KVM_MEM_* flags */
+  readonly flags: number;
 }
 
 export interface AbstractVcpu {
@@ -22,6 +24,8 @@ export interface AbstractVcpu {
 
 export interface AbstractVm {
   readonly vm: VmId;
+  /** the shadow-page budget userspace set (KVM_SET_NR_MMU_PAGES) */
+  readonly nrMmuPages: number;
   readonly slots: readonly AbstractSlot[];
   readonly vcpus: readonly AbstractVcpu[];
 }

@@ -8,6 +8,9 @@ import type { Result } from './results.js';
 import type { Gfn, Hpa, ThreadId, VcpuId, VmId } from './ids.js';
 import type { AllocSite } from './ops.js';
 
+/** The kinds of guest memory access LOCK_HELD cares about. */
+export type GuestMemAccess = 'walk' | 'read' | 'write' | 'pdptr' | 'gup';
+
 /** How a lock is held: a mutex or spinlock exclusively, an rwsem for read or write. */
 export type LockMode = 'exclusive' | 'read' | 'write';
 
@@ -65,8 +68,12 @@ export type TraceEvent =
     }
   /** lockdep: `tid` released it */
   | { readonly ev: 'lockRelease'; readonly tid: number; readonly lock: string; readonly instance: string; readonly mode: LockMode }
-  /** the ioctl returned to userspace on thread `tid` (lockdep checks nothing is held) */
-  | { readonly ev: 'returnToUser'; readonly tid: number }
+  /** a guest walk step, a guest memory read or write, a PDPTR load, or get_user_pages */
+  | { readonly ev: 'kvmGuestMem'; readonly vm: VmId; readonly what: GuestMemAccess; readonly gfn: Gfn }
+  /** rmap_add / rmap_remove for gfn */
+  | { readonly ev: 'kvmRmap'; readonly vm: VmId; readonly gfn: Gfn; readonly add: boolean }
+  /** a change to the VM's memslots, aliases, nr_mmu_pages or a dirty bitmap */
+  | { readonly ev: 'kvmVmUpdate'; readonly vm: VmId; readonly what: 'memslot' | 'alias' | 'nrMmuPages' | 'dirtyLog' }
   /** kvm_destroy_vm finished: nothing of the VM may be left */
   | { readonly ev: 'kvmDestroyVm'; readonly vm: VmId };
 

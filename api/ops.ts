@@ -24,6 +24,11 @@ export type AllocSite =
   /** mmu_topup_memory_caches() called from kvm_mmu_load() */
   | 'mmuTopup';
 
+/** What the emulated instruction does with memory. */
+export type EmulatedAccess = 'read' | 'write' | 'cmpxchg';
+
+export const KVM_MEM_LOG_DIRTY_PAGES = 1;
+
 /** A memory access the guest makes once it is entered. */
 export interface GuestAccess {
   readonly gva: Gva;
@@ -42,6 +47,8 @@ export type Op =
       readonly slot: SlotId;
       readonly gfn: Gfn;
       readonly npages: number;
+      /** KVM_MEM_LOG_DIRTY_PAGES (1) turns dirty logging on; absent means 0 */
+      readonly flags?: number;
     }
   /** KVM_CREATE_VCPU */
   | { readonly kind: 'createVcpu'; readonly vm: VmId; readonly vcpu: VcpuId }
@@ -62,6 +69,20 @@ export type Op =
       readonly vcpu: VcpuId;
       readonly access: GuestAccess | null;
     }
+  /** the instruction emulator touches gva: emulator_read/write/cmpxchg_emulated */
+  | {
+      readonly kind: 'emulate';
+      readonly vm: VmId;
+      readonly vcpu: VcpuId;
+      readonly access: EmulatedAccess;
+      readonly gva: Gva;
+    }
+  /** KVM_TRANSLATE: the guest walk of gva, as userspace asks for it */
+  | { readonly kind: 'translate'; readonly vm: VmId; readonly vcpu: VcpuId; readonly gva: Gva }
+  /** KVM_GET_DIRTY_LOG: fetch and clear a slot's dirty bitmap */
+  | { readonly kind: 'getDirtyLog'; readonly vm: VmId; readonly slot: SlotId }
+  /** KVM_SET_NR_MMU_PAGES: the VM's shadow-page budget */
+  | { readonly kind: 'setNrMmuPages'; readonly vm: VmId; readonly pages: number }
   /** fault injection: the next `count` allocations at `site` fail */
   | { readonly kind: 'failAlloc'; readonly site: AllocSite; readonly count: number };
 

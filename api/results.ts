@@ -21,5 +21,12 @@ export type Result =
   /** the register write was refused: #GP injected, nothing changed */
   | { readonly kind: 'gp' }
   /** KVM_RUN entered the guest and came back with an exit */
-  | ({ readonly kind: 'exit' } & ExitReason);
+  | ({ readonly kind: 'exit' } & ExitReason)
+  /** the emulator's verdict (X86EMUL_*): done, #PF for the guest, or an MMIO exit */
+  | { readonly kind: 'emulated'; readonly outcome: 'continue' | 'propagateFault' }
+  | { readonly kind: 'emulated'; readonly outcome: 'mmio'; readonly gpa: Gpa }
+  /** KVM_TRANSLATE: the gpa, or null when the guest does not map the gva (valid = 0) */
+  | { readonly kind: 'translation'; readonly gpa: Gpa | null }
+  /** KVM_GET_DIRTY_LOG: the dirty pages of the slot, as offsets from its first gfn */
+  | { readonly kind: 'dirtyLog'; readonly pages: readonly number[] };
 

@@ -1,17 +1,28 @@
 /**
  * Generators of test cases. Values are drawn from small pools around the boundaries the
- * rules care about (slot edges, paging-mode bits, unmapped gvas), and operations are
- * weighted towards the ones that change MMU state, so short cases reach deep states.
+ * rules care about (slot edges, paging-mode bits, the page-table page, unmapped gvas), and
+ * operations are weighted towards the ones that change MMU state, so short cases reach
+ * deep states. With several threads, each operation gets a thread and the case a schedule
+ * of a few preemptions, which shrink away.
  */
 import fc from 'fast-check';
 import type { CrReg, GuestAccess, HostConfig, Op, TestCase } from '../api/ops.js';
 import type { Gfn, Gva, SlotId, VcpuId, VmId } from '../api/ids.js';
 
+export interface CaseShape {
+  /** most operations after the prelude */
+  readonly maxOps: number;
+  /** vCPUs per VM, and harness threads issuing operations */
+  readonly vcpus: number;
+}
+
+export const DEFAULT_SHAPE: CaseShape = { maxOps: 30, vcpus: 2 };
+
 const vm = fc.constantFrom(0, 0, 0, 1) as fc.Arbitrary<VmId>;
-const vcpu = fc.constantFrom(0, 0, 1, 2, 9) as fc.Arbitrary<VcpuId>;
 const slot = fc.constantFrom(0, 1, 2, 3, 40) as fc.Arbitrary<SlotId>;
 const baseGfn = fc.constantFrom(0, 8, 16, 32, 48, 60) as fc.Arbitrary<Gfn>;
 const npages = fc.constantFrom(0, 4, 8, 16, 32);
+const slotFlags = fc.constantFrom(0, 0, 1, 1, 2);
 
 /** register values around the paging-mode boundaries, plus a few the CPU refuses */
 const CR_VALUES: Record<CrReg, number[]> = {
@@ -24,31 +35,32 @@ const crWrite = fc
   .constantFrom<CrReg>('cr0', 'cr0', 'cr3', 'cr3', 'cr4', 'efer')
   .chain((reg) => fc.record({ reg: fc.constant(reg), value: fc.constantFrom(...CR_VALUES[reg]) }));
 
-/** gvas inside and past the mapped window, at page starts and ends */
-const access: fc.Arbitrary<GuestAccess | null> = fc.option(
-  fc.record({
-    gva: fc.constantFrom(0x0, 0x1000, 0x5000, 0x8fff, 0x20000, 0x3f000, 0x40000, 0x81000) as fc.Arbitrary<Gva>,
-    write: fc.boolean(),
-  }),
-  { freq: 4 },
-);
+/** gvas inside and past the mapped window; gva 0 is the page-table page under paging */
+const gva = fc.constantFrom(0x0, 0x1000, 0x5000, 0x8fff, 0x20000, 0x3f000, 0x40000, 0x81000) as fc.Arbitrary<Gva>;
+const access: fc.Arbitrary<GuestAccess | null> = fc.option(fc.record({ gva, write: fc.boolean() }), { freq: 4 });
 
-export const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('createVm' as const), vm }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('destroyVm' as const), vm }) },
-  { weight: 10, arbitrary: fc.record({ kind: fc.constant('setMemoryRegion' as const), vm, slot, gfn: baseGfn, npages }) },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('createVcpu' as const), vm, vcpu }) },
-  {
-    weight: 22,
-    arbitrary: fc.tuple(vm, vcpu, crWrite).map(([v, c, w]): Op => ({ kind: 'setCr', vm: v, vcpu: c, reg: w.reg, value: w.value })),
-  },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('resetVcpu' as const), vm, vcpu }) },
-  { weight: 28, arbitrary: fc.record({ kind: fc.constant('run' as const), vm, vcpu, access }) },
-  {
-    weight: 6,
-    arbitrary: fc.record({ kind: fc.constant('failAlloc' as const), site: fc.constant('mmuTopup' as const), count: fc.integer({ min: 1, max: 3 }) }),
-  },
-);
+export const opArb = (vcpus: number): fc.Arbitrary<Op> => {
+  // ids of existing vCPUs, mostly, and one that KVM_CREATE_VCPU refuses
+  const vcpu = fc.constantFrom(0, ...Array.from({ length: vcpus }, (_, i) => i), 9) as fc.Arbitrary<VcpuId>;
+  const k = <K extends Op['kind']>(kind: K) => fc.constant(kind);
+  return fc.oneof(
+    { weight: 5, arbitrary: fc.record({ kind: k('createVm'), vm }) },
+    { weight: 2, arbitrary: fc.record({ kind: k('destroyVm'), vm }) },
+    { weight: 10, arbitrary: fc.record({ kind: k('setMemoryRegion'), vm, slot, gfn: baseGfn, npages, flags: slotFlags }) },
+    { weight: 6, arbitrary: fc.record({ kind: k('createVcpu'), vm, vcpu }) },
+    {
+      weight: 18,
+      arbitrary: fc.tuple(vm, vcpu, crWrite).map(([v, c, w]): Op => ({ kind: 'setCr', vm: v, vcpu: c, reg: w.reg, value: w.value })),
+    },
+    { weight: 3, arbitrary: fc.record({ kind: k('resetVcpu'), vm, vcpu }) },
+    { weight: 24, arbitrary: fc.record({ kind: k('run'), vm, vcpu, access }) },
+    { weight: 8, arbitrary: fc.record({ kind: k('emulate'), vm, vcpu, access: fc.constantFrom('read', 'write', 'cmpxchg'), gva }) },
+    { weight: 3, arbitrary: fc.record({ kind: k('translate'), vm, vcpu, gva }) },
+    { weight: 4, arbitrary: fc.record({ kind: k('getDirtyLog'), vm, slot }) },
+    { weight: 2, arbitrary: fc.record({ kind: k('setNrMmuPages'), vm, pages: fc.constantFrom(0, 32, 64, 100, 256) }) },
+    { weight: 5, arbitrary: fc.record({ kind: k('failAlloc'), site: fc.constant('mmuTopup' as const), count: fc.integer({ min: 1, max: 3 }) }) },
+  );
+};
 
 export const configArb: fc.Arbitrary<HostConfig> = fc.record({
   vendor: fc.constantFrom('vmx', 'svm'),
@@ -62,17 +74,43 @@ const PRELUDE: Op[] = [
   { kind: 'createVcpu', vm: 0 as VmId, vcpu: 0 as VcpuId },
 ];
 
-export interface CaseShape {
-  /** most operations after the prelude */
-  readonly maxOps: number;
-}
+/** decisions a generated preemption may fall on (a case takes a few dozen) */
+export const MAX_PREEMPT_AT = 48;
 
-export const testCaseArb = (shape: CaseShape = { maxOps: 30 }): fc.Arbitrary<TestCase> =>
-  fc
+/**
+ * Scheduling choices, PCT-style (Burckhardt et al., ASPLOS 2010): a few preemptions at
+ * random decisions over the run (a bug of depth d needs d well-placed switches), expanded
+ * into the stored choice list. Shrinking drops preemptions and moves them earlier.
+ */
+const schedule = fc
+  .array(fc.tuple(fc.nat({ max: MAX_PREEMPT_AT }), fc.integer({ min: 1, max: 3 })), { maxLength: 4 })
+  .map((points) => {
+    const dense: number[] = Array(points.reduce((m, [at]) => Math.max(m, at + 1), 0)).fill(0);
+    for (const [at, choice] of points) dense[at] = choice;
+    return dense;
+  });
+
+/**
+ * Like a VMM, each vCPU has its own thread (vcpu id mod threads) for its ioctls; VM
+ * ioctls and fault injection come from any thread.
+ */
+const threadOf = (op: Op, drawn: number, threads: number): number =>
+  'vcpu' in op && op.kind !== 'createVcpu' ? op.vcpu % threads : drawn;
+
+export const testCaseArb = (shape: CaseShape = DEFAULT_SHAPE): fc.Arbitrary<TestCase> => {
+  const threads = Math.max(1, shape.vcpus);
+  return fc
     .record({
       config: configArb,
       // each prelude op is kept 80% of the time and shrinks towards being dropped
       prelude: fc.tuple(...PRELUDE.map(() => fc.integer({ min: 0, max: 9 }).map((n) => n >= 2))),
-      body: fc.array(opArb, { minLength: 1, maxLength: shape.maxOps }),
+      body: fc.array(fc.tuple(opArb(shape.vcpus), fc.nat({ max: threads - 1 })), { minLength: 1, maxLength: shape.maxOps, size: 'max' }),
+      schedule: threads > 1 ? schedule : fc.constant([]),
     })
-    .map(({ config, prelude, body }) => ({ config, ops: [...PRELUDE.filter((_, i) => prelude[i]), ...body] }));
+    .map(({ config, prelude, body, schedule: sched }) => {
+      const head = PRELUDE.filter((_, i) => prelude[i]);
+      const ops = [...head, ...body.map(([op]) => op)];
+      if (threads === 1) return { config, ops };
+      return { config, ops, threads: [...head.map(() => 0), ...body.map(([op, t]) => threadOf(op, t, threads))], schedule: sched };
+    });
+};

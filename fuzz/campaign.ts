@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import type { ImplementationFactory } from '../api/implementation.js';
 import type { TestCase } from '../api/ops.js';
 import { runCase, type Failure } from './runner.js';
-import { testCaseArb } from './arbitraries.js';
+import { DEFAULT_SHAPE, testCaseArb } from './arbitraries.js';
 import { FORMAT, type Counterexample } from './counterexample.js';
 
 /** cases tried after a conformance failure, looking for an invariant violation */
@@ -27,6 +27,8 @@ export interface CampaignOptions {
   readonly timeMs?: number;
   /** most operations in a generated case */
   readonly maxOps?: number;
+  /** vCPUs per VM and harness threads (1: everything sequential) */
+  readonly vcpus?: number;
 }
 
 export interface CampaignResult {
@@ -41,16 +43,34 @@ type Verdict = (f: Failure | null) => boolean;
 
 const check = (o: CampaignOptions, numRuns: number, timeMs: number | undefined, passes: Verdict) =>
   fc.check(
-    fc.property(testCaseArb({ maxOps: o.maxOps ?? 30 }), (tc) => passes(runCase(tc, o).failure)),
+    fc.property(testCaseArb({ maxOps: o.maxOps ?? DEFAULT_SHAPE.maxOps, vcpus: o.vcpus ?? DEFAULT_SHAPE.vcpus }), (tc) =>
+      passes(runCase(tc, o).failure),
+    ),
     { seed: o.seed, numRuns, interruptAfterTimeLimit: timeMs, markInterruptAsFailure: false },
   );
 
-/** Cuts the operations after the failing one: a sequential run never needs them. */
+/**
+ * Cuts what the failure does not need: operations after the failing one, and schedule
+ * entries past the decisions the run took. Kept only if the failure stays the same.
+ */
 const truncate = (tc: TestCase, o: CampaignOptions): { tc: TestCase; failure: Failure } => {
-  const failure = runCase(tc, o).failure!;
-  const cut = { ...tc, ops: tc.ops.slice(0, failure.step + 1) };
+  const first = runCase(tc, o);
+  const failure = first.failure!;
+  const n = failure.step + 1;
+  const cut: TestCase = {
+    ...tc,
+    ops: tc.ops.slice(0, n),
+    ...(tc.threads && { threads: tc.threads.slice(0, n) }),
+    ...(tc.schedule && { schedule: trimZeros(tc.schedule.slice(0, first.decisions)) }),
+  };
   const again = runCase(cut, o).failure;
   return again?.id === failure.id ? { tc: cut, failure: again } : { tc, failure };
+};
+
+const trimZeros = (s: readonly number[]): number[] => {
+  let end = s.length;
+  while (end > 0 && s[end - 1] === 0) end--;
+  return s.slice(0, end);
 };
 
 export const runCampaign = (o: CampaignOptions): CampaignResult => {
@@ -88,6 +108,7 @@ export const runCampaign = (o: CampaignOptions): CampaignResult => {
       mutant: o.mutant,
       config: tc.config,
       ops: tc.ops,
+      ...(tc.threads && { threads: tc.threads, schedule: tc.schedule ?? [] }),
     },
   };
 };

@@ -34,7 +34,7 @@ const checkMutant = (factory: ImplementationFactory, m: string | true | undefine
 const fuzz = (argv: string[], io: Io): number => {
   const p = parseArgs(argv, {
     seed: { value: true }, runs: { value: true }, time: { value: true }, mutant: { value: true },
-    out: { value: true }, 'max-ops': { value: true }, help: { value: false },
+    out: { value: true }, 'max-ops': { value: true }, vcpus: { value: true }, help: { value: false },
   });
   if (p.options.has('help')) return io.out(FUZZ_HELP), 0;
   if (p.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
@@ -45,9 +45,11 @@ const fuzz = (argv: string[], io: Io): number => {
   const runs = intOption(p, 'runs', 1000, 1);
   const timeMs = durationOption(p, 'time');
   const maxOps = intOption(p, 'max-ops', 30, 1);
+  const vcpus = intOption(p, 'vcpus', 2, 1);
+  if (vcpus > 8) throw new UsageError('--vcpus must be at most 8 (KVM_MAX_VCPUS here)');
   const out = (p.options.get('out') as string | undefined) ?? DEFAULT_OUT;
-  const r = runCampaign({ factory, mutant, seed, runs, timeMs, maxOps });
-  const what = `seed ${seed}, implementation ${factory.name}, mutant ${mutant ?? 'none'}`;
+  const r = runCampaign({ factory, mutant, seed, runs, timeMs, maxOps, vcpus });
+  const what = `seed ${seed}, ${vcpus} vCPU thread(s), implementation ${factory.name}, mutant ${mutant ?? 'none'}`;
   if (!r.counterexample) return io.out(`kvm-oracle fuzz: ${r.runs} runs, ${what}: no failure`), 0;
   const cx = r.counterexample;
   const outcome = runCase(cx, { factory, mutant, keepTrace: true });

@@ -21,11 +21,18 @@ export interface Counterexample {
   readonly mutant: string | null;
   readonly config: TestCase['config'];
   readonly ops: readonly Op[];
+  /** the thread of each operation, when the case has several */
+  readonly threads?: readonly number[];
+  /** the scheduler's choices */
+  readonly schedule?: readonly number[];
 }
 
 export class BadCounterexample extends Error {}
 
-const OP_KINDS = new Set(['createVm', 'destroyVm', 'setMemoryRegion', 'createVcpu', 'setCr', 'resetVcpu', 'run', 'failAlloc']);
+const OP_KINDS = new Set([
+  'createVm', 'destroyVm', 'setMemoryRegion', 'createVcpu', 'setCr', 'resetVcpu', 'run', 'failAlloc',
+  'emulate', 'translate', 'getDirtyLog', 'setNrMmuPages',
+]);
 
 const need = (cond: boolean, what: string): void => {
   if (!cond) throw new BadCounterexample(what);
@@ -53,6 +60,11 @@ export const parseCounterexample = (text: string): Counterexample => {
     const kind = (op as { kind?: unknown } | null)?.kind;
     need(typeof kind === 'string' && OP_KINDS.has(kind), `ops[${i}] is not an operation (kind ${JSON.stringify(kind)})`);
   });
+  if (o.threads !== undefined) {
+    const t = o.threads;
+    need(Array.isArray(t) && t.length === (o.ops as unknown[]).length && t.every((x) => Number.isInteger(x) && x >= 0 && x < 64), '"threads" must list a thread (0..63) for every operation');
+    need(Array.isArray(o.schedule) && o.schedule.every((x) => Number.isInteger(x) && x >= 0), '"schedule" must be a list of whole numbers');
+  }
   return { message: '', step: -1, ...(o as object) } as Counterexample;
 };
 

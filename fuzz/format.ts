@@ -12,7 +12,7 @@ export const formatOp = (op: Op): string =>
     .with({ kind: 'createVm' }, (o) => `KVM_CREATE_VM vm${o.vm}`)
     .with({ kind: 'destroyVm' }, (o) => `destroy vm${o.vm} (kvm_destroy_vm)`)
     .with({ kind: 'setMemoryRegion' }, (o) =>
-      `KVM_SET_USER_MEMORY_REGION vm${o.vm} slot ${o.slot} gfn ${hex(o.gfn)} npages ${o.npages}${o.npages === 0 ? ' (delete)' : ''}`,
+      `KVM_SET_USER_MEMORY_REGION vm${o.vm} slot ${o.slot} gfn ${hex(o.gfn)} npages ${o.npages}${o.flags ? ` flags ${o.flags}` : ''}${o.npages === 0 ? ' (delete)' : ''}`,
     )
     .with({ kind: 'createVcpu' }, (o) => `KVM_CREATE_VCPU vm${o.vm} vcpu${o.vcpu}`)
     .with({ kind: 'setCr' }, (o) => `vm${o.vm} vcpu${o.vcpu} set ${o.reg} = ${hex(o.value)}`)
@@ -20,6 +20,10 @@ export const formatOp = (op: Op): string =>
     .with({ kind: 'run' }, (o) =>
       `KVM_RUN vm${o.vm} vcpu${o.vcpu}${o.access ? `, guest ${o.access.write ? 'writes' : 'reads'} gva ${hex(o.access.gva)}` : ''}`,
     )
+    .with({ kind: 'emulate' }, (o) => `vm${o.vm} vcpu${o.vcpu} emulate ${o.access} at gva ${hex(o.gva)}`)
+    .with({ kind: 'translate' }, (o) => `KVM_TRANSLATE vm${o.vm} vcpu${o.vcpu} gva ${hex(o.gva)}`)
+    .with({ kind: 'getDirtyLog' }, (o) => `KVM_GET_DIRTY_LOG vm${o.vm} slot ${o.slot}`)
+    .with({ kind: 'setNrMmuPages' }, (o) => `KVM_SET_NR_MMU_PAGES vm${o.vm} ${o.pages}`)
     .with({ kind: 'failAlloc' }, (o) => `fail the next ${o.count} allocation(s) at ${o.site}`)
     .exhaustive();
 
@@ -31,6 +35,10 @@ export const formatResult = (r: Result): string =>
     .with({ kind: 'exit', reason: 'hlt' }, () => 'exit HLT')
     .with({ kind: 'exit', reason: 'mmio' }, (x) => `exit MMIO gpa ${hex(x.gpa)}`)
     .with({ kind: 'exit', reason: 'guestPageFault' }, (x) => `#PF injected for gva ${hex(x.gva)}`)
+    .with({ kind: 'emulated', outcome: 'mmio' }, (x) => `X86EMUL: MMIO exit gpa ${hex(x.gpa)}`)
+    .with({ kind: 'emulated' }, (x) => `X86EMUL: ${x.outcome}`)
+    .with({ kind: 'translation' }, (x) => (x.gpa === null ? 'valid 0' : `valid 1, gpa ${hex(x.gpa)}`))
+    .with({ kind: 'dirtyLog' }, (x) => `dirty pages [${x.pages.join(', ')}]`)
     .exhaustive();
 
 /** One trace record as a tracepoint line; harness markers are left to the caller. */

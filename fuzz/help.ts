@@ -14,7 +14,7 @@ kvm-oracle <command> --help shows the options of a command.
 exit status: 0 nothing failed, 1 a counterexample was found (or still fails), 2 usage error`;
 
 export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N] [--runs N | --time 30s] [--mutant NAME] [--out DIR]
-                       [--max-ops N]
+                       [--max-ops N] [--vcpus N]
 
   --seed N       seed of the campaign (default 1); the same seed gives the same run
   --runs N       number of generated cases (default 1000)
@@ -24,6 +24,10 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N] [--runs N | --time 3
                  (kvm-oracle mutants --list)
   --out DIR      where counterexamples are written (default: counterexamples)
   --max-ops N    most operations in a generated case (default 30)
+  --vcpus N      vCPUs per VM and harness threads issuing operations (default 2, at
+                 most 8); the scheduler interleaves the threads at the implementation's
+                 preemption points, and the interleaving is part of the counterexample.
+                 --vcpus 1 runs every case sequentially
 
 exit status: 0 no failure, 1 a counterexample was found and written, 2 usage error`;
 

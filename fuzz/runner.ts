@@ -120,7 +120,7 @@ const execute = (tc: TestCase, threadOf: readonly number[], impl: Implementation
     if (s.done) {
       const op = tc.ops[index]!;
       feed({ ev: 'opEnd', tid: threadId(t.tid), index, op, result: s.result }, t.tid, index);
-      done.push({ index, op, result: s.result, begin: began.get(index)!, end: clock++ });
+      done.push({ index, op, tid: t.tid, result: s.result, begin: began.get(index)!, end: clock++ });
       t.current = null;
       t.point = null;
     } else {
@@ -136,7 +136,7 @@ const conformance = (tc: TestCase, threadOf: readonly number[], impl: Implementa
   if (new Set(threadOf).size <= 1) {
     // one thread: program order is the only order; check state after every operation
     for (const it of done) {
-      const expected = step(model, it.op);
+      const expected = step(model, it.op, it.tid);
       model = expected.state;
       const bad = checkResult(it.result, expected.result);
       if (bad) return { id: 'CONFORMANCE', step: it.index, message: bad };

@@ -10,8 +10,9 @@ export const abstractKvm = (host: KvmHost, vms: ReadonlyMap<VmId, Kvm>): Abstrac
     .sort((a, b) => a.vmId - b.vmId)
     .map((kvm) => ({
       vm: kvm.vmId,
+      nrMmuPages: kvm.nRequestedMmuPages,
       slots: kvm.memslots
-        .map((s) => ({ slot: s.id, gfn: s.baseGfn, npages: s.npages }))
+        .map((s) => ({ slot: s.id, gfn: s.baseGfn, npages: s.npages, flags: s.flags }))
         .sort((a, b) => a.slot - b.slot),
       vcpus: [...kvm.vcpus.values()]
         .sort((a, b) => a.vcpuId - b.vcpuId)

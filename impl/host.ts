@@ -4,6 +4,7 @@ import type { FaultInjector } from './fault-inject.js';
 import type { HostPages } from './host-memory.js';
 import type { MutantFlags } from './mutants.js';
 import type { Tracer } from './trace.js';
+import type { RwSem } from './locks.js';
 
 export interface KvmHost {
   /** vendor module and tdp_enabled */
@@ -14,4 +15,6 @@ export interface KvmHost {
   readonly pages: HostPages;
   /** the harness thread running now (the kernel's `current`) */
   current: number;
+  /** current->mm->mmap_sem of the VMM process: every harness thread shares it */
+  readonly mmapSem: RwSem;
 }

@@ -8,7 +8,8 @@ export const abstractModel = (s: ModelState): AbstractState => ({
   host: s.host,
   vms: byKey(s.vms).map(([vm, m]) => ({
     vm,
-    slots: byKey(m.slots).map(([slot, { gfn, npages }]) => ({ slot, gfn, npages })),
+    nrMmuPages: m.nrMmuPages,
+    slots: byKey(m.slots).map(([slot, { gfn, npages, flags }]) => ({ slot, gfn, npages, flags })),
     vcpus: byKey(m.vcpus).map(([vcpu, v]) => ({
       vcpu,
       cr0: v.cr0,

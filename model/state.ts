@@ -20,6 +20,10 @@ export interface ModelSlot {
   readonly gfn: Gfn;
   /** number of pages; never 0 (a deleted slot is absent) */
   readonly npages: number;
+  /** KVM_MEM_* flags as last set */
+  readonly flags: number;
+  /** pages (offsets from gfn) written since the last KVM_GET_DIRTY_LOG, when logging */
+  readonly dirty: ReadonlySet<number>;
 }
 
 export interface ModelVm {
@@ -27,6 +31,8 @@ export interface ModelVm {
   readonly slots: ReadonlyMap<SlotId, ModelSlot>;
   /** vCPUs by id */
   readonly vcpus: ReadonlyMap<VcpuId, ModelVcpu>;
+  /** KVM_SET_NR_MMU_PAGES value; 0 until userspace sets one */
+  readonly nrMmuPages: number;
 }
 
 export interface ModelState {
@@ -34,8 +40,8 @@ export interface ModelState {
   readonly host: HostConfig;
   /** live VMs by id */
   readonly vms: ReadonlyMap<VmId, ModelVm>;
-  /** injected allocation failures still to come, by site */
-  readonly failures: ReadonlyMap<AllocSite, number>;
+  /** injected allocation failures still to come, by `${thread}:${site}` (per task, like make-it-fail) */
+  readonly failures: ReadonlyMap<string, number>;
 }
 
 export const initialState = (host: HostConfig): ModelState => ({
@@ -55,8 +61,17 @@ export const withoutEntry = <K, V>(m: ReadonlyMap<K, V>, key: K): Map<K, V> => {
   return next;
 };
 
-/** Consumes one injected failure at `site`: null when none is pending. */
-export const takeFailure = (s: ModelState, site: AllocSite): ModelState | null => {
-  const left = s.failures.get(site) ?? 0;
-  return left > 0 ? { ...s, failures: withEntry(s.failures, site, left - 1) } : null;
+const failureKey = (tid: number, site: AllocSite): string => `${tid}:${site}`;
+
+/** Arms `count` more failures at `site` for the allocations of thread `tid`. */
+export const armFailures = (s: ModelState, tid: number, site: AllocSite, count: number): ModelState => {
+  const k = failureKey(tid, site);
+  return { ...s, failures: withEntry(s.failures, k, (s.failures.get(k) ?? 0) + count) };
+};
+
+/** Consumes one injected failure of thread `tid` at `site`: null when none is pending. */
+export const takeFailure = (s: ModelState, tid: number, site: AllocSite): ModelState | null => {
+  const k = failureKey(tid, site);
+  const left = s.failures.get(k) ?? 0;
+  return left > 0 ? { ...s, failures: withEntry(s.failures, k, left - 1) } : null;
 };

@@ -12,6 +12,8 @@ import { firstDifference } from './conformance.js';
 export interface Interval {
   readonly index: number;
   readonly op: Op;
+  /** the harness thread that issued it */
+  readonly tid: number;
   readonly result: Result;
   /** global step at which the operation began and returned */
   readonly begin: number;
@@ -39,7 +41,7 @@ const MAX_NODES = 20_000;
 export const linearize = <S>(
   ops: readonly Interval[],
   initial: S,
-  step: (s: S, op: Op) => { state: S; result: Result },
+  step: (s: S, op: Op, tid: number) => { state: S; result: Result },
 ): Linearization<S> | NotLinearizable | 'gave-up' => {
   const failed = new Set<string>();
   let deepest: NotLinearizable & { depth: number } = { index: ops[0]?.index ?? 0, message: '', depth: -1 };
@@ -53,7 +55,7 @@ export const linearize = <S>(
     const firstEnd = Math.min(...rest.map((r) => r.end));
     // candidates in completion order: the run's own order is tried first
     for (const c of rest.filter((r) => r.begin < firstEnd).sort((a, b) => a.end - b.end)) {
-      const next = step(state, c.op);
+      const next = step(state, c.op, c.tid);
       const d = firstDifference(c.result, next.result, 'result');
       if (d) {
         if (order.length > deepest.depth) deepest = { index: c.index, message: `result differs: ${d}`, depth: order.length };

@@ -7,7 +7,10 @@ import type { TraceRecord } from '../api/events.js';
 export type InvariantId =
   | 'ROOT_VALID_AT_ENTRY'
   | 'FAILED_LOAD_NO_ENTRY'
-  | 'ROOTS_FREED_ONCE';
+  | 'ROOTS_FREED_ONCE'
+  | 'LOCK_HELD'
+  | 'LOCK_ORDER'
+  | 'LOCK_BALANCED';
 
 /** What a failed run is blamed on: an invariant, or one of the harness's own checks. */
 export type FailureId =

@@ -34,7 +34,7 @@ describe('model: VMs, vCPUs and slots', () => {
     expect(last([...BASIC, op.slot(40, 64, 8)])).toEqual({ kind: 'errno', errno: EINVAL });
     expect(last([...BASIC, op.slot(3, 0, 0)])).toEqual({ kind: 'ok' });
     const moved = runAll([...BASIC, op.slot(0, 40, 32)]).state;
-    expect(abstractModel(moved).vms[0]!.slots).toEqual([{ slot: 0, gfn: 40, npages: 32 }]);
+    expect(abstractModel(moved).vms[0]!.slots).toEqual([{ slot: 0, gfn: 40, npages: 32, flags: 0 }]);
   });
 });
 

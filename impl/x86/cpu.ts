@@ -31,38 +31,60 @@ export const GUEST_MAPPED_PAGES = 64;
 export const GUEST_FRAMES = 64;
 
 /**
- * kvm_read_guest() of one guest PTE: the guest keeps its tables in the page at cr3 (every
- * level in that one page), with leaf entry v mapping frame (v + table gfn) mod 64.
- * Returns null when no memslot backs the table page (-EFAULT).
+ * What the guest keeps in its page tables: every level lives in the page at cr3, and leaf
+ * entry v maps frame (v + table gfn) mod 64. Null when no memslot backs the table page.
  */
-export function* kvmReadGuestPte(kvm: Kvm, table: Gfn, level: number, page: number): Gen<number | null> {
-  yield { at: 'guestMem' };
+const guestPte = (kvm: Kvm, table: Gfn, level: number, page: number): number | null => {
   if (!gfnToMemslot(kvm, table)) return null;
   if (page >= GUEST_MAPPED_PAGES) return 0;
   const target = level > 1 ? table : (page + table) % GUEST_FRAMES;
   return (target << 12) | PT_PRESENT_MASK;
+};
+
+const guestLevels = (vcpu: KvmVcpu): number => (isLongMode(vcpu) ? 4 : isPae(vcpu) ? 3 : 2);
+
+/** kvm_read_guest() of one guest PTE: the caller holds mmap_sem */
+export function* kvmReadGuestPte(kvm: Kvm, table: Gfn, level: number, page: number, what: 'walk' | 'pdptr'): Gen<number | null> {
+  yield { at: 'guestMem' };
+  kvm.host.trace.emit({ ev: 'kvmGuestMem', vm: kvm.vmId, what, gfn: table });
+  return guestPte(kvm, table, level, page);
 }
 
-/** load_pdptrs(): the four PDPTEs from the page at cr3; false when it cannot be read */
+/** load_pdptrs(): the four PDPTEs from the page at cr3 under mmap_sem; false if unreadable */
 export function* loadPdptrs(vcpu: KvmVcpu, cr3: number): Gen<boolean> {
-  const table = (cr3 >>> 12) as Gfn;
-  const pdpte = yield* kvmReadGuestPte(vcpu.kvm, table, 3, 0);
+  const mm = vcpu.kvm.host.mmapSem;
+  const tid = vcpu.kvm.host.current;
+  yield* mm.downRead(tid);
+  const pdpte = yield* kvmReadGuestPte(vcpu.kvm, (cr3 >>> 12) as Gfn, 3, 0, 'pdptr');
+  mm.upRead(tid);
   if (pdpte === null) return false;
   vcpu.pdptrs.fill(pdpte);
   return true;
 }
 
-/** FNAME(walk_addr): the gfn a gva maps to, or null (the guest takes a #PF) */
+/** FNAME(walk_addr): the gfn a gva maps to, or null (the guest takes a #PF); under mmap_sem */
 export function* walkAddr(vcpu: KvmVcpu, gva: number): Gen<Gfn | null> {
   if (!isPaging(vcpu)) return (gva >>> 12) as Gfn;
   let table = (vcpu.cr3 >>> 12) as Gfn;
-  for (let level = vcpu.mmu.rootLevel || 1; level >= 1; level--) {
-    const pte = yield* kvmReadGuestPte(vcpu.kvm, table, level, gva >>> 12);
+  for (let level = guestLevels(vcpu); level >= 1; level--) {
+    const pte = yield* kvmReadGuestPte(vcpu.kvm, table, level, gva >>> 12, 'walk');
     if (!pte || !(pte & PT_PRESENT_MASK)) return null;
     table = (pte >>> 12) as Gfn;
   }
   return table;
 }
+
+/** The CPU's own walk of the guest tables (TDP, or the gpa an exit reports): no locks. */
+export const hardwareWalk = (vcpu: KvmVcpu, gva: number): Gfn | null => {
+  if (!isPaging(vcpu)) return (gva >>> 12) as Gfn;
+  let table = (vcpu.cr3 >>> 12) as Gfn;
+  for (let level = guestLevels(vcpu); level >= 1; level--) {
+    const pte = guestPte(vcpu.kvm, table, level, gva >>> 12);
+    if (!pte) return null;
+    table = (pte >>> 12) as Gfn;
+  }
+  return table;
+};
 
 /**
  * The architectural checks of a register write: the value to store, or 'gp'. `needsPdptrs`

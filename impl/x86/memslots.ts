@@ -39,9 +39,13 @@ export const sortMemslots = (kvm: Kvm): void => {
   kvm.lruSlot = 0;
 };
 
-export const newMemslot = (id: SlotId, baseGfn: Gfn, npages: number): KvmMemorySlot => ({
+export const KVM_MEM_LOG_DIRTY_PAGES = 1;
+
+export const newMemslot = (id: SlotId, baseGfn: Gfn, npages: number, flags: number): KvmMemorySlot => ({
   id,
   baseGfn,
   npages,
+  flags,
+  dirtyBitmap: flags & KVM_MEM_LOG_DIRTY_PAGES ? new Uint8Array(npages) : null,
   rmap: Array.from({ length: npages }, () => []),
 });

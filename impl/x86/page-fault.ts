@@ -12,6 +12,7 @@ import { mmuTopupMemoryCaches } from './memory-cache.js';
 import { gfnToMemslot } from './memslots.js';
 import { rmapAdd } from './rmap.js';
 import { walkAddr } from './cpu.js';
+import { markPageDirty } from './dirty-log.js';
 import { VALID_PAGE } from './roots.js';
 
 export type FaultOutcome =
@@ -33,8 +34,8 @@ const rootFor = (vcpu: KvmVcpu, addr: number): [KvmMmuPage, number] | null => {
   return h === 0 ? null : [pageHeader(vcpu.kvm, h), PT64_ROOT_LEVEL - 2];
 };
 
-/** What the hardware walk of the shadow tables finds: is addr mapped by a leaf spte? */
-export const sptePresent = (vcpu: KvmVcpu, addr: number): boolean => {
+/** What the hardware walk of the shadow tables finds: does a leaf spte allow the access? */
+export const sptePresent = (vcpu: KvmVcpu, addr: number, write: boolean): boolean => {
   if (!VALID_PAGE(vcpu.mmu.rootHpa)) return false;
   const top = rootFor(vcpu, addr);
   if (!top) return false;
@@ -42,14 +43,17 @@ export const sptePresent = (vcpu: KvmVcpu, addr: number): boolean => {
   for (;;) {
     const spte = sp.spt[indexAt(addr, level)]!;
     if (!(spte & PT_PRESENT_MASK)) return false;
-    if (level === PT_PAGE_TABLE_LEVEL) return true;
+    if (level === PT_PAGE_TABLE_LEVEL) return !write || (spte & PT_WRITABLE_MASK) !== 0;
     sp = pageHeader(vcpu.kvm, (spte & ~0xfff) as Hpa);
     level--;
   }
 };
 
-/** FNAME(fetch) / __direct_map: link shadow pages down to the leaf and set the spte */
-const fetch = (vcpu: KvmVcpu, addr: number, gfn: Gfn, pfn: number): void => {
+/**
+ * FNAME(fetch) / __direct_map: link shadow pages down to the leaf and set the spte. Only a
+ * write fault makes it writable, so dirty logging sees the first write to every page.
+ */
+const fetch = (vcpu: KvmVcpu, addr: number, gfn: Gfn, pfn: number, write: boolean): void => {
   const mmu = vcpu.mmu;
   const top = rootFor(vcpu, addr);
   if (!top) return;
@@ -71,15 +75,20 @@ const fetch = (vcpu: KvmVcpu, addr: number, gfn: Gfn, pfn: number): void => {
     level--;
   }
   const i = indexAt(addr, PT_PAGE_TABLE_LEVEL);
-  if (sp.spt[i]! & PT_PRESENT_MASK) return;
-  sp.spt[i] = (pfn << 12) | PT_PRESENT_MASK | PT_WRITABLE_MASK;
-  rmapAdd(vcpu, sp, i, gfn);
+  const w = write ? PT_WRITABLE_MASK : 0;
+  if (sp.spt[i]! & PT_PRESENT_MASK) sp.spt[i]! |= w;
+  else {
+    sp.spt[i] = (pfn << 12) | PT_PRESENT_MASK | w;
+    rmapAdd(vcpu, sp, i, gfn);
+  }
+  if (write) markPageDirty(vcpu.kvm, gfn);
 };
 
 /** gfn_to_pfn(): get_user_pages on the slot's host memory */
 export function* gfnToPfn(vcpu: KvmVcpu, gfn: Gfn): Gen<number> {
   yield { at: 'gup' };
   const kvm = vcpu.kvm;
+  kvm.host.trace.emit({ ev: 'kvmGuestMem', vm: kvm.vmId, what: 'gup', gfn });
   let pfn = kvm.gfnToPfn.get(gfn);
   if (pfn === undefined) {
     pfn = kvm.host.pages.alloc() >>> 12;
@@ -96,17 +105,29 @@ export function* kvmMmuPageFault(vcpu: KvmVcpu, addr: number, gpaGfn: Gfn, write
   const kvm = vcpu.kvm;
   const r = yield* mmuTopupMemoryCaches(vcpu, null);
   if (r) return { kind: 'error', errno: r };
-  const gfn = vcpu.mmu.directMap ? gpaGfn : yield* walkAddr(vcpu, addr);
-  if (gfn === null) return { kind: 'guestPageFault' };
+  const mm = kvm.host.mmapSem;
+  const tid = kvm.host.current;
+  // walk-unlocked re-creates the pre-003 walker, which ran before taking mmap_sem
+  const early = kvm.host.mutants.walkUnlocked && !vcpu.mmu.directMap ? yield* walkAddr(vcpu, addr) : undefined;
+  yield* mm.downRead(tid);
+  const gfn = vcpu.mmu.directMap ? gpaGfn : early !== undefined ? early : yield* walkAddr(vcpu, addr);
+  const out = gfn === null ? ({ kind: 'guestPageFault' } as const) : yield* mapGfn(vcpu, addr, gfn, write);
+  mm.upRead(tid);
+  return out;
+}
+
+/** The fault on a known gfn, with mmap_sem held for read. */
+function* mapGfn(vcpu: KvmVcpu, addr: number, gfn: Gfn, write: boolean): Gen<FaultOutcome> {
+  const kvm = vcpu.kvm;
   kvm.host.trace.emit({ ev: 'kvmPageFault', vm: kvm.vmId, vcpu: vcpu.vcpuId, gfn, write });
   if (!gfnToMemslot(kvm, gfn)) return { kind: 'mmio', gfn };
   const pfn = yield* gfnToPfn(vcpu, gfn);
   const tid = kvm.host.current;
   yield* kvm.lock.lock(tid);
-  // the root may have been zapped while we slept in get_user_pages: retry from entry
-  if (VALID_PAGE(vcpu.mmu.rootHpa) && gfnToMemslot(kvm, gfn)) {
+  // another vCPU may have zapped our root while we slept in get_user_pages: retry from entry
+  if (VALID_PAGE(vcpu.mmu.rootHpa)) {
     kvmMmuFreeSomePages(kvm);
-    fetch(vcpu, addr, gfn, pfn);
+    fetch(vcpu, addr, gfn, pfn, write);
   }
   kvm.lock.unlock(tid);
   return { kind: 'retry' };

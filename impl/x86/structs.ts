@@ -61,6 +61,10 @@ export interface KvmMemorySlot {
   readonly id: SlotId;
   baseGfn: Gfn;
   readonly npages: number;
+  /** KVM_MEM_* flags */
+  flags: number;
+  /** one byte per page while KVM_MEM_LOG_DIRTY_PAGES is set, else null */
+  dirtyBitmap: Uint8Array | null;
   /** reverse map: for each gfn of the slot, the leaf sptes that map it */
   readonly rmap: { sp: KvmMmuPage; index: number }[][];
 }
@@ -77,6 +81,8 @@ export interface KvmVcpu {
   efer: number;
   /** PAE page-directory pointers loaded from the page at cr3 */
   readonly pdptrs: number[];
+  /** vcpu->mutex: vCPU ioctls from different threads serialize on it */
+  readonly mutex: Mutex;
   /** request bits (KVM_REQ_*), checked before entry */
   requests: number;
   readonly mmu: KvmMmu;
@@ -110,8 +116,12 @@ export interface Kvm {
   readonly pageByHpa: Map<Hpa, KvmMmuPage>;
   /** shadow pages this VM may still allocate */
   nFreeMmuPages: number;
-  /** the cap userspace set (KVM_SET_NR_MMU_PAGES) */
+  /** the budget in force */
   nMaxMmuPages: number;
+  /** what userspace asked for with KVM_SET_NR_MMU_PAGES; 0 = automatic */
+  nRequestedMmuPages: number;
+  /** threads inside an ioctl on this VM (a reference each, like kvm_get_kvm) */
+  readonly users: Map<number, number>;
   /** host pfns backing guest frames (what get_user_pages returned) */
   readonly gfnToPfn: Map<Gfn, number>;
 }

@@ -11,6 +11,7 @@ import { checkCrWrite, loadPdptrs } from './cpu.js';
 import { gfnToMemslot } from './memslots.js';
 import { initKvmMmu, kvmMmuNewCr3, kvmMmuResetContext, mmuFreeRoots } from './roots.js';
 import { mmuFreeMemoryCaches } from './memory-cache.js';
+import { Mutex } from '../locks.js';
 
 /** reset values (SDM "Processor state after INIT"): cr0 = ET | CD | NW */
 const RESET_CR0 = 0x60000010;
@@ -23,8 +24,8 @@ const resetRegs = (v: KvmVcpu): void => {
   v.pdptrs.fill(0);
 };
 
-/** kvm_arch_vcpu_create() + kvm_mmu_create() + kvm_mmu_setup() */
-export function* kvmArchVcpuCreate(kvm: Kvm, id: VcpuId): Gen<KvmVcpu> {
+/** kvm_arch_vcpu_create() + kvm_mmu_create(): the vCPU, inserted; caller holds kvm->lock */
+export const kvmArchVcpuCreate = (kvm: Kvm, id: VcpuId): KvmVcpu => {
   const vcpu: KvmVcpu = {
     vcpuId: id,
     kvm,
@@ -33,6 +34,7 @@ export function* kvmArchVcpuCreate(kvm: Kvm, id: VcpuId): Gen<KvmVcpu> {
     cr4: 0,
     efer: 0,
     pdptrs: [0, 0, 0, 0],
+    mutex: new Mutex('vcpu->mutex', `vm${kvm.vmId}/vcpu${id}`, kvm.host.trace),
     requests: 0,
     mmu: { rootHpa: INVALID_PAGE, paeRoot: [0, 0, 0, 0] as Hpa[], rootLevel: 0, shadowRootLevel: 0, directMap: true },
     paeRootHpa: kvm.host.pages.alloc(),
@@ -42,9 +44,11 @@ export function* kvmArchVcpuCreate(kvm: Kvm, id: VcpuId): Gen<KvmVcpu> {
   };
   kvm.vcpus.set(id, vcpu);
   kvm.host.trace.emit({ ev: 'kvmVcpuCreate', vm: kvm.vmId, vcpu: id });
-  yield* initKvmMmu(vcpu);
   return vcpu;
-}
+};
+
+/** kvm_mmu_setup(): the first context, with no root */
+export const kvmMmuSetup = (vcpu: KvmVcpu): Gen<void> => initKvmMmu(vcpu);
 
 /** kvm_vcpu_reset(): INIT. Registers to reset values and a fresh MMU context. */
 export function* kvmVcpuReset(vcpu: KvmVcpu): Gen<void> {
@@ -68,11 +72,25 @@ export function* kvmArchVcpuDestroy(vcpu: KvmVcpu): Gen<void> {
 export function* kvmSetCr(vcpu: KvmVcpu, reg: CrReg, value: number): Gen<boolean> {
   const check = checkCrWrite(vcpu, reg, value);
   if (check === 'gp') return false;
-  if (reg === 'cr3' && !gfnToMemslot(vcpu.kvm, (value >>> 12) as Gfn)) return false;
   if (check.needsPdptrs && !(yield* loadPdptrs(vcpu, reg === 'cr3' ? value : vcpu.cr3))) return false;
+  if (reg === 'cr3') return yield* kvmSetCr3(vcpu, value);
   vcpu[reg] = value;
   vcpu.kvm.host.trace.emit({ ev: 'kvmSetCr', vm: vcpu.kvm.vmId, vcpu: vcpu.vcpuId, reg, value });
-  if (reg === 'cr3') yield* kvmMmuNewCr3(vcpu);
-  else yield* kvmMmuResetContext(vcpu);
+  yield* kvmMmuResetContext(vcpu);
   return true;
+}
+
+/** kvm_set_cr3(): does the new cr3 map to guest memory? Checked and used under mmap_sem. */
+function* kvmSetCr3(vcpu: KvmVcpu, cr3: number): Gen<boolean> {
+  const mm = vcpu.kvm.host.mmapSem;
+  const tid = vcpu.kvm.host.current;
+  yield* mm.downRead(tid);
+  const backed = gfnToMemslot(vcpu.kvm, (cr3 >>> 12) as Gfn) !== undefined;
+  if (backed) {
+    vcpu.cr3 = cr3;
+    vcpu.kvm.host.trace.emit({ ev: 'kvmSetCr', vm: vcpu.kvm.vmId, vcpu: vcpu.vcpuId, reg: 'cr3', value: cr3 });
+    yield* kvmMmuNewCr3(vcpu);
+  }
+  mm.upRead(tid);
+  return backed;
 }

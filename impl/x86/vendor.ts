@@ -1,6 +1,7 @@
 /**
  * The vendor run loops: check requests, reload the root, enter, and handle the exits the
- * guest's access causes. @see arch/x86/kvm/vmx/vmx.c, arch/x86/kvm/svm/svm.c (vcpu_run)
+ * guest's access causes. @see arch/x86/kvm/vmx/vmx.c, arch/x86/kvm/svm/svm.c (vcpu_run),
+ * arch/x86/kvm/x86.c vcpu_enter_guest()
  */
 import type { GuestAccess } from '../../api/ops.js';
 import type { Gfn } from '../../api/ids.js';
@@ -10,21 +11,21 @@ import type { KvmVcpu } from './structs.js';
 import { KVM_REQ_MMU_RELOAD } from './structs.js';
 import { currentRoots, kvmMmuReload, mmuFreeRoots } from './roots.js';
 import { kvmMmuPageFault, sptePresent } from './page-fault.js';
-import { walkAddr } from './cpu.js';
+import { hardwareWalk } from './cpu.js';
 
-/** an access the guest retries more often than this means the fault path makes no progress */
-const MAX_FAULT_RETRIES = 8;
+/** a guest access that faults more often than this makes no progress: an impl bug */
+const MAX_FAULT_RETRIES = 100;
 
 /** The guest executes its access: null when it completes, else the exit it causes. */
-function* guestAccess(vcpu: KvmVcpu, a: GuestAccess): Gen<Result | 'fault' | null> {
-  if (vcpu.mmu.directMap && vcpu.kvm.host.config.tdp) {
-    // hardware walks the guest tables itself, then the TDP tables by gpa
-    const g = yield* walkAddr(vcpu, a.gva);
+const guestAccess = (vcpu: KvmVcpu, a: GuestAccess): Result | 'fault' | null => {
+  if (vcpu.kvm.host.config.tdp) {
+    // the CPU walks the guest tables itself, then the TDP tables by gpa
+    const g = hardwareWalk(vcpu, a.gva);
     if (g === null) return { kind: 'exit', reason: 'guestPageFault', gva: a.gva };
-    return sptePresent(vcpu, g * 4096) ? null : 'fault';
+    return sptePresent(vcpu, g * 4096, a.write) ? null : 'fault';
   }
-  return sptePresent(vcpu, a.gva) ? null : 'fault';
-}
+  return sptePresent(vcpu, a.gva, a.write) ? null : 'fault';
+};
 
 /** vcpu_enter_guest() loop shared by both vendors; `reload` is kvm_mmu_reload or not */
 function* vcpuRun(vcpu: KvmVcpu, access: GuestAccess | null, reload: boolean): Gen<Result> {
@@ -39,8 +40,12 @@ function* vcpuRun(vcpu: KvmVcpu, access: GuestAccess | null, reload: boolean): G
       const r = yield* kvmMmuReload(vcpu);
       if (r) return { kind: 'errno', errno: r };
     }
+    // other CPUs run on while this one gets ready to enter (irqs still on)
+    yield { at: 'entry' };
+    // with irqs off: a request that came in meanwhile sends us round again
+    if (vcpu.requests & KVM_REQ_MMU_RELOAD && !kvm.host.mutants.entryNoRequestRecheck) continue;
     kvm.host.trace.emit({ ev: 'kvmEntry', ...ids, roots: currentRoots(vcpu) });
-    const exit = access === null ? null : yield* guestAccess(vcpu, access);
+    const exit = access === null ? null : guestAccess(vcpu, access);
     if (exit === null) {
       kvm.host.trace.emit({ ev: 'kvmExit', ...ids, reason: 'hlt' });
       return { kind: 'exit', reason: 'hlt' };
@@ -51,10 +56,10 @@ function* vcpuRun(vcpu: KvmVcpu, access: GuestAccess | null, reload: boolean): G
     }
     kvm.host.trace.emit({ ev: 'kvmExit', ...ids, reason: 'pageFault' });
     if (tries >= MAX_FAULT_RETRIES) throw new Error(`fault on gva ${access!.gva} retried ${tries} times without progress`);
-    const tdp = kvm.host.config.tdp;
-    const gpaGfn = tdp || !vcpu.mmu.directMap ? yield* walkAddr(vcpu, access!.gva) : ((access!.gva >>> 12) as Gfn);
-    const addr = tdp ? gpaGfn! * 4096 : access!.gva;
-    const f = yield* kvmMmuPageFault(vcpu, addr, gpaGfn ?? (0 as Gfn), access!.write);
+    // the exit reports the faulting gpa (TDP) or the gva (shadow paging)
+    const gpaGfn = vcpu.mmu.directMap ? hardwareWalk(vcpu, access!.gva) : null;
+    const addr = vcpu.mmu.directMap ? gpaGfn! * 4096 : access!.gva;
+    const f = yield* kvmMmuPageFault(vcpu, addr, (gpaGfn ?? 0) as Gfn, access!.write);
     if (f.kind === 'error') return { kind: 'errno', errno: f.errno };
     if (f.kind === 'guestPageFault') return { kind: 'exit', reason: 'guestPageFault', gva: access!.gva };
     if (f.kind === 'mmio') {
@@ -65,7 +70,8 @@ function* vcpuRun(vcpu: KvmVcpu, access: GuestAccess | null, reload: boolean): G
 }
 
 /** vmx_vcpu_run() */
-export const vmxVcpuRun = (vcpu: KvmVcpu, access: GuestAccess | null): Gen<Result> => vcpuRun(vcpu, access, !vcpu.kvm.host.mutants.eagerRootAlloc);
+export const vmxVcpuRun = (vcpu: KvmVcpu, access: GuestAccess | null): Gen<Result> =>
+  vcpuRun(vcpu, access, !vcpu.kvm.host.mutants.eagerRootAlloc);
 
 /** svm_vcpu_run() */
 export const svmVcpuRun = (vcpu: KvmVcpu, access: GuestAccess | null): Gen<Result> => {

@@ -7,13 +7,16 @@ import { EEXIST, EINVAL } from '../../api/errno.js';
 import type { KvmHost } from '../host.js';
 import { Mutex } from '../locks.js';
 import type { Gen } from '../preempt.js';
-import type { Kvm } from './structs.js';
-import { kvmMmuZapAll } from './mmu-page.js';
-import { KVM_MEMORY_SLOTS, idToMemslot, newMemslot, sortMemslots } from './memslots.js';
+import type { Kvm, KvmMemorySlot } from './structs.js';
+import { PT_WRITABLE_MASK } from './structs.js';
+import { kvmMmuFreeSomePages, kvmMmuZapAll } from './mmu-page.js';
+import { KVM_MEMORY_SLOTS, KVM_MEM_LOG_DIRTY_PAGES, idToMemslot, newMemslot, sortMemslots } from './memslots.js';
 import { kvmArchVcpuDestroy } from './vcpu.js';
 
 /** KVM_MIN_ALLOC_MMU_PAGES: the smallest shadow-page budget userspace may set */
 export const KVM_MIN_ALLOC_MMU_PAGES = 64;
+/** the budget before userspace sets one (the kernel derives it from memory size) */
+export const KVM_DEFAULT_MMU_PAGES = 128;
 
 export const kvmCreateVm = (host: KvmHost, vmId: VmId): Kvm => ({
   vmId,
@@ -25,13 +28,20 @@ export const kvmCreateVm = (host: KvmHost, vmId: VmId): Kvm => ({
   mmuPageHash: new Map(),
   activeMmuPages: new Set(),
   pageByHpa: new Map(),
-  nFreeMmuPages: KVM_MIN_ALLOC_MMU_PAGES,
-  nMaxMmuPages: KVM_MIN_ALLOC_MMU_PAGES,
+  nFreeMmuPages: KVM_DEFAULT_MMU_PAGES,
+  nMaxMmuPages: KVM_DEFAULT_MMU_PAGES,
+  nRequestedMmuPages: 0,
+  users: new Map(),
   gfnToPfn: new Map(),
 });
 
-/** kvm_destroy_vm(): vCPUs first (they hold roots), then every shadow page, then memory */
+/** kvm_put_kvm() waits for this: the threads still inside an ioctl on the VM */
+const userTids = (kvm: Kvm): number[] => [...kvm.users.keys()];
+
+/** kvm_destroy_vm(): once the last user is gone; vCPUs first, then shadow pages, then memory */
 export function* kvmDestroyVm(kvm: Kvm): Gen<void> {
+  const idle = () => kvm.users.size === 0;
+  while (!idle()) yield { at: 'wait', lock: `kvm->users_count@vm${kvm.vmId}`, ready: idle, holders: () => userTids(kvm) };
   for (const vcpu of [...kvm.vcpus.values()]) yield* kvmArchVcpuDestroy(vcpu);
   const tid = kvm.host.current;
   yield* kvm.lock.lock(tid);
@@ -57,9 +67,18 @@ function* flushSlot(kvm: Kvm, base: Gfn, npages: number): Gen<void> {
   }
 }
 
-/** __kvm_set_memory_region(): 0 or a negative errno */
-export function* kvmSetMemoryRegion(kvm: Kvm, id: SlotId, base: Gfn, npages: number): Gen<number> {
-  if (id < 0 || id >= KVM_MEMORY_SLOTS || npages < 0 || base < 0) return EINVAL;
+/** kvm_vm_ioctl_set_memory_region(): __kvm_set_memory_region under mmap_sem for write */
+export function* kvmSetMemoryRegion(kvm: Kvm, id: SlotId, base: Gfn, npages: number, flags: number): Gen<number> {
+  const mm = kvm.host.mmapSem;
+  const tid = kvm.host.current;
+  yield* mm.downWrite(tid);
+  const r = yield* setMemoryRegionLocked(kvm, id, base, npages, flags);
+  mm.upWrite(tid);
+  return r;
+}
+
+function* setMemoryRegionLocked(kvm: Kvm, id: SlotId, base: Gfn, npages: number, flags: number): Gen<number> {
+  if (id < 0 || id >= KVM_MEMORY_SLOTS || npages < 0 || base < 0 || flags & ~KVM_MEM_LOG_DIRTY_PAGES) return EINVAL;
   const old = idToMemslot(kvm, id);
   if (npages && old && npages !== old.npages) return EINVAL;
   if (npages) {
@@ -67,15 +86,61 @@ export function* kvmSetMemoryRegion(kvm: Kvm, id: SlotId, base: Gfn, npages: num
       if (s.id !== id && base < s.baseGfn + s.npages && s.baseGfn < base + npages) return EEXIST;
     }
   }
+  if (!npages && !old) return 0;
+  kvm.host.trace.emit({ ev: 'kvmVmUpdate', vm: kvm.vmId, what: 'memslot' });
   if (!npages) {
-    if (!old) return 0;
-    yield* flushSlot(kvm, old.baseGfn, old.npages);
-    kvm.memslots.splice(kvm.memslots.indexOf(old), 1);
-  } else if (!old) kvm.memslots.push(newMemslot(id, base, npages));
-  else if (old.baseGfn !== base) {
-    yield* flushSlot(kvm, old.baseGfn, old.npages);
+    yield* flushSlot(kvm, old!.baseGfn, old!.npages);
+    kvm.memslots.splice(kvm.memslots.indexOf(old!), 1);
+  } else if (!old) kvm.memslots.push(newMemslot(id, base, npages, flags));
+  else {
+    if (old.baseGfn !== base) yield* flushSlot(kvm, old.baseGfn, old.npages);
+    yield* setSlotFlags(kvm, old, flags, old.baseGfn !== base);
     old.baseGfn = base;
   }
   sortMemslots(kvm);
   return 0;
+}
+
+/** Turning dirty logging on write-protects the slot so that every next write is seen. */
+function* setSlotFlags(kvm: Kvm, slot: KvmMemorySlot, flags: number, moved: boolean): Gen<void> {
+  const logging = (flags & KVM_MEM_LOG_DIRTY_PAGES) !== 0;
+  if (logging && (!slot.dirtyBitmap || moved)) {
+    slot.dirtyBitmap = new Uint8Array(slot.npages);
+    const tid = kvm.host.current;
+    yield* kvm.lock.lock(tid);
+    for (const list of slot.rmap) for (const { sp, index } of list) sp.spt[index]! &= ~PT_WRITABLE_MASK;
+    kvm.lock.unlock(tid);
+  }
+  if (!logging) slot.dirtyBitmap = null;
+  slot.flags = flags;
+}
+
+/** KVM_SET_NR_MMU_PAGES: kvm_mmu_change_mmu_pages() under mmap_sem for write */
+export function* kvmVmIoctlSetNrMmuPages(kvm: Kvm, pages: number): Gen<number> {
+  if (pages < KVM_MIN_ALLOC_MMU_PAGES) return EINVAL;
+  const mm = kvm.host.mmapSem;
+  const tid = kvm.host.current;
+  yield* mm.downWrite(tid);
+  kvm.host.trace.emit({ ev: 'kvmVmUpdate', vm: kvm.vmId, what: 'nrMmuPages' });
+  yield* kvm.lock.lock(tid);
+  kvm.nFreeMmuPages += pages - kvm.nMaxMmuPages;
+  kvm.nMaxMmuPages = pages;
+  kvmMmuFreeSomePages(kvm);
+  kvm.lock.unlock(tid);
+  kvm.nRequestedMmuPages = pages;
+  mm.upWrite(tid);
+  return 0;
+}
+
+/** Brackets an ioctl on the VM: the thread holds a reference until it returns. */
+export function* withVmUser<T>(kvm: Kvm, body: Gen<T>): Gen<T> {
+  const tid = kvm.host.current;
+  kvm.users.set(tid, (kvm.users.get(tid) ?? 0) + 1);
+  try {
+    return yield* body;
+  } finally {
+    const n = kvm.users.get(tid)! - 1;
+    if (n) kvm.users.set(tid, n);
+    else kvm.users.delete(tid);
+  }
 }

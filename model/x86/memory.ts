@@ -31,6 +31,18 @@ export const guestTranslate = (vm: ModelVm, v: ModelVcpu, addr: Gva): Gfn | null
 
 export type SlotChange = 'create' | 'delete' | 'move' | 'same' | 'noop';
 
+const LOG_DIRTY = 1;
+
+/** Marks gfn dirty in the slot backing it, if that slot logs dirty pages. */
+export const markDirty = (vm: ModelVm, g: Gfn): ModelVm => {
+  for (const [id, s] of vm.slots) {
+    if (g < s.gfn || g >= s.gfn + s.npages || !(s.flags & LOG_DIRTY)) continue;
+    const slots = new Map(vm.slots).set(id, { ...s, dirty: new Set(s.dirty).add(g - s.gfn) });
+    return { ...vm, slots };
+  }
+  return vm;
+};
+
 /**
  * KVM_SET_USER_MEMORY_REGION's checks: the new slot map and what kind of change it is,
  * or a negative errno.
@@ -40,8 +52,9 @@ export const setRegion = (
   slot: SlotId,
   base: Gfn,
   npages: number,
+  flags: number,
 ): { slots: Map<SlotId, ModelSlot>; change: SlotChange } | number => {
-  if (slot < 0 || slot >= KVM_MEMORY_SLOTS || npages < 0 || base < 0) return EINVAL;
+  if (slot < 0 || slot >= KVM_MEMORY_SLOTS || npages < 0 || base < 0 || (flags & ~LOG_DIRTY)) return EINVAL;
   const old = vm.slots.get(slot);
   const slots = new Map(vm.slots);
   if (npages === 0) {
@@ -52,7 +65,9 @@ export const setRegion = (
   for (const [id, s] of vm.slots) {
     if (id !== slot && base < s.gfn + s.npages && s.gfn < base + npages) return EEXIST;
   }
-  slots.set(slot, { gfn: base, npages });
+  // a new, moved or newly logging slot starts with a clean log
+  const fresh = !old || old.gfn !== base || !(old.flags & LOG_DIRTY);
+  slots.set(slot, { gfn: base, npages, flags, dirty: fresh ? new Set() : old.dirty });
   if (!old) return { slots, change: 'create' };
   return { slots, change: old.gfn === base ? 'same' : 'move' };
 };

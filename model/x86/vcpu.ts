@@ -17,6 +17,7 @@ export interface VcpuStep {
   readonly result: Result;
 }
 
+
 export const newVcpu = (): ModelVcpu => ({ ...RESET_REGS, rootLoaded: false });
 
 export const setCr = (s: ModelState, vm: ModelVm, v: ModelVcpu, reg: CrReg, value: number): VcpuStep => {
@@ -38,9 +39,9 @@ const accessExit = (vm: ModelVm, v: ModelVcpu, access: GuestAccess | null): Resu
 };
 
 /** kvm_mmu_reload, then entry: no root and an injected failure means -ENOMEM, no entry. */
-export const run = (s: ModelState, vm: ModelVm, v: ModelVcpu, access: GuestAccess | null): VcpuStep => {
+export const run = (s: ModelState, vm: ModelVm, v: ModelVcpu, access: GuestAccess | null, tid: number): VcpuStep => {
   if (!v.rootLoaded) {
-    const failed = takeFailure(s, 'mmuTopup');
+    const failed = takeFailure(s, tid, 'mmuTopup');
     if (failed) return { state: failed, vcpu: v, result: { kind: 'errno', errno: ENOMEM } };
   }
   const loaded = { ...v, rootLoaded: true };

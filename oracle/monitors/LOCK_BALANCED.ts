@@ -1,0 +1,25 @@
+/**
+ * LOCK_BALANCED (seed 003): every path, error paths included, releases every lock it took
+ * before returning to userspace.
+ */
+import type { TraceRecord } from '../../api/events.js';
+import type { Monitor, MonitorSpec } from '../monitor.js';
+import { HeldLocks, describeHeld } from './locks/held-locks.js';
+
+class LockBalanced implements Monitor {
+  private readonly locks = new HeldLocks();
+
+  observe(r: TraceRecord): string | null {
+    const bad = this.locks.track(r);
+    if (bad) return bad;
+    if (r.ev !== 'opEnd') return null;
+    const held = this.locks.held(r.tid);
+    return held.length ? `thread ${r.tid} returned to userspace from ${r.op.kind} holding ${describeHeld(held)}` : null;
+  }
+}
+
+export const LOCK_BALANCED: MonitorSpec = {
+  id: 'LOCK_BALANCED',
+  rule: 'every path, error paths included, releases every lock it took before returning to userspace',
+  create: () => new LockBalanced(),
+};

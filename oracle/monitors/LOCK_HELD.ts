@@ -1,0 +1,39 @@
+/**
+ * LOCK_HELD (seed 003): guest walks and guest memory reads hold mmap_sem (read or write);
+ * shadow hash and rmap updates hold kvm->lock; memslot, alias, nr_mmu_pages and dirty-log
+ * changes hold mmap_sem for write.
+ */
+import type { TraceRecord } from '../../api/events.js';
+import type { Monitor, MonitorSpec } from '../monitor.js';
+import { HeldLocks } from './locks/held-locks.js';
+
+class LockHeld implements Monitor {
+  private readonly locks = new HeldLocks();
+
+  observe(r: TraceRecord, tid: number): string | null {
+    this.locks.track(r);
+    const who = `thread ${tid}`;
+    switch (r.ev) {
+      case 'kvmGuestMem':
+        return this.locks.holds(tid, 'mmap_sem') ? null : `${who}: guest ${r.what} of gfn ${r.gfn} (vm ${r.vm}) without mmap_sem`;
+      case 'kvmMmuGetPage':
+      case 'kvmMmuZapPage':
+      case 'kvmRmap':
+        return this.holdsKvmLock(tid, r.vm) ? null : `${who}: shadow page ${r.ev === 'kvmRmap' ? 'rmap' : 'hash'} update (${r.ev}, vm ${r.vm}) without kvm->lock`;
+      case 'kvmVmUpdate':
+        return this.locks.holds(tid, 'mmap_sem', ['write']) ? null : `${who}: ${r.what} change of vm ${r.vm} without mmap_sem held for write`;
+      default:
+        return null;
+    }
+  }
+
+  private holdsKvmLock(tid: number, vm: number): boolean {
+    return this.locks.held(tid).some((h) => h.cls === 'kvm->lock' && h.instance === `kvm->lock@vm${vm}`);
+  }
+}
+
+export const LOCK_HELD: MonitorSpec = {
+  id: 'LOCK_HELD',
+  rule: 'guest walks and guest memory reads hold mmap_sem; shadow hash/rmap updates hold kvm->lock; memslot, alias, nr_mmu_pages and dirty-log changes hold mmap_sem for write',
+  create: () => new LockHeld(),
+};
