@@ -100,9 +100,16 @@ export interface TestCase {
    */
   readonly threads?: readonly number[];
   /**
-   * scheduler choices, one per scheduling decision: 0 keeps the running thread, k > 0
-   * switches to the k-th other runnable thread (modulo their number). Decisions past the
-   * end of the list take 0.
+   * where the scheduler switches threads; everywhere else the running thread keeps
+   * running (or, when it cannot, the lowest-numbered thread that can)
    */
-  readonly schedule?: readonly number[];
+  readonly preemptions?: readonly Preemption[];
+}
+
+/** Operation `op` is preempted after its `after`-th preemption point (1 = the first). */
+export interface Preemption {
+  readonly op: number;
+  readonly after: number;
+  /** which of the other runnable threads runs next: the to-th, counting from 1, modulo */
+  readonly to: number;
 }

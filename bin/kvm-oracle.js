@@ -8,6 +8,11 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 const { main } = await import(cli.href);
+// a reader that went away (| head) is not an error
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 try {
   process.exitCode = main(process.argv.slice(2), {
     out: (line) => process.stdout.write(line + '\n'),

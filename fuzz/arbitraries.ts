@@ -19,9 +19,10 @@ export interface CaseShape {
 export const DEFAULT_SHAPE: CaseShape = { maxOps: 30, vcpus: 2 };
 
 const vm = fc.constantFrom(0, 0, 0, 1) as fc.Arbitrary<VmId>;
-const slot = fc.constantFrom(0, 1, 2, 3, 40) as fc.Arbitrary<SlotId>;
+const slot = fc.constantFrom(0, 0, 1, 2, 3, 40) as fc.Arbitrary<SlotId>;
 const baseGfn = fc.constantFrom(0, 8, 16, 32, 48, 60) as fc.Arbitrary<Gfn>;
-const npages = fc.constantFrom(0, 4, 8, 16, 32);
+/** 0 deletes; 32 matches the prelude's slot, so a new gfn moves it: both zap every root */
+const npages = fc.constantFrom(0, 0, 4, 8, 16, 32, 32);
 const slotFlags = fc.constantFrom(0, 0, 1, 1, 2);
 
 /** register values around the paging-mode boundaries, plus a few the CPU refuses */
@@ -74,21 +75,17 @@ const PRELUDE: Op[] = [
   { kind: 'createVcpu', vm: 0 as VmId, vcpu: 0 as VcpuId },
 ];
 
-/** decisions a generated preemption may fall on (a case takes a few dozen) */
-export const MAX_PREEMPT_AT = 48;
+/** preemption points an operation passes, at most, that a preemption may follow */
+export const MAX_PREEMPT_AFTER = 8;
 
 /**
- * Scheduling choices, PCT-style (Burckhardt et al., ASPLOS 2010): a few preemptions at
- * random decisions over the run (a bug of depth d needs d well-placed switches), expanded
- * into the stored choice list. Shrinking drops preemptions and moves them earlier.
+ * A preemption for an operation, PCT-style (Burckhardt et al., ASPLOS 2010): a few
+ * operations of a case are preempted after one of their preemption points, so a race of
+ * depth d needs d of them well placed. Each shrinks towards none.
  */
-const schedule = fc
-  .array(fc.tuple(fc.nat({ max: MAX_PREEMPT_AT }), fc.integer({ min: 1, max: 3 })), { maxLength: 4 })
-  .map((points) => {
-    const dense: number[] = Array(points.reduce((m, [at]) => Math.max(m, at + 1), 0)).fill(0);
-    for (const [at, choice] of points) dense[at] = choice;
-    return dense;
-  });
+const preempt = fc.option(fc.record({ after: fc.integer({ min: 1, max: MAX_PREEMPT_AFTER }), to: fc.integer({ min: 1, max: 3 }) }), {
+  freq: 6,
+});
 
 /**
  * Like a VMM, each vCPU has its own thread (vcpu id mod threads) for its ioctls; VM
@@ -104,13 +101,17 @@ export const testCaseArb = (shape: CaseShape = DEFAULT_SHAPE): fc.Arbitrary<Test
       config: configArb,
       // each prelude op is kept 80% of the time and shrinks towards being dropped
       prelude: fc.tuple(...PRELUDE.map(() => fc.integer({ min: 0, max: 9 }).map((n) => n >= 2))),
-      body: fc.array(fc.tuple(opArb(shape.vcpus), fc.nat({ max: threads - 1 })), { minLength: 1, maxLength: shape.maxOps, size: 'max' }),
-      schedule: threads > 1 ? schedule : fc.constant([]),
+      body: fc.array(fc.tuple(opArb(shape.vcpus), fc.nat({ max: threads - 1 }), threads > 1 ? preempt : fc.constant(null)), {
+        minLength: 1,
+        maxLength: shape.maxOps,
+        size: 'max',
+      }),
     })
-    .map(({ config, prelude, body, schedule: sched }) => {
+    .map(({ config, prelude, body }) => {
       const head = PRELUDE.filter((_, i) => prelude[i]);
       const ops = [...head, ...body.map(([op]) => op)];
       if (threads === 1) return { config, ops };
-      return { config, ops, threads: [...head.map(() => 0), ...body.map(([op, t]) => threadOf(op, t, threads))], schedule: sched };
+      const preemptions = body.flatMap(([, , p], i) => (p ? [{ op: head.length + i, ...p }] : []));
+      return { config, ops, threads: [...head.map(() => 0), ...body.map(([op, t]) => threadOf(op, t, threads))], preemptions };
     });
 };

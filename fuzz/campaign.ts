@@ -50,27 +50,27 @@ const check = (o: CampaignOptions, numRuns: number, timeMs: number | undefined, 
   );
 
 /**
- * Cuts what the failure does not need: operations after the failing one, and schedule
- * entries past the decisions the run took. Kept only if the failure stays the same.
+ * Cuts what the failure does not need: with one thread, the operations after the failing
+ * one; then every preemption that the failure does not depend on. Each cut is kept only if
+ * the failure stays the same.
  */
 const truncate = (tc: TestCase, o: CampaignOptions): { tc: TestCase; failure: Failure } => {
-  const first = runCase(tc, o);
-  const failure = first.failure!;
-  const n = failure.step + 1;
-  const cut: TestCase = {
-    ...tc,
-    ops: tc.ops.slice(0, n),
-    ...(tc.threads && { threads: tc.threads.slice(0, n) }),
-    ...(tc.schedule && { schedule: trimZeros(tc.schedule.slice(0, first.decisions)) }),
+  let failure = runCase(tc, o).failure!;
+  const same = (c: TestCase): Failure | null => {
+    const f = runCase(c, o).failure;
+    return f?.id === failure.id ? f : null;
   };
-  const again = runCase(cut, o).failure;
-  return again?.id === failure.id ? { tc: cut, failure: again } : { tc, failure };
-};
-
-const trimZeros = (s: readonly number[]): number[] => {
-  let end = s.length;
-  while (end > 0 && s[end - 1] === 0) end--;
-  return s.slice(0, end);
+  if (!tc.threads) {
+    const cut = { ...tc, ops: tc.ops.slice(0, failure.step + 1) };
+    const f = same(cut);
+    if (f) [tc, failure] = [cut, f];
+  }
+  for (const p of tc.preemptions ?? []) {
+    const cut = { ...tc, preemptions: tc.preemptions!.filter((q) => q !== p) };
+    const f = same(cut);
+    if (f) [tc, failure] = [cut, f];
+  }
+  return { tc, failure };
 };
 
 export const runCampaign = (o: CampaignOptions): CampaignResult => {
@@ -108,7 +108,7 @@ export const runCampaign = (o: CampaignOptions): CampaignResult => {
       mutant: o.mutant,
       config: tc.config,
       ops: tc.ops,
-      ...(tc.threads && { threads: tc.threads, schedule: tc.schedule ?? [] }),
+      ...(tc.threads && { threads: tc.threads, preemptions: tc.preemptions ?? [] }),
     },
   };
 };

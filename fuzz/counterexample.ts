@@ -3,7 +3,7 @@
  * validates it field by field, so a bad file gets a one-line reason.
  */
 import { readFileSync } from 'node:fs';
-import type { Op, TestCase } from '../api/ops.js';
+import type { Op, Preemption, TestCase } from '../api/ops.js';
 import type { FailureId } from '../oracle/monitor.js';
 
 export const FORMAT = 'kvm-oracle-counterexample/1';
@@ -23,8 +23,8 @@ export interface Counterexample {
   readonly ops: readonly Op[];
   /** the thread of each operation, when the case has several */
   readonly threads?: readonly number[];
-  /** the scheduler's choices */
-  readonly schedule?: readonly number[];
+  /** where the scheduler switched threads */
+  readonly preemptions?: readonly Preemption[];
 }
 
 export class BadCounterexample extends Error {}
@@ -63,7 +63,12 @@ export const parseCounterexample = (text: string): Counterexample => {
   if (o.threads !== undefined) {
     const t = o.threads;
     need(Array.isArray(t) && t.length === (o.ops as unknown[]).length && t.every((x) => Number.isInteger(x) && x >= 0 && x < 64), '"threads" must list a thread (0..63) for every operation');
-    need(Array.isArray(o.schedule) && o.schedule.every((x) => Number.isInteger(x) && x >= 0), '"schedule" must be a list of whole numbers');
+    const ps = o.preemptions ?? [];
+    const okP = (p: unknown): boolean => {
+      const q = p as Record<string, unknown> | null;
+      return q !== null && typeof q === 'object' && [q.op, q.after, q.to].every((x) => Number.isInteger(x) && (x as number) >= 0);
+    };
+    need(Array.isArray(ps) && ps.every(okP), '"preemptions" must be a list of {op, after, to} whole numbers');
   }
   return { message: '', step: -1, ...(o as object) } as Counterexample;
 };

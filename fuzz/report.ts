@@ -56,7 +56,8 @@ export const reportFailure = (cx: Counterexample, outcome: RunOutcome, tc: TestC
     lines.push(`    ${String(i).padStart(2)}  ${t}${formatOp(op)}${i === cx.step ? '   <-- fails here' : ''}`);
   });
   if (threads > 1) {
-    lines.push(`  interleaving (schedule ${JSON.stringify(tc.schedule ?? [])}, ${outcome.decisions} decisions):`);
+    const pre = (tc.preemptions ?? []).map((p) => `op ${p.op} after point ${p.after}`).join(', ') || 'none';
+    lines.push(`  interleaving (preemptions: ${pre}; ${outcome.preempted} taken):`);
     lines.push(...interleaving(outcome, threads));
   } else if (cx.step >= 0) {
     lines.push(`  trace of operation ${cx.step}:`);

@@ -11,7 +11,7 @@ import type { Op, TestCase } from '../api/ops.js';
 import type { Result } from '../api/results.js';
 import { threadId } from '../api/ids.js';
 import { initialState, type ModelState } from '../model/state.js';
-import { step } from '../model/step.js';
+import { phases, step, stepPhase } from '../model/step.js';
 import { abstractModel } from '../model/abstract.js';
 import type { FailureId, Monitor } from '../oracle/monitor.js';
 import { MONITORS } from '../oracle/monitors/index.js';
@@ -43,8 +43,8 @@ export interface Traced {
 
 export interface RunOutcome {
   readonly failure: Failure | null;
-  /** scheduling decisions taken (the schedule entries that mattered) */
-  readonly decisions: number;
+  /** preemptions that switched threads */
+  readonly preempted: number;
   readonly trace: readonly Traced[];
 }
 
@@ -66,8 +66,8 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
     }
   };
   const threadOf = tc.threads ?? tc.ops.map(() => 0);
-  const sched = new Scheduler(tc.schedule ?? []);
-  const outcome = (failure: Failure | null): RunOutcome => ({ failure, decisions: sched.decisions, trace });
+  const sched = new Scheduler(tc.preemptions ?? []);
+  const outcome = (failure: Failure | null): RunOutcome => ({ failure, preempted: sched.taken, trace });
   try {
     let impl: Implementation;
     try {
@@ -105,7 +105,7 @@ const execute = (tc: TestCase, threadOf: readonly number[], impl: Implementation
       const op = tc.ops[index]!;
       feed({ ev: 'opBegin', tid: threadId(t.tid), index, op }, t.tid, index);
       began.set(index, clock++);
-      t.current = { index, op: impl.begin ? impl.begin(t.tid, op) : atomically(impl, op) };
+      t.current = { index, op: impl.begin ? impl.begin(t.tid, op) : atomically(impl, op), steps: 0 };
       steps = 0;
     }
     const { index } = t.current;
@@ -125,6 +125,8 @@ const execute = (tc: TestCase, threadOf: readonly number[], impl: Implementation
       t.point = null;
     } else {
       t.point = s.point;
+      t.current.steps++;
+      sched.stepped(t);
       if (++steps > MAX_STEPS_PER_OP) throw new Stop({ id: 'IMPL_HANG', step: index, message: `thread ${t.tid} took more than ${MAX_STEPS_PER_OP} steps in operation ${index}` });
     }
   }
@@ -142,7 +144,7 @@ const conformance = (tc: TestCase, threadOf: readonly number[], impl: Implementa
       if (bad) return { id: 'CONFORMANCE', step: it.index, message: bad };
     }
   } else {
-    const lin = linearize(done, model, step);
+    const lin = linearize(done, model, { phases, stepPhase });
     if (lin === 'gave-up') return null;
     if ('message' in lin) return { id: 'CONFORMANCE', step: lin.index, message: lin.message };
     model = lin.state;

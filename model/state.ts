@@ -13,6 +13,8 @@ export interface ModelVcpu {
   readonly efer: number;
   /** a root for the current context is loaded; false after any context reset */
   readonly rootLoaded: boolean;
+  /** TDP: the gfn the CPU's walk found at entry, while the access is still resolving */
+  readonly walked?: Gfn | null;
 }
 
 export interface ModelSlot {

@@ -9,7 +9,7 @@ import type { VcpuId, VmId } from '../api/ids.js';
 import { EBADF, EEXIST, EINVAL } from '../api/errno.js';
 import type { ModelState, ModelVcpu, ModelVm } from './state.js';
 import { armFailures, withEntry, withoutEntry } from './state.js';
-import { newVcpu, reset, run, setCr } from './x86/vcpu.js';
+import { enter, hardwareWalk, newVcpu, reload, reset, setCr } from './x86/vcpu.js';
 import { setRegion } from './x86/memory.js';
 import { KVM_MIN_ALLOC_MMU_PAGES, afterGuestAccess, emulate, getDirtyLog, translate } from './x86/emulate.js';
 
@@ -64,6 +64,58 @@ const errno = (code: number): Result => ({ kind: 'errno', errno: code });
  * One operation issued from harness thread `tid` (injected failures belong to a thread,
  * like the kernel's per-task make-it-fail).
  */
+/** A step that may not be over: result null means the operation continues in its next phase. */
+export interface Phase {
+  readonly state: ModelState;
+  readonly result: Result | null;
+}
+
+/**
+ * KVM_RUN is not one atomic action: it reloads the root and enters (phase 0); then the
+ * guest's access is resolved (phase 1): an MMIO or guest #PF exit goes straight back to
+ * userspace, while an access that completes may have faulted and re-entered, reloading the
+ * root if it went away meanwhile. Other threads' operations may fall between the two, so a
+ * concurrent run is checked as two steps; a sequential one simply takes both.
+ */
+export const phases = (op: Op): number => (op.kind === 'run' || op.kind === 'emulate' ? 2 : 1);
+
+type RunOp = Extract<Op, { kind: 'run' }>;
+type EmulateOp = Extract<Op, { kind: 'emulate' }>;
+
+const emulatePhase = (s: ModelState, o: EmulateOp, phase: number): Phase => {
+  let pending = false;
+  const r = onVcpu(s, o.vm, o.vcpu, (m, v) => {
+    const e = emulate(m, v, o.access, o.gva, s.host.tdp, phase);
+    pending = e.result === null;
+    return { vm: e.vm, vcpu: e.vcpu, result: e.result ?? { kind: 'ok' } };
+  });
+  return pending ? { state: r.state, result: null } : r;
+};
+
+const runPhase = (s: ModelState, o: RunOp, phase: number, tid: number): Phase => {
+  const r = onVcpu(s, o.vm, o.vcpu, (m, v) => {
+    const exit = enter(s, m, v, o.access);
+    // an exit straight to userspace: no re-entry, the root stays as other threads left it
+    if (phase === 1 && exit.result.kind === 'exit' && exit.result.reason !== 'hlt') {
+      return { vcpu: { ...exit.vcpu, rootLoaded: v.rootLoaded }, result: exit.result };
+    }
+    const failed = reload(s, v, tid);
+    if (failed) return failed;
+    if (phase === 0 && o.access !== null) {
+      const walked = hardwareWalk(s, m, v, o.access);
+      if (walked === null) return exit;
+      return { vcpu: { ...v, rootLoaded: true, walked }, result: { kind: 'ok' } };
+    }
+    return { ...exit, vm: afterGuestAccess(m, exit.vcpu, o.access, exit.result) };
+  });
+  // a phase 0 that entered with an access still to make is not a result yet
+  return phase === 0 && r.result.kind === 'ok' ? { state: r.state, result: null } : r;
+};
+
+/** Phase `phase` of `op` (see phases()); for one-phase operations the same as step(). */
+export const stepPhase = (s: ModelState, op: Op, phase: number, tid = 0): Phase =>
+  op.kind === 'run' ? runPhase(s, op, phase, tid) : op.kind === 'emulate' ? emulatePhase(s, op, phase) : step(s, op, tid);
+
 export const step = (s: ModelState, op: Op, tid = 0): Step =>
   match(op)
     .with({ kind: 'createVm' }, ({ vm }) =>
@@ -89,18 +141,14 @@ export const step = (s: ModelState, op: Op, tid = 0): Step =>
     )
     .with({ kind: 'setCr' }, ({ vm, vcpu, reg, value }) => onVcpu(s, vm, vcpu, (m, v) => setCr(s, m, v, reg, value)))
     .with({ kind: 'resetVcpu' }, ({ vm, vcpu }) => onVcpu(s, vm, vcpu, () => reset(s)))
-    .with({ kind: 'run' }, ({ vm, vcpu, access }) =>
-      onVcpu(s, vm, vcpu, (m, v) => {
-        const r = run(s, m, v, access, tid);
-        return { ...r, vm: afterGuestAccess(m, r.vcpu, access, r.result) };
-      }),
-    )
-    .with({ kind: 'emulate' }, ({ vm, vcpu, access, gva }) =>
-      onVcpu(s, vm, vcpu, (m, v) => {
-        const r = emulate(m, v, access, gva, s.host.tdp);
-        return { vm: r.vm, vcpu: r.vm.vcpus.get(vcpu)!, result: r.result };
-      }),
-    )
+    .with({ kind: 'run' }, (o) => {
+      const first = runPhase(s, o, 0, tid);
+      return first.result ? (first as Step) : (runPhase(first.state, o, 1, tid) as Step);
+    })
+    .with({ kind: 'emulate' }, (o) => {
+      const first = emulatePhase(s, o, 0);
+      return first.result ? (first as Step) : (emulatePhase(first.state, o, 1) as Step);
+    })
     .with({ kind: 'translate' }, ({ vm, vcpu, gva }) => onVcpu(s, vm, vcpu, (m, v) => ({ vcpu: v, result: translate(m, v, gva) })))
     .with({ kind: 'getDirtyLog' }, ({ vm, slot }) => onVm(s, vm, (m) => getDirtyLog(m, slot)))
     .with({ kind: 'setNrMmuPages' }, ({ vm, pages }) =>

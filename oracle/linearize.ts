@@ -21,7 +21,7 @@ export interface Interval {
 }
 
 export interface Linearization<S> {
-  /** the order found, by operation index */
+  /** the order found, by operation index (an operation with two phases appears twice) */
   readonly order: number[];
   readonly state: S;
 }
@@ -38,38 +38,52 @@ export const canonical = (v: unknown): string =>
 
 const MAX_NODES = 20_000;
 
-export const linearize = <S>(
-  ops: readonly Interval[],
-  initial: S,
-  step: (s: S, op: Op, tid: number) => { state: S; result: Result },
-): Linearization<S> | NotLinearizable | 'gave-up' => {
+/** The model as the search needs it: an operation may take several phases (see model/step.ts). */
+export interface PhasedModel<S> {
+  phases(op: Op): number;
+  /** result null: the operation goes on in its next phase */
+  stepPhase(s: S, op: Op, phase: number, tid: number): { state: S; result: Result | null };
+}
+
+interface Pending {
+  readonly iv: Interval;
+  readonly phase: number;
+}
+
+export const linearize = <S>(ops: readonly Interval[], initial: S, model: PhasedModel<S>): Linearization<S> | NotLinearizable | 'gave-up' => {
   const failed = new Set<string>();
   let deepest: NotLinearizable & { depth: number } = { index: ops[0]?.index ?? 0, message: '', depth: -1 };
   let nodes = 0;
   const order: number[] = [];
-  const walk = (state: S, rest: readonly Interval[]): S | null | 'gave-up' => {
+  const walk = (state: S, rest: readonly Pending[]): S | null | 'gave-up' => {
     if (rest.length === 0) return state;
     if (++nodes > MAX_NODES) return 'gave-up';
-    const key = `${rest.map((r) => r.index).join(',')}|${canonical(state)}`;
+    const key = `${rest.map((r) => `${r.iv.index}.${r.phase}`).join(',')}|${canonical(state)}`;
     if (failed.has(key)) return null;
-    const firstEnd = Math.min(...rest.map((r) => r.end));
+    const firstEnd = Math.min(...rest.map((r) => r.iv.end));
     // candidates in completion order: the run's own order is tried first
-    for (const c of rest.filter((r) => r.begin < firstEnd).sort((a, b) => a.end - b.end)) {
-      const next = step(state, c.op, c.tid);
-      const d = firstDifference(c.result, next.result, 'result');
-      if (d) {
-        if (order.length > deepest.depth) deepest = { index: c.index, message: `result differs: ${d}`, depth: order.length };
-        continue;
+    for (const c of rest.filter((r) => r.iv.begin < firstEnd).sort((a, b) => a.iv.end - b.iv.end)) {
+      const next = model.stepPhase(state, c.iv.op, c.phase, c.iv.tid);
+      let after: Pending[];
+      if (next.result === null && c.phase + 1 < model.phases(c.iv.op)) {
+        after = rest.map((r) => (r === c ? { iv: c.iv, phase: c.phase + 1 } : r));
+      } else {
+        const d = firstDifference(c.iv.result, next.result, 'result');
+        if (d) {
+          if (order.length > deepest.depth) deepest = { index: c.iv.index, message: `result differs: ${d}`, depth: order.length };
+          continue;
+        }
+        after = rest.filter((r) => r !== c);
       }
-      order.push(c.index);
-      const r = walk(next.state, rest.filter((x) => x !== c));
+      order.push(c.iv.index);
+      const r = walk(next.state, after);
       if (r !== null) return r;
       order.pop();
     }
     failed.add(key);
     return null;
   };
-  const r = walk(initial, ops);
+  const r = walk(initial, ops.map((iv) => ({ iv, phase: 0 })));
   if (r === 'gave-up') return 'gave-up';
   if (r === null) {
     return { index: deepest.index, message: `no order of the concurrent operations explains the results; closest: operation ${deepest.index} ${deepest.message}` };

@@ -29,12 +29,16 @@ function* gvaToGfn(vcpu: KvmVcpu, gva: number): Gen<Gfn | null> {
   return g;
 }
 
-/** kvm_read_guest / kvm_write_guest of one page: the caller holds mmap_sem */
-function* kvmGuestPageAccess(kvm: Kvm, gfn: Gfn, write: boolean): Gen<boolean> {
+/**
+ * kvm_read_guest / kvm_write_guest of one page, the caller holding mmap_sem. `log`: a
+ * write through kvm_write_guest is logged (mark_page_dirty); the cmpxchg fast path's
+ * kvm_release_page_dirty() only dirties the struct page.
+ */
+function* kvmGuestPageAccess(kvm: Kvm, gfn: Gfn, write: boolean, log = write): Gen<boolean> {
   yield { at: 'guestMem' };
   kvm.host.trace.emit({ ev: 'kvmGuestMem', vm: kvm.vmId, what: write ? 'write' : 'read', gfn });
   if (!gfnToMemslot(kvm, gfn)) return false;
-  if (write) markPageDirty(kvm, gfn);
+  if (log) markPageDirty(kvm, gfn);
   return true;
 }
 
@@ -93,7 +97,7 @@ function* emulatorCmpxchgEmulated(vcpu: KvmVcpu, gva: number): Gen<Emulated> {
     if (!vcpu.kvm.host.mutants.cmpxchgLockLeak) mm.upRead(tid);
     return yield* emulatorWriteEmulated(vcpu, gva);
   }
-  yield* kvmGuestPageAccess(vcpu.kvm, g, true);
+  yield* kvmGuestPageAccess(vcpu.kvm, g, true, false);
   mm.upRead(tid);
   return yield* emulatorWriteEmulated(vcpu, gva);
 }

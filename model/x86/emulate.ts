@@ -34,13 +34,37 @@ export const afterGuestAccess = (vm: ModelVm, v: ModelVcpu, a: GuestAccess | nul
   return g === null ? vm : markDirty(vm, g);
 };
 
-export const emulate = (vm: ModelVm, v: ModelVcpu, access: EmulatedAccess, gva: Gva, tdp: boolean): { vm: ModelVm; result: Result } => {
-  const g = guestTranslate(vm, v, gva);
-  if (g === null) return { vm, result: { kind: 'emulated', outcome: 'propagateFault' } };
-  if (!slotBacking(vm, g)) return { vm, result: { kind: 'emulated', outcome: 'mmio', gpa: gpaOf(g, gva) as never } };
-  const next = access === 'read' ? vm : writeGuestPage(vm, g, tdp);
-  return { vm: next, result: { kind: 'emulated', outcome: 'continue' } };
+/**
+ * The emulator translates the gva under one down_read (phase 0: a guest #PF ends it) and
+ * touches guest memory under another (phase 1, with the gfn phase 0 found): a read walks
+ * again and reads, a write goes to the gfn it has; what is not RAM exits as MMIO.
+ */
+export const emulate = (
+  vm: ModelVm,
+  v: ModelVcpu,
+  access: EmulatedAccess,
+  gva: Gva,
+  tdp: boolean,
+  phase: number,
+): { vm: ModelVm; vcpu: ModelVcpu; result: Result | null } => {
+  if (phase === 0) {
+    const g = guestTranslate(vm, v, gva);
+    if (g === null) return { vm, vcpu: v, result: { kind: 'emulated', outcome: 'propagateFault' } };
+    return { vm, vcpu: { ...v, walked: g }, result: null };
+  }
+  const { walked, ...vcpu } = v;
+  const g = walked!;
+  const mmio: Result = { kind: 'emulated', outcome: 'mmio', gpa: gpaOf(g, gva) as never };
+  if (access === 'read') {
+    const again = guestTranslate(vm, vcpu, gva);
+    return { vm, vcpu, result: again !== null && slotBacking(vm, again) ? { kind: 'emulated', outcome: 'continue' } : mmio };
+  }
+  if (!slotBacking(vm, g)) return { vm, vcpu, result: mmio };
+  const next = writeGuestPage({ ...vm, vcpus: new Map(vm.vcpus).set(vcpuIdOf(vm, v), vcpu) }, g, tdp);
+  return { vm: next, vcpu: next.vcpus.get(vcpuIdOf(vm, v))!, result: { kind: 'emulated', outcome: 'continue' } };
 };
+
+const vcpuIdOf = (vm: ModelVm, v: ModelVcpu): VcpuId => [...vm.vcpus].find(([, x]) => x === v)![0];
 
 export const translate = (vm: ModelVm, v: ModelVcpu, gva: Gva): Result => {
   const g = guestTranslate(vm, v, gva);
