@@ -3,13 +3,13 @@
  * kvm_destroy_vm(), __kvm_set_memory_region()
  */
 import type { Gfn, SlotId, VmId } from '../../api/ids.js';
-import { EEXIST, EINVAL } from '../../api/errno.js';
 import type { KvmHost } from '../host.js';
 import { Mutex } from '../locks.js';
 import type { Gen } from '../preempt.js';
 import type { Kvm } from './structs.js';
 import { kvmMmuZapAll } from './mmu-page.js';
-import { KVM_MEMORY_SLOTS, idToMemslot, newMemslot, sortMemslots } from './memslots.js';
+import { idToMemslot, newMemslot, sortMemslots } from './memslots.js';
+import { kvmCheckMemoryRegion } from '../kvm-main.js';
 import { kvmArchVcpuDestroy } from './vcpu.js';
 
 /** KVM_MIN_ALLOC_MMU_PAGES: the smallest shadow-page budget userspace may set */
@@ -59,14 +59,9 @@ function* flushSlot(kvm: Kvm, base: Gfn, npages: number): Gen<void> {
 
 /** __kvm_set_memory_region(): 0 or a negative errno */
 export function* kvmSetMemoryRegion(kvm: Kvm, id: SlotId, base: Gfn, npages: number): Gen<number> {
-  if (id < 0 || id >= KVM_MEMORY_SLOTS || npages < 0 || base < 0) return EINVAL;
+  const bad = kvmCheckMemoryRegion(kvm.memslots, id, base, npages);
+  if (bad) return bad;
   const old = idToMemslot(kvm, id);
-  if (npages && old && npages !== old.npages) return EINVAL;
-  if (npages) {
-    for (const s of kvm.memslots) {
-      if (s.id !== id && base < s.baseGfn + s.npages && s.baseGfn < base + npages) return EEXIST;
-    }
-  }
   if (!npages) {
     if (!old) return 0;
     yield* flushSlot(kvm, old.baseGfn, old.npages);
