@@ -7,6 +7,7 @@ import type { CrReg, HostConfig, Op } from './ops.js';
 import type { Result } from './results.js';
 import type { Gfn, Hpa, ThreadId, VcpuId, VmId } from './ids.js';
 import type { AllocSite } from './ops.js';
+import type { PpcTraceEvent } from './events-ppc.js';
 
 /** How a lock is held: a mutex or spinlock exclusively, an rwsem for read or write. */
 export type LockMode = 'exclusive' | 'read' | 'write';
@@ -68,7 +69,8 @@ export type TraceEvent =
   /** the ioctl returned to userspace on thread `tid` (lockdep checks nothing is held) */
   | { readonly ev: 'returnToUser'; readonly tid: number }
   /** kvm_destroy_vm finished: nothing of the VM may be left */
-  | { readonly ev: 'kvmDestroyVm'; readonly vm: VmId };
+  | { readonly ev: 'kvmDestroyVm'; readonly vm: VmId }
+  | PpcTraceEvent;
 
 export type TraceEventKind = TraceEvent['ev'];
 

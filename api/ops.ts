@@ -22,7 +22,23 @@ export type CrReg = 'cr0' | 'cr3' | 'cr4' | 'efer';
 /** Allocation sites where the harness can make the next N allocations fail. */
 export type AllocSite =
   /** mmu_topup_memory_caches() called from kvm_mmu_load() */
-  | 'mmuTopup';
+  | 'mmuTopup'
+  /** vzalloc() of a slot_phys array in kvmppc_core_prepare_memory_region() */
+  | 'vzalloc'
+  /** get_user_pages_fast() in kvmppc_get_guest_page() */
+  | 'gup'
+  /** kvm_alloc_rma() in KVM_ALLOCATE_RMA */
+  | 'rma';
+
+/** The POWER processor a PPC HV guest runs on: POWER7 (ISA 2.06) or PPC970 (ISA 2.01). */
+export type PpcCpu = 'power7' | 'ppc970';
+
+/** A PPC HV (book3s_hv) VM: its CPU and the page order of its RAM (kvm->arch.ram_porder). */
+export interface PpcHvConfig {
+  readonly cpu: PpcCpu;
+  /** 24: 16 MB pages, as the kernel uses; 16: 64 KB pages, the smaller configuration */
+  readonly ramPorder: 16 | 24;
+}
 
 /** A memory access the guest makes once it is entered. */
 export interface GuestAccess {

@@ -20,6 +20,9 @@ import { kvmCreateVm, kvmDestroyVm, kvmSetMemoryRegion } from './x86/vm.js';
 import { kvmArchVcpuCreate, kvmSetCr, kvmVcpuReset } from './x86/vcpu.js';
 import { svmVcpuRun, vmxVcpuRun } from './x86/vendor.js';
 import { abstractKvm } from './abstract.js';
+import { RwSem } from './locks.js';
+import { MmStruct } from './mm/mm.js';
+import { Vmalloc } from './vmalloc.js';
 
 export const KVM_MAX_VCPUS = 8;
 
@@ -33,7 +36,17 @@ export class BuiltinKvm implements Implementation {
   constructor(config: HostConfig, mutant: string | null) {
     if (mutant !== null && !isMutantName(mutant)) throw new Error(`unknown mutant: ${mutant}`);
     const trace = new Tracer();
-    this.host = { config, trace, faults: new FaultInjector(trace), mutants: mutantFlags(mutant), pages: new HostPages(), current: 0 };
+    this.host = {
+      config,
+      trace,
+      faults: new FaultInjector(trace),
+      mutants: mutantFlags(mutant),
+      pages: new HostPages(),
+      current: 0,
+      mm: new MmStruct(),
+      mmapSem: new RwSem('mmap_sem', 'mm', trace),
+      vmalloc: new Vmalloc(),
+    };
   }
 
   apply(op: Op): Result {

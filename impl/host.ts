@@ -4,6 +4,9 @@ import type { FaultInjector } from './fault-inject.js';
 import type { HostPages } from './host-memory.js';
 import type { MutantFlags } from './mutants.js';
 import type { Tracer } from './trace.js';
+import type { RwSem } from './locks.js';
+import type { MmStruct } from './mm/mm.js';
+import type { Vmalloc } from './vmalloc.js';
 
 export interface KvmHost {
   /** vendor module and tdp_enabled */
@@ -14,4 +17,10 @@ export interface KvmHost {
   readonly pages: HostPages;
   /** the harness thread running now (the kernel's `current`) */
   current: number;
+  /** the host process's address space: where guest memory is mapped (current->mm) */
+  readonly mm: MmStruct;
+  /** current->mm->mmap_sem: one instance for the whole process */
+  readonly mmapSem: RwSem;
+  /** the vmalloc area (slot_phys arrays) */
+  readonly vmalloc: Vmalloc;
 }

@@ -5,6 +5,11 @@
 export const MUTANTS = {
   'eager-root-alloc': 'context switch allocates the root at once and ignores allocation failure; run does not reload (000 before)',
   'svm-no-reload': "svm's run loop skips kvm_mmu_reload before entry",
+  'eager-pin': 'kvmppc_core_prepare_memory_region pins every page of the region with get_user_pages (004 before)',
+  'get-page-unlocked': 'kvmppc_get_guest_page records the pfn without slot_phys_lock and without re-checking the entry (004 before)',
+  'unpin-unlocked': 'unpin_slot walks and frees slot_phys without slot_phys_lock (004 before)',
+  'rma-no-recheck': 'kvmppc_hv_setup_rma does not re-check rma_setup_done after taking kvm->lock',
+  'unpin-puts-rmo': 'unpin_slot puts every slot_phys entry, also RMO pages without KVMPPC_GOT_PAGE',
 } as const;
 
 export type MutantName = keyof typeof MUTANTS;
@@ -14,9 +19,19 @@ export const isMutantName = (s: string): s is MutantName => Object.hasOwn(MUTANT
 export interface MutantFlags {
   readonly eagerRootAlloc: boolean;
   readonly svmNoReload: boolean;
+  readonly eagerPin: boolean;
+  readonly getPageUnlocked: boolean;
+  readonly unpinUnlocked: boolean;
+  readonly rmaNoRecheck: boolean;
+  readonly unpinPutsRmo: boolean;
 }
 
 export const mutantFlags = (m: MutantName | null): MutantFlags => ({
   eagerRootAlloc: m === 'eager-root-alloc',
   svmNoReload: m === 'svm-no-reload',
+  eagerPin: m === 'eager-pin',
+  getPageUnlocked: m === 'get-page-unlocked',
+  unpinUnlocked: m === 'unpin-unlocked',
+  rmaNoRecheck: m === 'rma-no-recheck',
+  unpinPutsRmo: m === 'unpin-puts-rmo',
 });

@@ -13,7 +13,9 @@ export type PreemptPoint =
   /** get_user_pages */
   | { readonly at: 'gup' }
   /** kvm_read_guest / kvm_write_guest */
-  | { readonly at: 'guestMem' };
+  | { readonly at: 'guestMem' }
+  /** code that runs preemptible (no spinlock held) and may be switched out anywhere */
+  | { readonly at: 'preempt' };
 
 export type Gen<T> = Generator<PreemptPoint, T, void>;
 
