@@ -21,5 +21,10 @@ export type Result =
   /** the register write was refused: #GP injected, nothing changed */
   | { readonly kind: 'gp' }
   /** KVM_RUN entered the guest and came back with an exit */
-  | ({ readonly kind: 'exit' } & ExitReason);
+  | ({ readonly kind: 'exit' } & ExitReason)
+  /**
+   * the guest's hcall returned `ret` (api/hcall.ts) and the guest halted; H_ENTER also
+   * returns the HPTE index it used (null unless H_SUCCESS)
+   */
+  | { readonly kind: 'hcall'; readonly ret: number; readonly index: number | null };
 

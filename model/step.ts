@@ -11,6 +11,10 @@ import type { ModelState, ModelVm } from './state.js';
 import { withEntry, withoutEntry } from './state.js';
 import { newVcpu, reset, run, setCr, type VcpuStep } from './x86/vcpu.js';
 import { setRegion } from './x86/memory.js';
+import { newPpcVm } from './ppc/state.js';
+import { allocRma, mapHost, ppcSetRegion, unmapHost } from './ppc/memory.js';
+import { setupRma } from './ppc/rma.js';
+import { hEnter } from './ppc/h-enter.js';
 
 export const KVM_MAX_VCPUS = 8;
 
@@ -24,7 +28,16 @@ const done = (state: ModelState): Step => ({ state, result: { kind: 'ok' } });
 
 const putVm = (s: ModelState, id: VmId, vm: ModelVm): ModelState => ({ ...s, vms: withEntry(s.vms, id, vm) });
 
-/** Runs a vCPU transition on an existing vCPU, or -EBADF. */
+/** A PPC vCPU's KVM_RUN: the first run sets up the real-mode area, or fails without entry. */
+const ppcRun = (s: ModelState, id: VmId, vcpu: VcpuId, guest: (s: ModelState) => Step): Step => {
+  const m = s.vms.get(id);
+  if (!m?.vcpus.has(vcpu)) return fail(s, EBADF);
+  if (!m.ppc) return fail(s, EINVAL);
+  const r = setupRma(s, id);
+  return r.err ? fail(r.state, r.err) : guest(r.state);
+};
+
+/** Runs a vCPU transition on an existing x86 vCPU, or -EBADF (-EINVAL on a PPC vCPU). */
 const onVcpu = (
   s: ModelState,
   id: VmId,
@@ -34,6 +47,7 @@ const onVcpu = (
   const vm = s.vms.get(id);
   const v = vm?.vcpus.get(vcpu);
   if (!vm || !v) return fail(s, EBADF);
+  if (vm.ppc) return fail(s, EINVAL);
   const r = f(vm, v);
   const after = r.state.vms.get(id) ?? vm;
   return { state: putVm(r.state, id, { ...after, vcpus: withEntry(after.vcpus, vcpu, r.vcpu) }), result: r.result };
@@ -47,8 +61,8 @@ const dropRoots = (vm: ModelVm): ModelVm => ({
 
 export const step = (s: ModelState, op: Op): Step =>
   match(op)
-    .with({ kind: 'createVm' }, ({ vm }) =>
-      s.vms.has(vm) ? fail(s, EEXIST) : done(putVm(s, vm, { slots: new Map(), vcpus: new Map() })),
+    .with({ kind: 'createVm' }, ({ vm, ppc }) =>
+      s.vms.has(vm) ? fail(s, EEXIST) : done(putVm(s, vm, { slots: new Map(), vcpus: new Map(), ppc: ppc ? newPpcVm(ppc) : null })),
     )
     .with({ kind: 'destroyVm' }, ({ vm }) =>
       s.vms.has(vm) ? done({ ...s, vms: withoutEntry(s.vms, vm) }) : fail(s, EBADF),
@@ -56,6 +70,7 @@ export const step = (s: ModelState, op: Op): Step =>
     .with({ kind: 'setMemoryRegion' }, ({ vm, slot, gfn, npages }) => {
       const m = s.vms.get(vm);
       if (!m) return fail(s, EBADF);
+      if (m.ppc) return ppcSetRegion(s, vm, slot, gfn, npages);
       const r = setRegion(m, slot, gfn, npages);
       if (typeof r === 'number') return fail(s, r);
       const zapped = r.change === 'delete' || r.change === 'move';
@@ -73,8 +88,21 @@ export const step = (s: ModelState, op: Op): Step =>
       onVcpu(s, vm, vcpu, (m, v) => setCr(s, m, v, reg, value)),
     )
     .with({ kind: 'resetVcpu' }, ({ vm, vcpu }) => onVcpu(s, vm, vcpu, () => reset(s)))
-    .with({ kind: 'run' }, ({ vm, vcpu, access }) => onVcpu(s, vm, vcpu, (m, v) => run(s, m, v, access)))
+    .with({ kind: 'run' }, ({ vm, vcpu, access }) =>
+      s.vms.get(vm)?.ppc
+        ? ppcRun(s, vm, vcpu, (after) => ({ state: after, result: { kind: 'exit', reason: 'hlt' } }))
+        : onVcpu(s, vm, vcpu, (m, v) => run(s, m, v, access)),
+    )
     .with({ kind: 'failAlloc' }, ({ site, count }) =>
       done({ ...s, failures: withEntry(s.failures, site, (s.failures.get(site) ?? 0) + count) }),
+    )
+    .with({ kind: 'mapHostMemory' }, ({ vm, slot, pageShift, pages }) => mapHost(s, vm, slot, pageShift, pages))
+    .with({ kind: 'unmapHostMemory' }, ({ vm, slot }) => unmapHost(s, vm, slot))
+    .with({ kind: 'allocRma' }, ({ vm, slot }) => allocRma(s, vm, slot))
+    .with({ kind: 'hEnter' }, ({ vm, vcpu, ...args }) =>
+      ppcRun(s, vm, vcpu, (after) => {
+        const h = hEnter(after, vm, args);
+        return { state: h.state, result: { kind: 'hcall', ret: h.ret, index: h.index } };
+      }),
     )
     .exhaustive();
