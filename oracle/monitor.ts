@@ -7,7 +7,13 @@ import type { TraceRecord } from '../api/events.js';
 export type InvariantId =
   | 'ROOT_VALID_AT_ENTRY'
   | 'FAILED_LOAD_NO_ENTRY'
-  | 'ROOTS_FREED_ONCE';
+  | 'ROOTS_FREED_ONCE'
+  | 'PIN_ONCE'
+  | 'NO_PIN_AFTER_UNPIN'
+  | 'RMO_NEVER_PUT'
+  | 'LAZY_PIN'
+  | 'RMA_ONCE'
+  | 'HPTE_BACKED';
 
 /** What a failed run is blamed on: an invariant, or one of the harness's own checks. */
 export type FailureId =

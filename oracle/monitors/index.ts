@@ -3,8 +3,28 @@ import type { InvariantId, MonitorSpec } from '../monitor.js';
 import { ROOT_VALID_AT_ENTRY } from './ROOT_VALID_AT_ENTRY.js';
 import { FAILED_LOAD_NO_ENTRY } from './FAILED_LOAD_NO_ENTRY.js';
 import { ROOTS_FREED_ONCE } from './ROOTS_FREED_ONCE.js';
+import { LAZY_PIN } from './LAZY_PIN.js';
+import { RMO_NEVER_PUT } from './RMO_NEVER_PUT.js';
+import { NO_PIN_AFTER_UNPIN } from './NO_PIN_AFTER_UNPIN.js';
+import { PIN_ONCE } from './PIN_ONCE.js';
+import { RMA_ONCE } from './RMA_ONCE.js';
+import { HPTE_BACKED } from './HPTE_BACKED.js';
 
-export const MONITORS: readonly MonitorSpec[] = [ROOT_VALID_AT_ENTRY, FAILED_LOAD_NO_ENTRY, ROOTS_FREED_ONCE];
+/**
+ * In this order: when one trace record breaks two rules, the more specific one is named
+ * (a put of an RMO page is RMO_NEVER_PUT before it is an unmatched put for PIN_ONCE).
+ */
+export const MONITORS: readonly MonitorSpec[] = [
+  ROOT_VALID_AT_ENTRY,
+  FAILED_LOAD_NO_ENTRY,
+  ROOTS_FREED_ONCE,
+  LAZY_PIN,
+  RMO_NEVER_PUT,
+  NO_PIN_AFTER_UNPIN,
+  PIN_ONCE,
+  RMA_ONCE,
+  HPTE_BACKED,
+];
 
 export const monitorById = (id: string): MonitorSpec | undefined => MONITORS.find((m) => m.id === id);
 
