@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import type { CrReg, GuestAccess, HostConfig, Op, TestCase } from '../api/ops.js';
 import type { Gfn, Gva, SlotId, VcpuId, VmId } from '../api/ids.js';
+import { ppcConfigArb, ppcOpArb, ppcPreludeArb } from './arbitraries-ppc.js';
 
 const vm = fc.constantFrom(0, 0, 0, 1) as fc.Arbitrary<VmId>;
 const vcpu = fc.constantFrom(0, 0, 1, 2, 9) as fc.Arbitrary<VcpuId>;
@@ -67,12 +68,27 @@ export interface CaseShape {
   readonly maxOps: number;
 }
 
-export const testCaseArb = (shape: CaseShape = { maxOps: 30 }): fc.Arbitrary<TestCase> =>
+/** each prelude op is kept (80% or 90% of the time) and shrinks towards being dropped */
+const keep = (n: number, dropped = 2): fc.Arbitrary<boolean[]> =>
+  fc.array(fc.integer({ min: 0, max: 9 }).map((k) => k >= dropped), { minLength: n, maxLength: n });
+
+const x86CaseArb = (shape: CaseShape): fc.Arbitrary<TestCase> =>
   fc
-    .record({
-      config: configArb,
-      // each prelude op is kept 80% of the time and shrinks towards being dropped
-      prelude: fc.tuple(...PRELUDE.map(() => fc.integer({ min: 0, max: 9 }).map((n) => n >= 2))),
-      body: fc.array(opArb, { minLength: 1, maxLength: shape.maxOps }),
-    })
+    .record({ config: configArb, prelude: keep(PRELUDE.length), body: fc.array(opArb, { minLength: 1, maxLength: shape.maxOps }) })
     .map(({ config, prelude, body }) => ({ config, ops: [...PRELUDE.filter((_, i) => prelude[i]), ...body] }));
+
+/** a case around one PPC HV VM (see arbitraries-ppc.ts) */
+const ppcCaseArb = (shape: CaseShape): fc.Arbitrary<TestCase> =>
+  ppcConfigArb.chain((c) =>
+    fc
+      .record({
+        config: configArb,
+        prelude: ppcPreludeArb(c).chain((p) => keep(p.length, 1).map((kept) => p.filter((_, i) => kept[i]))),
+        body: fc.array(ppcOpArb(c), { minLength: 1, maxLength: shape.maxOps }),
+      })
+      .map(({ config, prelude, body }) => ({ config, ops: [...prelude, ...body] })),
+  );
+
+/** Three cases in five exercise the x86 MMU, two the PPC HV memory code. */
+export const testCaseArb = (shape: CaseShape = { maxOps: 30 }): fc.Arbitrary<TestCase> =>
+  fc.oneof({ weight: 3, arbitrary: x86CaseArb(shape) }, { weight: 2, arbitrary: ppcCaseArb(shape) });
