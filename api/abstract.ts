@@ -4,7 +4,7 @@
  * so two abstractions compare by value.
  */
 import type { Gfn, SlotId, VcpuId, VmId } from './ids.js';
-import type { HostConfig } from './ops.js';
+import type { HostConfig, PpcHvConfig } from './ops.js';
 
 export interface AbstractSlot {
   readonly slot: SlotId;
@@ -22,12 +22,32 @@ export interface AbstractVcpu {
   readonly efer: number;
 }
 
+/** One known slot_phys entry of a PPC VM: a pinned page, or a page of the RMO. */
+export interface AbstractPhys {
+  readonly slot: SlotId;
+  /** index of the RAM page (of 2^ramPorder bytes) in the slot */
+  readonly page: number;
+  readonly kind: 'pinned' | 'rmo';
+}
+
+/** What a PPC HV VM has beyond its slots: its vCPUs, RMA, pinned pages and HPTEs. */
+export interface AbstractPpcVm extends PpcHvConfig {
+  readonly vcpus: readonly VcpuId[];
+  /** how the guest's real-mode area was set up on the first run: not yet, RMO or VRMA */
+  readonly rma: 'none' | 'rmo' | 'vrma';
+  readonly phys: readonly AbstractPhys[];
+  /** valid HPTEs by index, with the guest physical address each maps */
+  readonly hptes: readonly { readonly index: number; readonly gpa: number }[];
+}
+
 export interface AbstractVm {
   readonly vm: VmId;
   /** the shadow-page budget userspace set (KVM_SET_NR_MMU_PAGES) */
   readonly nrMmuPages: number;
   readonly slots: readonly AbstractSlot[];
+  /** x86 vCPUs with their registers (a PPC VM lists its vCPUs under `ppc`) */
   readonly vcpus: readonly AbstractVcpu[];
+  readonly ppc?: AbstractPpcVm;
 }
 
 export interface AbstractState {

@@ -7,6 +7,7 @@ import type { CrReg, HostConfig, Op } from './ops.js';
 import type { Result } from './results.js';
 import type { Gfn, Hpa, ThreadId, VcpuId, VmId } from './ids.js';
 import type { AllocSite } from './ops.js';
+import type { PpcTraceEvent } from './events-ppc.js';
 
 /** The kinds of guest memory access LOCK_HELD cares about. */
 export type GuestMemAccess = 'walk' | 'read' | 'write' | 'pdptr' | 'gup';
@@ -75,7 +76,8 @@ export type TraceEvent =
   /** a change to the VM's memslots, aliases, nr_mmu_pages or a dirty bitmap */
   | { readonly ev: 'kvmVmUpdate'; readonly vm: VmId; readonly what: 'memslot' | 'alias' | 'nrMmuPages' | 'dirtyLog' }
   /** kvm_destroy_vm finished: nothing of the VM may be left */
-  | { readonly ev: 'kvmDestroyVm'; readonly vm: VmId };
+  | { readonly ev: 'kvmDestroyVm'; readonly vm: VmId }
+  | PpcTraceEvent;
 
 export type TraceEventKind = TraceEvent['ev'];
 

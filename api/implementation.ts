@@ -12,7 +12,7 @@ import type { Result } from './results.js';
  * `ready()` is true; `holders()` names the threads holding it (for deadlock reports).
  */
 export type SchedPoint =
-  | { readonly at: 'lock' | 'alloc' | 'gup' | 'guestMem' | 'entry'; readonly lock?: string }
+  | { readonly at: 'lock' | 'alloc' | 'gup' | 'guestMem' | 'entry' | 'preempt'; readonly lock?: string }
   | { readonly at: 'wait'; readonly lock: string; ready(): boolean; holders(): number[] };
 
 export type ThreadStep = { readonly done: true; readonly result: Result } | { readonly done: false; readonly point: SchedPoint };

@@ -3,7 +3,7 @@
  * that a test case is a list of these and can be stored, replayed, diffed and sent to an
  * implementation in another process. Names follow the ioctl or kernel entry point.
  */
-import type { Gva, SlotId, VcpuId, VmId, Gfn } from './ids.js';
+import type { Gpa, Gva, SlotId, VcpuId, VmId, Gfn } from './ids.js';
 
 /** The vendor module loaded next to kvm.ko. */
 export type Vendor = 'vmx' | 'svm';
@@ -22,7 +22,23 @@ export type CrReg = 'cr0' | 'cr3' | 'cr4' | 'efer';
 /** Allocation sites where the harness can make the next N allocations fail. */
 export type AllocSite =
   /** mmu_topup_memory_caches() called from kvm_mmu_load() */
-  | 'mmuTopup';
+  | 'mmuTopup'
+  /** vzalloc() of a slot_phys array in kvmppc_core_prepare_memory_region() */
+  | 'vzalloc'
+  /** get_user_pages_fast() in kvmppc_get_guest_page() */
+  | 'gup'
+  /** kvm_alloc_rma() in KVM_ALLOCATE_RMA */
+  | 'rma';
+
+/** The POWER processor a PPC HV guest runs on: POWER7 (ISA 2.06) or PPC970 (ISA 2.01). */
+export type PpcCpu = 'power7' | 'ppc970';
+
+/** A PPC HV (book3s_hv) VM: its CPU and the page order of its RAM (kvm->arch.ram_porder). */
+export interface PpcHvConfig {
+  readonly cpu: PpcCpu;
+  /** 24: 16 MB pages, as the kernel uses; 16: 64 KB pages, the smaller configuration */
+  readonly ramPorder: 16 | 24;
+}
 
 /** What the emulated instruction does with memory. */
 export type EmulatedAccess = 'read' | 'write' | 'cmpxchg';
@@ -36,8 +52,8 @@ export interface GuestAccess {
 }
 
 export type Op =
-  /** KVM_CREATE_VM */
-  | { readonly kind: 'createVm'; readonly vm: VmId }
+  /** KVM_CREATE_VM: an x86 VM, or a PPC HV VM when `ppc` is given */
+  | { readonly kind: 'createVm'; readonly vm: VmId; readonly ppc?: PpcHvConfig }
   /** close of the last VM fd: kvm_destroy_vm */
   | { readonly kind: 'destroyVm'; readonly vm: VmId }
   /** KVM_SET_USER_MEMORY_REGION; npages 0 deletes the slot, a new gfn moves it */
@@ -84,7 +100,36 @@ export type Op =
   /** KVM_SET_NR_MMU_PAGES: the VM's shadow-page budget */
   | { readonly kind: 'setNrMmuPages'; readonly vm: VmId; readonly pages: number }
   /** fault injection: the next `count` allocations at `site` fail */
-  | { readonly kind: 'failAlloc'; readonly site: AllocSite; readonly count: number };
+  | { readonly kind: 'failAlloc'; readonly site: AllocSite; readonly count: number }
+  /**
+   * mmap (MAP_FIXED) of `pages` pages of 2^pageShift bytes at the start of the host address
+   * window of (vm, slot), where that slot's userspace_addr points; replaces what was there
+   */
+  | {
+      readonly kind: 'mapHostMemory';
+      readonly vm: VmId;
+      readonly slot: SlotId;
+      readonly pageShift: number;
+      readonly pages: number;
+    }
+  /** munmap of the whole host address window of (vm, slot) */
+  | { readonly kind: 'unmapHostMemory'; readonly vm: VmId; readonly slot: SlotId }
+  /** KVM_ALLOCATE_RMA on a PPC VM, the RMA file mmapped over the window of (vm, slot) */
+  | { readonly kind: 'allocRma'; readonly vm: VmId; readonly slot: SlotId }
+  /**
+   * KVM_RUN of a PPC vCPU whose guest makes one H_ENTER hcall: an HPTE for the page of
+   * 2^pageShift bytes at `gpa` (rounded down to that size), at `pteIndex` exactly or in its
+   * group of eight
+   */
+  | {
+      readonly kind: 'hEnter';
+      readonly vm: VmId;
+      readonly vcpu: VcpuId;
+      readonly pteIndex: number;
+      readonly exact: boolean;
+      readonly gpa: Gpa;
+      readonly pageShift: number;
+    };
 
 export type OpKind = Op['kind'];
 

@@ -28,5 +28,10 @@ export type Result =
   /** KVM_TRANSLATE: the gpa, or null when the guest does not map the gva (valid = 0) */
   | { readonly kind: 'translation'; readonly gpa: Gpa | null }
   /** KVM_GET_DIRTY_LOG: the dirty pages of the slot, as offsets from its first gfn */
-  | { readonly kind: 'dirtyLog'; readonly pages: readonly number[] };
+  | { readonly kind: 'dirtyLog'; readonly pages: readonly number[] }
+  /**
+   * the guest's hcall returned `ret` (api/hcall.ts) and the guest halted; H_ENTER also
+   * returns the HPTE index it used (null unless H_SUCCESS)
+   */
+  | { readonly kind: 'hcall'; readonly ret: number; readonly index: number | null };
 

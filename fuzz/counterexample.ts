@@ -32,6 +32,7 @@ export class BadCounterexample extends Error {}
 const OP_KINDS = new Set([
   'createVm', 'destroyVm', 'setMemoryRegion', 'createVcpu', 'setCr', 'resetVcpu', 'run', 'failAlloc',
   'emulate', 'translate', 'getDirtyLog', 'setNrMmuPages',
+  'mapHostMemory', 'unmapHostMemory', 'allocRma', 'hEnter',
 ]);
 
 const need = (cond: boolean, what: string): void => {

@@ -4,12 +4,15 @@ import type { Op } from '../api/ops.js';
 import type { Result } from '../api/results.js';
 import type { TraceRecord } from '../api/events.js';
 import { errnoName } from '../api/errno.js';
+import { hcallName } from '../api/hcall.js';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
 export const formatOp = (op: Op): string =>
   match(op)
-    .with({ kind: 'createVm' }, (o) => `KVM_CREATE_VM vm${o.vm}`)
+    .with({ kind: 'createVm' }, (o) =>
+      `KVM_CREATE_VM vm${o.vm}${o.ppc ? ` (PPC HV, ${o.ppc.cpu === 'power7' ? 'POWER7' : 'PPC970'}, ${o.ppc.ramPorder === 24 ? '16 MB' : '64 KB'} RAM pages)` : ''}`,
+    )
     .with({ kind: 'destroyVm' }, (o) => `destroy vm${o.vm} (kvm_destroy_vm)`)
     .with({ kind: 'setMemoryRegion' }, (o) =>
       `KVM_SET_USER_MEMORY_REGION vm${o.vm} slot ${o.slot} gfn ${hex(o.gfn)} npages ${o.npages}${o.flags ? ` flags ${o.flags}` : ''}${o.npages === 0 ? ' (delete)' : ''}`,
@@ -25,7 +28,15 @@ export const formatOp = (op: Op): string =>
     .with({ kind: 'getDirtyLog' }, (o) => `KVM_GET_DIRTY_LOG vm${o.vm} slot ${o.slot}`)
     .with({ kind: 'setNrMmuPages' }, (o) => `KVM_SET_NR_MMU_PAGES vm${o.vm} ${o.pages}`)
     .with({ kind: 'failAlloc' }, (o) => `fail the next ${o.count} allocation(s) at ${o.site}`)
+    .with({ kind: 'mapHostMemory' }, (o) => `mmap ${o.pages} x ${pageSize(o.pageShift)} pages behind vm${o.vm} slot ${o.slot}`)
+    .with({ kind: 'unmapHostMemory' }, (o) => `munmap the memory behind vm${o.vm} slot ${o.slot}`)
+    .with({ kind: 'allocRma' }, (o) => `KVM_ALLOCATE_RMA vm${o.vm}, mmap it behind slot ${o.slot}`)
+    .with({ kind: 'hEnter' }, (o) =>
+      `KVM_RUN vm${o.vm} vcpu${o.vcpu}, guest H_ENTER ${o.exact ? 'exactly at' : 'in the group of'} HPTE ${o.pteIndex}: ${pageSize(o.pageShift)} page at gpa ${hex(o.gpa)}`,
+    )
     .exhaustive();
+
+const pageSize = (shift: number): string => (shift >= 20 ? `${2 ** (shift - 20)} MB` : `${2 ** (shift - 10)} KB`);
 
 export const formatResult = (r: Result): string =>
   match(r)
@@ -39,13 +50,17 @@ export const formatResult = (r: Result): string =>
     .with({ kind: 'emulated' }, (x) => `X86EMUL: ${x.outcome}`)
     .with({ kind: 'translation' }, (x) => (x.gpa === null ? 'valid 0' : `valid 1, gpa ${hex(x.gpa)}`))
     .with({ kind: 'dirtyLog' }, (x) => `dirty pages [${x.pages.join(', ')}]`)
+    .with({ kind: 'hcall' }, (x) => `hcall returned ${hcallName(x.ret)}${x.index === null ? '' : `, HPTE ${x.index}`}`)
     .exhaustive();
+
+/** fields that are counts or ids, printed in decimal; addresses and pfns print in hex */
+const DECIMAL = new Set(['vm', 'vcpu', 'ret', 'tid', 'slot', 'index', 'count', 'npages']);
 
 /** One trace record as a tracepoint line; harness markers are left to the caller. */
 export const formatRecord = (r: TraceRecord): string => {
   const { ev, ...rest } = r;
   const fields = Object.entries(rest)
-    .map(([k, v]) => `${k}=${typeof v === 'number' && k !== 'vm' && k !== 'vcpu' && k !== 'ret' ? hex(v) : JSON.stringify(v)}`)
+    .map(([k, v]) => `${k}=${typeof v === 'number' && !DECIMAL.has(k) ? hex(v) : JSON.stringify(v)}`)
     .join(' ');
   return `${ev}: ${fields}`;
 };

@@ -5,6 +5,8 @@ import type { HostPages } from './host-memory.js';
 import type { MutantFlags } from './mutants.js';
 import type { Tracer } from './trace.js';
 import type { RwSem } from './locks.js';
+import type { MmStruct } from './mm/mm.js';
+import type { Vmalloc } from './vmalloc.js';
 
 export interface KvmHost {
   /** vendor module and tdp_enabled */
@@ -15,6 +17,10 @@ export interface KvmHost {
   readonly pages: HostPages;
   /** the harness thread running now (the kernel's `current`) */
   current: number;
-  /** current->mm->mmap_sem of the VMM process: every harness thread shares it */
+  /** the host process's address space: where guest memory is mapped (current->mm) */
+  readonly mm: MmStruct;
+  /** current->mm->mmap_sem: one instance for the whole process */
   readonly mmapSem: RwSem;
+  /** the vmalloc area (slot_phys arrays) */
+  readonly vmalloc: Vmalloc;
 }

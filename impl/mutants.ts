@@ -9,6 +9,11 @@ export const MUTANTS = {
   'walk-unlocked': 'the shadow page-fault path walks the guest page tables before taking mmap_sem',
   'entry-no-request-recheck':
     'vcpu_run does not re-check KVM_REQ_MMU_RELOAD after kvm_mmu_reload, so a root zapped by another thread in between is entered (interleaving only)',
+  'eager-pin': 'kvmppc_core_prepare_memory_region pins every page of the region with get_user_pages (004 before)',
+  'get-page-unlocked': 'kvmppc_get_guest_page records the pfn without slot_phys_lock and without re-checking the entry (004 before)',
+  'unpin-unlocked': 'unpin_slot walks and frees slot_phys without slot_phys_lock (004 before)',
+  'rma-no-recheck': 'kvmppc_hv_setup_rma does not re-check rma_setup_done after taking kvm->lock',
+  'unpin-puts-rmo': 'unpin_slot puts every slot_phys entry, also RMO pages without KVMPPC_GOT_PAGE',
 } as const;
 
 export type MutantName = keyof typeof MUTANTS;
@@ -21,6 +26,11 @@ export interface MutantFlags {
   readonly cmpxchgLockLeak: boolean;
   readonly walkUnlocked: boolean;
   readonly entryNoRequestRecheck: boolean;
+  readonly eagerPin: boolean;
+  readonly getPageUnlocked: boolean;
+  readonly unpinUnlocked: boolean;
+  readonly rmaNoRecheck: boolean;
+  readonly unpinPutsRmo: boolean;
 }
 
 export const mutantFlags = (m: MutantName | null): MutantFlags => ({
@@ -29,4 +39,9 @@ export const mutantFlags = (m: MutantName | null): MutantFlags => ({
   cmpxchgLockLeak: m === 'cmpxchg-lock-leak',
   walkUnlocked: m === 'walk-unlocked',
   entryNoRequestRecheck: m === 'entry-no-request-recheck',
+  eagerPin: m === 'eager-pin',
+  getPageUnlocked: m === 'get-page-unlocked',
+  unpinUnlocked: m === 'unpin-unlocked',
+  rmaNoRecheck: m === 'rma-no-recheck',
+  unpinPutsRmo: m === 'unpin-puts-rmo',
 });

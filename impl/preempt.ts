@@ -8,7 +8,8 @@ import type { SchedPoint } from '../api/implementation.js';
 /**
  * 'lock': about to take a lock; 'wait': blocked on it; 'alloc': a sleeping allocation;
  * 'gup': get_user_pages; 'guestMem': kvm_read_guest/kvm_write_guest; 'entry': between the
- * last request check and VM entry, where other CPUs keep running.
+ * last request check and VM entry, where other CPUs keep running; 'preempt': code that runs
+ * preemptible (no spinlock held) and may be switched out anywhere.
  */
 export type PreemptPoint = SchedPoint;
 

@@ -1,6 +1,7 @@
 /** The model's side of the conformance check: its state as an AbstractState. */
 import type { AbstractState } from '../api/abstract.js';
 import type { ModelState } from './state.js';
+import { abstractPpc } from './ppc/state.js';
 
 const byKey = <K extends number, V>(m: ReadonlyMap<K, V>): [K, V][] => [...m].sort(([a], [b]) => a - b);
 
@@ -10,12 +11,15 @@ export const abstractModel = (s: ModelState): AbstractState => ({
     vm,
     nrMmuPages: m.nrMmuPages,
     slots: byKey(m.slots).map(([slot, { gfn, npages, flags }]) => ({ slot, gfn, npages, flags })),
-    vcpus: byKey(m.vcpus).map(([vcpu, v]) => ({
-      vcpu,
-      cr0: v.cr0,
-      cr3: v.cr3,
-      cr4: v.cr4,
-      efer: v.efer,
-    })),
+    vcpus: m.ppc
+      ? []
+      : byKey(m.vcpus).map(([vcpu, v]) => ({
+          vcpu,
+          cr0: v.cr0,
+          cr3: v.cr3,
+          cr4: v.cr4,
+          efer: v.efer,
+        })),
+    ...(m.ppc && { ppc: abstractPpc(m.ppc, [...m.vcpus.keys()]) }),
   })),
 });

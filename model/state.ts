@@ -4,6 +4,7 @@
  */
 import type { Gfn, SlotId, VcpuId, VmId } from '../api/ids.js';
 import type { AllocSite, HostConfig } from '../api/ops.js';
+import type { HostMapping, PpcVm } from './ppc/state.js';
 
 export interface ModelVcpu {
   /** control registers as the guest last set them */
@@ -31,10 +32,12 @@ export interface ModelSlot {
 export interface ModelVm {
   /** memory slots by number */
   readonly slots: ReadonlyMap<SlotId, ModelSlot>;
-  /** vCPUs by id */
+  /** vCPUs by id (a PPC vCPU keeps its reset registers: x86 register ops are refused) */
   readonly vcpus: ReadonlyMap<VcpuId, ModelVcpu>;
   /** KVM_SET_NR_MMU_PAGES value; 0 until userspace sets one */
   readonly nrMmuPages: number;
+  /** a PPC HV VM's memory state; null for an x86 VM */
+  readonly ppc: PpcVm | null;
 }
 
 export interface ModelState {
@@ -44,12 +47,15 @@ export interface ModelState {
   readonly vms: ReadonlyMap<VmId, ModelVm>;
   /** injected allocation failures still to come, by `${thread}:${site}` (per task, like make-it-fail) */
   readonly failures: ReadonlyMap<string, number>;
+  /** host memory mapped in each (vm, slot) address window (see ppc/state.ts windowOf) */
+  readonly mm: ReadonlyMap<number, HostMapping>;
 }
 
 export const initialState = (host: HostConfig): ModelState => ({
   host,
   vms: new Map(),
   failures: new Map(),
+  mm: new Map(),
 });
 
 /** Returns a copy of `m` with `key` set to `value` (Maps stay immutable for the model). */

@@ -12,6 +12,10 @@ import { armFailures, withEntry, withoutEntry } from './state.js';
 import { enter, hardwareWalk, newVcpu, reload, reset, setCr } from './x86/vcpu.js';
 import { setRegion } from './x86/memory.js';
 import { KVM_MIN_ALLOC_MMU_PAGES, afterGuestAccess, emulate, getDirtyLog, translate } from './x86/emulate.js';
+import { newPpcVm } from './ppc/state.js';
+import { allocRma, mapHost, ppcSetRegion, unmapHost } from './ppc/memory.js';
+import { setupRma } from './ppc/rma.js';
+import { hEnter } from './ppc/h-enter.js';
 
 export const KVM_MAX_VCPUS = 8;
 
@@ -33,11 +37,21 @@ const done = (state: ModelState): Step => ({ state, result: { kind: 'ok' } });
 
 const putVm = (s: ModelState, id: VmId, vm: ModelVm): ModelState => ({ ...s, vms: withEntry(s.vms, id, vm) });
 
-/** Runs a vCPU operation on an existing vCPU, or -EBADF. */
+/** A PPC vCPU's KVM_RUN: the first run sets up the real-mode area, or fails without entry. */
+const ppcRun = (s: ModelState, id: VmId, vcpu: VcpuId, tid: number, guest: (s: ModelState) => Step): Step => {
+  const m = s.vms.get(id);
+  if (!m?.vcpus.has(vcpu)) return fail(s, EBADF);
+  if (!m.ppc) return fail(s, EINVAL);
+  const r = setupRma(s, id, tid);
+  return r.err ? fail(r.state, r.err) : guest(r.state);
+};
+
+/** Runs a vCPU operation on an existing x86 vCPU, or -EBADF (-EINVAL on a PPC vCPU). */
 const onVcpu = (s: ModelState, id: VmId, vcpu: VcpuId, f: (vm: ModelVm, v: ModelVcpu) => VcpuOutcome): Step => {
   const vm = s.vms.get(id);
   const v = vm?.vcpus.get(vcpu);
   if (!vm || !v) return fail(s, EBADF);
+  if (vm.ppc) return fail(s, EINVAL);
   const r = f(vm, v);
   const after = r.vm ?? vm;
   return { state: putVm(r.state ?? s, id, { ...after, vcpus: withEntry(after.vcpus, vcpu, r.vcpu) }), result: r.result };
@@ -93,6 +107,7 @@ const emulatePhase = (s: ModelState, o: EmulateOp, phase: number): Phase => {
 };
 
 const runPhase = (s: ModelState, o: RunOp, phase: number, tid: number): Phase => {
+  if (s.vms.get(o.vm)?.ppc) return ppcRun(s, o.vm, o.vcpu, tid, (after) => ({ state: after, result: { kind: 'exit', reason: 'hlt' } }));
   const r = onVcpu(s, o.vm, o.vcpu, (m, v) => {
     const exit = enter(s, m, v, o.access);
     // an exit straight to userspace: no re-entry, the root stays as other threads left it
@@ -118,19 +133,23 @@ export const stepPhase = (s: ModelState, op: Op, phase: number, tid = 0): Phase 
 
 export const step = (s: ModelState, op: Op, tid = 0): Step =>
   match(op)
-    .with({ kind: 'createVm' }, ({ vm }) =>
-      s.vms.has(vm) ? fail(s, EEXIST) : done(putVm(s, vm, { slots: new Map(), vcpus: new Map(), nrMmuPages: 0 })),
+    .with({ kind: 'createVm' }, ({ vm, ppc }) =>
+      s.vms.has(vm)
+        ? fail(s, EEXIST)
+        : done(putVm(s, vm, { slots: new Map(), vcpus: new Map(), nrMmuPages: 0, ppc: ppc ? newPpcVm(ppc) : null })),
     )
     .with({ kind: 'destroyVm' }, ({ vm }) =>
       s.vms.has(vm) ? done({ ...s, vms: withoutEntry(s.vms, vm) }) : fail(s, EBADF),
     )
     .with({ kind: 'setMemoryRegion' }, ({ vm, slot, gfn, npages, flags }) =>
-      onVm(s, vm, (m) => {
-        const r = setRegion(m, slot, gfn, npages, flags ?? 0);
-        if (typeof r === 'number') return { vm: m, result: errno(r) };
-        const next = { ...m, slots: r.slots };
-        return { vm: r.change === 'delete' || r.change === 'move' ? dropRoots(next) : next, result: ok };
-      }),
+      s.vms.get(vm)?.ppc
+        ? ppcSetRegion(s, vm, slot, gfn, npages, tid)
+        : onVm(s, vm, (m) => {
+            const r = setRegion(m, slot, gfn, npages, flags ?? 0);
+            if (typeof r === 'number') return { vm: m, result: errno(r) };
+            const next = { ...m, slots: r.slots };
+            return { vm: r.change === 'delete' || r.change === 'move' ? dropRoots(next) : next, result: ok };
+          }),
     )
     .with({ kind: 'createVcpu' }, ({ vm, vcpu }) =>
       onVm(s, vm, (m) => {
@@ -157,4 +176,13 @@ export const step = (s: ModelState, op: Op, tid = 0): Step =>
       ),
     )
     .with({ kind: 'failAlloc' }, ({ site, count }) => done(armFailures(s, tid, site, count)))
+    .with({ kind: 'mapHostMemory' }, ({ vm, slot, pageShift, pages }) => mapHost(s, vm, slot, pageShift, pages))
+    .with({ kind: 'unmapHostMemory' }, ({ vm, slot }) => unmapHost(s, vm, slot))
+    .with({ kind: 'allocRma' }, ({ vm, slot }) => allocRma(s, vm, slot, tid))
+    .with({ kind: 'hEnter' }, ({ vm, vcpu, ...args }) =>
+      ppcRun(s, vm, vcpu, tid, (after) => {
+        const h = hEnter(after, vm, args, tid);
+        return { state: h.state, result: { kind: 'hcall', ret: h.ret, index: h.index } };
+      }),
+    )
     .exhaustive();

@@ -10,7 +10,13 @@ export type InvariantId =
   | 'ROOTS_FREED_ONCE'
   | 'LOCK_HELD'
   | 'LOCK_ORDER'
-  | 'LOCK_BALANCED';
+  | 'LOCK_BALANCED'
+  | 'PIN_ONCE'
+  | 'NO_PIN_AFTER_UNPIN'
+  | 'RMO_NEVER_PUT'
+  | 'LAZY_PIN'
+  | 'RMA_ONCE'
+  | 'HPTE_BACKED';
 
 /** What a failed run is blamed on: an invariant, or one of the harness's own checks. */
 export type FailureId =

@@ -6,7 +6,7 @@
 import type { Gfn, SlotId } from '../../api/ids.js';
 import type { Kvm, KvmMemorySlot } from './structs.js';
 
-export const KVM_MEMORY_SLOTS = 32;
+export { KVM_MEMORY_SLOTS } from '../kvm-main.js';
 
 const contains = (s: KvmMemorySlot, gfn: Gfn): boolean => gfn >= s.baseGfn && gfn < s.baseGfn + s.npages;
 

@@ -3,14 +3,16 @@
  * kvm_destroy_vm(), __kvm_set_memory_region()
  */
 import type { Gfn, SlotId, VmId } from '../../api/ids.js';
-import { EEXIST, EINVAL } from '../../api/errno.js';
+import { EINVAL } from '../../api/errno.js';
 import type { KvmHost } from '../host.js';
 import { Mutex } from '../locks.js';
 import type { Gen } from '../preempt.js';
 import type { Kvm, KvmMemorySlot } from './structs.js';
 import { PT_WRITABLE_MASK } from './structs.js';
 import { kvmMmuFreeSomePages, kvmMmuZapAll } from './mmu-page.js';
-import { KVM_MEMORY_SLOTS, KVM_MEM_LOG_DIRTY_PAGES, idToMemslot, newMemslot, sortMemslots } from './memslots.js';
+import { KVM_MEM_LOG_DIRTY_PAGES, idToMemslot, newMemslot, sortMemslots } from './memslots.js';
+import { kvmCheckMemoryRegion } from '../kvm-main.js';
+import { waitForUsers } from '../vm-refs.js';
 import { kvmArchVcpuDestroy } from './vcpu.js';
 
 /** KVM_MIN_ALLOC_MMU_PAGES: the smallest shadow-page budget userspace may set */
@@ -35,13 +37,11 @@ export const kvmCreateVm = (host: KvmHost, vmId: VmId): Kvm => ({
   gfnToPfn: new Map(),
 });
 
-/** kvm_put_kvm() waits for this: the threads still inside an ioctl on the VM */
-const userTids = (kvm: Kvm): number[] => [...kvm.users.keys()];
+
 
 /** kvm_destroy_vm(): once the last user is gone; vCPUs first, then shadow pages, then memory */
 export function* kvmDestroyVm(kvm: Kvm): Gen<void> {
-  const idle = () => kvm.users.size === 0;
-  while (!idle()) yield { at: 'wait', lock: `kvm->users_count@vm${kvm.vmId}`, ready: idle, holders: () => userTids(kvm) };
+  yield* waitForUsers(kvm);
   for (const vcpu of [...kvm.vcpus.values()]) yield* kvmArchVcpuDestroy(vcpu);
   const tid = kvm.host.current;
   yield* kvm.lock.lock(tid);
@@ -78,14 +78,10 @@ export function* kvmSetMemoryRegion(kvm: Kvm, id: SlotId, base: Gfn, npages: num
 }
 
 function* setMemoryRegionLocked(kvm: Kvm, id: SlotId, base: Gfn, npages: number, flags: number): Gen<number> {
-  if (id < 0 || id >= KVM_MEMORY_SLOTS || npages < 0 || base < 0 || flags & ~KVM_MEM_LOG_DIRTY_PAGES) return EINVAL;
+  if (flags & ~KVM_MEM_LOG_DIRTY_PAGES) return EINVAL;
+  const bad = kvmCheckMemoryRegion(kvm.memslots, id, base, npages);
+  if (bad) return bad;
   const old = idToMemslot(kvm, id);
-  if (npages && old && npages !== old.npages) return EINVAL;
-  if (npages) {
-    for (const s of kvm.memslots) {
-      if (s.id !== id && base < s.baseGfn + s.npages && s.baseGfn < base + npages) return EEXIST;
-    }
-  }
   if (!npages && !old) return 0;
   kvm.host.trace.emit({ ev: 'kvmVmUpdate', vm: kvm.vmId, what: 'memslot' });
   if (!npages) {
@@ -130,17 +126,4 @@ export function* kvmVmIoctlSetNrMmuPages(kvm: Kvm, pages: number): Gen<number> {
   kvm.nRequestedMmuPages = pages;
   mm.upWrite(tid);
   return 0;
-}
-
-/** Brackets an ioctl on the VM: the thread holds a reference until it returns. */
-export function* withVmUser<T>(kvm: Kvm, body: Gen<T>): Gen<T> {
-  const tid = kvm.host.current;
-  kvm.users.set(tid, (kvm.users.get(tid) ?? 0) + 1);
-  try {
-    return yield* body;
-  } finally {
-    const n = kvm.users.get(tid)! - 1;
-    if (n) kvm.users.set(tid, n);
-    else kvm.users.delete(tid);
-  }
 }

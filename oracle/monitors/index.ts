@@ -7,6 +7,17 @@ import { LOCK_HELD } from './LOCK_HELD.js';
 import { LOCK_ORDER } from './LOCK_ORDER.js';
 import { LOCK_BALANCED } from './LOCK_BALANCED.js';
 
+import { LAZY_PIN } from './LAZY_PIN.js';
+import { RMO_NEVER_PUT } from './RMO_NEVER_PUT.js';
+import { NO_PIN_AFTER_UNPIN } from './NO_PIN_AFTER_UNPIN.js';
+import { PIN_ONCE } from './PIN_ONCE.js';
+import { RMA_ONCE } from './RMA_ONCE.js';
+import { HPTE_BACKED } from './HPTE_BACKED.js';
+
+/**
+ * In this order: when one trace record breaks two rules, the more specific one is named
+ * (a put of an RMO page is RMO_NEVER_PUT before it is an unmatched put for PIN_ONCE).
+ */
 export const MONITORS: readonly MonitorSpec[] = [
   ROOT_VALID_AT_ENTRY,
   FAILED_LOAD_NO_ENTRY,
@@ -14,6 +25,12 @@ export const MONITORS: readonly MonitorSpec[] = [
   LOCK_HELD,
   LOCK_ORDER,
   LOCK_BALANCED,
+  LAZY_PIN,
+  RMO_NEVER_PUT,
+  NO_PIN_AFTER_UNPIN,
+  PIN_ONCE,
+  RMA_ONCE,
+  HPTE_BACKED,
 ];
 
 export const monitorById = (id: string): MonitorSpec | undefined => MONITORS.find((m) => m.id === id);

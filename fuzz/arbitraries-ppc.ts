@@ -1,0 +1,81 @@
+/**
+ * Generators of PPC HV cases (seed 004). Values sit around the rules: regions aligned and
+ * not aligned to the VM's RAM page size, host memory mapped before or after the region,
+ * with the right or a wrong page size, or an RMA; first runs; H_ENTER on mapped, unmapped
+ * and wrongly sized memory, exact or in a group, inside and past the hash table; deletes
+ * and destroys with pages pinned; allocation failures at the PPC sites.
+ */
+import fc from 'fast-check';
+import type { Op, PpcHvConfig } from '../api/ops.js';
+import type { Gfn, Gpa, SlotId, VcpuId, VmId } from '../api/ids.js';
+
+const vm = fc.constantFrom(0, 0, 0, 0, 1) as fc.Arbitrary<VmId>;
+const vcpu = fc.constantFrom(0, 0, 0, 1, 2) as fc.Arbitrary<VcpuId>;
+const slot = fc.constantFrom(0, 0, 1, 2, 40) as fc.Arbitrary<SlotId>;
+const mapSlot = fc.constantFrom(0, 0, 1, 2) as fc.Arbitrary<SlotId>;
+
+export const ppcConfigArb: fc.Arbitrary<PpcHvConfig> = fc.record({
+  cpu: fc.constantFrom('power7', 'power7', 'ppc970'),
+  ramPorder: fc.constantFrom(24, 16),
+});
+
+/** The body of a case around a VM whose RAM pages are 2^ramPorder bytes. */
+export const ppcOpArb = (c: PpcHvConfig): fc.Arbitrary<Op> => {
+  const ramGfns = 2 ** (c.ramPorder - 12);
+  const ram = 2 ** c.ramPorder;
+  // mostly whole RAM pages; 8 gfns is never a whole page
+  const gfn = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(0, 1, 2, 4, 6).map((n) => n * ramGfns) }, fc.constant(8)) as fc.Arbitrary<Gfn>;
+  const npages = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(0, 1, 2, 4).map((n) => n * ramGfns) }, fc.constant(8));
+  const pageShift = fc.constantFrom(c.ramPorder, c.ramPorder, 12, 16, 24);
+  const gpa = fc.tuple(fc.nat(6), fc.constantFrom(0, 0, 0x1000)).map(([n, off]) => (n * ram + off) as Gpa);
+  const hEnter = fc.record({
+    kind: fc.constant('hEnter' as const),
+    vm,
+    vcpu,
+    pteIndex: fc.constantFrom(0, 3, 7, 8, 15, 119, 127, 128),
+    exact: fc.boolean(),
+    gpa,
+    pageShift: fc.constantFrom(c.ramPorder, c.ramPorder, c.ramPorder, 12, 16, 24, 20),
+  });
+  return fc.oneof(
+    { weight: 24, arbitrary: hEnter },
+    { weight: 8, arbitrary: fc.record({ kind: fc.constant('run' as const), vm, vcpu, access: fc.constant(null) }) },
+    { weight: 10, arbitrary: fc.record({ kind: fc.constant('setMemoryRegion' as const), vm, slot, gfn, npages }) },
+    { weight: 8, arbitrary: fc.record({ kind: fc.constant('mapHostMemory' as const), vm, slot: mapSlot, pageShift, pages: fc.constantFrom(1, 2, 4) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('unmapHostMemory' as const), vm, slot: mapSlot }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('allocRma' as const), vm, slot: mapSlot }) },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant('createVcpu' as const), vm, vcpu }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('createVm' as const), vm, ppc: ppcConfigArb }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('destroyVm' as const), vm }) },
+    {
+      weight: 5,
+      arbitrary: fc.record({ kind: fc.constant('failAlloc' as const), site: fc.constantFrom('vzalloc' as const, 'gup' as const, 'rma' as const), count: fc.integer({ min: 1, max: 2 }) }),
+    },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('setCr' as const), vm, vcpu, reg: fc.constant('cr0' as const), value: fc.constant(1) }) },
+  );
+};
+
+/**
+ * A PPC VM with memory at gpa 0 (1, 2 or 4 RAM pages) behind which host memory of the
+ * right page size (maybe only part of it) or an RMA is mapped, before or after the region;
+ * maybe a second slot right above it, mapped or not; and one vCPU.
+ */
+export const ppcPreludeArb = (c: PpcHvConfig): fc.Arbitrary<Op[]> =>
+  fc
+    .record({
+      pages: fc.constantFrom(1, 2, 4),
+      mapped: fc.constantFrom('all', 'all', 'first', 'rma'),
+      mapFirst: fc.boolean(),
+      second: fc.constantFrom('none', 'mapped', 'mappedLater', 'unmapped'),
+    })
+    .map(({ pages, mapped, mapFirst, second }) => {
+      const vm0 = 0 as VmId;
+      const ramGfns = 2 ** (c.ramPorder - 12);
+      const region = (slot: number, gfn: number, n: number): Op => ({ kind: 'setMemoryRegion', vm: vm0, slot: slot as SlotId, gfn: gfn as Gfn, npages: n * ramGfns });
+      const map = (slot: number, n: number): Op => ({ kind: 'mapHostMemory', vm: vm0, slot: slot as SlotId, pageShift: c.ramPorder, pages: n });
+      const map0 = mapped === 'rma' ? { kind: 'allocRma' as const, vm: vm0, slot: 0 as SlotId } : map(0, mapped === 'all' ? pages : 1);
+      const first = mapFirst ? [map0, region(0, 0, pages)] : [region(0, 0, pages), map0];
+      const slot1 = region(1, pages * ramGfns, 2);
+      const rest = { none: [], mapped: [map(1, 2), slot1], mappedLater: [slot1, map(1, 2)], unmapped: [slot1] }[second];
+      return [{ kind: 'createVm', vm: vm0, ppc: c }, ...first, ...rest, { kind: 'createVcpu', vm: vm0, vcpu: 0 as VcpuId }];
+    });

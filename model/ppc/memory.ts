@@ -1,0 +1,70 @@
+/**
+ * Memory of a PPC HV VM (seed 004): preparing a region only checks its alignment and
+ * allocates the slot's slot_phys array; nothing is pinned until used. Moving a slot drops
+ * its HPTEs; deleting one drops them and unpins its pages. Host memory behind a slot may
+ * be mapped before or after the region; an RMA is host memory too.
+ */
+import type { Gfn, SlotId, VmId } from '../../api/ids.js';
+import type { Result } from '../../api/results.js';
+import { EBADF, EINVAL, ENOMEM } from '../../api/errno.js';
+import type { ModelState } from '../state.js';
+import { takeFailure, withEntry, withoutEntry } from '../state.js';
+import { setRegion } from '../x86/memory.js';
+import { RMA_BYTES, RMA_PAGE_SHIFT, WINDOW_BYTES, ppcOf, putPpc, windowOf, type HostMapping } from './state.js';
+
+export interface MemStep {
+  readonly state: ModelState;
+  readonly result: Result;
+}
+
+const ok = (state: ModelState): MemStep => ({ state, result: { kind: 'ok' } });
+const fail = (state: ModelState, errno: number): MemStep => ({ state, result: { kind: 'errno', errno } });
+
+/** KVM_SET_USER_MEMORY_REGION on a PPC VM */
+export const ppcSetRegion = (s: ModelState, id: VmId, slot: SlotId, gfn: Gfn, npages: number, tid: number): MemStep => {
+  const [vm, p] = ppcOf(s, id);
+  const r = setRegion(vm, slot, gfn, npages, 0);
+  if (typeof r === 'number') return fail(s, r);
+  const withSlots = (state: ModelState): ModelState => ({ ...state, vms: withEntry(state.vms, id, { ...state.vms.get(id)!, slots: r.slots }) });
+  if (r.change === 'noop') return ok(s);
+  // a deleted or moved slot's HPTEs go; a deleted slot's pages are unpinned
+  const old = vm.slots.get(slot);
+  const inOld = (gpa: number): boolean => !!old && gpa >= old.gfn * 4096 && gpa < (old.gfn + old.npages) * 4096;
+  const flushed = new Map([...p.hpt].filter(([, gpa]) => !inOld(gpa)));
+  if (r.change === 'delete') return ok(withSlots(putPpc(s, id, { ...p, hpt: flushed, phys: withoutEntry(p.phys, slot) })));
+  // kvmppc_core_prepare_memory_region: RAM-page alignment, then a slot_phys array if none
+  const ramPages = 2 ** (p.ramPorder - 12);
+  if (gfn % ramPages !== 0 || npages % ramPages !== 0) return fail(s, EINVAL);
+  if (r.change === 'move') return ok(withSlots(putPpc(s, id, { ...p, hpt: flushed })));
+  if (p.phys.has(slot)) return ok(withSlots(s));
+  const failed = takeFailure(s, tid, 'vzalloc');
+  if (failed) return fail(failed, ENOMEM);
+  return ok(withSlots(putPpc(s, id, { ...p, phys: withEntry(p.phys, slot, new Map()) })));
+};
+
+const badWindow = (vm: VmId, slot: SlotId): boolean => vm < 0 || slot < 0 || slot >= 32;
+
+const setMapping = (s: ModelState, vm: VmId, slot: SlotId, m: HostMapping | null): ModelState => {
+  const w = windowOf(vm, slot);
+  return { ...s, mm: m ? withEntry(s.mm, w, m) : withoutEntry(s.mm, w) };
+};
+
+/** mmap of host memory behind a slot; munmap of it (pinned pages stay pinned) */
+export const mapHost = (s: ModelState, vm: VmId, slot: SlotId, pageShift: number, pages: number): MemStep => {
+  const bytes = pages * 2 ** pageShift;
+  if (badWindow(vm, slot) || ![12, 16, 24].includes(pageShift) || pages < 1 || bytes > WINDOW_BYTES) return fail(s, EINVAL);
+  return ok(setMapping(s, vm, slot, { pageShift, bytes, rma: false }));
+};
+
+export const unmapHost = (s: ModelState, vm: VmId, slot: SlotId): MemStep =>
+  badWindow(vm, slot) ? fail(s, EINVAL) : ok(setMapping(s, vm, slot, null));
+
+/** KVM_ALLOCATE_RMA, then mmap of the RMA behind the slot */
+export const allocRma = (s: ModelState, vm: VmId, slot: SlotId, tid: number): MemStep => {
+  const m = s.vms.get(vm);
+  if (!m) return fail(s, EBADF);
+  if (!m.ppc || badWindow(vm, slot)) return fail(s, EINVAL);
+  const failed = takeFailure(s, tid, 'rma');
+  if (failed) return fail(failed, ENOMEM);
+  return ok(setMapping(s, vm, slot, { pageShift: RMA_PAGE_SHIFT, bytes: RMA_BYTES, rma: true }));
+};

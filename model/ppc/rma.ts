@@ -1,0 +1,56 @@
+/**
+ * The first vCPU run of a PPC HV VM sets up the guest's real-mode area, exactly once (seed
+ * 004): an RMO when a preallocated RMA is mapped behind the slot at gpa 0, otherwise a
+ * VRMA on POWER7 (one HPTE per RAM page, pinning each) and -EPERM on PPC970.
+ */
+import type { VmId } from '../../api/ids.js';
+import { EINVAL, EPERM } from '../../api/errno.js';
+import { H_SUCCESS } from '../../api/hcall.js';
+import type { ModelState } from '../state.js';
+import { withEntry } from '../state.js';
+import { HPT_NPTEG, HPTES_PER_GROUP, RMA_BYTES, ppcOf, putPpc, slotAt, windowOf, type PpcVm } from './state.js';
+import { hEnter } from './h-enter.js';
+
+const MB = 1 << 20;
+
+/** lpcr_rmls: RMO sizes the hardware can limit real mode to (32 MB on POWER7 only) */
+const rmoSizeOk = (p: PpcVm, bytes: number): boolean =>
+  [64 * MB, 128 * MB, 256 * MB, 1024 * MB, 16 * 1024 * MB, 256 * 1024 * MB].includes(bytes) ||
+  (bytes === 32 * MB && p.cpu === 'power7');
+
+/** the VRMA's HPTE for RAM page i: the last HPTE of group NPTEG-1-i (the VRMA VSID's hash) */
+const vrmaIndex = (i: number): number => (HPT_NPTEG - 1 - i) * HPTES_PER_GROUP + HPTES_PER_GROUP - 1;
+
+export interface SetupStep {
+  readonly state: ModelState;
+  /** 0, or the errno KVM_RUN returns without entering the guest */
+  readonly err: number;
+}
+
+/** kvmppc_hv_setup_rma, when rma_setup_done is still 0 */
+export const setupRma = (s: ModelState, id: VmId, tid: number): SetupStep => {
+  const [vm, p] = ppcOf(s, id);
+  if (p.rma !== 'none') return { state: s, err: 0 };
+  const found = slotAt(vm, 0);
+  if (!found) return { state: s, err: EINVAL };
+  const [slot, sl] = found;
+  const m = s.mm.get(windowOf(id, slot));
+  if (!m || m.pageShift !== p.ramPorder) return { state: s, err: EINVAL };
+  const ram = 2 ** p.ramPorder;
+  if (m.rma) {
+    const bytes = Math.min(RMA_BYTES, sl.npages * 4096);
+    if (!rmoSizeOk(p, bytes)) return { state: s, err: EINVAL };
+    let pages = p.phys.get(slot)!;
+    for (let i = 0; i < bytes / ram; i++) pages = withEntry(pages, i, 'rmo');
+    return { state: putPpc(s, id, { ...p, rma: 'rmo', phys: withEntry(p.phys, slot, pages) }), err: 0 };
+  }
+  if (p.cpu === 'ppc970') return { state: s, err: EPERM };
+  let state = putPpc(s, id, { ...p, rma: 'vrma' });
+  // kvmppc_map_vrma stops at the first page it cannot map, and the setup still succeeds
+  for (let i = 0; i < Math.min((sl.npages * 4096) / ram, HPT_NPTEG); i++) {
+    const r = hEnter(state, id, { pteIndex: vrmaIndex(i), exact: true, gpa: (i * ram) as never, pageShift: p.ramPorder }, tid);
+    state = r.state;
+    if (r.ret !== H_SUCCESS) break;
+  }
+  return { state, err: 0 };
+};

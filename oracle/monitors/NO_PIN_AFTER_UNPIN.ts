@@ -1,0 +1,26 @@
+/**
+ * NO_PIN_AFTER_UNPIN (seed 004): nothing is written into a slot's slot_phys after
+ * unpin_slot released it (cleared the pointer and freed the array).
+ */
+import type { TraceRecord } from '../../api/events.js';
+import type { Monitor, MonitorSpec } from '../monitor.js';
+import { SlotPhysView, hex } from './ppc/slot-phys.js';
+
+class NoPinAfterUnpin implements Monitor {
+  private readonly view = new SlotPhysView();
+
+  observe(r: TraceRecord): string | null {
+    const bad =
+      r.ev === 'slotPhysSet' && this.view.released.has(r.array)
+        ? `thread ${r.tid} wrote pfn ${hex(r.pfn)} into slot_phys[${r.index}] of vm ${r.vm} slot ${r.slot} (array ${hex(r.array)}) after unpin_slot released it`
+        : null;
+    this.view.track(r);
+    return bad;
+  }
+}
+
+export const NO_PIN_AFTER_UNPIN: MonitorSpec = {
+  id: 'NO_PIN_AFTER_UNPIN',
+  rule: "nothing is written into a slot's slot_phys after unpin_slot released it",
+  create: () => new NoPinAfterUnpin(),
+};

@@ -1,0 +1,33 @@
+/**
+ * RMO_NEVER_PUT (seed 004): pages of a preallocated RMA that a VM uses as its RMO are
+ * never put; only a reference get_user_pages took on one may be dropped again.
+ */
+import type { TraceRecord } from '../../api/events.js';
+import type { Monitor, MonitorSpec } from '../monitor.js';
+import { hex } from './ppc/slot-phys.js';
+
+class RmoNeverPut implements Monitor {
+  /** RMO pfn ranges: [first, end) with the VM that set it up */
+  private readonly rmos: { vm: number; first: number; end: number }[] = [];
+  /** references taken by get_user_pages, by pfn */
+  private readonly gets = new Map<number, number>();
+
+  observe(r: TraceRecord): string | null {
+    if (r.ev === 'kvmppcRmaSetup' && r.mode === 'rmo') this.rmos.push({ vm: r.vm, first: r.basePfn, end: r.basePfn + r.npages });
+    if (r.ev === 'getPage') this.gets.set(r.pfn, (this.gets.get(r.pfn) ?? 0) + 1);
+    if (r.ev !== 'putPage') return null;
+    const n = this.gets.get(r.pfn) ?? 0;
+    if (n > 0) {
+      this.gets.set(r.pfn, n - 1);
+      return null;
+    }
+    const rmo = this.rmos.find((x) => r.pfn >= x.first && r.pfn < x.end);
+    return rmo ? `put_page of pfn ${hex(r.pfn)} (thread ${r.tid}), a page of the RMO of vm ${rmo.vm} (RMA at pfn ${hex(rmo.first)})` : null;
+  }
+}
+
+export const RMO_NEVER_PUT: MonitorSpec = {
+  id: 'RMO_NEVER_PUT',
+  rule: 'pages of a preallocated RMA are never put',
+  create: () => new RmoNeverPut(),
+};
