@@ -42,7 +42,7 @@ const fuzz = (argv: string[], io: Io): number => {
   const factory = builtinFactory;
   const mutant = checkMutant(factory, p.options.get('mutant'));
   const seed = intOption(p, 'seed', 1);
-  const runs = intOption(p, 'runs', 1000, 1);
+  const runs = intOption(p, 'runs', 2000, 1);
   const timeMs = durationOption(p, 'time');
   const maxOps = intOption(p, 'max-ops', 30, 1);
   const vcpus = intOption(p, 'vcpus', 2, 1);

@@ -17,7 +17,7 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N] [--runs N | --time 3
                        [--max-ops N] [--vcpus N]
 
   --seed N       seed of the campaign (default 1); the same seed gives the same run
-  --runs N       number of generated cases (default 1000)
+  --runs N       number of generated cases (default 2000)
   --time T       generate cases for this long instead (30s, 2m, 500ms); the run count
                  then depends on the machine, so prefer --runs for reproducible CI
   --mutant NAME  run against a named mutant of the built-in implementation
