@@ -29,6 +29,8 @@ export interface CampaignOptions {
   readonly maxOps?: number;
   /** vCPUs per VM and harness threads (1: everything sequential) */
   readonly vcpus?: number;
+  /** invariant ids whose monitors are switched off */
+  readonly disabled?: ReadonlySet<string>;
 }
 
 export interface CampaignResult {
@@ -109,6 +111,7 @@ export const runCampaign = (o: CampaignOptions): CampaignResult => {
       config: tc.config,
       ops: tc.ops,
       ...(tc.threads && { threads: tc.threads, preemptions: tc.preemptions ?? [] }),
+      ...(o.disabled?.size && { disabled: [...o.disabled].sort() }),
     },
   };
 };

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { builtinFactory } from '../impl/builtin.js';
 import { MUTANTS } from '../impl/mutants.js';
 import type { ImplementationFactory } from '../api/implementation.js';
-import { UsageError, durationOption, intOption, parseArgs } from './args.js';
+import { UsageError, durationOption, intOption, parseArgs, type Parsed } from './args.js';
+import { INVARIANT_IDS } from '../oracle/monitors/index.js';
 import { runCampaign } from './campaign.js';
 import { BadCounterexample, counterexampleName, readCounterexample, type Counterexample } from './counterexample.js';
 import { reportFailure } from './report.js';
@@ -31,10 +32,19 @@ const checkMutant = (factory: ImplementationFactory, m: string | true | undefine
   return m;
 };
 
+/** --disable ID[,ID...]: monitors switched off, by invariant id */
+const disabledOption = (p: Parsed): Set<string> => {
+  const v = p.options.get('disable');
+  if (v === undefined) return new Set();
+  const ids = String(v).split(',').filter(Boolean);
+  for (const id of ids) if (!INVARIANT_IDS.includes(id as never)) throw new UsageError(`--disable: unknown invariant ${JSON.stringify(id)} (known: ${INVARIANT_IDS.join(', ')})`);
+  return new Set(ids);
+};
+
 const fuzz = (argv: string[], io: Io): number => {
   const p = parseArgs(argv, {
     seed: { value: true }, runs: { value: true }, time: { value: true }, mutant: { value: true },
-    out: { value: true }, 'max-ops': { value: true }, vcpus: { value: true }, help: { value: false },
+    out: { value: true }, 'max-ops': { value: true }, vcpus: { value: true }, disable: { value: true }, help: { value: false },
   });
   if (p.options.has('help')) return io.out(FUZZ_HELP), 0;
   if (p.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
@@ -48,11 +58,12 @@ const fuzz = (argv: string[], io: Io): number => {
   const vcpus = intOption(p, 'vcpus', 2, 1);
   if (vcpus > 8) throw new UsageError('--vcpus must be at most 8 (KVM_MAX_VCPUS here)');
   const out = (p.options.get('out') as string | undefined) ?? DEFAULT_OUT;
-  const r = runCampaign({ factory, mutant, seed, runs, timeMs, maxOps, vcpus });
+  const disabled = disabledOption(p);
+  const r = runCampaign({ factory, mutant, seed, runs, timeMs, maxOps, vcpus, ...(disabled.size && { disabled }) });
   const what = `seed ${seed}, ${vcpus} vCPU thread(s), implementation ${factory.name}, mutant ${mutant ?? 'none'}`;
   if (!r.counterexample) return io.out(`kvm-oracle fuzz: ${r.runs} runs, ${what}: no failure`), 0;
   const cx = r.counterexample;
-  const outcome = runCase(cx, { factory, mutant, keepTrace: true });
+  const outcome = runCase(cx, { factory, mutant, disabled, keepTrace: true });
   io.out(`kvm-oracle fuzz: ${what}: failure after ${r.runs} runs, shrunk in ${r.shrinks} steps`);
   for (const l of reportFailure(cx, outcome, cx)) io.out(l);
   const file = join(out, counterexampleName(cx));
@@ -71,7 +82,7 @@ const fuzz = (argv: string[], io: Io): number => {
 };
 
 const replay = (argv: string[], io: Io): number => {
-  const p = parseArgs(argv, { trace: { value: false }, help: { value: false } });
+  const p = parseArgs(argv, { trace: { value: false }, disable: { value: true }, help: { value: false } });
   if (p.options.has('help')) return io.out(REPLAY_HELP), 0;
   if (p.positional.length !== 1) throw new UsageError('replay takes exactly one FILE');
   const file = p.positional[0]!;
@@ -87,7 +98,8 @@ const replay = (argv: string[], io: Io): number => {
   if (cx.mutant !== null && !factory.mutants.includes(cx.mutant)) {
     return io.err(`kvm-oracle replay: ${file}: unknown mutant ${JSON.stringify(cx.mutant)}`), 2;
   }
-  const outcome = runCase(cx, { factory, mutant: cx.mutant, keepTrace: true });
+  const disabled = new Set([...(cx.disabled ?? []), ...disabledOption(p)]);
+  const outcome = runCase(cx, { factory, mutant: cx.mutant, disabled, keepTrace: true });
   if (p.options.has('trace')) for (const t of outcome.trace) io.out(`t${t.tid} ${formatRecord(t.record)}`);
   if (!outcome.failure) {
     io.out(`kvm-oracle replay: ${file}: passes (${cx.ops.length} operations; recorded as ${cx.invariant})`);

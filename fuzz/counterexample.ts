@@ -25,6 +25,8 @@ export interface Counterexample {
   readonly threads?: readonly number[];
   /** where the scheduler switched threads */
   readonly preemptions?: readonly Preemption[];
+  /** monitors that were switched off (--disable) */
+  readonly disabled?: readonly string[];
 }
 
 export class BadCounterexample extends Error {}
@@ -71,6 +73,7 @@ export const parseCounterexample = (text: string): Counterexample => {
     };
     need(Array.isArray(ps) && ps.every(okP), '"preemptions" must be a list of {op, after, to} whole numbers');
   }
+  need(o.disabled === undefined || (Array.isArray(o.disabled) && o.disabled.every((x) => typeof x === 'string')), '"disabled" must be a list of invariant ids');
   return { message: '', step: -1, ...(o as object) } as Counterexample;
 };
 

@@ -14,7 +14,7 @@ kvm-oracle <command> --help shows the options of a command.
 exit status: 0 nothing failed, 1 a counterexample was found (or still fails), 2 usage error`;
 
 export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N] [--runs N | --time 30s] [--mutant NAME] [--out DIR]
-                       [--max-ops N] [--vcpus N]
+                       [--max-ops N] [--vcpus N] [--disable ID[,ID]]
 
   --seed N       seed of the campaign (default 1); the same seed gives the same run
   --runs N       number of generated cases (default 2000)
@@ -28,13 +28,17 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N] [--runs N | --time 3
                  most 8); the scheduler interleaves the threads at the implementation's
                  preemption points, and the interleaving is part of the counterexample.
                  --vcpus 1 runs every case sequentially
+  --disable IDS  switch these monitors off (comma-separated invariant ids); the
+                 counterexample records it, so replay does the same
 
 exit status: 0 no failure, 1 a counterexample was found and written, 2 usage error`;
 
-export const REPLAY_HELP = `usage: kvm-oracle replay FILE [--trace]
+export const REPLAY_HELP = `usage: kvm-oracle replay FILE [--trace] [--disable ID[,ID]]
 
-  re-runs the operations stored in FILE on the same implementation and mutant
+  re-runs the operations stored in FILE on the same implementation and mutant (and with
+  the monitors it was found with switched off)
   --trace        print every tracepoint event of the run
+  --disable IDS  switch these monitors off as well
 
 exit status: 0 the case passes now, 1 it still fails (the invariant is printed),
              2 the file is missing or not a counterexample`;

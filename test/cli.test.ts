@@ -53,6 +53,16 @@ describe('kvm-oracle CLI', () => {
     expect(cli('replay', path).code).toBe(0);
   });
 
+  it('switches monitors off with --disable, and replays with them off', () => {
+    const dir = tmp();
+    const f = cli('fuzz', '--mutant', 'cmpxchg-lock-leak', '--seed', '2', '--disable', 'LOCK_ORDER', '--out', dir);
+    expect(f.out).toMatch(/^FAIL LOCK_BALANCED/m);
+    const path = join(dir, readdirSync(dir)[0]!);
+    expect(JSON.parse(readFileSync(path, 'utf8')).disabled).toEqual(['LOCK_ORDER']);
+    expect(cli('replay', path).out).toMatch(/^FAIL LOCK_BALANCED/m);
+    expect(cli('fuzz', '--disable', 'NOT_AN_INVARIANT')).toMatchObject({ code: 2, errLines: 1 });
+  });
+
   it('prints the counterexample when it cannot write it', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'file'), 'x');
