@@ -6,6 +6,8 @@ export const EPERM = -1;
 export const ENOENT = -2;
 export const EINTR = -4;
 export const EBADF = -9;
+/** also EWOULDBLOCK */
+export const EAGAIN = -11;
 export const ENOMEM = -12;
 export const EFAULT = -14;
 export const EBUSY = -16;
@@ -18,6 +20,7 @@ const NAMES: Record<number, string> = {
   [ENOENT]: '-ENOENT',
   [EINTR]: '-EINTR',
   [EBADF]: '-EBADF',
+  [EAGAIN]: '-EAGAIN',
   [ENOMEM]: '-ENOMEM',
   [EFAULT]: '-EFAULT',
   [EBUSY]: '-EBUSY',

@@ -43,7 +43,7 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.tuple(vm, vcpu, crWrite).map(([v, c, w]): Op => ({ kind: 'setCr', vm: v, vcpu: c, reg: w.reg, value: w.value })),
   },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('resetVcpu' as const), vm, vcpu }) },
-  { weight: 28, arbitrary: fc.record({ kind: fc.constant('run' as const), vm, vcpu, access }) },
+  { weight: 28, arbitrary: fc.record({ kind: fc.constant('run' as const), vm, vcpu, access, interruptsAllowed: fc.boolean() }) },
   {
     weight: 6,
     arbitrary: fc.record({ kind: fc.constant('failAlloc' as const), site: fc.constant('mmuTopup' as const), count: fc.integer({ min: 1, max: 3 }) }),

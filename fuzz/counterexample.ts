@@ -25,7 +25,10 @@ export interface Counterexample {
 
 export class BadCounterexample extends Error {}
 
-const OP_KINDS = new Set(['createVm', 'destroyVm', 'setMemoryRegion', 'createVcpu', 'setCr', 'resetVcpu', 'run', 'failAlloc']);
+const OP_KINDS = new Set([
+  'createVm', 'destroyVm', 'setMemoryRegion', 'createVcpu', 'setCr', 'resetVcpu', 'run', 'failAlloc',
+  'swapOut', 'asyncPfDone', 'moduleLoad', 'moduleUnload',
+]);
 
 const need = (cond: boolean, what: string): void => {
   if (!cond) throw new BadCounterexample(what);

@@ -18,9 +18,15 @@ export const formatOp = (op: Op): string =>
     .with({ kind: 'setCr' }, (o) => `vm${o.vm} vcpu${o.vcpu} set ${o.reg} = ${hex(o.value)}`)
     .with({ kind: 'resetVcpu' }, (o) => `vm${o.vm} vcpu${o.vcpu} INIT (kvm_vcpu_reset)`)
     .with({ kind: 'run' }, (o) =>
-      `KVM_RUN vm${o.vm} vcpu${o.vcpu}${o.access ? `, guest ${o.access.write ? 'writes' : 'reads'} gva ${hex(o.access.gva)}` : ''}`,
+      `KVM_RUN vm${o.vm} vcpu${o.vcpu} IF=${o.interruptsAllowed ? 1 : 0}${o.access ? `, guest ${o.access.write ? 'writes' : 'reads'} gva ${hex(o.access.gva)}` : ''}`,
     )
     .with({ kind: 'failAlloc' }, (o) => `fail the next ${o.count} allocation(s) at ${o.site}`)
+    .with({ kind: 'swapOut' }, (o) => `host swaps out gfn ${hex(o.gfn)} of vm${o.vm}`)
+    .with({ kind: 'asyncPfDone' }, (o) => `async page fault on gfn ${hex(o.gfn)} of vm${o.vm} vcpu${o.vcpu} completes (async_pf_execute)`)
+    .with({ kind: 'moduleLoad' }, (o) =>
+      o.vendor === 'vmx' ? `modprobe kvm_intel ept=${o.tdp ? 1 : 0}` : `modprobe kvm_amd npt=${o.tdp ? 1 : 0}`,
+    )
+    .with({ kind: 'moduleUnload' }, () => 'rmmod the vendor module')
     .exhaustive();
 
 export const formatResult = (r: Result): string =>
@@ -31,6 +37,7 @@ export const formatResult = (r: Result): string =>
     .with({ kind: 'exit', reason: 'hlt' }, () => 'exit HLT')
     .with({ kind: 'exit', reason: 'mmio' }, (x) => `exit MMIO gpa ${hex(x.gpa)}`)
     .with({ kind: 'exit', reason: 'guestPageFault' }, (x) => `#PF injected for gva ${hex(x.gva)}`)
+    .with({ kind: 'exit', reason: 'apfNotPresent' }, () => 'async PF "page not present" injected, guest halted')
     .exhaustive();
 
 /** One trace record as a tracepoint line; harness markers are left to the caller. */

@@ -1,11 +1,19 @@
 /** The impl's side of the conformance check: its kernel structures, abstracted. */
-import type { AbstractState } from '../api/abstract.js';
+import type { AbstractHost, AbstractState } from '../api/abstract.js';
 import type { VmId } from '../api/ids.js';
 import type { KvmHost } from './host.js';
 import type { Kvm } from './x86/structs.js';
+import { spteFormatOf } from './setup/pte-masks.js';
+
+const sorted = <T extends number>(xs: Iterable<T>): T[] => [...xs].sort((a, b) => a - b);
+
+const abstractHost = (host: KvmHost): AbstractHost =>
+  host.module.devRegistered
+    ? { loaded: true, vendor: host.config.vendor, tdp: host.config.tdp, spte: spteFormatOf(host.module.pteMasks) }
+    : { loaded: false };
 
 export const abstractKvm = (host: KvmHost, vms: ReadonlyMap<VmId, Kvm>): AbstractState => ({
-  host: host.config,
+  host: abstractHost(host),
   vms: [...vms.values()]
     .sort((a, b) => a.vmId - b.vmId)
     .map((kvm) => ({
@@ -15,6 +23,15 @@ export const abstractKvm = (host: KvmHost, vms: ReadonlyMap<VmId, Kvm>): Abstrac
         .sort((a, b) => a.slot - b.slot),
       vcpus: [...kvm.vcpus.values()]
         .sort((a, b) => a.vcpuId - b.vcpuId)
-        .map((v) => ({ vcpu: v.vcpuId, cr0: v.cr0, cr3: v.cr3, cr4: v.cr4, efer: v.efer })),
+        .map((v) => ({
+          vcpu: v.vcpuId,
+          cr0: v.cr0,
+          cr3: v.cr3,
+          cr4: v.cr4,
+          efer: v.efer,
+          asyncPf: sorted(v.asyncPf.queue.map((w) => w.arch.gfn)),
+          apfHalted: v.apf.halted,
+        })),
+      swappedOut: sorted(kvm.swappedOut),
     })),
 });

@@ -5,10 +5,10 @@
 import { match } from 'ts-pattern';
 import type { AbstractState } from '../api/abstract.js';
 import type { Implementation, ImplementationFactory } from '../api/implementation.js';
-import type { HostConfig, Op } from '../api/ops.js';
+import type { HostConfig, Op, Vendor } from '../api/ops.js';
 import type { Result } from '../api/results.js';
 import type { VcpuId, VmId } from '../api/ids.js';
-import { EBADF, EEXIST, EINVAL } from '../api/errno.js';
+import { EAGAIN, EBADF, EEXIST, EINVAL, ENODEV, ENOENT } from '../api/errno.js';
 import type { KvmHost } from './host.js';
 import { FaultInjector } from './fault-inject.js';
 import { HostPages } from './host-memory.js';
@@ -17,9 +17,13 @@ import { drain, type Gen } from './preempt.js';
 import { Tracer } from './trace.js';
 import type { Kvm, KvmVcpu } from './x86/structs.js';
 import { kvmCreateVm, kvmDestroyVm, kvmSetMemoryRegion } from './x86/vm.js';
-import { kvmArchVcpuCreate, kvmSetCr, kvmVcpuReset } from './x86/vcpu.js';
+import { kvmArchVcpuCreate, kvmSetCr, kvmSetRflagsIf, kvmVcpuReset } from './x86/vcpu.js';
 import { svmVcpuRun, vmxVcpuRun } from './x86/vendor.js';
 import { abstractKvm } from './abstract.js';
+import { newKvmModule } from './setup/structs.js';
+import { kvmExit, kvmInit } from './setup/module.js';
+import { kvmSwapOutGfn } from './apf/swap.js';
+import { asyncPfExecute, queuedWorkFor } from './apf/queue.js';
 
 export const KVM_MAX_VCPUS = 8;
 
@@ -33,7 +37,14 @@ export class BuiltinKvm implements Implementation {
   constructor(config: HostConfig, mutant: string | null) {
     if (mutant !== null && !isMutantName(mutant)) throw new Error(`unknown mutant: ${mutant}`);
     const trace = new Tracer();
-    this.host = { config, trace, faults: new FaultInjector(trace), mutants: mutantFlags(mutant), pages: new HostPages(), current: 0 };
+    this.host = {
+      config, trace, faults: new FaultInjector(trace), mutants: mutantFlags(mutant), pages: new HostPages(), module: newKvmModule(), current: 0,
+    };
+    // the module loaded at boot: the case's precondition (the runner's hostConfig record),
+    // so its tracepoints are not part of the trace
+    const r = drain(kvmInit(this.host, config.vendor, config.tdp));
+    if (r) throw new Error(`BUG: loading the vendor module at boot failed with ${r}`);
+    trace.drain();
   }
 
   apply(op: Op): Result {
@@ -71,8 +82,11 @@ export class BuiltinKvm implements Implementation {
           return OK;
         }),
       )
-      .with({ kind: 'run' }, ({ vm, vcpu, access }) =>
-        this.onVcpu(vm, vcpu, (v) => (this.host.config.vendor === 'svm' ? svmVcpuRun(v, access) : vmxVcpuRun(v, access))),
+      .with({ kind: 'run' }, ({ vm, vcpu, access, interruptsAllowed }) =>
+        this.onVcpu(vm, vcpu, (v) => {
+          kvmSetRflagsIf(v, interruptsAllowed);
+          return this.host.config.vendor === 'svm' ? svmVcpuRun(v, access) : vmxVcpuRun(v, access);
+        }),
       )
       .with({ kind: 'failAlloc' }, ({ site, count }) => {
         this.host.faults.arm(site, count);
@@ -80,7 +94,33 @@ export class BuiltinKvm implements Implementation {
           return OK;
         })();
       })
+      .with({ kind: 'swapOut' }, ({ vm, gfn }) => this.withVm(vm, (kvm) => kvmSwapOutGfn(kvm, gfn)))
+      .with({ kind: 'asyncPfDone' }, ({ vm, vcpu, gfn }) =>
+        this.onVcpu(vm, vcpu, function* (v) {
+          const work = queuedWorkFor(v, gfn);
+          if (!work) return err(ENOENT);
+          yield* asyncPfExecute(v, work);
+          return OK;
+        }),
+      )
+      .with({ kind: 'moduleLoad' }, ({ vendor, tdp }) => this.moduleLoad(vendor, tdp))
+      .with({ kind: 'moduleUnload' }, () => this.moduleUnload())
       .exhaustive();
+  }
+
+  /** init_module of the vendor module: -EEXIST while one is loaded */
+  private *moduleLoad(vendor: Vendor, tdp: boolean): Gen<Result> {
+    if (this.host.module.devRegistered) return err(EEXIST);
+    const r = yield* kvmInit(this.host, vendor, tdp);
+    return r ? err(r) : OK;
+  }
+
+  /** delete_module: -ENOENT when not loaded, -EWOULDBLOCK while a VM holds a module reference */
+  private *moduleUnload(): Gen<Result> {
+    if (!this.host.module.devRegistered) return err(ENOENT);
+    if (this.vms.size > 0) return err(EAGAIN);
+    kvmExit(this.host);
+    return OK;
   }
 
   private *withVm(vm: VmId, f: (kvm: Kvm) => Gen<number>): Gen<Result> {
@@ -91,6 +131,8 @@ export class BuiltinKvm implements Implementation {
   }
 
   private *createVm(vm: VmId): Gen<Result> {
+    // open("/dev/kvm") finds no driver while the vendor module is not loaded
+    if (!this.host.module.devRegistered) return err(ENODEV);
     if (this.vms.has(vm)) return err(EEXIST);
     this.vms.set(vm, kvmCreateVm(this.host, vm));
     return OK;

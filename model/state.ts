@@ -5,6 +5,16 @@
 import type { Gfn, SlotId, VcpuId, VmId } from '../api/ids.js';
 import type { AllocSite, HostConfig } from '../api/ops.js';
 
+/** A vCPU's async page faults (seed 001): outstanding works are `queued` plus `done`. */
+export interface ModelApf {
+  /** gfns whose work is queued and whose page has not arrived yet */
+  readonly queued: ReadonlySet<Gfn>;
+  /** works whose page arrived, in completion order, not yet delivered by KVM_RUN */
+  readonly done: readonly { readonly gfn: Gfn; readonly errorPage: boolean }[];
+  /** a doublefault halted the vCPU until some page arrives */
+  readonly halted: boolean;
+}
+
 export interface ModelVcpu {
   /** control registers as the guest last set them */
   readonly cr0: number;
@@ -13,6 +23,8 @@ export interface ModelVcpu {
   readonly efer: number;
   /** a root for the current context is loaded; false after any context reset */
   readonly rootLoaded: boolean;
+  /** async page faults of this vCPU */
+  readonly apf: ModelApf;
 }
 
 export interface ModelSlot {
@@ -27,19 +39,28 @@ export interface ModelVm {
   readonly slots: ReadonlyMap<SlotId, ModelSlot>;
   /** vCPUs by id */
   readonly vcpus: ReadonlyMap<VcpuId, ModelVcpu>;
+  /** guest frames whose host page is swapped out */
+  readonly swapped: ReadonlySet<Gfn>;
+}
+
+/** The vendor module. `vendor` and `tdp` are those of the last load attempt. */
+export interface ModelHost extends HostConfig {
+  /** loaded with setup complete: VMs can be created */
+  readonly loaded: boolean;
 }
 
 export interface ModelState {
-  /** the loaded vendor module and paging flavour */
-  readonly host: HostConfig;
+  /** the vendor module and paging flavour */
+  readonly host: ModelHost;
   /** live VMs by id */
   readonly vms: ReadonlyMap<VmId, ModelVm>;
   /** injected allocation failures still to come, by site */
   readonly failures: ReadonlyMap<AllocSite, number>;
 }
 
+/** The module was loaded at boot with `host`. */
 export const initialState = (host: HostConfig): ModelState => ({
-  host,
+  host: { vendor: host.vendor, tdp: host.tdp, loaded: true },
   vms: new Map(),
   failures: new Map(),
 });

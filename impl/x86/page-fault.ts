@@ -13,9 +13,10 @@ import { gfnToMemslot } from './memslots.js';
 import { rmapAdd } from './rmap.js';
 import { walkAddr } from './cpu.js';
 import { VALID_PAGE } from './roots.js';
+import { tryAsyncPf } from '../apf/try-async-pf.js';
 
 export type FaultOutcome =
-  /** the spte is in place (or the root went away): re-enter and retry the access */
+  /** the spte is in place (or the root went away, or the page comes asynchronously): re-enter */
   | { readonly kind: 'retry' }
   /** the guest's own tables do not map it: #PF injected */
   | { readonly kind: 'guestPageFault' }
@@ -76,31 +77,22 @@ const fetch = (vcpu: KvmVcpu, addr: number, gfn: Gfn, pfn: number): void => {
   rmapAdd(vcpu, sp, i, gfn);
 };
 
-/** gfn_to_pfn(): get_user_pages on the slot's host memory */
-export function* gfnToPfn(vcpu: KvmVcpu, gfn: Gfn): Gen<number> {
-  yield { at: 'gup' };
-  const kvm = vcpu.kvm;
-  let pfn = kvm.gfnToPfn.get(gfn);
-  if (pfn === undefined) {
-    pfn = kvm.host.pages.alloc() >>> 12;
-    kvm.gfnToPfn.set(gfn, pfn);
-  }
-  return pfn;
-}
-
 /**
  * mmu->page_fault(): `addr` is a gva under shadow paging, a gpa with a direct map.
  * The gfn is found by walking the guest tables (shadow) or given by the hardware (direct).
+ * `noApf` forbids handling a swapped-out page asynchronously (seed 001).
  */
-export function* kvmMmuPageFault(vcpu: KvmVcpu, addr: number, gpaGfn: Gfn, write: boolean): Gen<FaultOutcome> {
+export function* kvmMmuPageFault(vcpu: KvmVcpu, addr: number, gpaGfn: Gfn, write: boolean, noApf: boolean): Gen<FaultOutcome> {
   const kvm = vcpu.kvm;
   const r = yield* mmuTopupMemoryCaches(vcpu, null);
   if (r) return { kind: 'error', errno: r };
   const gfn = vcpu.mmu.directMap ? gpaGfn : yield* walkAddr(vcpu, addr);
   if (gfn === null) return { kind: 'guestPageFault' };
-  kvm.host.trace.emit({ ev: 'kvmPageFault', vm: kvm.vmId, vcpu: vcpu.vcpuId, gfn, write });
+  kvm.host.trace.emit({ ev: 'kvmPageFault', vm: kvm.vmId, vcpu: vcpu.vcpuId, gfn, write, noApf });
   if (!gfnToMemslot(kvm, gfn)) return { kind: 'mmio', gfn };
-  const pfn = yield* gfnToPfn(vcpu, gfn);
+  const pfn = yield* tryAsyncPf(vcpu, noApf, gfn, addr);
+  // handled asynchronously: the guest was told "not present", or the vCPU will halt
+  if (pfn === null) return { kind: 'retry' };
   const tid = kvm.host.current;
   yield* kvm.lock.lock(tid);
   // the root may have been zapped while we slept in get_user_pages: retry from entry

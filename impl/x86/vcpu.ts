@@ -11,6 +11,11 @@ import { checkCrWrite, loadPdptrs } from './cpu.js';
 import { gfnToMemslot } from './memslots.js';
 import { initKvmMmu, kvmMmuNewCr3, kvmMmuResetContext, mmuFreeRoots } from './roots.js';
 import { mmuFreeMemoryCaches } from './memory-cache.js';
+import { X86_EFLAGS_FIXED, X86_EFLAGS_IF } from './structs.js';
+import { Mutex } from '../locks.js';
+import { kvmClearAsyncPfCompletionQueue } from '../apf/queue.js';
+import { kvmAsyncPfHashReset } from '../apf/gfn-hash.js';
+import { ASYNC_PF_PER_VCPU } from '../apf/structs.js';
 
 /** reset values (SDM "Processor state after INIT"): cr0 = ET | CD | NW */
 const RESET_CR0 = 0x60000010;
@@ -20,7 +25,16 @@ const resetRegs = (v: KvmVcpu): void => {
   v.cr3 = 0;
   v.cr4 = 0;
   v.efer = 0;
+  v.rflags = X86_EFLAGS_FIXED;
   v.pdptrs.fill(0);
+};
+
+/** kvm_clear_async_pf_completion_queue() and kvm_async_pf_hash_reset(): no async work left */
+const resetAsyncPf = (v: KvmVcpu): void => {
+  kvmClearAsyncPfCompletionQueue(v);
+  kvmAsyncPfHashReset(v);
+  v.apf.halted = false;
+  v.apf.pendingNotPresent = null;
 };
 
 /** kvm_arch_vcpu_create() + kvm_mmu_create() + kvm_mmu_setup() */
@@ -32,6 +46,7 @@ export function* kvmArchVcpuCreate(kvm: Kvm, id: VcpuId): Gen<KvmVcpu> {
     cr3: 0,
     cr4: 0,
     efer: 0,
+    rflags: X86_EFLAGS_FIXED,
     pdptrs: [0, 0, 0, 0],
     requests: 0,
     mmu: { rootHpa: INVALID_PAGE, paeRoot: [0, 0, 0, 0] as Hpa[], rootLevel: 0, shadowRootLevel: 0, directMap: true },
@@ -39,7 +54,10 @@ export function* kvmArchVcpuCreate(kvm: Kvm, id: VcpuId): Gen<KvmVcpu> {
     mmuPageCache: { objects: [] },
     mmuPageHeaderCache: { objects: [] },
     mmuPteListDescCache: { objects: [] },
+    asyncPf: { queue: [], done: [], queued: 0, lock: new Mutex('async_pf.lock') },
+    apf: { gfns: new Array<number>(ASYNC_PF_PER_VCPU), halted: false, id: 0, pendingNotPresent: null },
   };
+  kvmAsyncPfHashReset(vcpu);
   kvm.vcpus.set(id, vcpu);
   kvm.host.trace.emit({ ev: 'kvmVcpuCreate', vm: kvm.vmId, vcpu: id });
   yield* initKvmMmu(vcpu);
@@ -49,12 +67,14 @@ export function* kvmArchVcpuCreate(kvm: Kvm, id: VcpuId): Gen<KvmVcpu> {
 /** kvm_vcpu_reset(): INIT. Registers to reset values and a fresh MMU context. */
 export function* kvmVcpuReset(vcpu: KvmVcpu): Gen<void> {
   resetRegs(vcpu);
+  resetAsyncPf(vcpu);
   yield* kvmMmuResetContext(vcpu);
   vcpu.kvm.host.trace.emit({ ev: 'kvmVcpuCreate', vm: vcpu.kvm.vmId, vcpu: vcpu.vcpuId });
 }
 
-/** kvm_arch_vcpu_destroy(): kvm_mmu_unload, then the caches and the PAE root page */
+/** kvm_arch_vcpu_destroy(): cancel async work, kvm_mmu_unload, then the caches and the PAE root page */
 export function* kvmArchVcpuDestroy(vcpu: KvmVcpu): Gen<void> {
+  kvmClearAsyncPfCompletionQueue(vcpu);
   yield* mmuFreeRoots(vcpu);
   mmuFreeMemoryCaches(vcpu);
   vcpu.kvm.host.pages.free(vcpu.paeRootHpa);
@@ -76,3 +96,8 @@ export function* kvmSetCr(vcpu: KvmVcpu, reg: CrReg, value: number): Gen<boolean
   else yield* kvmMmuResetContext(vcpu);
   return true;
 }
+
+/** KVM_SET_REGS of RFLAGS.IF before a run: whether the guest accepts interrupts */
+export const kvmSetRflagsIf = (vcpu: KvmVcpu, allowed: boolean): void => {
+  vcpu.rflags = allowed ? vcpu.rflags | X86_EFLAGS_IF : vcpu.rflags & ~X86_EFLAGS_IF;
+};

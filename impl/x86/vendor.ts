@@ -7,7 +7,9 @@ import type { Gfn } from '../../api/ids.js';
 import type { Result } from '../../api/results.js';
 import type { Gen } from '../preempt.js';
 import type { KvmVcpu } from './structs.js';
-import { KVM_REQ_MMU_RELOAD } from './structs.js';
+import { KVM_REQ_APF_HALT, KVM_REQ_MMU_RELOAD } from './structs.js';
+import { EINTR } from '../../api/errno.js';
+import { kvmCheckAsyncPfCompletion } from '../apf/completion.js';
 import { currentRoots, kvmMmuReload, mmuFreeRoots } from './roots.js';
 import { kvmMmuPageFault, sptePresent } from './page-fault.js';
 import { walkAddr } from './cpu.js';
@@ -26,7 +28,11 @@ function* guestAccess(vcpu: KvmVcpu, a: GuestAccess): Gen<Result | 'fault' | nul
   return sptePresent(vcpu, a.gva) ? null : 'fault';
 }
 
-/** vcpu_enter_guest() loop shared by both vendors; `reload` is kvm_mmu_reload or not */
+/**
+ * The __vcpu_run() / vcpu_enter_guest() loop shared by both vendors; `reload` is
+ * kvm_mmu_reload or not. Completed async work is delivered before the entry; a vCPU halted
+ * by a doublefault blocks in kvm_vcpu_block(), which the harness's signal ends (-EINTR).
+ */
 function* vcpuRun(vcpu: KvmVcpu, access: GuestAccess | null, reload: boolean): Gen<Result> {
   const kvm = vcpu.kvm;
   const ids = { vm: kvm.vmId, vcpu: vcpu.vcpuId };
@@ -35,11 +41,23 @@ function* vcpuRun(vcpu: KvmVcpu, access: GuestAccess | null, reload: boolean): G
       vcpu.requests &= ~KVM_REQ_MMU_RELOAD;
       yield* mmuFreeRoots(vcpu);
     }
+    yield* kvmCheckAsyncPfCompletion(vcpu);
+    if (vcpu.requests & KVM_REQ_APF_HALT) {
+      vcpu.requests &= ~KVM_REQ_APF_HALT;
+      vcpu.apf.halted = true;
+    }
+    if (vcpu.apf.halted) return { kind: 'errno', errno: EINTR };
     if (reload) {
       const r = yield* kvmMmuReload(vcpu);
       if (r) return { kind: 'errno', errno: r };
     }
     kvm.host.trace.emit({ ev: 'kvmEntry', ...ids, roots: currentRoots(vcpu) });
+    if (vcpu.apf.pendingNotPresent !== null) {
+      // the guest takes the "page not present" #PF, parks the faulting task and halts
+      vcpu.apf.pendingNotPresent = null;
+      kvm.host.trace.emit({ ev: 'kvmExit', ...ids, reason: 'apfNotPresent' });
+      return { kind: 'exit', reason: 'apfNotPresent' };
+    }
     const exit = access === null ? null : yield* guestAccess(vcpu, access);
     if (exit === null) {
       kvm.host.trace.emit({ ev: 'kvmExit', ...ids, reason: 'hlt' });
@@ -54,7 +72,7 @@ function* vcpuRun(vcpu: KvmVcpu, access: GuestAccess | null, reload: boolean): G
     const tdp = kvm.host.config.tdp;
     const gpaGfn = tdp || !vcpu.mmu.directMap ? yield* walkAddr(vcpu, access!.gva) : ((access!.gva >>> 12) as Gfn);
     const addr = tdp ? gpaGfn! * 4096 : access!.gva;
-    const f = yield* kvmMmuPageFault(vcpu, addr, gpaGfn ?? (0 as Gfn), access!.write);
+    const f = yield* kvmMmuPageFault(vcpu, addr, gpaGfn ?? (0 as Gfn), access!.write, false);
     if (f.kind === 'error') return { kind: 'errno', errno: f.errno };
     if (f.kind === 'guestPageFault') return { kind: 'exit', reason: 'guestPageFault', gva: access!.gva };
     if (f.kind === 'mmio') {

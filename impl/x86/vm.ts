@@ -11,6 +11,7 @@ import type { Kvm } from './structs.js';
 import { kvmMmuZapAll } from './mmu-page.js';
 import { KVM_MEMORY_SLOTS, idToMemslot, newMemslot, sortMemslots } from './memslots.js';
 import { kvmArchVcpuDestroy } from './vcpu.js';
+import { releaseHostPages } from '../apf/swap.js';
 
 /** KVM_MIN_ALLOC_MMU_PAGES: the smallest shadow-page budget userspace may set */
 export const KVM_MIN_ALLOC_MMU_PAGES = 64;
@@ -28,6 +29,7 @@ export const kvmCreateVm = (host: KvmHost, vmId: VmId): Kvm => ({
   nFreeMmuPages: KVM_MIN_ALLOC_MMU_PAGES,
   nMaxMmuPages: KVM_MIN_ALLOC_MMU_PAGES,
   gfnToPfn: new Map(),
+  swappedOut: new Set(),
 });
 
 /** kvm_destroy_vm(): vCPUs first (they hold roots), then every shadow page, then memory */
@@ -39,22 +41,18 @@ export function* kvmDestroyVm(kvm: Kvm): Gen<void> {
   kvm.lock.unlock(tid);
   for (const pfn of kvm.gfnToPfn.values()) kvm.host.pages.free((pfn << 12) as never);
   kvm.gfnToPfn.clear();
+  kvm.swappedOut.clear();
   kvm.memslots.length = 0;
   kvm.host.trace.emit({ ev: 'kvmDestroyVm', vm: kvm.vmId });
 }
 
-/** Drops every shadow page (kvm_arch_flush_shadow) and forgets pfns of a slot's frames. */
+/** Drops every shadow page (kvm_arch_flush_shadow) and the host pages of a slot's frames. */
 function* flushSlot(kvm: Kvm, base: Gfn, npages: number): Gen<void> {
   const tid = kvm.host.current;
   yield* kvm.lock.lock(tid);
   kvmMmuZapAll(kvm);
   kvm.lock.unlock(tid);
-  for (let g = base; g < base + npages; g++) {
-    const pfn = kvm.gfnToPfn.get(g as Gfn);
-    if (pfn === undefined) continue;
-    kvm.host.pages.free((pfn << 12) as never);
-    kvm.gfnToPfn.delete(g as Gfn);
-  }
+  releaseHostPages(kvm, base, npages);
 }
 
 /** __kvm_set_memory_region(): 0 or a negative errno */
