@@ -7,7 +7,14 @@ import type { TraceRecord } from '../api/events.js';
 export type InvariantId =
   | 'ROOT_VALID_AT_ENTRY'
   | 'FAILED_LOAD_NO_ENTRY'
-  | 'ROOTS_FREED_ONCE';
+  | 'ROOTS_FREED_ONCE'
+  | 'APF_NO_RECURSION'
+  | 'APF_ONE_PER_GFN'
+  | 'APF_PRESENT_ONCE'
+  | 'APF_PREFAULT_SAFE'
+  | 'APF_PREFAULT_MAPS'
+  | 'SETUP_ORDER'
+  | 'SETUP_BALANCED';
 
 /** What a failed run is blamed on: an invariant, or one of the harness's own checks. */
 export type FailureId =
