@@ -5,7 +5,7 @@
 export const MUTANTS = {
   'eager-root-alloc': 'context switch allocates the root at once and ignores allocation failure; run does not reload (000 before)',
   'svm-no-reload': "svm's run loop skips kvm_mmu_reload before entry",
-  'apf-ready-recurses': 'the ready-time prefault passes no_apf = false, so it may go async again (001 before)',
+  'apf-ready-recurses': 'the ready-time prefault passes no_apf = false, so it may go async again (001 without its new parameter)',
   'apf-prefault-no-reload': 'the ready-time prefault does not reload the root first',
   'apf-prefault-shadow': 'the ready-time prefault also runs with shadow paging',
   'masks-reset-late': "PTE masks are reset after vendor hardware_setup, losing the vendor's masks (002's old order)",
