@@ -108,9 +108,12 @@ export class BuiltinKvm implements Implementation {
       .exhaustive();
   }
 
-  /** init_module of the vendor module: -EEXIST while one is loaded */
+  /**
+   * init_module of a vendor module: the loader refuses the one already loaded; the other
+   * vendor's init runs and kvm_arch_init() refuses it
+   */
   private *moduleLoad(vendor: Vendor, tdp: boolean): Gen<Result> {
-    if (this.host.module.devRegistered) return err(EEXIST);
+    if (this.host.module.devRegistered && this.host.config.vendor === vendor) return err(EEXIST);
     const r = yield* kvmInit(this.host, vendor, tdp);
     return r ? err(r) : OK;
   }

@@ -54,7 +54,12 @@ describe('impl: kvm_init and kvm_exit (seed 002)', () => {
 
   it('answers like the module loader and /dev/kvm', () => {
     const kvm = new BuiltinKvm({ vendor: 'vmx', tdp: false }, null);
+    expect(kvm.apply(op.load('vmx'))).toEqual(errno(EEXIST));
+    expect(kvm.drainEvents()).toEqual([]);
+    // the other vendor's init runs, and kvm_arch_init refuses it
     expect(kvm.apply(op.load('svm'))).toEqual(errno(EEXIST));
+    expect(kvm.drainEvents().map((e) => e.ev)).toEqual(['kvmModuleInit', 'kvmModuleInitDone']);
+    expect(kvm.abstract().host).toMatchObject({ loaded: true, vendor: 'vmx' });
     kvm.apply(op.createVm());
     expect(kvm.apply(op.unload())).toEqual(errno(EAGAIN));
     kvm.apply(op.destroyVm());

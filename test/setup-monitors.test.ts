@@ -29,5 +29,7 @@ describe('SETUP_BALANCED', () => {
   it('accepts balanced loads and unloads, and unwinding after a failure', () => {
     const unwound = [rec.init(), rec.resetMasks(), rec.setup('vendor', 'vmx'), rec.setup('mmu', 'pte_list_desc'), rec.setup('mmu', 'kvm_mmu_page_header', -12), rec.unsetup('mmu', 'pte_list_desc'), rec.unsetup('vendor', 'vmx'), rec.initDone(-12)];
     expect(firstComplaint(SETUP_BALANCED, [...UNLOAD, ...unwound, ...LOAD, ...UNLOAD])).toBeNull();
+    // the other vendor's load is refused while this one is loaded: its steps stay
+    expect(firstComplaint(SETUP_BALANCED, [...UNLOAD, ...LOAD, rec.init(), rec.initDone(-17), ...UNLOAD])).toBeNull();
   });
 });
