@@ -5,6 +5,7 @@
  */
 import type { Gfn, SlotId, VcpuId, VmId } from './ids.js';
 import type { HostConfig, PpcHvConfig } from './ops.js';
+import type { Vendor } from './ops.js';
 
 export interface AbstractSlot {
   readonly slot: SlotId;
@@ -20,6 +21,10 @@ export interface AbstractVcpu {
   readonly cr3: number;
   readonly cr4: number;
   readonly efer: number;
+  /** gfns of the async page faults queued and not yet delivered, sorted */
+  readonly asyncPf: readonly Gfn[];
+  /** halted until an async page arrives (KVM_REQ_APF_HALT after a doublefault) */
+  readonly apfHalted: boolean;
 }
 
 /** One known slot_phys entry of a PPC VM: a pinned page, or a page of the RMO. */
@@ -48,10 +53,20 @@ export interface AbstractVm {
   /** x86 vCPUs with their registers (a PPC VM lists its vCPUs under `ppc`) */
   readonly vcpus: readonly AbstractVcpu[];
   readonly ppc?: AbstractPpcVm;
+  /** guest frames whose host page is swapped out, sorted */
+  readonly swappedOut: readonly Gfn[];
 }
 
+/** Which spte layout the PTE masks describe: EPT's (vmx with tdp) or the x86 page-table one. */
+export type SpteFormat = 'ept' | 'x86' | 'mixed';
+
+/** The vendor module: loaded with setup complete (VMs can be created), or not. */
+export type AbstractHost =
+  | { readonly loaded: false }
+  | { readonly loaded: true; readonly vendor: Vendor; readonly tdp: boolean; readonly spte: SpteFormat };
+
 export interface AbstractState {
-  readonly host: HostConfig;
+  readonly host: AbstractHost;
   readonly vms: readonly AbstractVm[];
 }
 

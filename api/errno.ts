@@ -6,6 +6,7 @@ export const EPERM = -1;
 export const ENOENT = -2;
 export const EINTR = -4;
 export const EBADF = -9;
+/** also EWOULDBLOCK */
 export const EAGAIN = -11;
 export const ENOMEM = -12;
 export const EFAULT = -14;

@@ -3,7 +3,7 @@
  * trace_kvm_* points and lockdep hooks. Monitors read these; an implementation in another
  * process sends them as JSON.
  */
-import type { CrReg, HostConfig, Op } from './ops.js';
+import type { CrReg, HostConfig, Op, Vendor } from './ops.js';
 import type { Result } from './results.js';
 import type { Gfn, Hpa, ThreadId, VcpuId, VmId } from './ids.js';
 import type { AllocSite } from './ops.js';
@@ -54,8 +54,12 @@ export type TraceEvent =
   | { readonly ev: 'kvmEntry'; readonly vm: VmId; readonly vcpu: VcpuId; readonly roots: readonly Hpa[] }
   /** VM exit */
   | { readonly ev: 'kvmExit'; readonly vm: VmId; readonly vcpu: VcpuId; readonly reason: string }
-  /** kvm_mmu_page_fault entered for this gfn */
-  | { readonly ev: 'kvmPageFault'; readonly vm: VmId; readonly vcpu: VcpuId; readonly gfn: Gfn; readonly write: boolean }
+  /** kvm_mmu_page_fault entered for this gfn; `noApf` forbids async work (the ready-time prefault) */
+  | { readonly ev: 'kvmPageFault'; readonly vm: VmId; readonly vcpu: VcpuId; readonly gfn: Gfn; readonly write: boolean; readonly noApf: boolean }
+  /** the mmu notifier unmapped gfn's host page: every spte mapping it is gone */
+  | { readonly ev: 'kvmUnmapGfn'; readonly vm: VmId; readonly gfn: Gfn }
+  | ApfEvent
+  | SetupEvent
   /** an injected allocation failure was consumed */
   | { readonly ev: 'allocFailInjected'; readonly site: AllocSite }
   /** lockdep: `tid` took lock class `lock` (instance `instance`) */
@@ -78,6 +82,43 @@ export type TraceEvent =
   /** kvm_destroy_vm finished: nothing of the VM may be left */
   | { readonly ev: 'kvmDestroyVm'; readonly vm: VmId }
   | PpcTraceEvent;
+
+/** Async page faults (virt/kvm/async_pf.c, trace_kvm_async_pf_*); a work is named by its token. */
+export type ApfEvent =
+  /** work queued for gfn and "page not present" delivered (kvm_arch_async_page_not_present) */
+  | { readonly ev: 'kvmAsyncPfNotPresent'; readonly vm: VmId; readonly vcpu: VcpuId; readonly token: number; readonly gfn: Gfn }
+  /** a fault on a gfn that already has work queued: KVM_REQ_APF_HALT */
+  | { readonly ev: 'kvmAsyncPfDoublefault'; readonly vm: VmId; readonly vcpu: VcpuId; readonly gfn: Gfn }
+  /** async_pf_execute() finished: the page is in, or an error page (no memslot backs gfn now) */
+  | { readonly ev: 'kvmAsyncPfCompleted'; readonly vm: VmId; readonly vcpu: VcpuId; readonly token: number; readonly gfn: Gfn; readonly errorPage: boolean }
+  /** kvm_arch_async_page_ready() is about to prefault gfn with these roots loaded */
+  | { readonly ev: 'kvmAsyncPfPrefault'; readonly vm: VmId; readonly vcpu: VcpuId; readonly token: number; readonly gfn: Gfn; readonly roots: readonly Hpa[] }
+  /** "page present" delivered (kvm_arch_async_page_present): the work is finished */
+  | { readonly ev: 'kvmAsyncPfPresent'; readonly vm: VmId; readonly vcpu: VcpuId; readonly token: number; readonly gfn: Gfn }
+  /** the work was cancelled with its vCPU (kvm_clear_async_pf_completion_queue) */
+  | { readonly ev: 'kvmAsyncPfCancel'; readonly vm: VmId; readonly vcpu: VcpuId; readonly token: number; readonly gfn: Gfn };
+
+/** What module setup does: a step is one thing to undo (vendor setup, a cache, a counter). */
+export type SetupStage =
+  /** the vendor's hardware_setup() */
+  | 'vendor'
+  /** kvm_mmu_hardware_setup(): the MMU's caches and counters */
+  | 'mmu';
+
+/** Module load and unload (kvm_init, kvm_exit) and their setup steps. */
+export type SetupEvent =
+  /** kvm_init() starts loading the vendor module */
+  | { readonly ev: 'kvmModuleInit'; readonly vendor: Vendor; readonly tdp: boolean }
+  /** kvm_init() returned: 0 means setup is complete and VMs may be created */
+  | { readonly ev: 'kvmModuleInitDone'; readonly vendor: Vendor; readonly tdp: boolean; readonly ret: number }
+  /** kvm_exit() finished: the vendor module is gone */
+  | { readonly ev: 'kvmModuleExitDone'; readonly vendor: Vendor }
+  /** kvm_mmu_reset_all_pte_masks(): the masks are back to their defaults */
+  | { readonly ev: 'kvmResetPteMasks' }
+  /** a setup step ran: ret 0 means `object` now exists and must be undone once */
+  | { readonly ev: 'kvmSetupStep'; readonly stage: SetupStage; readonly object: string; readonly ret: number }
+  /** a setup step was undone */
+  | { readonly ev: 'kvmUnsetupStep'; readonly stage: SetupStage; readonly object: string };
 
 export type TraceEventKind = TraceEvent['ev'];
 

@@ -28,7 +28,18 @@ export type AllocSite =
   /** get_user_pages_fast() in kvmppc_get_guest_page() */
   | 'gup'
   /** kvm_alloc_rma() in KVM_ALLOCATE_RMA */
-  | 'rma';
+  | 'rma'
+
+  /** kmem_cache_zalloc(async_pf_cache, GFP_NOWAIT) in kvm_setup_async_pf(): the fault is taken synchronously */
+  | 'asyncPfWork'
+  /** the vendor hardware_setup()'s allocation (vmx alloc_kvm_area(), svm's iopm pages) */
+  | 'vendorHardwareSetup'
+  /** kmem_cache_create("pte_list_desc") in kvm_mmu_hardware_setup() */
+  | 'pteListDescCache'
+  /** kmem_cache_create("kvm_mmu_page_header") in kvm_mmu_hardware_setup() */
+  | 'mmuPageHeaderCache'
+  /** percpu_counter_init(&kvm_total_used_mmu_pages) in kvm_mmu_hardware_setup() */
+  | 'percpuCounter';
 
 /** The POWER processor a PPC HV guest runs on: POWER7 (ISA 2.06) or PPC970 (ISA 2.01). */
 export type PpcCpu = 'power7' | 'ppc970';
@@ -78,12 +89,17 @@ export type Op =
     }
   /** INIT: kvm_vcpu_reset, registers to their reset values and kvm_mmu_reset_context */
   | { readonly kind: 'resetVcpu'; readonly vm: VmId; readonly vcpu: VcpuId }
-  /** KVM_RUN: reload the root, enter, let the guest make `access` (if any) */
+  /**
+   * KVM_RUN: deliver completed async page faults, reload the root, enter, let the guest
+   * make `access` (if any). `interruptsAllowed` is the guest's RFLAGS.IF for this run
+   * (kvm_x86_ops->interrupt_allowed): only then may a fault go async.
+   */
   | {
       readonly kind: 'run';
       readonly vm: VmId;
       readonly vcpu: VcpuId;
       readonly access: GuestAccess | null;
+      readonly interruptsAllowed?: boolean;
     }
   /** the instruction emulator touches gva: emulator_read/write/cmpxchg_emulated */
   | {
@@ -99,6 +115,14 @@ export type Op =
   | { readonly kind: 'getDirtyLog'; readonly vm: VmId; readonly slot: SlotId }
   /** KVM_SET_NR_MMU_PAGES: the VM's shadow-page budget */
   | { readonly kind: 'setNrMmuPages'; readonly vm: VmId; readonly pages: number }
+  /** host reclaim swaps out the page behind `gfn` (MADV_PAGEOUT); the mmu notifier zaps its sptes */
+  | { readonly kind: 'swapOut'; readonly vm: VmId; readonly gfn: Gfn }
+  /** the async work `vcpu` queued for `gfn` finishes: async_pf_execute() got the page */
+  | { readonly kind: 'asyncPfDone'; readonly vm: VmId; readonly vcpu: VcpuId; readonly gfn: Gfn }
+  /** modprobe of the vendor module (kvm_intel ept=, kvm_amd npt=): kvm_init() */
+  | { readonly kind: 'moduleLoad'; readonly vendor: Vendor; readonly tdp: boolean }
+  /** rmmod of the loaded vendor module: kvm_exit() */
+  | { readonly kind: 'moduleUnload' }
   /** fault injection: the next `count` allocations at `site` fail */
   | { readonly kind: 'failAlloc'; readonly site: AllocSite; readonly count: number }
   /**

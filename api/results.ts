@@ -11,7 +11,12 @@ export type ExitReason =
   /** the access hit a gpa no memory slot backs: KVM_EXIT_MMIO */
   | { readonly reason: 'mmio'; readonly gpa: Gpa }
   /** the guest's own page tables do not map the gva: #PF injected into the guest */
-  | { readonly reason: 'guestPageFault'; readonly gva: Gva };
+  | { readonly reason: 'guestPageFault'; readonly gva: Gva }
+  /**
+   * the page behind the access is swapped out: async work was queued and "page not
+   * present" injected (KVM_PV_REASON_PAGE_NOT_PRESENT); the guest parks the access and halts
+   */
+  | { readonly reason: 'apfNotPresent' };
 
 export type Result =
   /** the ioctl returned 0 */

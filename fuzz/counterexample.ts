@@ -35,6 +35,7 @@ const OP_KINDS = new Set([
   'createVm', 'destroyVm', 'setMemoryRegion', 'createVcpu', 'setCr', 'resetVcpu', 'run', 'failAlloc',
   'emulate', 'translate', 'getDirtyLog', 'setNrMmuPages',
   'mapHostMemory', 'unmapHostMemory', 'allocRma', 'hEnter',
+  'swapOut', 'asyncPfDone', 'moduleLoad', 'moduleUnload',
 ]);
 
 const need = (cond: boolean, what: string): void => {

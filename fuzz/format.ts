@@ -21,7 +21,7 @@ export const formatOp = (op: Op): string =>
     .with({ kind: 'setCr' }, (o) => `vm${o.vm} vcpu${o.vcpu} set ${o.reg} = ${hex(o.value)}`)
     .with({ kind: 'resetVcpu' }, (o) => `vm${o.vm} vcpu${o.vcpu} INIT (kvm_vcpu_reset)`)
     .with({ kind: 'run' }, (o) =>
-      `KVM_RUN vm${o.vm} vcpu${o.vcpu}${o.access ? `, guest ${o.access.write ? 'writes' : 'reads'} gva ${hex(o.access.gva)}` : ''}`,
+      `KVM_RUN vm${o.vm} vcpu${o.vcpu} IF=${o.interruptsAllowed ? 1 : 0}${o.access ? `, guest ${o.access.write ? 'writes' : 'reads'} gva ${hex(o.access.gva)}` : ''}`,
     )
     .with({ kind: 'emulate' }, (o) => `vm${o.vm} vcpu${o.vcpu} emulate ${o.access} at gva ${hex(o.gva)}`)
     .with({ kind: 'translate' }, (o) => `KVM_TRANSLATE vm${o.vm} vcpu${o.vcpu} gva ${hex(o.gva)}`)
@@ -34,6 +34,12 @@ export const formatOp = (op: Op): string =>
     .with({ kind: 'hEnter' }, (o) =>
       `KVM_RUN vm${o.vm} vcpu${o.vcpu}, guest H_ENTER ${o.exact ? 'exactly at' : 'in the group of'} HPTE ${o.pteIndex}: ${pageSize(o.pageShift)} page at gpa ${hex(o.gpa)}`,
     )
+    .with({ kind: 'swapOut' }, (o) => `host swaps out gfn ${hex(o.gfn)} of vm${o.vm}`)
+    .with({ kind: 'asyncPfDone' }, (o) => `async page fault on gfn ${hex(o.gfn)} of vm${o.vm} vcpu${o.vcpu} completes (async_pf_execute)`)
+    .with({ kind: 'moduleLoad' }, (o) =>
+      o.vendor === 'vmx' ? `modprobe kvm_intel ept=${o.tdp ? 1 : 0}` : `modprobe kvm_amd npt=${o.tdp ? 1 : 0}`,
+    )
+    .with({ kind: 'moduleUnload' }, () => 'rmmod the vendor module')
     .exhaustive();
 
 const pageSize = (shift: number): string => (shift >= 20 ? `${2 ** (shift - 20)} MB` : `${2 ** (shift - 10)} KB`);
@@ -51,6 +57,7 @@ export const formatResult = (r: Result): string =>
     .with({ kind: 'translation' }, (x) => (x.gpa === null ? 'valid 0' : `valid 1, gpa ${hex(x.gpa)}`))
     .with({ kind: 'dirtyLog' }, (x) => `dirty pages [${x.pages.join(', ')}]`)
     .with({ kind: 'hcall' }, (x) => `hcall returned ${hcallName(x.ret)}${x.index === null ? '' : `, HPTE ${x.index}`}`)
+    .with({ kind: 'exit', reason: 'apfNotPresent' }, () => 'async PF "page not present" injected, guest halted')
     .exhaustive();
 
 /** fields that are counts or ids, printed in decimal; addresses and pfns print in hex */

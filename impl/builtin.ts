@@ -5,10 +5,10 @@
 import { match } from 'ts-pattern';
 import type { AbstractState } from '../api/abstract.js';
 import type { Implementation, ImplementationFactory, OpThread, ThreadStep } from '../api/implementation.js';
-import type { HostConfig, Op, PpcHvConfig } from '../api/ops.js';
+import type { HostConfig, Op, PpcHvConfig, Vendor } from '../api/ops.js';
 import type { Result } from '../api/results.js';
 import type { SlotId, VcpuId, VmId } from '../api/ids.js';
-import { EBADF, EEXIST, EINVAL, ENOMEM } from '../api/errno.js';
+import { EAGAIN, EBADF, EEXIST, EINVAL, ENODEV, ENOENT, ENOMEM } from '../api/errno.js';
 import type { KvmHost } from './host.js';
 import { FaultInjector } from './fault-inject.js';
 import { HostPages } from './host-memory.js';
@@ -20,7 +20,7 @@ import { kvmCreateVm, kvmDestroyVm, kvmSetMemoryRegion, kvmVmIoctlSetNrMmuPages 
 import { withVmUser } from './vm-refs.js';
 import { kvmVmIoctlGetDirtyLog } from './x86/dirty-log.js';
 import { emulate, kvmArchVcpuIoctlTranslate } from './x86/emulate.js';
-import { kvmArchVcpuCreate, kvmMmuSetup, kvmSetCr, kvmVcpuReset } from './x86/vcpu.js';
+import { kvmArchVcpuCreate, kvmMmuSetup, kvmSetCr, kvmSetRflagsIf, kvmVcpuReset } from './x86/vcpu.js';
 import { svmVcpuRun, vmxVcpuRun } from './x86/vendor.js';
 import { abstractKvm } from './abstract.js';
 import { RwSem } from './locks.js';
@@ -31,6 +31,10 @@ import type { KvmPpc, KvmPpcVcpu } from './ppc/structs.js';
 import { kvmppcCreateVm, kvmppcDestroyVm, kvmppcSetMemoryRegion, kvmppcVcpuCreate, kvmppcVcpuRun } from './ppc/vm.js';
 import { KVM_RMA_PAGE_SHIFT, KVM_RMA_SIZE, kvmAllocRma, rmaFile } from './ppc/rma.js';
 import { guestHEnter } from './ppc/h-enter.js';
+import { newKvmModule } from './setup/structs.js';
+import { kvmExit, kvmInit } from './setup/module.js';
+import { kvmSwapOutGfn } from './apf/swap.js';
+import { asyncPfExecute, queuedWorkFor } from './apf/queue.js';
 
 export const KVM_MAX_VCPUS = 8;
 
@@ -55,11 +59,17 @@ export class BuiltinKvm implements Implementation {
       faults: new FaultInjector(trace, () => this.host.current),
       mutants: mutantFlags(mutant),
       pages: new HostPages(),
+      module: newKvmModule(),
       current: 0,
       mm: new MmStruct(),
       mmapSem: new RwSem('mmap_sem', 'mm', trace),
       vmalloc: new Vmalloc(),
     };
+    // the module loaded at boot: the case's precondition (the runner's hostConfig record),
+    // so its tracepoints are not part of the trace
+    const r = drain(kvmInit(this.host, config.vendor, config.tdp));
+    if (r) throw new Error(`BUG: loading the vendor module at boot failed with ${r}`);
+    trace.drain();
   }
 
   apply(op: Op): Result {
@@ -148,12 +158,15 @@ export class BuiltinKvm implements Implementation {
           return OK;
         }),
       )
-      .with({ kind: 'run' }, ({ vm, vcpu, access }) =>
+      .with({ kind: 'run' }, ({ vm, vcpu, access, interruptsAllowed }) =>
         this.livePpc(vm)
           ? this.onPpcVcpu(vm, vcpu, function* (): Gen<Result> {
               return { kind: 'exit', reason: 'hlt' };
             })
-          : this.onVcpu(vm, vcpu, (v) => (this.host.config.vendor === 'svm' ? svmVcpuRun(v, access) : vmxVcpuRun(v, access))),
+          : this.onVcpu(vm, vcpu, (v) => {
+              kvmSetRflagsIf(v, interruptsAllowed ?? false);
+              return this.host.config.vendor === 'svm' ? svmVcpuRun(v, access) : vmxVcpuRun(v, access);
+            }),
       )
       .with({ kind: 'failAlloc' }, ({ site, count }) => {
         this.host.faults.arm(site, count);
@@ -170,6 +183,17 @@ export class BuiltinKvm implements Implementation {
           return { kind: 'hcall', ret: h.ret, index: h.index };
         }),
       )
+      .with({ kind: 'swapOut' }, ({ vm, gfn }) => this.onVm(vm, (kvm) => this.errnoOf(kvmSwapOutGfn(kvm, gfn))))
+      .with({ kind: 'asyncPfDone' }, ({ vm, vcpu, gfn }) =>
+        this.onVcpu(vm, vcpu, function* (v) {
+          const work = queuedWorkFor(v, gfn);
+          if (!work) return err(ENOENT);
+          yield* asyncPfExecute(v, work);
+          return OK;
+        }),
+      )
+      .with({ kind: 'moduleLoad' }, ({ vendor, tdp }) => this.moduleLoad(vendor, tdp))
+      .with({ kind: 'moduleUnload' }, () => this.moduleUnload())
       .exhaustive();
   }
 
@@ -193,8 +217,31 @@ export class BuiltinKvm implements Implementation {
     return kvmPpc ? yield* withVmUser(kvmPpc, this.errnoOf(ppc(kvmPpc))) : err(EBADF);
   }
 
+  /**
+   * init_module of a vendor module: the loader refuses the one already loaded; the other
+   * vendor's init runs and kvm_arch_init() refuses it
+   */
+  private *moduleLoad(vendor: Vendor, tdp: boolean): Gen<Result> {
+    if (this.host.module.devRegistered && this.host.config.vendor === vendor) return err(EEXIST);
+    const r = yield* kvmInit(this.host, vendor, tdp);
+    return r ? err(r) : OK;
+  }
+
+  /** delete_module: -ENOENT when not loaded, -EWOULDBLOCK while a VM holds a module reference */
+  private *moduleUnload(): Gen<Result> {
+    // a VM whose teardown is under way still holds the module: wait for it to end
+    const settled = () => this.dying.size === 0;
+    while (!settled()) yield { at: 'wait', lock: 'kvm_destroy_vm', ready: settled, holders: () => [...this.dying.values()] };
+    if (!this.host.module.devRegistered) return err(ENOENT);
+    if (this.vms.size + this.ppcVms.size > 0) return err(EAGAIN);
+    kvmExit(this.host);
+    return OK;
+  }
+
   /** KVM_CREATE_VM; an id whose old VM is still being torn down is reused once it is gone */
   private *createVm(vm: VmId, ppc: PpcHvConfig | undefined): Gen<Result> {
+    // open("/dev/kvm") finds no driver while the vendor module is not loaded
+    if (!this.host.module.devRegistered) return err(ENODEV);
     const gone = () => !this.dying.has(vm);
     while (!gone()) yield { at: 'wait', lock: `kvm_destroy_vm@vm${vm}`, ready: gone, holders: () => [this.dying.get(vm) ?? -1] };
     if (this.vms.has(vm) || this.ppcVms.has(vm)) return err(EEXIST);

@@ -7,10 +7,13 @@ import type { Tracer } from './trace.js';
 import type { RwSem } from './locks.js';
 import type { MmStruct } from './mm/mm.js';
 import type { Vmalloc } from './vmalloc.js';
+import type { KvmModule } from './setup/structs.js';
 
 export interface KvmHost {
-  /** vendor module and tdp_enabled */
+  /** the vendor whose ops are installed, and tdp_enabled (set by kvm_configure_mmu) */
   config: HostConfig;
+  /** what module load set up: masks, caches, vendor state */
+  readonly module: KvmModule;
   readonly trace: Tracer;
   readonly faults: FaultInjector;
   readonly mutants: MutantFlags;

@@ -14,6 +14,11 @@ export const MUTANTS = {
   'unpin-unlocked': 'unpin_slot walks and frees slot_phys without slot_phys_lock (004 before)',
   'rma-no-recheck': 'kvmppc_hv_setup_rma does not re-check rma_setup_done after taking kvm->lock',
   'unpin-puts-rmo': 'unpin_slot puts every slot_phys entry, also RMO pages without KVMPPC_GOT_PAGE',
+  'apf-ready-recurses': 'the ready-time prefault passes no_apf = false, so it may go async again (001 without its new parameter)',
+  'apf-prefault-no-reload': 'the ready-time prefault does not reload the root first',
+  'apf-prefault-shadow': 'the ready-time prefault also runs with shadow paging',
+  'masks-reset-late': "PTE masks are reset after vendor hardware_setup, losing the vendor's masks (002's old order)",
+  'setup-error-leak': 'an MMU setup failure does not call vendor hardware_unsetup',
 } as const;
 
 export type MutantName = keyof typeof MUTANTS;
@@ -31,6 +36,11 @@ export interface MutantFlags {
   readonly unpinUnlocked: boolean;
   readonly rmaNoRecheck: boolean;
   readonly unpinPutsRmo: boolean;
+  readonly apfReadyRecurses: boolean;
+  readonly apfPrefaultNoReload: boolean;
+  readonly apfPrefaultShadow: boolean;
+  readonly masksResetLate: boolean;
+  readonly setupErrorLeak: boolean;
 }
 
 export const mutantFlags = (m: MutantName | null): MutantFlags => ({
@@ -44,4 +54,9 @@ export const mutantFlags = (m: MutantName | null): MutantFlags => ({
   unpinUnlocked: m === 'unpin-unlocked',
   rmaNoRecheck: m === 'rma-no-recheck',
   unpinPutsRmo: m === 'unpin-puts-rmo',
+  apfReadyRecurses: m === 'apf-ready-recurses',
+  apfPrefaultNoReload: m === 'apf-prefault-no-reload',
+  apfPrefaultShadow: m === 'apf-prefault-shadow',
+  masksResetLate: m === 'masks-reset-late',
+  setupErrorLeak: m === 'setup-error-leak',
 });

@@ -6,6 +6,16 @@ import type { Gfn, SlotId, VcpuId, VmId } from '../api/ids.js';
 import type { AllocSite, HostConfig } from '../api/ops.js';
 import type { HostMapping, PpcVm } from './ppc/state.js';
 
+/** A vCPU's async page faults (seed 001): outstanding works are `queued` plus `done`. */
+export interface ModelApf {
+  /** gfns whose work is queued and whose page has not arrived yet */
+  readonly queued: ReadonlySet<Gfn>;
+  /** works whose page arrived, in completion order, not yet delivered by KVM_RUN */
+  readonly done: readonly { readonly gfn: Gfn; readonly errorPage: boolean }[];
+  /** a doublefault halted the vCPU until some page arrives */
+  readonly halted: boolean;
+}
+
 export interface ModelVcpu {
   /** control registers as the guest last set them */
   readonly cr0: number;
@@ -16,6 +26,8 @@ export interface ModelVcpu {
   readonly rootLoaded: boolean;
   /** TDP: the gfn the CPU's walk found at entry, while the access is still resolving */
   readonly walked?: Gfn | null;
+  /** async page faults of this vCPU */
+  readonly apf: ModelApf;
 }
 
 export interface ModelSlot {
@@ -38,11 +50,19 @@ export interface ModelVm {
   readonly nrMmuPages: number;
   /** a PPC HV VM's memory state; null for an x86 VM */
   readonly ppc: PpcVm | null;
+  /** guest frames whose host page is swapped out */
+  readonly swapped: ReadonlySet<Gfn>;
+}
+
+/** The vendor module. `vendor` and `tdp` are those of the last load attempt. */
+export interface ModelHost extends HostConfig {
+  /** loaded with setup complete: VMs can be created */
+  readonly loaded: boolean;
 }
 
 export interface ModelState {
-  /** the loaded vendor module and paging flavour */
-  readonly host: HostConfig;
+  /** the vendor module and paging flavour */
+  readonly host: ModelHost;
   /** live VMs by id */
   readonly vms: ReadonlyMap<VmId, ModelVm>;
   /** injected allocation failures still to come, by `${thread}:${site}` (per task, like make-it-fail) */
@@ -51,8 +71,9 @@ export interface ModelState {
   readonly mm: ReadonlyMap<number, HostMapping>;
 }
 
+/** The module was loaded at boot with `host`. */
 export const initialState = (host: HostConfig): ModelState => ({
-  host,
+  host: { vendor: host.vendor, tdp: host.tdp, loaded: true },
   vms: new Map(),
   failures: new Map(),
   mm: new Map(),

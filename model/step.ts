@@ -1,40 +1,34 @@
 /**
- * The executable specification: step(state, op) -> { state, result }, pure. Every
+ * The executable specification: step(state, op, tid) -> { state, result }, pure. Every
  * operation has a result in every state, so any list of operations is a valid test case.
+ * `tid` is the harness thread issuing it: injected failures belong to a thread, like the
+ * kernel's per-task make-it-fail.
  */
 import { match } from 'ts-pattern';
 import type { Op } from '../api/ops.js';
 import type { Result } from '../api/results.js';
 import type { VcpuId, VmId } from '../api/ids.js';
-import { EBADF, EEXIST, EINVAL } from '../api/errno.js';
+import { EBADF, EEXIST, EINVAL, ENODEV } from '../api/errno.js';
 import type { ModelState, ModelVcpu, ModelVm } from './state.js';
 import { armFailures, withEntry, withoutEntry } from './state.js';
-import { enter, hardwareWalk, newVcpu, reload, reset, setCr } from './x86/vcpu.js';
+import { done, fail, type Step, type VcpuStep } from './outcome.js';
+import { enter, hardwareWalk, newVcpu, reload, reset, runStart, setCr } from './x86/vcpu.js';
 import { setRegion } from './x86/memory.js';
 import { KVM_MIN_ALLOC_MMU_PAGES, afterGuestAccess, emulate, getDirtyLog, translate } from './x86/emulate.js';
+import { moduleLoad, moduleUnload } from './setup/module.js';
+import { forgetSwapped, swapOut } from './apf/swap.js';
+import { asyncPfDone } from './apf/work.js';
 import { newPpcVm } from './ppc/state.js';
 import { allocRma, mapHost, ppcSetRegion, unmapHost } from './ppc/memory.js';
 import { setupRma } from './ppc/rma.js';
 import { hEnter } from './ppc/h-enter.js';
 
+export type { Step } from './outcome.js';
+
 export const KVM_MAX_VCPUS = 8;
 
-export interface Step {
-  readonly state: ModelState;
-  readonly result: Result;
-}
-
-/** What a vCPU operation does: the VM and vCPU after it, and its result. */
-interface VcpuOutcome {
-  readonly state?: ModelState;
-  readonly vm?: ModelVm;
-  readonly vcpu: ModelVcpu;
-  readonly result: Result;
-}
-
-const fail = (state: ModelState, code: number): Step => ({ state, result: { kind: 'errno', errno: code } });
-const done = (state: ModelState): Step => ({ state, result: { kind: 'ok' } });
-
+const ok: Result = { kind: 'ok' };
+const errno = (code: number): Result => ({ kind: 'errno', errno: code });
 const putVm = (s: ModelState, id: VmId, vm: ModelVm): ModelState => ({ ...s, vms: withEntry(s.vms, id, vm) });
 
 /** A PPC vCPU's KVM_RUN: the first run sets up the real-mode area, or fails without entry. */
@@ -47,14 +41,13 @@ const ppcRun = (s: ModelState, id: VmId, vcpu: VcpuId, tid: number, guest: (s: M
 };
 
 /** Runs a vCPU operation on an existing x86 vCPU, or -EBADF (-EINVAL on a PPC vCPU). */
-const onVcpu = (s: ModelState, id: VmId, vcpu: VcpuId, f: (vm: ModelVm, v: ModelVcpu) => VcpuOutcome): Step => {
+const onVcpu = (s: ModelState, id: VmId, vcpu: VcpuId, f: (vm: ModelVm, v: ModelVcpu) => VcpuStep): Step => {
   const vm = s.vms.get(id);
   const v = vm?.vcpus.get(vcpu);
   if (!vm || !v) return fail(s, EBADF);
   if (vm.ppc) return fail(s, EINVAL);
   const r = f(vm, v);
-  const after = r.vm ?? vm;
-  return { state: putVm(r.state ?? s, id, { ...after, vcpus: withEntry(after.vcpus, vcpu, r.vcpu) }), result: r.result };
+  return { state: putVm(r.state, id, { ...r.vm, vcpus: withEntry(r.vm.vcpus, vcpu, r.vcpu) }), result: r.result };
 };
 
 /** Runs a VM operation on an existing VM, or -EBADF. */
@@ -65,19 +58,16 @@ const onVm = (s: ModelState, id: VmId, f: (vm: ModelVm) => { vm: ModelVm; result
   return { state: putVm(s, id, r.vm), result: r.result };
 };
 
+/** An x86-only VM ioctl: -EINVAL on a PPC VM. */
+const onX86Vm = (s: ModelState, id: VmId, f: (vm: ModelVm) => { vm: ModelVm; result: Result }): Step =>
+  s.vms.get(id)?.ppc ? fail(s, EINVAL) : onVm(s, id, f);
+
 /** Deleting or moving a slot zaps every shadow page: all roots must be reloaded. */
 const dropRoots = (vm: ModelVm): ModelVm => ({
   ...vm,
   vcpus: new Map([...vm.vcpus].map(([id, v]) => [id, { ...v, rootLoaded: false }])),
 });
 
-const ok: Result = { kind: 'ok' };
-const errno = (code: number): Result => ({ kind: 'errno', errno: code });
-
-/**
- * One operation issued from harness thread `tid` (injected failures belong to a thread,
- * like the kernel's per-task make-it-fail).
- */
 /** A step that may not be over: result null means the operation continues in its next phase. */
 export interface Phase {
   readonly state: ModelState;
@@ -85,62 +75,74 @@ export interface Phase {
 }
 
 /**
- * KVM_RUN is not one atomic action: it reloads the root and enters (phase 0); then the
- * guest's access is resolved (phase 1): an MMIO or guest #PF exit goes straight back to
- * userspace, while an access that completes may have faulted and re-entered, reloading the
- * root if it went away meanwhile. Other threads' operations may fall between the two, so a
- * concurrent run is checked as two steps; a sequential one simply takes both.
+ * KVM_RUN is not one atomic action: completed async work is delivered and the root reloaded
+ * before entry (phase 0); then the guest's access is resolved (phase 1): an exit straight
+ * back to userspace (MMIO, #PF, async "page not present") does not re-enter, while an
+ * access that completes may have faulted and re-entered, reloading the root if it went away
+ * meanwhile. The emulator likewise translates, then accesses memory. Other threads'
+ * operations may fall between the two phases, so a concurrent run checks them as two
+ * steps; a sequential one simply takes both.
  */
 export const phases = (op: Op): number => (op.kind === 'run' || op.kind === 'emulate' ? 2 : 1);
 
 type RunOp = Extract<Op, { kind: 'run' }>;
 type EmulateOp = Extract<Op, { kind: 'emulate' }>;
 
-const emulatePhase = (s: ModelState, o: EmulateOp, phase: number): Phase => {
+/** Runs one phase on a vCPU; `pending` (result null) when the operation goes on. */
+const vcpuPhase = (s: ModelState, id: VmId, vcpu: VcpuId, f: (vm: ModelVm, v: ModelVcpu) => VcpuStep | (Omit<VcpuStep, 'result'> & { result: null })): Phase => {
   let pending = false;
-  const r = onVcpu(s, o.vm, o.vcpu, (m, v) => {
-    const e = emulate(m, v, o.access, o.gva, s.host.tdp, phase);
+  const r = onVcpu(s, id, vcpu, (m, v) => {
+    const e = f(m, v);
     pending = e.result === null;
-    return { vm: e.vm, vcpu: e.vcpu, result: e.result ?? { kind: 'ok' } };
+    return { ...e, result: e.result ?? ok };
   });
   return pending ? { state: r.state, result: null } : r;
 };
 
+const emulatePhase = (s: ModelState, o: EmulateOp, phase: number): Phase =>
+  vcpuPhase(s, o.vm, o.vcpu, (m, v) => {
+    const e = emulate(m, v, o.access, o.gva, s.host.tdp, phase);
+    return { state: s, vm: e.vm, vcpu: e.vcpu, result: e.result };
+  });
+
 const runPhase = (s: ModelState, o: RunOp, phase: number, tid: number): Phase => {
   if (s.vms.get(o.vm)?.ppc) return ppcRun(s, o.vm, o.vcpu, tid, (after) => ({ state: after, result: { kind: 'exit', reason: 'hlt' } }));
-  const r = onVcpu(s, o.vm, o.vcpu, (m, v) => {
-    const exit = enter(s, m, v, o.access);
-    // an exit straight to userspace: no re-entry, the root stays as other threads left it
-    if (phase === 1 && exit.result.kind === 'exit' && exit.result.reason !== 'hlt') {
-      return { vcpu: { ...exit.vcpu, rootLoaded: v.rootLoaded }, result: exit.result };
+  const irqs = o.interruptsAllowed ?? false;
+  return vcpuPhase(s, o.vm, o.vcpu, (m, v) => {
+    if (phase === 0) {
+      const d = runStart(s, m, v, tid);
+      if (d.result) return d;
+      const failed = reload(d.state, d.vm, d.vcpu, tid);
+      if (failed) return failed;
+      const walked = o.access && hardwareWalk(d.state, d.vm, d.vcpu, o.access);
+      if (o.access === null || walked === null) return enter(d.state, d.vm, d.vcpu, o.access, irqs, tid);
+      return { ...d, vcpu: { ...d.vcpu, rootLoaded: true, walked }, result: null };
     }
-    const failed = reload(s, v, tid);
+    const e = enter(s, m, v, o.access, irqs, tid);
+    // no re-entry: the root stays as other threads left it
+    if (e.result.kind !== 'exit' || e.result.reason !== 'hlt') return { ...e, vcpu: { ...e.vcpu, rootLoaded: v.rootLoaded } };
+    const { walked: _, ...before } = v;
+    const failed = reload(e.state, e.vm, before, tid);
     if (failed) return failed;
-    if (phase === 0 && o.access !== null) {
-      const walked = hardwareWalk(s, m, v, o.access);
-      if (walked === null) return exit;
-      return { vcpu: { ...v, rootLoaded: true, walked }, result: { kind: 'ok' } };
-    }
-    return { ...exit, vm: afterGuestAccess(m, exit.vcpu, o.access, exit.result) };
+    return { ...e, vm: afterGuestAccess(e.vm, e.vcpu, o.access, e.result) };
   });
-  // a phase 0 that entered with an access still to make is not a result yet
-  return phase === 0 && r.result.kind === 'ok' ? { state: r.state, result: null } : r;
 };
 
 /** Phase `phase` of `op` (see phases()); for one-phase operations the same as step(). */
 export const stepPhase = (s: ModelState, op: Op, phase: number, tid = 0): Phase =>
   op.kind === 'run' ? runPhase(s, op, phase, tid) : op.kind === 'emulate' ? emulatePhase(s, op, phase) : step(s, op, tid);
 
+const both = (first: Phase, second: (s: ModelState) => Phase): Step => (first.result ? (first as Step) : (second(first.state) as Step));
+
 export const step = (s: ModelState, op: Op, tid = 0): Step =>
   match(op)
-    .with({ kind: 'createVm' }, ({ vm, ppc }) =>
-      s.vms.has(vm)
-        ? fail(s, EEXIST)
-        : done(putVm(s, vm, { slots: new Map(), vcpus: new Map(), nrMmuPages: 0, ppc: ppc ? newPpcVm(ppc) : null })),
-    )
-    .with({ kind: 'destroyVm' }, ({ vm }) =>
-      s.vms.has(vm) ? done({ ...s, vms: withoutEntry(s.vms, vm) }) : fail(s, EBADF),
-    )
+    .with({ kind: 'createVm' }, ({ vm, ppc }) => {
+      // no vendor module: /dev/kvm has no driver behind it
+      if (!s.host.loaded) return fail(s, ENODEV);
+      if (s.vms.has(vm)) return fail(s, EEXIST);
+      return done(putVm(s, vm, { slots: new Map(), vcpus: new Map(), nrMmuPages: 0, ppc: ppc ? newPpcVm(ppc) : null, swapped: new Set() }));
+    })
+    .with({ kind: 'destroyVm' }, ({ vm }) => (s.vms.has(vm) ? done({ ...s, vms: withoutEntry(s.vms, vm) }) : fail(s, EBADF)))
     .with({ kind: 'setMemoryRegion' }, ({ vm, slot, gfn, npages, flags }) =>
       s.vms.get(vm)?.ppc
         ? ppcSetRegion(s, vm, slot, gfn, npages, tid)
@@ -148,7 +150,8 @@ export const step = (s: ModelState, op: Op, tid = 0): Step =>
             const r = setRegion(m, slot, gfn, npages, flags ?? 0);
             if (typeof r === 'number') return { vm: m, result: errno(r) };
             const next = { ...m, slots: r.slots };
-            return { vm: r.change === 'delete' || r.change === 'move' ? dropRoots(next) : next, result: ok };
+            if (r.change !== 'delete' && r.change !== 'move') return { vm: next, result: ok };
+            return { vm: dropRoots(forgetSwapped(next, m.slots.get(slot)!)), result: ok };
           }),
     )
     .with({ kind: 'createVcpu' }, ({ vm, vcpu }) =>
@@ -159,23 +162,21 @@ export const step = (s: ModelState, op: Op, tid = 0): Step =>
       }),
     )
     .with({ kind: 'setCr' }, ({ vm, vcpu, reg, value }) => onVcpu(s, vm, vcpu, (m, v) => setCr(s, m, v, reg, value)))
-    .with({ kind: 'resetVcpu' }, ({ vm, vcpu }) => onVcpu(s, vm, vcpu, () => reset(s)))
-    .with({ kind: 'run' }, (o) => {
-      const first = runPhase(s, o, 0, tid);
-      return first.result ? (first as Step) : (runPhase(first.state, o, 1, tid) as Step);
-    })
-    .with({ kind: 'emulate' }, (o) => {
-      const first = emulatePhase(s, o, 0);
-      return first.result ? (first as Step) : (emulatePhase(first.state, o, 1) as Step);
-    })
-    .with({ kind: 'translate' }, ({ vm, vcpu, gva }) => onVcpu(s, vm, vcpu, (m, v) => ({ vcpu: v, result: translate(m, v, gva) })))
-    .with({ kind: 'getDirtyLog' }, ({ vm, slot }) => onVm(s, vm, (m) => getDirtyLog(m, slot)))
+    .with({ kind: 'resetVcpu' }, ({ vm, vcpu }) => onVcpu(s, vm, vcpu, (m) => reset(s, m)))
+    .with({ kind: 'run' }, (o) => both(runPhase(s, o, 0, tid), (next) => runPhase(next, o, 1, tid)))
+    .with({ kind: 'emulate' }, (o) => both(emulatePhase(s, o, 0), (next) => emulatePhase(next, o, 1)))
+    .with({ kind: 'translate' }, ({ vm, vcpu, gva }) => onVcpu(s, vm, vcpu, (m, v) => ({ state: s, vm: m, vcpu: v, result: translate(m, v, gva) })))
+    .with({ kind: 'getDirtyLog' }, ({ vm, slot }) => onX86Vm(s, vm, (m) => getDirtyLog(m, slot)))
     .with({ kind: 'setNrMmuPages' }, ({ vm, pages }) =>
-      onVm(s, vm, (m) =>
+      onX86Vm(s, vm, (m) =>
         pages < KVM_MIN_ALLOC_MMU_PAGES ? { vm: m, result: errno(EINVAL) } : { vm: { ...m, nrMmuPages: pages }, result: ok },
       ),
     )
     .with({ kind: 'failAlloc' }, ({ site, count }) => done(armFailures(s, tid, site, count)))
+    .with({ kind: 'swapOut' }, ({ vm, gfn }) => (s.vms.get(vm)?.ppc ? fail(s, EINVAL) : swapOut(s, vm, gfn)))
+    .with({ kind: 'asyncPfDone' }, ({ vm, vcpu, gfn }) => onVcpu(s, vm, vcpu, (m, v) => asyncPfDone(s, m, v, gfn)))
+    .with({ kind: 'moduleLoad' }, ({ vendor, tdp }) => moduleLoad(s, vendor, tdp, tid))
+    .with({ kind: 'moduleUnload' }, () => moduleUnload(s))
     .with({ kind: 'mapHostMemory' }, ({ vm, slot, pageShift, pages }) => mapHost(s, vm, slot, pageShift, pages))
     .with({ kind: 'unmapHostMemory' }, ({ vm, slot }) => unmapHost(s, vm, slot))
     .with({ kind: 'allocRma' }, ({ vm, slot }) => allocRma(s, vm, slot, tid))

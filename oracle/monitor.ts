@@ -16,7 +16,14 @@ export type InvariantId =
   | 'RMO_NEVER_PUT'
   | 'LAZY_PIN'
   | 'RMA_ONCE'
-  | 'HPTE_BACKED';
+  | 'HPTE_BACKED'
+  | 'APF_NO_RECURSION'
+  | 'APF_ONE_PER_GFN'
+  | 'APF_PRESENT_ONCE'
+  | 'APF_PREFAULT_SAFE'
+  | 'APF_PREFAULT_MAPS'
+  | 'SETUP_ORDER'
+  | 'SETUP_BALANCED';
 
 /** What a failed run is blamed on: an invariant, or one of the harness's own checks. */
 export type FailureId =

@@ -44,7 +44,7 @@ describe('conformance check', () => {
           throw new Error('boom');
         },
         drainEvents: () => [],
-        abstract: () => ({ host: VMX, vms: [] }),
+        abstract: () => ({ host: { loaded: false }, vms: [] }),
       }),
     };
     expect(runCase({ config: VMX, ops: [op.createVm()] }, { factory: thrower, mutant: null }).failure).toEqual({

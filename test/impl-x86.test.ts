@@ -81,10 +81,12 @@ describe('impl: zapping, reclaim and teardown', () => {
   });
 
   it('gives every host page back when the VM is destroyed', () => {
-    const { k } = boot([...BASIC, op.createVcpu(1), ...TO_LONG_MODE, op.run(0x1000), op.run(0x5000, true, 1)]);
-    expect(k.host.pages.allocated).toBeGreaterThan(0);
+    const { k } = boot([]);
+    const module = k.host.pages.allocated; // what the vendor module's setup holds
+    [...BASIC, op.createVcpu(1), ...TO_LONG_MODE, op.run(0x1000), op.run(0x5000, true, 1)].forEach((o) => k.apply(o));
+    expect(k.host.pages.allocated).toBeGreaterThan(module);
     k.apply(op.destroyVm());
-    expect(k.host.pages.allocated).toBe(0);
+    expect(k.host.pages.allocated).toBe(module);
   });
 });
 

@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { initialState, type ModelState } from '../model/state.js';
+import type { ModelState } from '../model/state.js';
 import { step } from '../model/step.js';
 import { abstractModel } from '../model/abstract.js';
-import type { Op } from '../api/ops.js';
+import type { HostConfig, Op } from '../api/ops.js';
 import type { Result } from '../api/results.js';
 import { EBADF, EEXIST, EINVAL, ENOMEM } from '../api/errno.js';
-import { BASIC, TO_LONG_MODE, VMX, SVM_TDP, op } from './helpers.js';
+import { BASIC, TO_LONG_MODE, VMX, SVM_TDP, op, runModel } from './helpers.js';
 
-const runAll = (ops: Op[], config = VMX): { state: ModelState; results: Result[] } => {
-  let state = initialState(config);
-  const results: Result[] = [];
-  for (const o of ops) {
-    const r = step(state, o);
-    state = r.state;
-    results.push(r.result);
-  }
-  return { state, results };
-};
+const runAll = (ops: Op[], config: HostConfig = VMX) => runModel(ops, config);
 const last = (ops: Op[], config = VMX): Result => runAll(ops, config).results.at(-1)!;
 const rootLoaded = (s: ModelState, vcpu = 0): boolean => s.vms.get(0 as never)!.vcpus.get(vcpu as never)!.rootLoaded;
 
@@ -93,7 +84,7 @@ describe('model: registers and guest accesses', () => {
 
   it('resets registers and the root on INIT', () => {
     const { state } = runAll([...BASIC, ...TO_LONG_MODE, op.run(), op.reset()]);
-    expect(abstractModel(state).vms[0]!.vcpus[0]).toEqual({ vcpu: 0, cr0: 0x60000010, cr3: 0, cr4: 0, efer: 0 });
+    expect(abstractModel(state).vms[0]!.vcpus[0]).toEqual({ vcpu: 0, cr0: 0x60000010, cr3: 0, cr4: 0, efer: 0, asyncPf: [], apfHalted: false });
     expect(rootLoaded(state)).toBe(false);
   });
 });

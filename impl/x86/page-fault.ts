@@ -14,9 +14,10 @@ import { rmapAdd } from './rmap.js';
 import { walkAddr } from './cpu.js';
 import { markPageDirty } from './dirty-log.js';
 import { VALID_PAGE } from './roots.js';
+import { tryAsyncPf } from '../apf/try-async-pf.js';
 
 export type FaultOutcome =
-  /** the spte is in place (or the root went away): re-enter and retry the access */
+  /** the spte is in place (or the root went away, or the page comes asynchronously): re-enter */
   | { readonly kind: 'retry' }
   /** the guest's own tables do not map it: #PF injected */
   | { readonly kind: 'guestPageFault' }
@@ -50,8 +51,9 @@ export const sptePresent = (vcpu: KvmVcpu, addr: number, write: boolean): boolea
 };
 
 /**
- * FNAME(fetch) / __direct_map: link shadow pages down to the leaf and set the spte. Only a
- * write fault makes it writable, so dirty logging sees the first write to every page.
+ * FNAME(fetch) / __direct_map: link shadow pages down to the leaf and set the spte. In a
+ * slot that logs dirty pages only a write fault makes it writable, so dirty logging sees
+ * the first write to every page; elsewhere it is writable at once.
  */
 const fetch = (vcpu: KvmVcpu, addr: number, gfn: Gfn, pfn: number, write: boolean): void => {
   const mmu = vcpu.mmu;
@@ -75,7 +77,7 @@ const fetch = (vcpu: KvmVcpu, addr: number, gfn: Gfn, pfn: number, write: boolea
     level--;
   }
   const i = indexAt(addr, PT_PAGE_TABLE_LEVEL);
-  const w = write ? PT_WRITABLE_MASK : 0;
+  const w = write || !gfnToMemslot(vcpu.kvm, gfn)?.dirtyBitmap ? PT_WRITABLE_MASK : 0;
   if (sp.spt[i]! & PT_PRESENT_MASK) sp.spt[i]! |= w;
   else {
     sp.spt[i] = (pfn << 12) | PT_PRESENT_MASK | w;
@@ -84,24 +86,12 @@ const fetch = (vcpu: KvmVcpu, addr: number, gfn: Gfn, pfn: number, write: boolea
   if (write) markPageDirty(vcpu.kvm, gfn);
 };
 
-/** gfn_to_pfn(): get_user_pages on the slot's host memory */
-export function* gfnToPfn(vcpu: KvmVcpu, gfn: Gfn): Gen<number> {
-  yield { at: 'gup' };
-  const kvm = vcpu.kvm;
-  kvm.host.trace.emit({ ev: 'kvmGuestMem', vm: kvm.vmId, what: 'gup', gfn });
-  let pfn = kvm.gfnToPfn.get(gfn);
-  if (pfn === undefined) {
-    pfn = kvm.host.pages.alloc() >>> 12;
-    kvm.gfnToPfn.set(gfn, pfn);
-  }
-  return pfn;
-}
-
 /**
  * mmu->page_fault(): `addr` is a gva under shadow paging, a gpa with a direct map.
  * The gfn is found by walking the guest tables (shadow) or given by the hardware (direct).
+ * `noApf` forbids handling a swapped-out page asynchronously (seed 001).
  */
-export function* kvmMmuPageFault(vcpu: KvmVcpu, addr: number, gpaGfn: Gfn, write: boolean): Gen<FaultOutcome> {
+export function* kvmMmuPageFault(vcpu: KvmVcpu, addr: number, gpaGfn: Gfn, write: boolean, noApf: boolean): Gen<FaultOutcome> {
   const kvm = vcpu.kvm;
   const r = yield* mmuTopupMemoryCaches(vcpu, null);
   if (r) return { kind: 'error', errno: r };
@@ -111,17 +101,19 @@ export function* kvmMmuPageFault(vcpu: KvmVcpu, addr: number, gpaGfn: Gfn, write
   const early = kvm.host.mutants.walkUnlocked && !vcpu.mmu.directMap ? yield* walkAddr(vcpu, addr) : undefined;
   yield* mm.downRead(tid);
   const gfn = vcpu.mmu.directMap ? gpaGfn : early !== undefined ? early : yield* walkAddr(vcpu, addr);
-  const out = gfn === null ? ({ kind: 'guestPageFault' } as const) : yield* mapGfn(vcpu, addr, gfn, write);
+  const out = gfn === null ? ({ kind: 'guestPageFault' } as const) : yield* mapGfn(vcpu, addr, gfn, write, noApf);
   mm.upRead(tid);
   return out;
 }
 
 /** The fault on a known gfn, with mmap_sem held for read. */
-function* mapGfn(vcpu: KvmVcpu, addr: number, gfn: Gfn, write: boolean): Gen<FaultOutcome> {
+function* mapGfn(vcpu: KvmVcpu, addr: number, gfn: Gfn, write: boolean, noApf: boolean): Gen<FaultOutcome> {
   const kvm = vcpu.kvm;
-  kvm.host.trace.emit({ ev: 'kvmPageFault', vm: kvm.vmId, vcpu: vcpu.vcpuId, gfn, write });
+  kvm.host.trace.emit({ ev: 'kvmPageFault', vm: kvm.vmId, vcpu: vcpu.vcpuId, gfn, write, noApf });
   if (!gfnToMemslot(kvm, gfn)) return { kind: 'mmio', gfn };
-  const pfn = yield* gfnToPfn(vcpu, gfn);
+  const pfn = yield* tryAsyncPf(vcpu, noApf, gfn, addr);
+  // handled asynchronously: the guest was told "not present", or the vCPU will halt
+  if (pfn === null) return { kind: 'retry' };
   const tid = kvm.host.current;
   yield* kvm.lock.lock(tid);
   // another vCPU may have zapped our root while we slept in get_user_pages: retry from entry

@@ -6,6 +6,7 @@ import type { Gfn, Hpa, SlotId, VcpuId, VmId } from '../../api/ids.js';
 import type { PageRole } from '../../api/events.js';
 import type { KvmHost } from '../host.js';
 import type { Mutex } from '../locks.js';
+import type { KvmVcpuArchApf, KvmVcpuAsyncPf } from '../apf/structs.js';
 
 export const PT_PRESENT_MASK = 1 << 0;
 export const PT_WRITABLE_MASK = 1 << 1;
@@ -70,6 +71,13 @@ export interface KvmMemorySlot {
 }
 
 export const KVM_REQ_MMU_RELOAD = 1 << 0;
+/** a doublefault: halt until an async page arrives */
+export const KVM_REQ_APF_HALT = 1 << 1;
+
+/** RFLAGS.IF: the guest accepts interrupts (kvm_x86_ops->interrupt_allowed) */
+export const X86_EFLAGS_IF = 1 << 9;
+/** RFLAGS after reset: only the always-one bit */
+export const X86_EFLAGS_FIXED = 1 << 1;
 
 /** struct kvm_vcpu with its x86 arch part */
 export interface KvmVcpu {
@@ -79,6 +87,8 @@ export interface KvmVcpu {
   cr3: number;
   cr4: number;
   efer: number;
+  /** guest RFLAGS (only IF matters here) */
+  rflags: number;
   /** PAE page-directory pointers loaded from the page at cr3 */
   readonly pdptrs: number[];
   /** vcpu->mutex: vCPU ioctls from different threads serialize on it */
@@ -94,6 +104,10 @@ export interface KvmVcpu {
   readonly mmuPageHeaderCache: KvmMmuMemoryCache<SlabObject>;
   /** rmap descriptors for gfns mapped by more than one spte */
   readonly mmuPteListDescCache: KvmMmuMemoryCache<SlabObject>;
+  /** async page-fault works (virt/kvm/async_pf.c) */
+  readonly asyncPf: KvmVcpuAsyncPf;
+  /** the x86 side of async page faults: gfn hash, halted, tokens */
+  readonly apf: KvmVcpuArchApf;
 }
 
 /** struct kvm with its x86 arch part */
@@ -124,4 +138,6 @@ export interface Kvm {
   readonly users: Map<number, number>;
   /** host pfns backing guest frames (what get_user_pages returned) */
   readonly gfnToPfn: Map<Gfn, number>;
+  /** host side: guest frames whose page the host swapped out (no pfn until faulted back in) */
+  readonly swappedOut: Set<Gfn>;
 }

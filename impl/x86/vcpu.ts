@@ -11,7 +11,11 @@ import { checkCrWrite, loadPdptrs } from './cpu.js';
 import { gfnToMemslot } from './memslots.js';
 import { initKvmMmu, kvmMmuNewCr3, kvmMmuResetContext, mmuFreeRoots } from './roots.js';
 import { mmuFreeMemoryCaches } from './memory-cache.js';
+import { X86_EFLAGS_FIXED, X86_EFLAGS_IF } from './structs.js';
 import { Mutex } from '../locks.js';
+import { kvmClearAsyncPfCompletionQueue } from '../apf/queue.js';
+import { kvmAsyncPfHashReset } from '../apf/gfn-hash.js';
+import { ASYNC_PF_PER_VCPU } from '../apf/structs.js';
 
 /** reset values (SDM "Processor state after INIT"): cr0 = ET | CD | NW */
 const RESET_CR0 = 0x60000010;
@@ -21,7 +25,16 @@ const resetRegs = (v: KvmVcpu): void => {
   v.cr3 = 0;
   v.cr4 = 0;
   v.efer = 0;
+  v.rflags = X86_EFLAGS_FIXED;
   v.pdptrs.fill(0);
+};
+
+/** kvm_clear_async_pf_completion_queue() and kvm_async_pf_hash_reset(): no async work left */
+const resetAsyncPf = (v: KvmVcpu): void => {
+  kvmClearAsyncPfCompletionQueue(v);
+  kvmAsyncPfHashReset(v);
+  v.apf.halted = false;
+  v.apf.pendingNotPresent = null;
 };
 
 /** kvm_arch_vcpu_create() + kvm_mmu_create(): the vCPU, inserted; caller holds kvm->lock */
@@ -33,6 +46,7 @@ export const kvmArchVcpuCreate = (kvm: Kvm, id: VcpuId): KvmVcpu => {
     cr3: 0,
     cr4: 0,
     efer: 0,
+    rflags: X86_EFLAGS_FIXED,
     pdptrs: [0, 0, 0, 0],
     mutex: new Mutex('vcpu->mutex', `vm${kvm.vmId}/vcpu${id}`, kvm.host.trace),
     requests: 0,
@@ -41,7 +55,10 @@ export const kvmArchVcpuCreate = (kvm: Kvm, id: VcpuId): KvmVcpu => {
     mmuPageCache: { objects: [] },
     mmuPageHeaderCache: { objects: [] },
     mmuPteListDescCache: { objects: [] },
+    asyncPf: { queue: [], done: [], queued: 0, lock: new Mutex('async_pf.lock', `vm${kvm.vmId}/vcpu${id}`, kvm.host.trace, true) },
+    apf: { gfns: new Array<number>(ASYNC_PF_PER_VCPU), halted: false, id: 0, pendingNotPresent: null },
   };
+  kvmAsyncPfHashReset(vcpu);
   kvm.vcpus.set(id, vcpu);
   kvm.host.trace.emit({ ev: 'kvmVcpuCreate', vm: kvm.vmId, vcpu: id });
   return vcpu;
@@ -53,12 +70,14 @@ export const kvmMmuSetup = (vcpu: KvmVcpu): Gen<void> => initKvmMmu(vcpu);
 /** kvm_vcpu_reset(): INIT. Registers to reset values and a fresh MMU context. */
 export function* kvmVcpuReset(vcpu: KvmVcpu): Gen<void> {
   resetRegs(vcpu);
+  resetAsyncPf(vcpu);
   yield* kvmMmuResetContext(vcpu);
   vcpu.kvm.host.trace.emit({ ev: 'kvmVcpuCreate', vm: vcpu.kvm.vmId, vcpu: vcpu.vcpuId });
 }
 
-/** kvm_arch_vcpu_destroy(): kvm_mmu_unload, then the caches and the PAE root page */
+/** kvm_arch_vcpu_destroy(): cancel async work, kvm_mmu_unload, then the caches and the PAE root page */
 export function* kvmArchVcpuDestroy(vcpu: KvmVcpu): Gen<void> {
+  kvmClearAsyncPfCompletionQueue(vcpu);
   yield* mmuFreeRoots(vcpu);
   mmuFreeMemoryCaches(vcpu);
   vcpu.kvm.host.pages.free(vcpu.paeRootHpa);
@@ -94,3 +113,8 @@ function* kvmSetCr3(vcpu: KvmVcpu, cr3: number): Gen<boolean> {
   mm.upRead(tid);
   return backed;
 }
+
+/** KVM_SET_REGS of RFLAGS.IF before a run: whether the guest accepts interrupts */
+export const kvmSetRflagsIf = (vcpu: KvmVcpu, allowed: boolean): void => {
+  vcpu.rflags = allowed ? vcpu.rflags | X86_EFLAGS_IF : vcpu.rflags & ~X86_EFLAGS_IF;
+};

@@ -14,6 +14,7 @@ import { KVM_MEM_LOG_DIRTY_PAGES, idToMemslot, newMemslot, sortMemslots } from '
 import { kvmCheckMemoryRegion } from '../kvm-main.js';
 import { waitForUsers } from '../vm-refs.js';
 import { kvmArchVcpuDestroy } from './vcpu.js';
+import { releaseHostPages } from '../apf/swap.js';
 
 /** KVM_MIN_ALLOC_MMU_PAGES: the smallest shadow-page budget userspace may set */
 export const KVM_MIN_ALLOC_MMU_PAGES = 64;
@@ -35,6 +36,7 @@ export const kvmCreateVm = (host: KvmHost, vmId: VmId): Kvm => ({
   nRequestedMmuPages: 0,
   users: new Map(),
   gfnToPfn: new Map(),
+  swappedOut: new Set(),
 });
 
 
@@ -49,22 +51,18 @@ export function* kvmDestroyVm(kvm: Kvm): Gen<void> {
   kvm.lock.unlock(tid);
   for (const pfn of kvm.gfnToPfn.values()) kvm.host.pages.free((pfn << 12) as never);
   kvm.gfnToPfn.clear();
+  kvm.swappedOut.clear();
   kvm.memslots.length = 0;
   kvm.host.trace.emit({ ev: 'kvmDestroyVm', vm: kvm.vmId });
 }
 
-/** Drops every shadow page (kvm_arch_flush_shadow) and forgets pfns of a slot's frames. */
+/** Drops every shadow page (kvm_arch_flush_shadow) and the host pages of a slot's frames. */
 function* flushSlot(kvm: Kvm, base: Gfn, npages: number): Gen<void> {
   const tid = kvm.host.current;
   yield* kvm.lock.lock(tid);
   kvmMmuZapAll(kvm);
   kvm.lock.unlock(tid);
-  for (let g = base; g < base + npages; g++) {
-    const pfn = kvm.gfnToPfn.get(g as Gfn);
-    if (pfn === undefined) continue;
-    kvm.host.pages.free((pfn << 12) as never);
-    kvm.gfnToPfn.delete(g as Gfn);
-  }
+  releaseHostPages(kvm, base, npages);
 }
 
 /** kvm_vm_ioctl_set_memory_region(): __kvm_set_memory_region under mmap_sem for write */

@@ -53,6 +53,9 @@ export const writeCr = (
   return next;
 };
 
+/** The MMU maps guest-physical addresses (TDP, or a guest without paging), not gvas. */
+export const directMap = (v: Pick<ModelVcpu, 'cr0' | 'cr4' | 'efer'>, tdp: boolean): boolean =>
+  tdp || pagingMode(v) === 'nonpaging';
+
 /** Whether the write throws the root away: every write but cr3 without shadow paging. */
-export const writeResetsRoot = (reg: CrReg, v: ModelVcpu, tdp: boolean): boolean =>
-  reg !== 'cr3' || (!tdp && pagingMode(v) !== 'nonpaging');
+export const writeResetsRoot = (reg: CrReg, v: ModelVcpu, tdp: boolean): boolean => reg !== 'cr3' || !directMap(v, tdp);

@@ -1,62 +1,67 @@
 /**
  * vCPU transitions of the x86 MMU root lifecycle (seed 000): context changes only drop
  * the root; KVM_RUN loads one right before entry, and a failed load returns the error
- * without entering.
+ * without entering. Async page faults (seed 001) are delivered before the reload.
  */
 import type { CrReg, GuestAccess } from '../../api/ops.js';
 import type { Gfn } from '../../api/ids.js';
-import type { Result } from '../../api/results.js';
-import { ENOMEM } from '../../api/errno.js';
+import { EINTR, ENOMEM } from '../../api/errno.js';
 import type { ModelState, ModelVcpu, ModelVm } from '../state.js';
 import { takeFailure } from '../state.js';
+import type { VcpuStep } from '../outcome.js';
 import { RESET_REGS, writeCr, writeResetsRoot } from './registers.js';
 import { cr3BackedIn, guestTranslate, slotBacking } from './memory.js';
+import { faultOnSwapped, noAsyncPf } from '../apf/work.js';
+import { deliverCompleted } from '../apf/completion.js';
 
-export interface VcpuStep {
-  readonly state: ModelState;
-  readonly vcpu: ModelVcpu;
-  readonly result: Result;
-}
-
-
-export const newVcpu = (): ModelVcpu => ({ ...RESET_REGS, rootLoaded: false });
+/** A vCPU after KVM_CREATE_VCPU or INIT: reset registers, no root, no async work. */
+export const newVcpu = (): ModelVcpu => ({ ...RESET_REGS, rootLoaded: false, apf: noAsyncPf() });
 
 export const setCr = (s: ModelState, vm: ModelVm, v: ModelVcpu, reg: CrReg, value: number): VcpuStep => {
   const next = writeCr(v, reg, value, cr3BackedIn(vm));
-  if (next === 'gp') return { state: s, vcpu: v, result: { kind: 'gp' } };
+  if (next === 'gp') return { state: s, vm, vcpu: v, result: { kind: 'gp' } };
   const rootLoaded = v.rootLoaded && !writeResetsRoot(reg, next, s.host.tdp);
-  return { state: s, vcpu: { ...next, rootLoaded }, result: { kind: 'ok' } };
+  return { state: s, vm, vcpu: { ...next, rootLoaded }, result: { kind: 'ok' } };
 };
 
 /** What the guest's access does once entered: the exit KVM_RUN reports. */
-const accessExit = (vm: ModelVm, v: ModelVcpu, access: GuestAccess | null): Result => {
-  if (access === null) return { kind: 'exit', reason: 'hlt' };
+const guestAccess = (s: ModelState, vm: ModelVm, v: ModelVcpu, access: GuestAccess | null, irqs: boolean, tid: number): VcpuStep => {
+  const exit = (result: VcpuStep['result']): VcpuStep => ({ state: s, vm, vcpu: v, result });
+  if (access === null) return exit({ kind: 'exit', reason: 'hlt' });
   const g = v.walked !== undefined ? v.walked : guestTranslate(vm, v, access.gva);
-  if (g === null) return { kind: 'exit', reason: 'guestPageFault', gva: access.gva };
+  if (g === null) return exit({ kind: 'exit', reason: 'guestPageFault', gva: access.gva });
   if (slotBacking(vm, g) === undefined) {
-    return { kind: 'exit', reason: 'mmio', gpa: (g * 4096 + (access.gva % 4096)) as never };
+    return exit({ kind: 'exit', reason: 'mmio', gpa: (g * 4096 + (access.gva % 4096)) as never });
   }
-  return { kind: 'exit', reason: 'hlt' };
+  if (vm.swapped.has(g)) return faultOnSwapped(s, vm, v, g, irqs, tid);
+  return exit({ kind: 'exit', reason: 'hlt' });
 };
 
 /**
- * kvm_mmu_reload: with no root loaded, an injected failure means -ENOMEM and no entry;
- * otherwise the root is loaded (null: the run goes on).
+ * The start of KVM_RUN: completed async work is delivered; a vCPU still halted by a
+ * doublefault blocks (-EINTR, no entry). Null result: the run goes on.
  */
-export const reload = (s: ModelState, v: ModelVcpu, tid: number): VcpuStep | null => {
+export const runStart = (s: ModelState, vm: ModelVm, v: ModelVcpu, tid: number): Omit<VcpuStep, 'result'> & { result: VcpuStep['result'] | null } => {
+  const d = deliverCompleted(s, vm, v, tid);
+  return { ...d, result: d.vcpu.apf.halted ? { kind: 'errno', errno: EINTR } : null };
+};
+
+/** kvm_mmu_reload: with no root loaded, an injected failure means -ENOMEM and no entry. */
+export const reload = (s: ModelState, vm: ModelVm, v: ModelVcpu, tid: number): VcpuStep | null => {
   if (v.rootLoaded) return null;
   const failed = takeFailure(s, tid, 'mmuTopup');
-  return failed ? { state: failed, vcpu: v, result: { kind: 'errno', errno: ENOMEM } } : null;
+  return failed ? { state: failed, vm, vcpu: v, result: { kind: 'errno', errno: ENOMEM } } : null;
 };
 
 /** Entry and the guest's access, after a successful reload. */
-export const enter = (s: ModelState, vm: ModelVm, v: ModelVcpu, access: GuestAccess | null): VcpuStep => {
-  const { walked: _, ...loaded } = { ...v, rootLoaded: true };
-  return { state: s, vcpu: loaded, result: accessExit(vm, v, access) };
+export const enter = (s: ModelState, vm: ModelVm, v: ModelVcpu, access: GuestAccess | null, irqs: boolean, tid: number): VcpuStep => {
+  const r = guestAccess(s, vm, v, access, irqs, tid);
+  const { walked: _, ...vcpu } = { ...r.vcpu, rootLoaded: true };
+  return { ...r, vcpu };
 };
 
 /** With TDP the CPU walks the guest's tables as it enters: the gfn, or null for a #PF. */
 export const hardwareWalk = (s: ModelState, vm: ModelVm, v: ModelVcpu, access: GuestAccess): Gfn | null | undefined =>
   s.host.tdp ? guestTranslate(vm, v, access.gva) : undefined;
 
-export const reset = (s: ModelState): VcpuStep => ({ state: s, vcpu: newVcpu(), result: { kind: 'ok' } });
+export const reset = (s: ModelState, vm: ModelVm): VcpuStep => ({ state: s, vm, vcpu: newVcpu(), result: { kind: 'ok' } });

@@ -12,7 +12,9 @@ class FailedLoadNoEntry implements Monitor {
   observe(r: TraceRecord): string | null {
     switch (r.ev) {
       case 'kvmMmuLoad':
+        // a later load that succeeds (the ready-time reload failed, the run loop's did not) clears it
         if (r.ret < 0) this.failed.set(`${r.vm}:${r.vcpu}`, r.ret);
+        else this.failed.delete(`${r.vm}:${r.vcpu}`);
         return null;
       case 'kvmEntry':
         return this.failed.has(`${r.vm}:${r.vcpu}`)

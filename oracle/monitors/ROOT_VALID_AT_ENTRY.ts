@@ -4,10 +4,9 @@
  */
 import type { TraceRecord } from '../../api/events.js';
 import type { Monitor, MonitorSpec } from '../monitor.js';
-import { ShadowPages, hex } from './x86/shadow-pages.js';
-import { GuestRegs, guestLevels } from './x86/guest-regs.js';
-
-const INVALID_PAGE = -1;
+import { ShadowPages } from './x86/shadow-pages.js';
+import { GuestRegs } from './x86/guest-regs.js';
+import { rootProblem } from './x86/root-check.js';
 
 class RootValidAtEntry implements Monitor {
   private readonly pages = new ShadowPages();
@@ -17,24 +16,7 @@ class RootValidAtEntry implements Monitor {
     this.pages.track(r);
     this.regs.track(r);
     if (r.ev !== 'kvmEntry') return null;
-    const who = `vcpu ${r.vcpu} of vm ${r.vm}`;
-    const regs = this.regs.get(r.vm, r.vcpu);
-    if (r.roots.length === 0 || r.roots.includes(INVALID_PAGE as never)) return `${who} entered with root_hpa == INVALID_PAGE`;
-    for (const hpa of r.roots) {
-      const p = this.pages.live.get(ShadowPages.key(r.vm, hpa));
-      if (!p) return `${who} entered with root ${hex(hpa)}, which is not a live shadow page (freed)`;
-      if (p.invalid) return `${who} entered with root ${hex(hpa)}, zapped since it was loaded`;
-      if (!regs) continue;
-      const levels = guestLevels(regs);
-      const direct = this.regs.tdp || levels === 0;
-      if (p.role.glevels !== levels || p.role.direct !== direct) {
-        return `${who} entered with root ${hex(hpa)} built for ${p.role.glevels}-level ${p.role.direct ? 'direct' : 'shadow'} paging; the guest now uses ${levels}-level ${direct ? 'direct' : 'shadow'}`;
-      }
-      if (!direct && p.gfn !== Math.floor(regs.cr3 / 4096)) {
-        return `${who} entered with root ${hex(hpa)} shadowing gfn ${hex(p.gfn)}; cr3 is ${hex(regs.cr3)}`;
-      }
-    }
-    return null;
+    return rootProblem(this.pages, this.regs, r, 'entered with');
   }
 }
 

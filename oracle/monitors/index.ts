@@ -3,6 +3,14 @@ import type { InvariantId, MonitorSpec } from '../monitor.js';
 import { ROOT_VALID_AT_ENTRY } from './ROOT_VALID_AT_ENTRY.js';
 import { FAILED_LOAD_NO_ENTRY } from './FAILED_LOAD_NO_ENTRY.js';
 import { ROOTS_FREED_ONCE } from './ROOTS_FREED_ONCE.js';
+import { APF_NO_RECURSION } from './APF_NO_RECURSION.js';
+import { APF_ONE_PER_GFN } from './APF_ONE_PER_GFN.js';
+import { APF_PRESENT_ONCE } from './APF_PRESENT_ONCE.js';
+import { APF_PREFAULT_SAFE } from './APF_PREFAULT_SAFE.js';
+import { APF_PREFAULT_MAPS } from './APF_PREFAULT_MAPS.js';
+import { SETUP_ORDER } from './SETUP_ORDER.js';
+import { SETUP_BALANCED } from './SETUP_BALANCED.js';
+
 import { LOCK_HELD } from './LOCK_HELD.js';
 import { LOCK_ORDER } from './LOCK_ORDER.js';
 import { LOCK_BALANCED } from './LOCK_BALANCED.js';
@@ -31,6 +39,13 @@ export const MONITORS: readonly MonitorSpec[] = [
   PIN_ONCE,
   RMA_ONCE,
   HPTE_BACKED,
+  APF_NO_RECURSION,
+  APF_ONE_PER_GFN,
+  APF_PRESENT_ONCE,
+  APF_PREFAULT_SAFE,
+  APF_PREFAULT_MAPS,
+  SETUP_ORDER,
+  SETUP_BALANCED,
 ];
 
 export const monitorById = (id: string): MonitorSpec | undefined => MONITORS.find((m) => m.id === id);

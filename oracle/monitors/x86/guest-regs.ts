@@ -24,11 +24,12 @@ export const guestLevels = (r: Regs): number => {
 
 export class GuestRegs {
   private readonly regs = new Map<string, Regs>();
-  /** two-dimensional paging, from the last hostConfig record */
+  /** two-dimensional paging, from the last hostConfig record or successful module load */
   tdp = false;
 
   track(r: TraceRecord): void {
     if (r.ev === 'hostConfig') this.tdp = r.config.tdp;
+    else if (r.ev === 'kvmModuleInitDone' && r.ret === 0) this.tdp = r.tdp;
     else if (r.ev === 'kvmVcpuCreate') this.regs.set(`${r.vm}:${r.vcpu}`, { cr0: 0x60000010, cr3: 0, cr4: 0, efer: 0 });
     else if (r.ev === 'kvmSetCr') {
       const cur = this.regs.get(`${r.vm}:${r.vcpu}`);
@@ -40,5 +41,11 @@ export class GuestRegs {
 
   get(vm: number, vcpu: number): Regs | undefined {
     return this.regs.get(`${vm}:${vcpu}`);
+  }
+
+  /** the vCPU's MMU maps guest-physical addresses (TDP, or no guest paging); unknown vCPU: undefined */
+  directMap(vm: number, vcpu: number): boolean | undefined {
+    const r = this.get(vm, vcpu);
+    return r && (this.tdp || guestLevels(r) === 0);
   }
 }

@@ -1,0 +1,35 @@
+/**
+ * Delivering completed async page faults at the start of KVM_RUN (seed 001):
+ * kvm_check_async_pf_completion() takes each completed work in completion order.
+ */
+import type { ModelState, ModelVcpu, ModelVm } from '../state.js';
+import { takeFailure } from '../state.js';
+import { directMap } from '../x86/registers.js';
+import type { VcpuStep } from '../outcome.js';
+import { swapIn } from './swap.js';
+
+/**
+ * For each completed work, "page ready" prefaults a good page on a direct map, after
+ * reloading the root (a failed reload skips the prefault; the failure is not returned),
+ * and "page present" finishes it. Delivering any work wakes a halted vCPU.
+ */
+export const deliverCompleted = (s: ModelState, vm: ModelVm, v: ModelVcpu, tid: number): Omit<VcpuStep, 'result'> => {
+  if (v.apf.done.length === 0) return { state: s, vm, vcpu: v };
+  let state = s;
+  let m = vm;
+  let cur = v;
+  for (const w of v.apf.done) {
+    if (w.errorPage || !directMap(cur, s.host.tdp)) continue;
+    if (!cur.rootLoaded) {
+      const failed = takeFailure(state, tid, 'mmuTopup');
+      if (failed) {
+        state = failed;
+        continue;
+      }
+      cur = { ...cur, rootLoaded: true };
+    }
+    // the prefault (no_apf) brings a page swapped out again back synchronously
+    m = swapIn(m, w.gfn);
+  }
+  return { state, vm: m, vcpu: { ...cur, apf: { ...cur.apf, done: [], halted: false } } };
+};

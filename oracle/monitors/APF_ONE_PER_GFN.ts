@@ -1,0 +1,42 @@
+/**
+ * APF_ONE_PER_GFN (seed 001): a vCPU never has two outstanding async works for one gfn;
+ * a second fault on it must be recognised (kvm_find_async_pf_gfn) as the doublefault.
+ */
+import type { TraceRecord } from '../../api/events.js';
+import type { Monitor, MonitorSpec } from '../monitor.js';
+import { hex } from './x86/shadow-pages.js';
+
+class ApfOnePerGfn implements Monitor {
+  /** `${vm}:${vcpu}:${token}` -> gfn, for every work queued and not yet present or cancelled */
+  private readonly outstanding = new Map<string, number>();
+
+  observe(r: TraceRecord): string | null {
+    switch (r.ev) {
+      case 'kvmAsyncPfNotPresent': {
+        const prefix = `${r.vm}:${r.vcpu}:`;
+        for (const [k, gfn] of this.outstanding) {
+          if (k.startsWith(prefix) && gfn === r.gfn) {
+            return `vcpu ${r.vcpu} of vm ${r.vm} queued work ${hex(r.token)} for gfn ${hex(r.gfn)}, which already has work ${hex(Number(k.slice(prefix.length)))} outstanding`;
+          }
+        }
+        this.outstanding.set(prefix + r.token, r.gfn);
+        return null;
+      }
+      case 'kvmAsyncPfPresent':
+      case 'kvmAsyncPfCancel':
+        this.outstanding.delete(`${r.vm}:${r.vcpu}:${r.token}`);
+        return null;
+      case 'kvmDestroyVm':
+        for (const k of [...this.outstanding.keys()]) if (k.startsWith(`${r.vm}:`)) this.outstanding.delete(k);
+        return null;
+      default:
+        return null;
+    }
+  }
+}
+
+export const APF_ONE_PER_GFN: MonitorSpec = {
+  id: 'APF_ONE_PER_GFN',
+  rule: 'a vcpu never has two outstanding async works for one gfn',
+  create: () => new ApfOnePerGfn(),
+};

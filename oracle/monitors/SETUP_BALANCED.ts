@@ -1,0 +1,69 @@
+/**
+ * SETUP_BALANCED (seed 002): every setup step is undone exactly once, in reverse order of
+ * the stages (MMU objects before the vendor's hardware_setup), on unload and on every error
+ * path; nothing is left set up after an unload, nor by a failed load.
+ *
+ * The load at boot is the case's precondition and is not traced, so until the first unload
+ * finishes the monitor does not know what is set up and only checks loads it saw.
+ */
+import type { SetupStage, TraceRecord } from '../../api/events.js';
+import type { Monitor, MonitorSpec } from '../monitor.js';
+
+interface Step {
+  readonly stage: SetupStage;
+  readonly object: string;
+}
+
+const name = (s: Step): string => `${s.stage} ${s.object}`;
+
+class SetupBalanced implements Monitor {
+  /** false while the boot-time setup (not traced) may still be live */
+  private known = false;
+  /** steps set up and not undone, in setup order */
+  private readonly live: Step[] = [];
+  /** how many steps were live when the load in progress began */
+  private loadStart = 0;
+
+  private leftover(when: string, steps: readonly Step[]): string | null {
+    return steps.length > 0 ? `${when}, still set up: ${steps.map(name).join(', ')}` : null;
+  }
+
+  observe(r: TraceRecord): string | null {
+    switch (r.ev) {
+      case 'kvmModuleInit':
+        this.loadStart = this.live.length;
+        return null;
+      case 'kvmSetupStep': {
+        if (r.ret !== 0) return null;
+        const again = this.live.some((s) => s.stage === r.stage && s.object === r.object);
+        this.live.push({ stage: r.stage, object: r.object });
+        return again ? `${name(r)} set up again while still set up (never undone)` : null;
+      }
+      case 'kvmUnsetupStep': {
+        const i = this.live.findIndex((s) => s.stage === r.stage && s.object === r.object);
+        // before the first unload, a step not seen may be one of the boot-time load's
+        if (i < 0) return this.known ? `${name(r)} undone but not set up (undone twice?)` : null;
+        const later = this.live.slice(i + 1).find((s) => s.stage !== r.stage);
+        this.live.splice(i, 1);
+        return later ? `${name(r)} undone while ${name(later)}, set up after it, is still set up` : null;
+      }
+      case 'kvmModuleInitDone':
+        // a failed load undoes what it set up; a module loaded before it stays
+        return r.ret === 0 ? null : this.leftover(`loading ${r.vendor} failed with ${r.ret}`, this.live.slice(this.loadStart));
+      case 'kvmModuleExitDone': {
+        const bad = this.known ? this.leftover(`after unloading ${r.vendor}`, this.live) : null;
+        this.known = true;
+        this.live.length = 0;
+        return bad;
+      }
+      default:
+        return null;
+    }
+  }
+}
+
+export const SETUP_BALANCED: MonitorSpec = {
+  id: 'SETUP_BALANCED',
+  rule: 'every setup step is undone exactly once, in reverse order, on unload and on every error path; nothing is left allocated',
+  create: () => new SetupBalanced(),
+};

@@ -1,0 +1,25 @@
+/**
+ * The monitors' own view of which guest frames memslots back, rebuilt from the results of
+ * KVM_SET_USER_MEMORY_REGION (independent of model and impl).
+ */
+import type { TraceRecord } from '../../../api/events.js';
+
+export class Memslots {
+  /** `${vm}:${slot}` -> [first gfn, npages] */
+  private readonly slots = new Map<string, [number, number]>();
+
+  track(r: TraceRecord): void {
+    if (r.ev === 'opEnd' && r.op.kind === 'setMemoryRegion' && r.result.kind === 'ok') {
+      const { vm, slot, gfn, npages } = r.op;
+      if (npages === 0) this.slots.delete(`${vm}:${slot}`);
+      else this.slots.set(`${vm}:${slot}`, [gfn, npages]);
+    } else if (r.ev === 'kvmDestroyVm') {
+      for (const k of [...this.slots.keys()]) if (k.startsWith(`${r.vm}:`)) this.slots.delete(k);
+    }
+  }
+
+  backed(vm: number, gfn: number): boolean {
+    for (const [k, [base, n]] of this.slots) if (k.startsWith(`${vm}:`) && gfn >= base && gfn < base + n) return true;
+    return false;
+  }
+}
