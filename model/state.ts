@@ -5,6 +5,7 @@
 import type { Gfn, SlotId, VcpuId, VmId } from '../api/ids.js';
 import type { AllocSite, HostConfig } from '../api/ops.js';
 import type { HostMapping, PpcVm } from './ppc/state.js';
+import type { RunStage } from './ppc/run.js';
 
 export interface ModelVcpu {
   /** control registers as the guest last set them */
@@ -16,6 +17,8 @@ export interface ModelVcpu {
   readonly rootLoaded: boolean;
   /** TDP: the gfn the CPU's walk found at entry, while the access is still resolving */
   readonly walked?: Gfn | null;
+  /** PPC: where an unfinished KVM_RUN stands (see ppc/run.ts) */
+  readonly ppcRun?: RunStage;
 }
 
 export interface ModelSlot {
