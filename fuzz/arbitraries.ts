@@ -82,9 +82,11 @@ export const MAX_PREEMPT_AFTER = 8;
 /**
  * A preemption for an operation, PCT-style (Burckhardt et al., ASPLOS 2010): a few
  * operations of a case are preempted after one of their preemption points, so a race of
- * depth d needs d of them well placed. Each shrinks towards none.
+ * depth d needs d of them well placed. Points early in an operation (its first lock or
+ * get_user_pages, the first steps of a loop) are drawn more often. Each shrinks towards none.
  */
-const preempt = fc.option(fc.record({ after: fc.integer({ min: 1, max: MAX_PREEMPT_AFTER }), to: fc.integer({ min: 1, max: 3 }) }), {
+const after = fc.oneof({ weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) }, fc.integer({ min: 1, max: MAX_PREEMPT_AFTER }));
+const preempt = fc.option(fc.record({ after, to: fc.integer({ min: 1, max: 3 }) }), {
   freq: 6,
 });
 
