@@ -32,7 +32,7 @@ export const ppcOpArb = (c: PpcHvConfig): fc.Arbitrary<Op> => {
   const npages = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(0, 1, 2, 4).map((n) => n * ramGfns) }, fc.constant(8));
   const pageShift = fc.constantFrom(c.ramPorder, c.ramPorder, 12, 16, 24);
   // any of the first RAM pages, or one of the second slot's, which no first run pins
-  const ramPage = fc.oneof(fc.nat(6), fc.constantFrom(...LAZY_PAGES));
+  const ramPage = fc.oneof(fc.nat(6), { weight: 2, arbitrary: fc.constantFrom(...LAZY_PAGES) });
   const gpa = fc.tuple(ramPage, fc.constantFrom(0, 0, 0x1000)).map(([n, off]) => (n * ram + off) as Gpa);
   const hEnter = fc.record({
     kind: fc.constant('hEnter' as const),
@@ -44,11 +44,11 @@ export const ppcOpArb = (c: PpcHvConfig): fc.Arbitrary<Op> => {
     pageShift: fc.constantFrom(c.ramPorder, c.ramPorder, c.ramPorder, 12, 16, 24, 20),
   });
   return fc.oneof(
-    { weight: 24, arbitrary: hEnter },
+    { weight: 36, arbitrary: hEnter },
     { weight: 8, arbitrary: fc.record({ kind: fc.constant('run' as const), vm, vcpu, access: fc.constant(null) }) },
     { weight: 10, arbitrary: fc.record({ kind: fc.constant('setMemoryRegion' as const), vm, slot, gfn, npages }) },
     // deletes of the prelude's slots, which H_ENTERs may have pinned pages in: unpin_slot
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('setMemoryRegion' as const), vm, slot: fc.constantFrom(0, 1, 1) as fc.Arbitrary<SlotId>, gfn, npages: fc.constant(0) }) },
+    { weight: 8, arbitrary: fc.record({ kind: fc.constant('setMemoryRegion' as const), vm, slot: fc.constantFrom(0, 1, 1) as fc.Arbitrary<SlotId>, gfn, npages: fc.constant(0) }) },
     { weight: 8, arbitrary: fc.record({ kind: fc.constant('mapHostMemory' as const), vm, slot: mapSlot, pageShift, pages: fc.constantFrom(1, 2, 4) }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('unmapHostMemory' as const), vm, slot: mapSlot }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('allocRma' as const), vm, slot: mapSlot }) },
