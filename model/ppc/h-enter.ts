@@ -3,7 +3,7 @@
  * is pinned even when the HPTE is then refused, and a pin that cannot be done refuses it.
  */
 import type { Gpa, SlotId, VmId } from '../../api/ids.js';
-import { H_PARAMETER, H_PTEG_FULL, H_RESOURCE, H_SUCCESS } from '../../api/hcall.js';
+import { H_PARAMETER, H_PTEG_FULL, H_SUCCESS } from '../../api/hcall.js';
 import type { ModelState } from '../state.js';
 import { takeFailure, withEntry } from '../state.js';
 import { HPTES_PER_GROUP, HPT_NPTE, ppcOf, putPpc, slotAt, windowOf, type PpcVm } from './state.js';
@@ -86,12 +86,4 @@ export const virtualModePin = (s: ModelState, id: VmId, a: HEnterArgs, tid: numb
   if (!t) return refuse(s);
   const { state, ok } = pin(s, id, t.slot, t.offset, tid);
   return ok ? state : refuse(state);
-};
-
-/** virtual-mode H_ENTER in one go (the VRMA's): pin, then the real-mode insert */
-export const hEnter = (s: ModelState, id: VmId, a: HEnterArgs, tid: number): HEnterStep => {
-  const pinned = virtualModePin(s, id, a, tid);
-  if ('ret' in pinned) return pinned;
-  const r = realMode(pinned, id, a);
-  return r === 'tooHard' ? refuse(pinned, H_RESOURCE) : r;
 };

@@ -9,7 +9,7 @@ import { H_SUCCESS } from '../../api/hcall.js';
 import type { ModelState } from '../state.js';
 import { withEntry } from '../state.js';
 import { HPT_NPTEG, HPTES_PER_GROUP, RMA_BYTES, ppcOf, putPpc, slotAt, windowOf, type PpcVm } from './state.js';
-import { hEnter } from './h-enter.js';
+import { realMode, virtualModePin, type HEnterArgs } from './h-enter.js';
 
 const MB = 1 << 20;
 
@@ -49,9 +49,19 @@ export const setupCheck = (s: ModelState, id: VmId): SetupCheck => {
   return { state: s, vrmaPages: Math.min((sl.npages * 4096) / ram, HPT_NPTEG) };
 };
 
-/** kvmppc_map_vrma, RAM page i: true when mapped (the setup stops at the first failure) */
-export const vrmaPage = (s: ModelState, id: VmId, i: number, tid: number): { state: ModelState; mapped: boolean } => {
+const vrmaArgs = (s: ModelState, id: VmId, i: number): HEnterArgs => {
   const [, p] = ppcOf(s, id);
-  const r = hEnter(s, id, { pteIndex: vrmaIndex(i), exact: true, gpa: (i * 2 ** p.ramPorder) as Gpa, pageShift: p.ramPorder }, tid);
-  return { state: r.state, mapped: r.ret === H_SUCCESS };
+  return { pteIndex: vrmaIndex(i), exact: true, gpa: (i * 2 ** p.ramPorder) as Gpa, pageShift: p.ramPorder };
+};
+
+/** kvmppc_map_vrma, RAM page i: the pin of its virtual-mode H_ENTER (not ok stops the setup) */
+export const vrmaPin = (s: ModelState, id: VmId, i: number, tid: number): { state: ModelState; ok: boolean } => {
+  const r = virtualModePin(s, id, vrmaArgs(s, id, i), tid);
+  return 'ret' in r ? { state: r.state, ok: false } : { state: r, ok: true };
+};
+
+/** then its HPTE, by the real-mode insert: true when mapped */
+export const vrmaInsert = (s: ModelState, id: VmId, i: number): { state: ModelState; mapped: boolean } => {
+  const r = realMode(s, id, vrmaArgs(s, id, i));
+  return r === 'tooHard' ? { state: s, mapped: false } : { state: r.state, mapped: r.ret === H_SUCCESS };
 };
