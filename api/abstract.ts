@@ -4,7 +4,7 @@
  * so two abstractions compare by value.
  */
 import type { Gfn, SlotId, VcpuId, VmId } from './ids.js';
-import type { HostConfig, PpcHvConfig } from './ops.js';
+import type { PpcHvConfig } from './ops.js';
 import type { Vendor } from './ops.js';
 
 export interface AbstractSlot {

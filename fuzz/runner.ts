@@ -8,7 +8,6 @@
 import type { ImplementationFactory, Implementation, OpThread } from '../api/implementation.js';
 import type { TraceRecord } from '../api/events.js';
 import type { Op, TestCase } from '../api/ops.js';
-import type { Result } from '../api/results.js';
 import { threadId } from '../api/ids.js';
 import { initialState, type ModelState } from '../model/state.js';
 import { phases, step, stepPhase } from '../model/step.js';
