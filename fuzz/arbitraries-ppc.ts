@@ -10,9 +10,13 @@ import type { Op, PpcHvConfig } from '../api/ops.js';
 import type { Gfn, Gpa, SlotId, VcpuId, VmId } from '../api/ids.js';
 
 const vm = fc.constantFrom(0, 0, 0, 0, 1) as fc.Arbitrary<VmId>;
-const vcpu = fc.constantFrom(0, 0, 0, 1, 2) as fc.Arbitrary<VcpuId>;
+/** vCPUs 0 and 1 (the prelude's) run on different threads, so their runs and H_ENTERs overlap */
+const vcpu = fc.constantFrom(0, 0, 1, 1, 2) as fc.Arbitrary<VcpuId>;
 const slot = fc.constantFrom(0, 0, 1, 2, 40) as fc.Arbitrary<SlotId>;
 const mapSlot = fc.constantFrom(0, 0, 1, 2) as fc.Arbitrary<SlotId>;
+
+/** RAM pages (from gpa 0) of the prelude's second slot: above the first's, out of the VRMA's reach */
+const LAZY_PAGES = [4, 5] as const;
 
 export const ppcConfigArb: fc.Arbitrary<PpcHvConfig> = fc.record({
   cpu: fc.constantFrom('power7', 'power7', 'ppc970'),
@@ -27,7 +31,9 @@ export const ppcOpArb = (c: PpcHvConfig): fc.Arbitrary<Op> => {
   const gfn = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(0, 1, 2, 4, 6).map((n) => n * ramGfns) }, fc.constant(8)) as fc.Arbitrary<Gfn>;
   const npages = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(0, 1, 2, 4).map((n) => n * ramGfns) }, fc.constant(8));
   const pageShift = fc.constantFrom(c.ramPorder, c.ramPorder, 12, 16, 24);
-  const gpa = fc.tuple(fc.nat(6), fc.constantFrom(0, 0, 0x1000)).map(([n, off]) => (n * ram + off) as Gpa);
+  // any of the first RAM pages, or one of the second slot's, which no first run pins
+  const ramPage = fc.oneof(fc.nat(6), { weight: 2, arbitrary: fc.constantFrom(...LAZY_PAGES) });
+  const gpa = fc.tuple(ramPage, fc.constantFrom(0, 0, 0x1000)).map(([n, off]) => (n * ram + off) as Gpa);
   const hEnter = fc.record({
     kind: fc.constant('hEnter' as const),
     vm,
@@ -38,9 +44,11 @@ export const ppcOpArb = (c: PpcHvConfig): fc.Arbitrary<Op> => {
     pageShift: fc.constantFrom(c.ramPorder, c.ramPorder, c.ramPorder, 12, 16, 24, 20),
   });
   return fc.oneof(
-    { weight: 24, arbitrary: hEnter },
+    { weight: 36, arbitrary: hEnter },
     { weight: 8, arbitrary: fc.record({ kind: fc.constant('run' as const), vm, vcpu, access: fc.constant(null) }) },
     { weight: 10, arbitrary: fc.record({ kind: fc.constant('setMemoryRegion' as const), vm, slot, gfn, npages }) },
+    // deletes of the prelude's slots, which H_ENTERs may have pinned pages in: unpin_slot
+    { weight: 8, arbitrary: fc.record({ kind: fc.constant('setMemoryRegion' as const), vm, slot: fc.constantFrom(0, 1, 1) as fc.Arbitrary<SlotId>, gfn, npages: fc.constant(0) }) },
     { weight: 8, arbitrary: fc.record({ kind: fc.constant('mapHostMemory' as const), vm, slot: mapSlot, pageShift, pages: fc.constantFrom(1, 2, 4) }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('unmapHostMemory' as const), vm, slot: mapSlot }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('allocRma' as const), vm, slot: mapSlot }) },
@@ -58,7 +66,8 @@ export const ppcOpArb = (c: PpcHvConfig): fc.Arbitrary<Op> => {
 /**
  * A PPC VM with memory at gpa 0 (1, 2 or 4 RAM pages) behind which host memory of the
  * right page size (maybe only part of it) or an RMA is mapped, before or after the region;
- * maybe a second slot right above it, mapped or not; and one vCPU.
+ * maybe a second slot at LAZY_PAGES, mapped or not; and two vCPUs, whose first runs and
+ * H_ENTERs may then race.
  */
 export const ppcPreludeArb = (c: PpcHvConfig): fc.Arbitrary<Op[]> =>
   fc
@@ -75,7 +84,7 @@ export const ppcPreludeArb = (c: PpcHvConfig): fc.Arbitrary<Op[]> =>
       const map = (slot: number, n: number): Op => ({ kind: 'mapHostMemory', vm: vm0, slot: slot as SlotId, pageShift: c.ramPorder, pages: n });
       const map0 = mapped === 'rma' ? { kind: 'allocRma' as const, vm: vm0, slot: 0 as SlotId } : map(0, mapped === 'all' ? pages : 1);
       const first = mapFirst ? [map0, region(0, 0, pages)] : [region(0, 0, pages), map0];
-      const slot1 = region(1, pages * ramGfns, 2);
+      const slot1 = region(1, LAZY_PAGES[0] * ramGfns, LAZY_PAGES.length);
       const rest = { none: [], mapped: [map(1, 2), slot1], mappedLater: [slot1, map(1, 2)], unmapped: [slot1] }[second];
-      return [{ kind: 'createVm', vm: vm0, ppc: c }, ...first, ...rest, { kind: 'createVcpu', vm: vm0, vcpu: 0 as VcpuId }];
+      return [{ kind: 'createVm', vm: vm0, ppc: c }, ...first, ...rest, { kind: 'createVcpu', vm: vm0, vcpu: 0 as VcpuId }, { kind: 'createVcpu', vm: vm0, vcpu: 1 as VcpuId }];
     });

@@ -111,9 +111,11 @@ export const MAX_PREEMPT_AFTER = 8;
 /**
  * A preemption for an operation, PCT-style (Burckhardt et al., ASPLOS 2010): a few
  * operations of a case are preempted after one of their preemption points, so a race of
- * depth d needs d of them well placed. Each shrinks towards none.
+ * depth d needs d of them well placed. Points early in an operation (its first lock or
+ * get_user_pages, the first steps of a loop) are drawn more often. Each shrinks towards none.
  */
-const preempt = fc.option(fc.record({ after: fc.integer({ min: 1, max: MAX_PREEMPT_AFTER }), to: fc.integer({ min: 1, max: 3 }) }), {
+const after = fc.oneof({ weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) }, fc.integer({ min: 1, max: MAX_PREEMPT_AFTER }));
+const preempt = fc.option(fc.record({ after, to: fc.integer({ min: 1, max: 3 }) }), {
   freq: 6,
 });
 
@@ -170,23 +172,17 @@ const x86CaseArb = (shape: CaseShape, pieces: (vcpus: number) => fc.Arbitrary<Op
     })
     .map(({ config, prelude, body }) => assemble(config, PRELUDE.filter((_, i) => prelude[i]).map((p) => p.op), body, shape));
 
-/**
- * A case around one PPC HV VM (see arbitraries-ppc.ts). For now on one thread: the model
- * does not yet split H_ENTER's retry and the first run's RMA setup into linearization
- * phases, so concurrent PPC results cannot be checked (README: known limits).
- */
-const ppcCaseArb = (shape: CaseShape): fc.Arbitrary<TestCase> => {
-  const sequential = { ...shape, vcpus: 1 };
-  return ppcConfigArb.chain((c) =>
+/** A case around one PPC HV VM (see arbitraries-ppc.ts), on as many threads as x86 cases. */
+const ppcCaseArb = (shape: CaseShape): fc.Arbitrary<TestCase> =>
+  ppcConfigArb.chain((c) =>
     fc
       .record({
         config: configArb,
         prelude: ppcPreludeArb(c).chain((p) => keep(p.length, 1).map((kept) => p.filter((_, i) => kept[i]))),
-        body: bodyArb(ppcOpArb(c).map((o) => [o]), sequential),
+        body: bodyArb(ppcOpArb(c).map((o) => [o]), shape),
       })
-      .map(({ config, prelude, body }) => assemble(config, prelude, body, sequential)),
+      .map(({ config, prelude, body }) => assemble(config, prelude, body, shape)),
   );
-};
 
 /**
  * The mix: x86 cases on several threads (without the operations SEQUENTIAL_ONLY names),

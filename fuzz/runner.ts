@@ -143,7 +143,8 @@ const conformance = (tc: TestCase, threadOf: readonly number[], impl: Implementa
       if (bad) return { id: 'CONFORMANCE', step: it.index, message: bad };
     }
   } else {
-    const lin = linearize(done, model, { phases, stepPhase });
+    const actual = impl.abstract();
+    const lin = linearize(done, model, { phases, stepPhase, final: (m) => checkState(actual, abstractModel(m)) });
     if (lin === 'gave-up') return null;
     if ('message' in lin) return { id: 'CONFORMANCE', step: lin.index, message: lin.message };
     model = lin.state;

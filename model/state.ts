@@ -5,6 +5,7 @@
 import type { Gfn, SlotId, VcpuId, VmId } from '../api/ids.js';
 import type { AllocSite, HostConfig } from '../api/ops.js';
 import type { HostMapping, PpcVm } from './ppc/state.js';
+import type { RunStage } from './ppc/run.js';
 
 /** A vCPU's async page faults (seed 001): outstanding works are `queued` plus `done`. */
 export interface ModelApf {
@@ -28,6 +29,8 @@ export interface ModelVcpu {
   readonly walked?: Gfn | null;
   /** async page faults of this vCPU */
   readonly apf: ModelApf;
+  /** PPC: where an unfinished KVM_RUN stands (see ppc/run.ts) */
+  readonly ppcRun?: RunStage;
 }
 
 export interface ModelSlot {

@@ -20,8 +20,7 @@ import { forgetSwapped, swapOut } from './apf/swap.js';
 import { asyncPfDone } from './apf/work.js';
 import { newPpcVm } from './ppc/state.js';
 import { allocRma, mapHost, ppcSetRegion, unmapHost } from './ppc/memory.js';
-import { setupRma } from './ppc/rma.js';
-import { hEnter } from './ppc/h-enter.js';
+import { PPC_RUN_PHASES, ppcRunPhase } from './ppc/run.js';
 
 export type { Step } from './outcome.js';
 
@@ -30,15 +29,6 @@ export const KVM_MAX_VCPUS = 8;
 const ok: Result = { kind: 'ok' };
 const errno = (code: number): Result => ({ kind: 'errno', errno: code });
 const putVm = (s: ModelState, id: VmId, vm: ModelVm): ModelState => ({ ...s, vms: withEntry(s.vms, id, vm) });
-
-/** A PPC vCPU's KVM_RUN: the first run sets up the real-mode area, or fails without entry. */
-const ppcRun = (s: ModelState, id: VmId, vcpu: VcpuId, tid: number, guest: (s: ModelState) => Step): Step => {
-  const m = s.vms.get(id);
-  if (!m?.vcpus.has(vcpu)) return fail(s, EBADF);
-  if (!m.ppc) return fail(s, EINVAL);
-  const r = setupRma(s, id, tid);
-  return r.err ? fail(r.state, r.err) : guest(r.state);
-};
 
 /** Runs a vCPU operation on an existing x86 vCPU, or -EBADF (-EINVAL on a PPC vCPU). */
 const onVcpu = (s: ModelState, id: VmId, vcpu: VcpuId, f: (vm: ModelVm, v: ModelVcpu) => VcpuStep): Step => {
@@ -72,6 +62,8 @@ const dropRoots = (vm: ModelVm): ModelVm => ({
 export interface Phase {
   readonly state: ModelState;
   readonly result: Result | null;
+  /** the phase cannot be taken in this state (it waits for a lock another operation holds) */
+  readonly blocked?: boolean;
 }
 
 /**
@@ -82,8 +74,12 @@ export interface Phase {
  * meanwhile. The emulator likewise translates, then accesses memory. Other threads'
  * operations may fall between the two phases, so a concurrent run checks them as two
  * steps; a sequential one simply takes both.
+ * A PPC run and H_ENTER take up to PPC_RUN_PHASES steps (see ppc/run.ts): the first run's
+ * check and each VRMA page, then the real-mode attempt, the virtual-mode pin and the
+ * retried insert.
  */
-export const phases = (op: Op): number => (op.kind === 'run' || op.kind === 'emulate' ? 2 : 1);
+export const phases = (op: Op): number =>
+  op.kind === 'run' || op.kind === 'hEnter' ? PPC_RUN_PHASES : op.kind === 'emulate' ? 2 : 1;
 
 type RunOp = Extract<Op, { kind: 'run' }>;
 type EmulateOp = Extract<Op, { kind: 'emulate' }>;
@@ -106,7 +102,7 @@ const emulatePhase = (s: ModelState, o: EmulateOp, phase: number): Phase =>
   });
 
 const runPhase = (s: ModelState, o: RunOp, phase: number, tid: number): Phase => {
-  if (s.vms.get(o.vm)?.ppc) return ppcRun(s, o.vm, o.vcpu, tid, (after) => ({ state: after, result: { kind: 'exit', reason: 'hlt' } }));
+  if (s.vms.get(o.vm)?.ppc) return ppcRunPhase(s, o.vm, o.vcpu, phase, tid, null);
   const irqs = o.interruptsAllowed ?? false;
   return vcpuPhase(s, o.vm, o.vcpu, (m, v) => {
     if (phase === 0) {
@@ -129,10 +125,23 @@ const runPhase = (s: ModelState, o: RunOp, phase: number, tid: number): Phase =>
 };
 
 /** Phase `phase` of `op` (see phases()); for one-phase operations the same as step(). */
-export const stepPhase = (s: ModelState, op: Op, phase: number, tid = 0): Phase =>
-  op.kind === 'run' ? runPhase(s, op, phase, tid) : op.kind === 'emulate' ? emulatePhase(s, op, phase) : step(s, op, tid);
+export const stepPhase = (s: ModelState, op: Op, phase: number, tid = 0): Phase => {
+  if (op.kind === 'run') return runPhase(s, op, phase, tid);
+  if (op.kind === 'emulate') return emulatePhase(s, op, phase);
+  if (op.kind === 'hEnter') return ppcRunPhase(s, op.vm, op.vcpu, phase, tid, op);
+  return step(s, op, tid);
+};
 
-const both = (first: Phase, second: (s: ModelState) => Phase): Step => (first.result ? (first as Step) : (second(first.state) as Step));
+/** A phased operation on one thread: its phases back to back. */
+const allPhases = (s: ModelState, op: Op, tid: number): Step => {
+  let state = s;
+  for (let phase = 0; ; phase++) {
+    const r = stepPhase(state, op, phase, tid);
+    if (r.result) return { state: r.state, result: r.result };
+    if (r.blocked || phase + 1 >= phases(op)) throw new Error(`model: ${op.kind} stopped in phase ${phase}`);
+    state = r.state;
+  }
+};
 
 export const step = (s: ModelState, op: Op, tid = 0): Step =>
   match(op)
@@ -163,8 +172,7 @@ export const step = (s: ModelState, op: Op, tid = 0): Step =>
     )
     .with({ kind: 'setCr' }, ({ vm, vcpu, reg, value }) => onVcpu(s, vm, vcpu, (m, v) => setCr(s, m, v, reg, value)))
     .with({ kind: 'resetVcpu' }, ({ vm, vcpu }) => onVcpu(s, vm, vcpu, (m) => reset(s, m)))
-    .with({ kind: 'run' }, (o) => both(runPhase(s, o, 0, tid), (next) => runPhase(next, o, 1, tid)))
-    .with({ kind: 'emulate' }, (o) => both(emulatePhase(s, o, 0), (next) => emulatePhase(next, o, 1)))
+    .with({ kind: 'run' }, { kind: 'emulate' }, { kind: 'hEnter' }, (o) => allPhases(s, o, tid))
     .with({ kind: 'translate' }, ({ vm, vcpu, gva }) => onVcpu(s, vm, vcpu, (m, v) => ({ state: s, vm: m, vcpu: v, result: translate(m, v, gva) })))
     .with({ kind: 'getDirtyLog' }, ({ vm, slot }) => onX86Vm(s, vm, (m) => getDirtyLog(m, slot)))
     .with({ kind: 'setNrMmuPages' }, ({ vm, pages }) =>
@@ -180,10 +188,4 @@ export const step = (s: ModelState, op: Op, tid = 0): Step =>
     .with({ kind: 'mapHostMemory' }, ({ vm, slot, pageShift, pages }) => mapHost(s, vm, slot, pageShift, pages))
     .with({ kind: 'unmapHostMemory' }, ({ vm, slot }) => unmapHost(s, vm, slot))
     .with({ kind: 'allocRma' }, ({ vm, slot }) => allocRma(s, vm, slot, tid))
-    .with({ kind: 'hEnter' }, ({ vm, vcpu, ...args }) =>
-      ppcRun(s, vm, vcpu, tid, (after) => {
-        const h = hEnter(after, vm, args, tid);
-        return { state: h.state, result: { kind: 'hcall', ret: h.ret, index: h.index } };
-      }),
-    )
     .exhaustive();

@@ -3,7 +3,9 @@
  * of the model applied to the operations one at a time, in some order that respects real
  * time (an operation that returned before another began comes first). This is
  * linearizability (Herlihy & Wing); the search is a depth-first walk over the operations
- * that may come next, with failed (set, state) pairs remembered.
+ * that may come next, with failed (set, state) pairs remembered. The impl's final abstract
+ * state is part of what an order must explain: results alone may fit an order whose state
+ * does not.
  */
 import type { Op } from '../api/ops.js';
 import type { Result } from '../api/results.js';
@@ -42,7 +44,9 @@ const MAX_NODES = 20_000;
 export interface PhasedModel<S> {
   phases(op: Op): number;
   /** result null: the operation goes on in its next phase */
-  stepPhase(s: S, op: Op, phase: number, tid: number): { state: S; result: Result | null };
+  stepPhase(s: S, op: Op, phase: number, tid: number): { state: S; result: Result | null; blocked?: boolean };
+  /** how the state an order ends in differs from the impl's final state, or null: part of the search */
+  final?(s: S): string | null;
 }
 
 interface Pending {
@@ -56,7 +60,12 @@ export const linearize = <S>(ops: readonly Interval[], initial: S, model: Phased
   let nodes = 0;
   const order: number[] = [];
   const walk = (state: S, rest: readonly Pending[]): S | null | 'gave-up' => {
-    if (rest.length === 0) return state;
+    if (rest.length === 0) {
+      const bad = model.final?.(state) ?? null;
+      if (!bad) return state;
+      if (order.length >= deepest.depth) deepest = { index: ops.at(-1)?.index ?? 0, message: `ends in a state that ${bad}`, depth: order.length };
+      return null;
+    }
     if (++nodes > MAX_NODES) return 'gave-up';
     const key = `${rest.map((r) => `${r.iv.index}.${r.phase}`).join(',')}|${canonical(state)}`;
     if (failed.has(key)) return null;
@@ -64,6 +73,7 @@ export const linearize = <S>(ops: readonly Interval[], initial: S, model: Phased
     // candidates in completion order: the run's own order is tried first
     for (const c of rest.filter((r) => r.iv.begin < firstEnd).sort((a, b) => a.iv.end - b.iv.end)) {
       const next = model.stepPhase(state, c.iv.op, c.phase, c.iv.tid);
+      if (next.blocked) continue; // it waits for a lock an earlier phase of another operation holds
       let after: Pending[];
       if (next.result === null && c.phase + 1 < model.phases(c.iv.op)) {
         after = rest.map((r) => (r === c ? { iv: c.iv, phase: c.phase + 1 } : r));

@@ -62,7 +62,10 @@ export function* kvmppcHvSetupRma(vcpu: KvmPpcVcpu): Gen<number> {
   const tid = host.current;
   const ids = { tid: tid as ThreadId, vm: kvm.vmId };
   yield* kvm.lock.lock(tid);
+  // the memslot at gpa 0 stays what we found while we use it (as kvmppc_hv_setup_htab_rma does)
+  kvm.srcu.readLock(tid);
   const err = yield* setupLocked();
+  kvm.srcu.readUnlock(tid);
   kvm.lock.unlock(tid);
   return err;
 
@@ -93,10 +96,12 @@ export function* kvmppcHvSetupRma(vcpu: KvmPpcVcpu): Gen<number> {
       arch.lpcr = rmoLpcr(kvm.cpu, arch.lpcr, rmls, ri.basePfn);
       if (kvm.cpu === 'power7') arch.rmor = BigInt(ri.basePfn) << BigInt(PAGE_SHIFT);
       host.trace.emit({ ev: 'kvmppcSetLpcr', ...ids, lpcr: hex(arch.lpcr) });
-      const physp = arch.slotPhys[memslot.id]!;
       const step = arch.ramPsize >> PAGE_SHIFT;
       yield* arch.slotPhysLock.lock(tid);
-      for (let i = 0; i < rmaSize / arch.ramPsize; i++) setSlotPhys(kvm, memslot.id, physp, i, ri.basePfn + i * step, false);
+      // kvm->lock does not hold off memslot updates: the slot may have been deleted (and
+      // its slot_phys released) while we slept; then there is nothing to record
+      const physp = kvm.memslots.includes(memslot) ? arch.slotPhys[memslot.id] : null;
+      for (let i = 0; physp && i < rmaSize / arch.ramPsize; i++) setSlotPhys(kvm, memslot.id, physp, i, ri.basePfn + i * step, false);
       arch.slotPhysLock.unlock(tid);
     }
     // smp_wmb(): lpcr and the RMO/VRMA before rma_setup_done

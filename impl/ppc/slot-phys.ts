@@ -102,11 +102,12 @@ export function* unpinSlot(kvm: KvmPpc, slot: SlotId): Gen<void> {
   host.trace.emit({ ev: 'unpinSlot', ...ids, phase: 'begin' });
   for (let j = 0; j < arch.slotNpages[slot]!; j++) {
     const e = physp.data[j]!;
-    if (!(e & KVMPPC_GOT_PAGE) && !(e && host.mutants.unpinPutsRmo)) continue;
-    const page = pfnToPage(kvm, Number((e & KVMPPC_PA_MASK) >> BigInt(PAGE_SHIFT)));
-    setPageDirty(page);
-    putPage(host, page);
-    // without the spinlock this loop runs preemptible
+    if (e & KVMPPC_GOT_PAGE || (e && host.mutants.unpinPutsRmo)) {
+      const page = pfnToPage(kvm, Number((e & KVMPPC_PA_MASK) >> BigInt(PAGE_SHIFT)));
+      setPageDirty(page);
+      putPage(host, page);
+    }
+    // without the spinlock this loop runs preemptible: it may be switched out after any entry
     if (!locked) yield { at: 'preempt' };
   }
   arch.slotPhys[slot] = null;

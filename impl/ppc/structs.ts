@@ -6,6 +6,7 @@ import type { Gfn, SlotId, VcpuId, VmId } from '../../api/ids.js';
 import type { PpcCpu } from '../../api/ops.js';
 import type { KvmHost } from '../host.js';
 import type { Mutex } from '../locks.js';
+import type { Srcu } from '../srcu.js';
 import type { Page } from '../mm/page.js';
 import type { VmallocArray } from '../vmalloc.js';
 
@@ -74,6 +75,8 @@ export interface KvmPpc {
   readonly lock: Mutex;
   /** kvm->slots_lock: memslot updates are serialised on it */
   readonly slotsLock: Mutex;
+  /** kvm->srcu: a memslot update waits for the readers of the old memslots */
+  readonly srcu: Srcu;
   /** threads inside an ioctl on this VM (see impl/vm-refs.ts) */
   readonly users: Map<number, number>;
   readonly arch: KvmArchPpc;

@@ -8,6 +8,7 @@ import type { Gfn, SlotId, ThreadId, VcpuId, VmId } from '../../api/ids.js';
 import type { PpcHvConfig } from '../../api/ops.js';
 import type { KvmHost } from '../host.js';
 import { Mutex } from '../locks.js';
+import { Srcu } from '../srcu.js';
 import type { Gen } from '../preempt.js';
 import { waitForUsers } from '../vm-refs.js';
 import { kvmCheckMemoryRegion } from '../kvm-main.js';
@@ -29,6 +30,7 @@ export const kvmppcCreateVm = (host: KvmHost, vmId: VmId, c: PpcHvConfig): KvmPp
   lock: new Mutex('kvm->lock', `vm${vmId}`, host.trace),
   users: new Map(),
   slotsLock: new Mutex('kvm->slots_lock', `vm${vmId}`, host.trace),
+  srcu: new Srcu(`kvm->srcu@vm${vmId}`),
   arch: {
     ramPsize: 2 ** c.ramPorder,
     ramPorder: c.ramPorder,
@@ -78,6 +80,7 @@ function* setMemoryRegionLocked(kvm: KvmPpc, id: SlotId, base: Gfn, npages: numb
     if (!old) return 0;
     // no new HPTE can point into the slot once it is gone from memslots
     kvm.memslots.splice(kvm.memslots.indexOf(old), 1);
+    yield* kvm.srcu.synchronize();
     kvmppcFlushHptes(kvm, old.baseGfn * 4096, (old.baseGfn + old.npages) * 4096);
     yield* unpinSlot(kvm, id);
     return 0;
@@ -88,8 +91,10 @@ function* setMemoryRegionLocked(kvm: KvmPpc, id: SlotId, base: Gfn, npages: numb
   if (!old) kvm.memslots.push(slot);
   else if (old.baseGfn !== base) {
     // a moved slot keeps its pins, but no HPTE may keep mapping its old addresses
-    kvmppcFlushHptes(kvm, old.baseGfn * 4096, (old.baseGfn + old.npages) * 4096);
+    const [start, end] = [old.baseGfn * 4096, (old.baseGfn + old.npages) * 4096];
     old.baseGfn = base;
+    yield* kvm.srcu.synchronize();
+    kvmppcFlushHptes(kvm, start, end);
   }
   return 0;
 }

@@ -50,21 +50,40 @@ const pin = (s: ModelState, id: VmId, slot: SlotId, offset: number, tid: number)
   return { state: putPpc(s, id, { ...p, phys: withEntry(p.phys, slot, withEntry(known, page, 'pinned')) }), ok: true };
 };
 
-export const hEnter = (s: ModelState, id: VmId, a: HEnterArgs, tid: number): HEnterStep => {
+/** What one H_ENTER attempt says: a return code for the guest, or H_TOO_HARD (retry in virtual mode). */
+export type Attempt = HEnterStep | 'tooHard';
+
+const refuse = (state: ModelState, ret = H_PARAMETER): HEnterStep => ({ state, ret, index: null });
+
+/** the slot backing the HPTE's page, and the page's gpa, or null (H_PARAMETER) */
+const target = (s: ModelState, id: VmId, a: HEnterArgs): { slot: SlotId; offset: number; gpa: number } | null => {
   const [vm, p] = ppcOf(s, id);
-  const refuse = (state: ModelState, ret = H_PARAMETER): HEnterStep => ({ state, ret, index: null });
-  if (!encodable(p, a.pageShift)) return refuse(s);
+  if (!encodable(p, a.pageShift)) return null;
   const psize = 2 ** a.pageShift;
   const gpa = a.gpa - (a.gpa % psize);
   const found = slotAt(vm, gpa / 4096);
-  if (!found) return refuse(s);
-  const [slot, sl] = found;
-  const { state, ok } = pin(s, id, slot, gpa - sl.gfn * 4096, tid);
-  if (!ok) return refuse(state);
-  // the real-mode handler, now that the page is known: the RAM page must hold the HPTE's page
-  if (2 ** p.ramPorder < psize || a.pteIndex < 0 || a.pteIndex >= HPT_NPTE) return refuse(state);
-  const [, now] = ppcOf(state, id);
-  const index = freeHpte(now, a.pteIndex, a.exact);
-  if (index === null) return refuse(state, H_PTEG_FULL);
-  return { state: putPpc(state, id, { ...now, hpt: withEntry(now.hpt, index, gpa) }), ret: H_SUCCESS, index };
+  return found ? { slot: found[0], offset: gpa - found[1].gfn * 4096, gpa } : null;
+};
+
+/**
+ * kvmppc_h_enter, the real-mode handler: it cannot sleep, so a RAM page slot_phys does not
+ * know yet is H_TOO_HARD; a known one must hold the HPTE's page, then the HPTE goes in.
+ */
+export const realMode = (s: ModelState, id: VmId, a: HEnterArgs): Attempt => {
+  const t = target(s, id, a);
+  if (!t) return refuse(s);
+  const [, p] = ppcOf(s, id);
+  if (!p.phys.get(t.slot)!.has(Math.floor(t.offset / 2 ** p.ramPorder))) return 'tooHard';
+  if (2 ** p.ramPorder < 2 ** a.pageShift || a.pteIndex < 0 || a.pteIndex >= HPT_NPTE) return refuse(s);
+  const index = freeHpte(p, a.pteIndex, a.exact);
+  if (index === null) return refuse(s, H_PTEG_FULL);
+  return { state: putPpc(s, id, { ...p, hpt: withEntry(p.hpt, index, t.gpa) }), ret: H_SUCCESS, index };
+};
+
+/** the pin of kvmppc_virtmode_h_enter: a state with the page pinned, or its H_PARAMETER */
+export const virtualModePin = (s: ModelState, id: VmId, a: HEnterArgs, tid: number): ModelState | HEnterStep => {
+  const t = target(s, id, a);
+  if (!t) return refuse(s);
+  const { state, ok } = pin(s, id, t.slot, t.offset, tid);
+  return ok ? state : refuse(state);
 };

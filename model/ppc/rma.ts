@@ -3,13 +3,13 @@
  * 004): an RMO when a preallocated RMA is mapped behind the slot at gpa 0, otherwise a
  * VRMA on POWER7 (one HPTE per RAM page, pinning each) and -EPERM on PPC970.
  */
-import type { VmId } from '../../api/ids.js';
+import type { Gpa, VmId } from '../../api/ids.js';
 import { EINVAL, EPERM } from '../../api/errno.js';
 import { H_SUCCESS } from '../../api/hcall.js';
 import type { ModelState } from '../state.js';
 import { withEntry } from '../state.js';
 import { HPT_NPTEG, HPTES_PER_GROUP, RMA_BYTES, ppcOf, putPpc, slotAt, windowOf, type PpcVm } from './state.js';
-import { hEnter } from './h-enter.js';
+import { realMode, virtualModePin, type HEnterArgs } from './h-enter.js';
 
 const MB = 1 << 20;
 
@@ -21,14 +21,15 @@ const rmoSizeOk = (p: PpcVm, bytes: number): boolean =>
 /** the VRMA's HPTE for RAM page i: the last HPTE of group NPTEG-1-i (the VRMA VSID's hash) */
 const vrmaIndex = (i: number): number => (HPT_NPTEG - 1 - i) * HPTES_PER_GROUP + HPTES_PER_GROUP - 1;
 
-export interface SetupStep {
-  readonly state: ModelState;
-  /** 0, or the errno KVM_RUN returns without entering the guest */
-  readonly err: number;
-}
+/** What the setup found under kvm->lock and mmap_sem. */
+export type SetupCheck =
+  /** done (an RMO, or nothing to do), or the errno KVM_RUN returns without entering */
+  | { readonly state: ModelState; readonly err: number }
+  /** a VRMA: RAM pages 0 .. pages-1 are mapped next, one virtual-mode H_ENTER each */
+  | { readonly state: ModelState; readonly vrmaPages: number };
 
-/** kvmppc_hv_setup_rma, when rma_setup_done is still 0 */
-export const setupRma = (s: ModelState, id: VmId, tid: number): SetupStep => {
+/** kvmppc_hv_setup_rma up to the VRMA's HPTEs: the memslot at gpa 0 and its host memory */
+export const setupCheck = (s: ModelState, id: VmId): SetupCheck => {
   const [vm, p] = ppcOf(s, id);
   if (p.rma !== 'none') return { state: s, err: 0 };
   const found = slotAt(vm, 0);
@@ -45,12 +46,22 @@ export const setupRma = (s: ModelState, id: VmId, tid: number): SetupStep => {
     return { state: putPpc(s, id, { ...p, rma: 'rmo', phys: withEntry(p.phys, slot, pages) }), err: 0 };
   }
   if (p.cpu === 'ppc970') return { state: s, err: EPERM };
-  let state = putPpc(s, id, { ...p, rma: 'vrma' });
-  // kvmppc_map_vrma stops at the first page it cannot map, and the setup still succeeds
-  for (let i = 0; i < Math.min((sl.npages * 4096) / ram, HPT_NPTEG); i++) {
-    const r = hEnter(state, id, { pteIndex: vrmaIndex(i), exact: true, gpa: (i * ram) as never, pageShift: p.ramPorder }, tid);
-    state = r.state;
-    if (r.ret !== H_SUCCESS) break;
-  }
-  return { state, err: 0 };
+  return { state: s, vrmaPages: Math.min((sl.npages * 4096) / ram, HPT_NPTEG) };
+};
+
+const vrmaArgs = (s: ModelState, id: VmId, i: number): HEnterArgs => {
+  const [, p] = ppcOf(s, id);
+  return { pteIndex: vrmaIndex(i), exact: true, gpa: (i * 2 ** p.ramPorder) as Gpa, pageShift: p.ramPorder };
+};
+
+/** kvmppc_map_vrma, RAM page i: the pin of its virtual-mode H_ENTER (not ok stops the setup) */
+export const vrmaPin = (s: ModelState, id: VmId, i: number, tid: number): { state: ModelState; ok: boolean } => {
+  const r = virtualModePin(s, id, vrmaArgs(s, id, i), tid);
+  return 'ret' in r ? { state: r.state, ok: false } : { state: r, ok: true };
+};
+
+/** then its HPTE, by the real-mode insert: true when mapped */
+export const vrmaInsert = (s: ModelState, id: VmId, i: number): { state: ModelState; mapped: boolean } => {
+  const r = realMode(s, id, vrmaArgs(s, id, i));
+  return r === 'tooHard' ? { state: s, mapped: false } : { state: r.state, mapped: r.ret === H_SUCCESS };
 };

@@ -42,6 +42,8 @@ export interface PpcVm extends PpcHvConfig {
   readonly phys: ReadonlyMap<SlotId, ReadonlyMap<number, Phys>>;
   /** valid HPTEs: index -> the guest physical address it maps */
   readonly hpt: ReadonlyMap<number, number>;
+  /** the vCPU holding kvm->lock while it maps the VRMA, or null */
+  readonly settingUp: VcpuId | null;
 }
 
 export const newPpcVm = (c: PpcHvConfig): PpcVm => ({
@@ -50,6 +52,7 @@ export const newPpcVm = (c: PpcHvConfig): PpcVm => ({
   rma: 'none',
   phys: new Map(),
   hpt: new Map(),
+  settingUp: null,
 });
 
 /** the VM `id` (which must be a PPC VM) and its PPC state */

@@ -1,0 +1,98 @@
+/**
+ * KVM_RUN of a PPC HV vCPU, in the steps at which it looks at shared state (seed 004). The
+ * first run checks the memslot at gpa 0 and its host memory under kvm->lock, then maps a
+ * VRMA page by page, each a virtual-mode H_ENTER that pins when it runs: other threads'
+ * mmaps and memslot changes may fall between any two, and between a page's pin and its HPTE. The guest's H_ENTER first tries the
+ * real-mode handler; on H_TOO_HARD the vCPU pins the page in virtual mode, then retries the
+ * insert: three instants again. The step to come is kept in the vCPU, like `walked` for x86.
+ */
+import type { VcpuId, VmId } from '../../api/ids.js';
+import type { Result } from '../../api/results.js';
+import { EBADF, EINVAL } from '../../api/errno.js';
+import { H_RESOURCE } from '../../api/hcall.js';
+import type { ModelState, ModelVcpu } from '../state.js';
+import { withEntry } from '../state.js';
+import { HPT_NPTEG, ppcOf, putPpc } from './state.js';
+import { realMode, virtualModePin, type HEnterArgs, type HEnterStep } from './h-enter.js';
+import { setupCheck, vrmaInsert, vrmaPin } from './rma.js';
+
+/** where an unfinished PPC KVM_RUN stands */
+export type RunStage =
+  /** holding kvm->lock, mapping VRMA page `page` of `pages`: its pin, then (`pinned`) its HPTE */
+  | { readonly at: 'vrma'; readonly page: number; readonly pages: number; readonly pinned: boolean }
+  /** in the guest: its H_ENTER goes to the real-mode handler */
+  | { readonly at: 'guest' }
+  /** H_TOO_HARD: kvmppc_virtmode_h_enter pins the page */
+  | { readonly at: 'virtual' }
+  /** pinned: the real-mode insert is redone */
+  | { readonly at: 'retry' };
+
+/** the most steps a PPC run takes: the check, two per VRMA page, then H_ENTER's three */
+export const PPC_RUN_PHASES = 1 + 2 * HPT_NPTEG + 3;
+
+export interface RunPhase {
+  readonly state: ModelState;
+  /** null: the run goes on in its next phase */
+  readonly result: Result | null;
+  /** this step cannot happen now: another vCPU holds kvm->lock for the setup */
+  readonly blocked?: boolean;
+}
+
+const errno = (state: ModelState, code: number): RunPhase => ({ state, result: { kind: 'errno', errno: code } });
+
+const putVcpu = (s: ModelState, id: VmId, vcpu: VcpuId, stage: RunStage | undefined): ModelState => {
+  const vm = s.vms.get(id)!;
+  const v: ModelVcpu = { ...vm.vcpus.get(vcpu)!, ppcRun: stage };
+  return { ...s, vms: withEntry(s.vms, id, { ...vm, vcpus: withEntry(vm.vcpus, vcpu, v) }) };
+};
+
+/**
+ * Phase `phase` of a KVM_RUN of `vcpu` whose guest makes the H_ENTER `hcall` (null: it
+ * halts). Phase 0 starts the run; later phases continue from the vCPU's stage.
+ */
+export const ppcRunPhase = (s: ModelState, id: VmId, vcpu: VcpuId, phase: number, tid: number, hcall: HEnterArgs | null): RunPhase => {
+  const vm = s.vms.get(id);
+  const v = vm?.vcpus.get(vcpu);
+  if (!vm || !v) return errno(s, EBADF);
+  if (!vm.ppc) return errno(s, EINVAL);
+  const next = (state: ModelState, stage: RunStage): RunPhase => ({ state: putVcpu(state, id, vcpu, stage), result: null });
+  const entered = (state: ModelState): RunPhase =>
+    hcall ? next(state, { at: 'guest' }) : { state: putVcpu(state, id, vcpu, undefined), result: { kind: 'exit', reason: 'hlt' } };
+  const answer = (h: HEnterStep): RunPhase => ({ state: putVcpu(h.state, id, vcpu, undefined), result: { kind: 'hcall', ret: h.ret, index: h.index } });
+  // kvmppc_map_vrma stops at the first page it cannot map; rma_setup_done, kvm->lock released
+  const setupDone = (state: ModelState): RunPhase => {
+    const [, p] = ppcOf(state, id);
+    return entered(putPpc(state, id, { ...p, rma: 'vrma', settingUp: null }));
+  };
+  const stage: RunStage | undefined = phase === 0 ? undefined : v.ppcRun;
+  if (!stage) {
+    if (vm.ppc.settingUp !== null) return { state: s, result: null, blocked: true };
+    const c = setupCheck(s, id);
+    if ('err' in c) return c.err ? errno(c.state, c.err) : entered(c.state);
+    const [, p] = ppcOf(c.state, id);
+    return next(putPpc(c.state, id, { ...p, settingUp: vcpu }), { at: 'vrma', page: 0, pages: c.vrmaPages, pinned: false });
+  }
+  switch (stage.at) {
+    case 'vrma': {
+      if (!stage.pinned) {
+        const r = vrmaPin(s, id, stage.page, tid);
+        return r.ok ? next(r.state, { ...stage, pinned: true }) : setupDone(r.state);
+      }
+      const r = vrmaInsert(s, id, stage.page);
+      if (r.mapped && stage.page + 1 < stage.pages) return next(r.state, { ...stage, page: stage.page + 1, pinned: false });
+      return setupDone(r.state);
+    }
+    case 'guest': {
+      const a = realMode(s, id, hcall!);
+      return a === 'tooHard' ? next(s, { at: 'virtual' }) : answer(a);
+    }
+    case 'virtual': {
+      const pinned = virtualModePin(s, id, hcall!, tid);
+      return 'ret' in pinned ? answer(pinned) : next(pinned, { at: 'retry' });
+    }
+    case 'retry': {
+      const a = realMode(s, id, hcall!);
+      return answer(a === 'tooHard' ? { state: s, ret: H_RESOURCE, index: null } : a);
+    }
+  }
+};
