@@ -175,7 +175,10 @@ export interface TestCase {
   readonly preemptions?: readonly Preemption[];
 }
 
-/** Operation `op` is preempted after its `after`-th preemption point (1 = the first). */
+/**
+ * Operation `op` is preempted after its `after`-th preemption point (1 = the first); with
+ * `after` 0 its thread yields before it begins the operation (between two ioctls).
+ */
 export interface Preemption {
   readonly op: number;
   readonly after: number;

@@ -10,7 +10,7 @@ import type { AllocSite, CrReg, GuestAccess, HostConfig, Op, TestCase } from '..
 import type { Gfn, Gva, SlotId, VcpuId, VmId } from '../api/ids.js';
 import { chance, maybe } from './chance.js';
 import { apfGfn, asyncPfCycle, moduleReload } from './lifecycles.js';
-import { ppcConfigArb, ppcOpArb, ppcPreludeArb } from './arbitraries-ppc.js';
+import { PPC_PRELUDE_MAX, ppcConfigArb, ppcPieceArb, ppcPreludeArb } from './arbitraries-ppc.js';
 
 export interface CaseShape {
   /** most operations after the prelude */
@@ -21,12 +21,19 @@ export interface CaseShape {
 
 export const DEFAULT_SHAPE: CaseShape = { maxOps: 30, vcpus: 2 };
 
-const vm = fc.constantFrom(0, 0, 0, 1) as fc.Arbitrary<VmId>;
-const slot = fc.constantFrom(0, 0, 1, 2, 3, 40) as fc.Arbitrary<SlotId>;
+/** vm 0 (the prelude's) mostly; vm 1 for a second VM, or for an ioctl on one that does not exist */
+const vm = fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, fc.constant(1)) as fc.Arbitrary<VmId>;
+const slot = fc.constantFrom(0, 0, 0, 1, 2, 3, 40) as fc.Arbitrary<SlotId>;
 const baseGfn = fc.constantFrom(0, 8, 16, 32, 48, 60) as fc.Arbitrary<Gfn>;
 /** 0 deletes; 32 matches the prelude's slot, so a new gfn moves it: both zap every root */
 const npages = fc.constantFrom(0, 0, 4, 8, 16, 32, 32);
 const slotFlags = fc.constantFrom(0, 0, 1, 1, 2);
+/**
+ * An update of the prelude's slot 0 (gfn 0, 32 pages) that KVM accepts: deleted, moved,
+ * or created again where it was. Each zaps every root of the VM, which is what running
+ * vCPUs on other threads must notice before they enter.
+ */
+const slot0Update = fc.record({ gfn: fc.constantFrom(0, 16, 32), npages: fc.constantFrom(0, 32) });
 
 /** register values around the paging-mode boundaries, plus a few the CPU refuses */
 const CR_VALUES: Record<CrReg, number[]> = {
@@ -54,13 +61,20 @@ export const configArb: fc.Arbitrary<HostConfig> = fc.record({
 });
 
 export const opArb = (vcpus: number): fc.Arbitrary<Op> => {
-  // ids of existing vCPUs, mostly, and one that KVM_CREATE_VCPU refuses
-  const vcpu = fc.constantFrom(0, ...Array.from({ length: vcpus }, (_, i) => i), 9) as fc.Arbitrary<VcpuId>;
+  // the prelude's vCPUs, one per thread, mostly; and one that KVM_CREATE_VCPU refuses
+  const vcpu = fc.oneof(
+    { weight: 8, arbitrary: fc.integer({ min: 0, max: vcpus - 1 }) },
+    fc.constant(9),
+  ) as fc.Arbitrary<VcpuId>;
   const k = <K extends Op['kind']>(kind: K) => fc.constant(kind);
   return fc.oneof(
     { weight: 5, arbitrary: fc.record({ kind: k('createVm'), vm }) },
     { weight: 2, arbitrary: fc.record({ kind: k('destroyVm'), vm }) },
     { weight: 10, arbitrary: fc.record({ kind: k('setMemoryRegion'), vm, slot, gfn: baseGfn, npages, flags: slotFlags }) },
+    {
+      weight: 4,
+      arbitrary: fc.tuple(vm, slot0Update).map(([v, u]): Op => ({ kind: 'setMemoryRegion', vm: v, slot: 0 as SlotId, gfn: u.gfn as Gfn, npages: u.npages, flags: 0 })),
+    },
     { weight: 6, arbitrary: fc.record({ kind: k('createVcpu'), vm, vcpu }) },
     {
       weight: 18,
@@ -95,14 +109,18 @@ const concurrentPieceArb = (vcpus: number): fc.Arbitrary<Op[]> =>
     .map((o) => [o]);
 
 /**
- * A VM with memory at gfn 0 and one vCPU: most cases start like this, and shrink it away.
- * Half of them also turn paging on (tables at gfn 0), so shadow paging is common too.
+ * A VM with memory at gfn 0 and a vCPU per thread (vCPU i issues its ioctls from thread i,
+ * so on several threads their runs overlap each other and the VM ioctls): most cases start
+ * like this, and shrink it away. Half the vCPUs also turn paging on (tables at gfn 0), so
+ * shadow paging is common too.
  */
-const PRELUDE: readonly { readonly op: Op; readonly keepPercent: number }[] = [
-  { op: { kind: 'createVm', vm: 0 as VmId }, keepPercent: 80 },
+const prelude = (vcpus: number): readonly { readonly op: Op; readonly keepPercent: number }[] => [
+  { op: { kind: 'createVm', vm: 0 as VmId }, keepPercent: 90 },
   { op: { kind: 'setMemoryRegion', vm: 0 as VmId, slot: 0 as SlotId, gfn: 0 as Gfn, npages: 32 }, keepPercent: 80 },
-  { op: { kind: 'createVcpu', vm: 0 as VmId, vcpu: 0 as VcpuId }, keepPercent: 80 },
-  { op: { kind: 'setCr', vm: 0 as VmId, vcpu: 0 as VcpuId, reg: 'cr0', value: 0x80000001 }, keepPercent: 50 },
+  ...Array.from({ length: vcpus }, (_, i) => [
+    { op: { kind: 'createVcpu', vm: 0 as VmId, vcpu: i as VcpuId } as Op, keepPercent: 90 },
+    { op: { kind: 'setCr', vm: 0 as VmId, vcpu: i as VcpuId, reg: 'cr0', value: 0x80000001 } as Op, keepPercent: 50 },
+  ]).flat(),
 ];
 
 /** preemption points an operation passes, at most, that a preemption may follow */
@@ -111,13 +129,16 @@ export const MAX_PREEMPT_AFTER = 8;
 /**
  * A preemption for an operation, PCT-style (Burckhardt et al., ASPLOS 2010): a few
  * operations of a case are preempted after one of their preemption points, so a race of
- * depth d needs d of them well placed. Points early in an operation (its first lock or
+ * depth d needs d of them well placed. Point 0 (the thread yields before the operation
+ * begins, between two ioctls) and points early in an operation (its first lock or
  * get_user_pages, the first steps of a loop) are drawn more often. Each shrinks towards none.
  */
-const after = fc.oneof({ weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) }, fc.integer({ min: 1, max: MAX_PREEMPT_AFTER }));
-const preempt = fc.option(fc.record({ after, to: fc.integer({ min: 1, max: 3 }) }), {
-  freq: 6,
-});
+const after = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(0) },
+  { weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) },
+  fc.integer({ min: 1, max: MAX_PREEMPT_AFTER }),
+);
+const preempt = fc.option(fc.record({ after, to: fc.integer({ min: 1, max: 3 }) }), { freq: 6 });
 
 /**
  * Like a VMM, each vCPU has its own thread (vcpu id mod threads) for its ioctls; VM
@@ -133,18 +154,27 @@ const keep = (n: number, dropped = 2): fc.Arbitrary<boolean[]> =>
 type Drawn = [Op, number, { after: number; to: number } | null];
 
 /**
- * The body of a case: pieces of operations, each piece with the thread it may run on and a
- * preemption for its first operation.
+ * The thread drawn for operation i of a piece: `drawn`, except that in a piece opened by
+ * a vCPU operation, the VM ioctls that follow run on another thread than that vCPU's (the
+ * piece is a pair of operations contending for one object).
+ */
+const pieceThread = (ops: readonly Op[], i: number, drawn: number, threads: number): number => {
+  const first = ops[0]!;
+  if (i === 0 || threads < 2 || !('vcpu' in first) || first.kind === 'createVcpu') return drawn;
+  return (threadOf(first, drawn, threads) + 1 + (drawn % (threads - 1))) % threads;
+};
+
+/**
+ * The body of a case: pieces of operations, each piece with the thread its VM ioctls run on
+ * and a preemption for each of its first two operations (a pair of contending operations
+ * may need both preempted).
  */
 const bodyArb = (pieces: fc.Arbitrary<Op[]>, shape: CaseShape): fc.Arbitrary<Drawn[]> => {
   const threads = Math.max(1, shape.vcpus);
+  const p = threads > 1 ? preempt : fc.constant(null);
   return fc
-    .array(fc.tuple(pieces, fc.nat({ max: threads - 1 }), threads > 1 ? preempt : fc.constant(null)), {
-      minLength: 1,
-      maxLength: shape.maxOps,
-      size: 'max',
-    })
-    .map((ps) => ps.flatMap(([ops, t, p]) => ops.map((op, i): Drawn => [op, t, i === 0 ? p : null])).slice(0, shape.maxOps));
+    .array(fc.tuple(pieces, fc.nat({ max: threads - 1 }), p, p), { minLength: 1, maxLength: shape.maxOps, size: 'max' })
+    .map((ps) => ps.flatMap(([ops, t, p0, p1]) => ops.map((op, i): Drawn => [op, pieceThread(ops, i, t, threads), i === 0 ? p0 : i === 1 ? p1 : null])).slice(0, shape.maxOps));
 };
 
 /**
@@ -167,10 +197,10 @@ const x86CaseArb = (shape: CaseShape, pieces: (vcpus: number) => fc.Arbitrary<Op
     .record({
       config: configArb,
       // each prelude op is kept with its own odds and shrinks towards being dropped
-      prelude: fc.tuple(...PRELUDE.map((p) => chance(p.keepPercent))),
+      kept: fc.tuple(...prelude(shape.vcpus).map((p) => chance(p.keepPercent))),
       body: bodyArb(pieces(shape.vcpus), shape),
     })
-    .map(({ config, prelude, body }) => assemble(config, PRELUDE.filter((_, i) => prelude[i]).map((p) => p.op), body, shape));
+    .map(({ config, kept, body }) => assemble(config, prelude(shape.vcpus).filter((_, i) => kept[i]).map((p) => p.op), body, shape));
 
 /** A case around one PPC HV VM (see arbitraries-ppc.ts), on as many threads as x86 cases. */
 const ppcCaseArb = (shape: CaseShape): fc.Arbitrary<TestCase> =>
@@ -178,8 +208,9 @@ const ppcCaseArb = (shape: CaseShape): fc.Arbitrary<TestCase> =>
     fc
       .record({
         config: configArb,
-        prelude: ppcPreludeArb(c).chain((p) => keep(p.length, 1).map((kept) => p.filter((_, i) => kept[i]))),
-        body: bodyArb(ppcOpArb(c).map((o) => [o]), shape),
+        // not chained: each kept flag shrinks towards dropping its op on its own
+        prelude: fc.tuple(ppcPreludeArb(c), keep(PPC_PRELUDE_MAX, 1)).map(([p, kept]) => p.filter((_, i) => kept[i])),
+        body: bodyArb(ppcPieceArb(c), shape),
       })
       .map(({ config, prelude, body }) => assemble(config, prelude, body, shape)),
   );

@@ -56,7 +56,7 @@ export const reportFailure = (cx: Counterexample, outcome: RunOutcome, tc: TestC
     lines.push(`    ${String(i).padStart(2)}  ${t}${formatOp(op)}${i === cx.step ? '   <-- fails here' : ''}`);
   });
   if (threads > 1) {
-    const pre = (tc.preemptions ?? []).map((p) => `op ${p.op} after point ${p.after}`).join(', ') || 'none';
+    const pre = (tc.preemptions ?? []).map((p) => (p.after ? `op ${p.op} after point ${p.after}` : `before op ${p.op}`)).join(', ') || 'none';
     lines.push(`  interleaving (preemptions: ${pre}; ${outcome.preempted} taken):`);
     lines.push(...interleaving(outcome, threads));
   } else if (cx.step >= 0) {

@@ -53,6 +53,12 @@ export class Scheduler {
     if (ready.length === 0) return null;
     const cur = ready.find((t) => t.tid === this.running);
     const others = ready.filter((t) => t !== cur);
+    // `after` 0: the running thread yields before its next operation begins, once
+    const before = cur && !cur.current ? `${cur.queue[0]}:0` : null;
+    if (before !== null && this.at.has(before) && others.length) {
+      this.pending = this.at.get(before)!;
+      this.at.delete(before);
+    }
     let next = cur ?? ready[0]!;
     if (cur && this.pending !== null && others.length) {
       next = others[(this.pending - 1) % others.length]!;

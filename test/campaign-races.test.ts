@@ -13,7 +13,7 @@ import { builtinFactory } from '../impl/builtin.js';
 /** a seed from which the default two-thread campaign finds each racy mutant, and as what */
 const RACY: Record<string, { seed: number; ids: string[] }> = {
   'get-page-unlocked': { seed: 3, ids: ['PIN_ONCE', 'NO_PIN_AFTER_UNPIN'] },
-  'unpin-unlocked': { seed: 3, ids: ['PIN_ONCE', 'NO_PIN_AFTER_UNPIN'] },
+  'unpin-unlocked': { seed: 2, ids: ['PIN_ONCE', 'NO_PIN_AFTER_UNPIN'] },
   'rma-no-recheck': { seed: 4, ids: ['RMA_ONCE'] },
 };
 

@@ -35,18 +35,23 @@ const freeHpte = (p: PpcVm, index: number, exact: boolean): number | null => {
 /**
  * kvmppc_get_guest_page: pins the slot's RAM page at byte `offset` unless it is known.
  * get_user_pages must find there the head of a page of exactly the VM's RAM page size.
- * An injected get_user_pages failure is consumed even though the pin then fails.
+ * An injected get_user_pages failure is consumed even though the pin then fails. With
+ * `checked`, slot_phys was looked at earlier (the page was not known then): get_user_pages
+ * runs whatever slot_phys says now, and a page another vCPU pinned meanwhile is kept.
  */
-const pin = (s: ModelState, id: VmId, slot: SlotId, offset: number, tid: number): { state: ModelState; ok: boolean } => {
+const pin = (s: ModelState, id: VmId, slot: SlotId, offset: number, tid: number, checked = false): { state: ModelState; ok: boolean } => {
   const [, p] = ppcOf(s, id);
   const ram = 2 ** p.ramPorder;
   const page = Math.floor(offset / ram);
-  const known = p.phys.get(slot)!;
-  if (known.has(page)) return { state: s, ok: true };
+  const known = p.phys.get(slot);
+  if (!known) return { state: s, ok: false };
+  if (known.has(page) && !checked) return { state: s, ok: true };
   const failed = takeFailure(s, tid, 'gup');
   if (failed) return { state: failed, ok: false };
   const m = s.mm.get(windowOf(id, slot));
   if (!m || offset >= m.bytes || m.pageShift !== p.ramPorder || offset % ram !== 0) return { state: s, ok: false };
+  // the loser of a race drops its extra reference: slot_phys keeps the first pin
+  if (known.has(page)) return { state: s, ok: true };
   return { state: putPpc(s, id, { ...p, phys: withEntry(p.phys, slot, withEntry(known, page, 'pinned')) }), ok: true };
 };
 
@@ -80,10 +85,22 @@ export const realMode = (s: ModelState, id: VmId, a: HEnterArgs): Attempt => {
   return { state: putPpc(s, id, { ...p, hpt: withEntry(p.hpt, index, t.gpa) }), ret: H_SUCCESS, index };
 };
 
-/** the pin of kvmppc_virtmode_h_enter: a state with the page pinned, or its H_PARAMETER */
-export const virtualModePin = (s: ModelState, id: VmId, a: HEnterArgs, tid: number): ModelState | HEnterStep => {
+/**
+ * the pin of kvmppc_virtmode_h_enter: a state with the page pinned, or its H_PARAMETER.
+ * With `checked`, this is the get_user_pages of a pin whose slot_phys check came earlier.
+ */
+export const virtualModePin = (s: ModelState, id: VmId, a: HEnterArgs, tid: number, checked = false): ModelState | HEnterStep => {
   const t = target(s, id, a);
   if (!t) return refuse(s);
-  const { state, ok } = pin(s, id, t.slot, t.offset, tid);
+  const { state, ok } = pin(s, id, t.slot, t.offset, tid, checked);
   return ok ? state : refuse(state);
+};
+
+/** kvmppc_get_guest_page's first look at slot_phys: 'known' (no pin needed), 'gup', or H_PARAMETER */
+export const virtualModeCheck = (s: ModelState, id: VmId, a: HEnterArgs): 'known' | 'gup' | HEnterStep => {
+  const t = target(s, id, a);
+  const [, p] = ppcOf(s, id);
+  const known = t && p.phys.get(t.slot);
+  if (!t || !known) return refuse(s);
+  return known.has(Math.floor(t.offset / 2 ** p.ramPorder)) ? 'known' : 'gup';
 };

@@ -2,9 +2,12 @@
  * KVM_RUN of a PPC HV vCPU, in the steps at which it looks at shared state (seed 004). The
  * first run checks the memslot at gpa 0 and its host memory under kvm->lock, then maps a
  * VRMA page by page, each a virtual-mode H_ENTER that pins when it runs: other threads'
- * mmaps and memslot changes may fall between any two, and between a page's pin and its HPTE. The guest's H_ENTER first tries the
- * real-mode handler; on H_TOO_HARD the vCPU pins the page in virtual mode, then retries the
- * insert: three instants again. The step to come is kept in the vCPU, like `walked` for x86.
+ * mmaps and memslot changes may fall between any two, and between a page's pin and its
+ * HPTE. The guest's H_ENTER first tries the real-mode handler; on H_TOO_HARD the vCPU
+ * looks the page up in slot_phys, pins it with get_user_pages if it was not known (the
+ * host mapping may have changed in between, and another vCPU may have pinned it), then
+ * retries the insert: four instants. The step to come is kept in the vCPU, like `walked`
+ * for x86.
  */
 import type { VcpuId, VmId } from '../../api/ids.js';
 import type { Result } from '../../api/results.js';
@@ -13,7 +16,7 @@ import { H_RESOURCE } from '../../api/hcall.js';
 import type { ModelState, ModelVcpu } from '../state.js';
 import { withEntry } from '../state.js';
 import { HPT_NPTEG, ppcOf, putPpc } from './state.js';
-import { realMode, virtualModePin, type HEnterArgs, type HEnterStep } from './h-enter.js';
+import { realMode, virtualModeCheck, virtualModePin, type HEnterArgs, type HEnterStep } from './h-enter.js';
 import { setupCheck, vrmaInsert, vrmaPin } from './rma.js';
 
 /** where an unfinished PPC KVM_RUN stands */
@@ -22,13 +25,15 @@ export type RunStage =
   | { readonly at: 'vrma'; readonly page: number; readonly pages: number; readonly pinned: boolean }
   /** in the guest: its H_ENTER goes to the real-mode handler */
   | { readonly at: 'guest' }
-  /** H_TOO_HARD: kvmppc_virtmode_h_enter pins the page */
+  /** H_TOO_HARD: kvmppc_virtmode_h_enter looks the page up in slot_phys */
   | { readonly at: 'virtual' }
+  /** not known there: get_user_pages pins it */
+  | { readonly at: 'gup' }
   /** pinned: the real-mode insert is redone */
   | { readonly at: 'retry' };
 
-/** the most steps a PPC run takes: the check, two per VRMA page, then H_ENTER's three */
-export const PPC_RUN_PHASES = 1 + 2 * HPT_NPTEG + 3;
+/** the most steps a PPC run takes: the check, two per VRMA page, then H_ENTER's four */
+export const PPC_RUN_PHASES = 1 + 2 * HPT_NPTEG + 4;
 
 export interface RunPhase {
   readonly state: ModelState;
@@ -87,7 +92,11 @@ export const ppcRunPhase = (s: ModelState, id: VmId, vcpu: VcpuId, phase: number
       return a === 'tooHard' ? next(s, { at: 'virtual' }) : answer(a);
     }
     case 'virtual': {
-      const pinned = virtualModePin(s, id, hcall!, tid);
+      const c = virtualModeCheck(s, id, hcall!);
+      return c === 'known' ? next(s, { at: 'retry' }) : c === 'gup' ? next(s, { at: 'gup' }) : answer(c);
+    }
+    case 'gup': {
+      const pinned = virtualModePin(s, id, hcall!, tid, true);
       return 'ret' in pinned ? answer(pinned) : next(pinned, { at: 'retry' });
     }
     case 'retry': {
