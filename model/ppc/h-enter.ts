@@ -35,33 +35,40 @@ const freeHpte = (p: PpcVm, index: number, exact: boolean): number | null => {
 /**
  * kvmppc_get_guest_page: pins the slot's RAM page at byte `offset` unless it is known.
  * get_user_pages must find there the head of a page of exactly the VM's RAM page size.
- * An injected get_user_pages failure is consumed even though the pin then fails. With
- * `checked`, slot_phys was looked at earlier (the page was not known then): get_user_pages
- * runs whatever slot_phys says now, and a page another vCPU pinned meanwhile is kept.
+ * An injected get_user_pages failure is consumed even though the pin then fails. In one
+ * instant: kvmppc_map_vrma's pins, which no other vCPU can race (they wait on kvm->lock).
  */
-const pin = (s: ModelState, id: VmId, slot: SlotId, offset: number, tid: number, checked = false): { state: ModelState; ok: boolean } => {
+const pin = (s: ModelState, id: VmId, slot: SlotId, offset: number, tid: number): { state: ModelState; ok: boolean } => {
   const [, p] = ppcOf(s, id);
   const ram = 2 ** p.ramPorder;
   const page = Math.floor(offset / ram);
-  const known = p.phys.get(slot);
-  if (!known) return { state: s, ok: false };
-  if (known.has(page) && !checked) return { state: s, ok: true };
-  const failed = takeFailure(s, tid, 'gup');
-  if (failed) return { state: failed, ok: false };
-  const m = s.mm.get(windowOf(id, slot));
-  if (!m || offset >= m.bytes || m.pageShift !== p.ramPorder || offset % ram !== 0) return { state: s, ok: false };
-  // the loser of a race drops its extra reference: slot_phys keeps the first pin
+  const known = p.phys.get(slot)!;
   if (known.has(page)) return { state: s, ok: true };
+  const g = gup(s, id, slot, offset, tid);
+  if (g !== true) return { state: g, ok: false };
   return { state: putPpc(s, id, { ...p, phys: withEntry(p.phys, slot, withEntry(known, page, 'pinned')) }), ok: true };
+};
+
+/**
+ * get_user_pages on the page at byte `offset` of the host memory behind `slot`: it must
+ * find the head of a page of exactly the VM's RAM page size. True, or the state after an
+ * injected failure (consumed even though the pin then fails) or a wrong mapping.
+ */
+export const gup = (s: ModelState, id: VmId, slot: SlotId, offset: number, tid: number): ModelState | true => {
+  const [, p] = ppcOf(s, id);
+  const failed = takeFailure(s, tid, 'gup');
+  if (failed) return failed;
+  const m = s.mm.get(windowOf(id, slot));
+  return m && offset < m.bytes && m.pageShift === p.ramPorder && offset % 2 ** p.ramPorder === 0 ? true : s;
 };
 
 /** What one H_ENTER attempt says: a return code for the guest, or H_TOO_HARD (retry in virtual mode). */
 export type Attempt = HEnterStep | 'tooHard';
 
-const refuse = (state: ModelState, ret = H_PARAMETER): HEnterStep => ({ state, ret, index: null });
+export const refuse = (state: ModelState, ret = H_PARAMETER): HEnterStep => ({ state, ret, index: null });
 
 /** the slot backing the HPTE's page, and the page's gpa, or null (H_PARAMETER) */
-const target = (s: ModelState, id: VmId, a: HEnterArgs): { slot: SlotId; offset: number; gpa: number } | null => {
+export const target = (s: ModelState, id: VmId, a: HEnterArgs): { slot: SlotId; offset: number; gpa: number } | null => {
   const [vm, p] = ppcOf(s, id);
   if (!encodable(p, a.pageShift)) return null;
   const psize = 2 ** a.pageShift;
@@ -85,22 +92,10 @@ export const realMode = (s: ModelState, id: VmId, a: HEnterArgs): Attempt => {
   return { state: putPpc(s, id, { ...p, hpt: withEntry(p.hpt, index, t.gpa) }), ret: H_SUCCESS, index };
 };
 
-/**
- * the pin of kvmppc_virtmode_h_enter: a state with the page pinned, or its H_PARAMETER.
- * With `checked`, this is the get_user_pages of a pin whose slot_phys check came earlier.
- */
-export const virtualModePin = (s: ModelState, id: VmId, a: HEnterArgs, tid: number, checked = false): ModelState | HEnterStep => {
+/** the pin of kvmppc_map_vrma's virtual-mode H_ENTER: a state with the page pinned, or its H_PARAMETER */
+export const virtualModePin = (s: ModelState, id: VmId, a: HEnterArgs, tid: number): ModelState | HEnterStep => {
   const t = target(s, id, a);
   if (!t) return refuse(s);
-  const { state, ok } = pin(s, id, t.slot, t.offset, tid, checked);
+  const { state, ok } = pin(s, id, t.slot, t.offset, tid);
   return ok ? state : refuse(state);
-};
-
-/** kvmppc_get_guest_page's first look at slot_phys: 'known' (no pin needed), 'gup', or H_PARAMETER */
-export const virtualModeCheck = (s: ModelState, id: VmId, a: HEnterArgs): 'known' | 'gup' | HEnterStep => {
-  const t = target(s, id, a);
-  const [, p] = ppcOf(s, id);
-  const known = t && p.phys.get(t.slot);
-  if (!t || !known) return refuse(s);
-  return known.has(Math.floor(t.offset / 2 ** p.ramPorder)) ? 'known' : 'gup';
 };

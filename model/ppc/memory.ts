@@ -39,7 +39,8 @@ export const ppcSetRegion = (s: ModelState, id: VmId, slot: SlotId, gfn: Gfn, np
   if (p.phys.has(slot)) return ok(withSlots(s));
   const failed = takeFailure(s, tid, 'vzalloc');
   if (failed) return fail(failed, ENOMEM);
-  return ok(withSlots(putPpc(s, id, { ...p, phys: withEntry(p.phys, slot, new Map()) })));
+  const gen = (p.physGen.get(slot) ?? 0) + 1;
+  return ok(withSlots(putPpc(s, id, { ...p, phys: withEntry(p.phys, slot, new Map()), physGen: withEntry(p.physGen, slot, gen) })));
 };
 
 const badWindow = (vm: VmId, slot: SlotId): boolean => vm < 0 || slot < 0 || slot >= 32;

@@ -4,10 +4,9 @@
  * VRMA page by page, each a virtual-mode H_ENTER that pins when it runs: other threads'
  * mmaps and memslot changes may fall between any two, and between a page's pin and its
  * HPTE. The guest's H_ENTER first tries the real-mode handler; on H_TOO_HARD the vCPU
- * looks the page up in slot_phys, pins it with get_user_pages if it was not known (the
- * host mapping may have changed in between, and another vCPU may have pinned it), then
- * retries the insert: four instants. The step to come is kept in the vCPU, like `walked`
- * for x86.
+ * looks the page up in slot_phys and, if it was not known, pins it with get_user_pages and
+ * records it under slot_phys_lock (guest-page.ts), then retries the insert: up to five
+ * instants. The step to come is kept in the vCPU, like `walked` for x86.
  */
 import type { VcpuId, VmId } from '../../api/ids.js';
 import type { Result } from '../../api/results.js';
@@ -16,7 +15,8 @@ import { H_RESOURCE } from '../../api/hcall.js';
 import type { ModelState, ModelVcpu } from '../state.js';
 import { withEntry } from '../state.js';
 import { HPT_NPTEG, ppcOf, putPpc } from './state.js';
-import { realMode, virtualModeCheck, virtualModePin, type HEnterArgs, type HEnterStep } from './h-enter.js';
+import { realMode, type HEnterArgs, type HEnterStep } from './h-enter.js';
+import { guestPageCheck, guestPageGup, guestPageRecord, type PendingPin } from './guest-page.js';
 import { setupCheck, vrmaInsert, vrmaPin } from './rma.js';
 
 /** where an unfinished PPC KVM_RUN stands */
@@ -27,13 +27,19 @@ export type RunStage =
   | { readonly at: 'guest' }
   /** H_TOO_HARD: kvmppc_virtmode_h_enter looks the page up in slot_phys */
   | { readonly at: 'virtual' }
-  /** not known there: get_user_pages pins it */
-  | { readonly at: 'gup' }
+  /** not known there: get_user_pages, then the record under slot_phys_lock (guest-page.ts) */
+  | { readonly at: 'gup' | 'record'; readonly pin: PendingPin }
   /** pinned: the real-mode insert is redone */
   | { readonly at: 'retry' };
 
-/** the most steps a PPC run takes: the check, two per VRMA page, then H_ENTER's four */
-export const PPC_RUN_PHASES = 1 + 2 * HPT_NPTEG + 4;
+/** times a pin is looked up again after a delete freed its slot_phys array, at most, in a case */
+const MAX_PIN_RETRIES = 4;
+
+/**
+ * the most steps a PPC run takes: the check, two per VRMA page, then H_ENTER's five (real
+ * mode, slot_phys, get_user_pages, record, insert), three more per retried pin
+ */
+export const PPC_RUN_PHASES = 1 + 2 * HPT_NPTEG + 5 + 3 * MAX_PIN_RETRIES;
 
 export interface RunPhase {
   readonly state: ModelState;
@@ -92,12 +98,16 @@ export const ppcRunPhase = (s: ModelState, id: VmId, vcpu: VcpuId, phase: number
       return a === 'tooHard' ? next(s, { at: 'virtual' }) : answer(a);
     }
     case 'virtual': {
-      const c = virtualModeCheck(s, id, hcall!);
-      return c === 'known' ? next(s, { at: 'retry' }) : c === 'gup' ? next(s, { at: 'gup' }) : answer(c);
+      const c = guestPageCheck(s, id, hcall!);
+      return c === 'known' ? next(s, { at: 'retry' }) : 'ret' in c ? answer(c) : next(s, { at: 'gup', pin: c });
     }
     case 'gup': {
-      const pinned = virtualModePin(s, id, hcall!, tid, true);
-      return 'ret' in pinned ? answer(pinned) : next(pinned, { at: 'retry' });
+      const g = guestPageGup(s, id, stage.pin, tid);
+      return 'ret' in g ? answer(g) : next(g, { at: 'record', pin: stage.pin });
+    }
+    case 'record': {
+      const r = guestPageRecord(s, id, stage.pin);
+      return next(r ?? s, r ? { at: 'retry' } : { at: 'virtual' });
     }
     case 'retry': {
       const a = realMode(s, id, hcall!);

@@ -40,6 +40,8 @@ export interface PpcVm extends PpcHvConfig {
   readonly rma: 'none' | 'rmo' | 'vrma';
   /** every slot's known entries: RAM page index -> kind (absent: not looked up yet) */
   readonly phys: ReadonlyMap<SlotId, ReadonlyMap<number, Phys>>;
+  /** how many slot_phys arrays each slot has had: a pin holding an older one finds it freed */
+  readonly physGen: ReadonlyMap<SlotId, number>;
   /** valid HPTEs: index -> the guest physical address it maps */
   readonly hpt: ReadonlyMap<number, number>;
   /** the vCPU holding kvm->lock while it maps the VRMA, or null */
@@ -51,6 +53,7 @@ export const newPpcVm = (c: PpcHvConfig): PpcVm => ({
   ramPorder: c.ramPorder,
   rma: 'none',
   phys: new Map(),
+  physGen: new Map(),
   hpt: new Map(),
   settingUp: null,
 });
