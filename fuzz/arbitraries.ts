@@ -1,15 +1,13 @@
 /**
- * Generators of test cases. Values are drawn from small pools around the boundaries the
- * rules care about (slot edges, paging-mode bits, the page-table page, unmapped gvas), and
- * operations are weighted towards the ones that change MMU state, so short cases reach
- * deep states. With several threads, each operation gets a thread and the case a schedule
- * of a few preemptions, which shrink away.
+ * Generators of test cases: a prelude, then a body of pieces (an operation, a lifecycle, or
+ * a pair of contending operations; see arbitraries-x86.ts and arbitraries-ppc.ts). With
+ * several threads, each operation gets a thread and the case a schedule of a few
+ * preemptions, which shrink away.
  */
 import fc from 'fast-check';
-import type { AllocSite, CrReg, GuestAccess, HostConfig, Op, TestCase } from '../api/ops.js';
-import type { Gfn, Gva, SlotId, VcpuId, VmId } from '../api/ids.js';
-import { chance, maybe } from './chance.js';
-import { apfGfn, asyncPfCycle, moduleReload } from './lifecycles.js';
+import type { HostConfig, Op, TestCase } from '../api/ops.js';
+import { chance } from './chance.js';
+import { SEQUENTIAL_ONLY, concurrentPieceArb, configArb, pieceArb, prelude } from './arbitraries-x86.js';
 import { PPC_PRELUDE_MAX, ppcConfigArb, ppcPieceArb, ppcPreludeArb } from './arbitraries-ppc.js';
 
 export interface CaseShape {
@@ -20,108 +18,6 @@ export interface CaseShape {
 }
 
 export const DEFAULT_SHAPE: CaseShape = { maxOps: 30, vcpus: 2 };
-
-/** vm 0 (the prelude's) mostly; vm 1 for a second VM, or for an ioctl on one that does not exist */
-const vm = fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, fc.constant(1)) as fc.Arbitrary<VmId>;
-const slot = fc.constantFrom(0, 0, 0, 1, 2, 3, 40) as fc.Arbitrary<SlotId>;
-const baseGfn = fc.constantFrom(0, 8, 16, 32, 48, 60) as fc.Arbitrary<Gfn>;
-/** 0 deletes; 32 matches the prelude's slot, so a new gfn moves it: both zap every root */
-const npages = fc.constantFrom(0, 0, 4, 8, 16, 32, 32);
-const slotFlags = fc.constantFrom(0, 0, 1, 1, 2);
-/**
- * An update of the prelude's slot 0 (gfn 0, 32 pages) that KVM accepts: deleted, moved,
- * or created again where it was. Each zaps every root of the VM, which is what running
- * vCPUs on other threads must notice before they enter.
- */
-const slot0Update = fc.record({ gfn: fc.constantFrom(0, 16, 32), npages: fc.constantFrom(0, 32) });
-
-/** register values around the paging-mode boundaries, plus a few the CPU refuses */
-const CR_VALUES: Record<CrReg, number[]> = {
-  cr0: [0x60000010, 0x1, 0x80000001, 0x80000011, 0x80000000],
-  cr3: [0x0, 0x1000, 0x8000, 0x10000, 0x21000, 0x3f000],
-  cr4: [0x0, 0x20, 0xa0, 0x10, 0x2000],
-  efer: [0x0, 0x100, 0x900, 0x4],
-};
-const crWrite = fc
-  .constantFrom<CrReg>('cr0', 'cr0', 'cr3', 'cr3', 'cr4', 'efer')
-  .chain((reg) => fc.record({ reg: fc.constant(reg), value: fc.constantFrom(...CR_VALUES[reg]) }));
-
-/** gvas inside and past the mapped window; gva 0 is the page-table page under paging */
-const gva = fc.constantFrom(0x0, 0x1000, 0x5000, 0x8fff, 0x20000, 0x3f000, 0x40000, 0x81000) as fc.Arbitrary<Gva>;
-const access: fc.Arbitrary<GuestAccess | null> = maybe(fc.record({ gva, write: fc.boolean() }), 80);
-
-/** kvm_mmu_load's topup most often; every setup and async-work allocation too */
-const allocSite = fc.constantFrom<AllocSite>(
-  'mmuTopup', 'mmuTopup', 'mmuTopup', 'asyncPfWork', 'vendorHardwareSetup', 'pteListDescCache', 'mmuPageHeaderCache', 'percpuCounter',
-);
-
-export const configArb: fc.Arbitrary<HostConfig> = fc.record({
-  vendor: fc.constantFrom('vmx', 'svm'),
-  tdp: fc.boolean(),
-});
-
-export const opArb = (vcpus: number): fc.Arbitrary<Op> => {
-  // the prelude's vCPUs, one per thread, mostly; and one that KVM_CREATE_VCPU refuses
-  const vcpu = fc.oneof(
-    { weight: 8, arbitrary: fc.integer({ min: 0, max: vcpus - 1 }) },
-    fc.constant(9),
-  ) as fc.Arbitrary<VcpuId>;
-  const k = <K extends Op['kind']>(kind: K) => fc.constant(kind);
-  return fc.oneof(
-    { weight: 5, arbitrary: fc.record({ kind: k('createVm'), vm }) },
-    { weight: 2, arbitrary: fc.record({ kind: k('destroyVm'), vm }) },
-    { weight: 10, arbitrary: fc.record({ kind: k('setMemoryRegion'), vm, slot, gfn: baseGfn, npages, flags: slotFlags }) },
-    {
-      weight: 4,
-      arbitrary: fc.tuple(vm, slot0Update).map(([v, u]): Op => ({ kind: 'setMemoryRegion', vm: v, slot: 0 as SlotId, gfn: u.gfn as Gfn, npages: u.npages, flags: 0 })),
-    },
-    { weight: 6, arbitrary: fc.record({ kind: k('createVcpu'), vm, vcpu }) },
-    {
-      weight: 18,
-      arbitrary: fc.tuple(vm, vcpu, crWrite).map(([v, c, w]): Op => ({ kind: 'setCr', vm: v, vcpu: c, reg: w.reg, value: w.value })),
-    },
-    { weight: 3, arbitrary: fc.record({ kind: k('resetVcpu'), vm, vcpu }) },
-    { weight: 24, arbitrary: fc.record({ kind: k('run'), vm, vcpu, access, interruptsAllowed: fc.boolean() }) },
-    { weight: 8, arbitrary: fc.record({ kind: k('emulate'), vm, vcpu, access: fc.constantFrom('read', 'write', 'cmpxchg'), gva }) },
-    { weight: 3, arbitrary: fc.record({ kind: k('translate'), vm, vcpu, gva }) },
-    { weight: 4, arbitrary: fc.record({ kind: k('getDirtyLog'), vm, slot }) },
-    { weight: 2, arbitrary: fc.record({ kind: k('setNrMmuPages'), vm, pages: fc.constantFrom(0, 32, 64, 100, 256) }) },
-    { weight: 5, arbitrary: fc.record({ kind: k('failAlloc'), site: allocSite, count: fc.integer({ min: 1, max: 3 }) }) },
-    { weight: 4, arbitrary: fc.record({ kind: k('swapOut'), vm, gfn: apfGfn }) },
-    { weight: 4, arbitrary: fc.record({ kind: k('asyncPfDone'), vm, vcpu, gfn: apfGfn }) },
-    { weight: 2, arbitrary: fc.record({ kind: k('moduleUnload') }) },
-    { weight: 2, arbitrary: configArb.map(({ vendor, tdp }): Op => ({ kind: 'moduleLoad', vendor, tdp })) },
-  );
-};
-
-/** Pieces of a case body: mostly single operations, sometimes a whole lifecycle. */
-const pieceArb = (vcpus: number): fc.Arbitrary<Op[]> =>
-  fc.oneof(
-    { weight: 100, arbitrary: opArb(vcpus).map((o) => [o]) },
-    { weight: 20, arbitrary: asyncPfCycle },
-    { weight: 4, arbitrary: moduleReload(configArb) },
-  );
-
-/** Pieces for a case on several threads: single operations the model can check concurrently. */
-const concurrentPieceArb = (vcpus: number): fc.Arbitrary<Op[]> =>
-  opArb(vcpus)
-    .filter((o) => !SEQUENTIAL_ONLY.has(o.kind))
-    .map((o) => [o]);
-
-/**
- * A VM with memory at gfn 0 and a vCPU per thread (vCPU i issues its ioctls from thread i,
- * so on several threads their runs overlap each other and the VM ioctls): most cases start
- * like this, and shrink it away. Half the vCPUs also turn paging on (tables at gfn 0), so
- * shadow paging is common too.
- */
-const prelude = (vcpus: number): readonly { readonly op: Op; readonly keepPercent: number }[] => [
-  { op: { kind: 'createVm', vm: 0 as VmId }, keepPercent: 90 },
-  { op: { kind: 'setMemoryRegion', vm: 0 as VmId, slot: 0 as SlotId, gfn: 0 as Gfn, npages: 32 }, keepPercent: 80 },
-  ...Array.from({ length: vcpus }, (_, i) => [
-    { op: { kind: 'createVcpu', vm: 0 as VmId, vcpu: i as VcpuId } as Op, keepPercent: 90 },
-    { op: { kind: 'setCr', vm: 0 as VmId, vcpu: i as VcpuId, reg: 'cr0', value: 0x80000001 } as Op, keepPercent: 50 },
-  ]).flat(),
-];
 
 /** preemption points an operation passes, at most, that a preemption may follow */
 export const MAX_PREEMPT_AFTER = 8;
@@ -177,12 +73,6 @@ const bodyArb = (pieces: fc.Arbitrary<Op[]>, shape: CaseShape): fc.Arbitrary<Dra
     .map((ps) => ps.flatMap(([ops, t, p0, p1]) => ops.map((op, i): Drawn => [op, pieceThread(ops, i, t, threads), i === 0 ? p0 : i === 1 ? p1 : null])).slice(0, shape.maxOps));
 };
 
-/**
- * Operations whose results the model cannot yet check against a concurrent run (they look
- * at the world at several instants and are not split into linearization phases): a case
- * with any of them runs on one thread. README: known limits.
- */
-const SEQUENTIAL_ONLY = new Set<Op['kind']>(['swapOut', 'asyncPfDone', 'moduleLoad', 'moduleUnload']);
 
 const assemble = (config: HostConfig, head: Op[], body: Drawn[], shape: CaseShape): TestCase => {
   const threads = Math.max(1, shape.vcpus);
