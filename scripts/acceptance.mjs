@@ -21,6 +21,7 @@ const parseArgs = (argv) => {
   const o = { seeds: [1, 2, 3, 4, 5], mutants: null, vcpus: null, runs: null, jobs: 2 };
   for (let i = 0; i < argv.length; i += 2) {
     const [k, v] = [argv[i], argv[i + 1]];
+    if (!['--seeds', '--mutants', '--vcpus', '--runs', '--jobs'].includes(k)) throw new Error(`unknown option ${k}`);
     if (v === undefined) throw new Error(`${k}: missing value`);
     if (k === '--seeds') {
       const [a, b] = v.split('-').map(Number);
