@@ -26,7 +26,7 @@ export const ppcConfigArb: fc.Arbitrary<PpcHvConfig> = fc.record({
 });
 
 /** The body of a case around a VM whose RAM pages are 2^ramPorder bytes. */
-export const ppcOpArb = (c: PpcHvConfig): fc.Arbitrary<Op> => {
+const ppcOpArb = (c: PpcHvConfig): fc.Arbitrary<Op> => {
   const ramGfns = 2 ** (c.ramPorder - 12);
   const ram = 2 ** c.ramPorder;
   // mostly whole RAM pages; 8 gfns is never a whole page

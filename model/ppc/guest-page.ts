@@ -8,9 +8,8 @@
  */
 import type { SlotId, VmId } from '../../api/ids.js';
 import type { ModelState } from '../state.js';
-import { withEntry } from '../state.js';
-import { ppcOf, putPpc } from './state.js';
-import { gup, refuse, target, type HEnterArgs, type HEnterStep } from './h-enter.js';
+import { ppcOf } from './state.js';
+import { gup, pageOf, recordPin, refuse, target, type HEnterArgs, type HEnterStep } from './h-enter.js';
 
 /** a pin under way: the slot, the byte offset of the page in it, and which slot_phys array it read */
 export interface PendingPin {
@@ -25,7 +24,7 @@ export const guestPageCheck = (s: ModelState, id: VmId, a: HEnterArgs): 'known' 
   const [, p] = ppcOf(s, id);
   const known = t && p.phys.get(t.slot);
   if (!t || !known) return refuse(s);
-  if (known.has(Math.floor(t.offset / 2 ** p.ramPorder))) return 'known';
+  if (known.has(pageOf(p, t.offset))) return 'known';
   return { slot: t.slot, offset: t.offset, gen: p.physGen.get(t.slot) ?? 0 };
 };
 
@@ -40,8 +39,7 @@ export const guestPageRecord = (s: ModelState, id: VmId, pin: PendingPin): Model
   const [, p] = ppcOf(s, id);
   const known = p.phys.get(pin.slot);
   if (!known || p.physGen.get(pin.slot) !== pin.gen) return null;
-  const page = Math.floor(pin.offset / 2 ** p.ramPorder);
+  const page = pageOf(p, pin.offset);
   // the loser of a race drops its extra reference: slot_phys keeps the first pin
-  if (known.has(page)) return s;
-  return putPpc(s, id, { ...p, phys: withEntry(p.phys, pin.slot, withEntry(known, page, 'pinned')) });
+  return known.has(page) ? s : recordPin(s, id, pin.slot, page);
 };

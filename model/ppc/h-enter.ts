@@ -32,21 +32,26 @@ const freeHpte = (p: PpcVm, index: number, exact: boolean): number | null => {
   return null;
 };
 
+/** the RAM page (index in slot_phys) at byte `offset` of a slot */
+export const pageOf = (p: PpcVm, offset: number): number => Math.floor(offset / 2 ** p.ramPorder);
+
+/** slot_phys records RAM page `page` of `slot` as pinned (the slot's array must exist) */
+export const recordPin = (s: ModelState, id: VmId, slot: SlotId, page: number): ModelState => {
+  const [, p] = ppcOf(s, id);
+  return putPpc(s, id, { ...p, phys: withEntry(p.phys, slot, withEntry(p.phys.get(slot)!, page, 'pinned')) });
+};
+
 /**
- * kvmppc_get_guest_page: pins the slot's RAM page at byte `offset` unless it is known.
- * get_user_pages must find there the head of a page of exactly the VM's RAM page size.
- * An injected get_user_pages failure is consumed even though the pin then fails. In one
- * instant: kvmppc_map_vrma's pins, which no other vCPU can race (they wait on kvm->lock).
+ * kvmppc_get_guest_page in one instant: pins the slot's RAM page at byte `offset` unless it
+ * is known. So are kvmppc_map_vrma's pins, which no other vCPU can race (they wait on
+ * kvm->lock); a guest's H_ENTER pins in three steps (guest-page.ts).
  */
 const pin = (s: ModelState, id: VmId, slot: SlotId, offset: number, tid: number): { state: ModelState; ok: boolean } => {
   const [, p] = ppcOf(s, id);
-  const ram = 2 ** p.ramPorder;
-  const page = Math.floor(offset / ram);
-  const known = p.phys.get(slot)!;
-  if (known.has(page)) return { state: s, ok: true };
+  const page = pageOf(p, offset);
+  if (p.phys.get(slot)!.has(page)) return { state: s, ok: true };
   const g = gup(s, id, slot, offset, tid);
-  if (g !== true) return { state: g, ok: false };
-  return { state: putPpc(s, id, { ...p, phys: withEntry(p.phys, slot, withEntry(known, page, 'pinned')) }), ok: true };
+  return g === true ? { state: recordPin(s, id, slot, page), ok: true } : { state: g, ok: false };
 };
 
 /**
@@ -85,7 +90,7 @@ export const realMode = (s: ModelState, id: VmId, a: HEnterArgs): Attempt => {
   const t = target(s, id, a);
   if (!t) return refuse(s);
   const [, p] = ppcOf(s, id);
-  if (!p.phys.get(t.slot)!.has(Math.floor(t.offset / 2 ** p.ramPorder))) return 'tooHard';
+  if (!p.phys.get(t.slot)!.has(pageOf(p, t.offset))) return 'tooHard';
   if (2 ** p.ramPorder < 2 ** a.pageShift || a.pteIndex < 0 || a.pteIndex >= HPT_NPTE) return refuse(s);
   const index = freeHpte(p, a.pteIndex, a.exact);
   if (index === null) return refuse(s, H_PTEG_FULL);
