@@ -1,7 +1,9 @@
 /**
  * APF_PREFAULT_MAPS (seed 001): after "page ready" prefaulted a gfn on a direct map, the
  * vCPU's next access to it takes no fault, unless something unmapped it in between (the
- * host swapped it out, a shadow page was zapped, the vCPU dropped its root).
+ * host swapped it out, a shadow page was zapped, the vCPU dropped its root). The prefault is
+ * a read fault (error code 0), so a write to a page of a slot that logs dirty pages may
+ * still fault: such a page is made writable only by a write fault, for the dirty log.
  */
 import type { TraceRecord } from '../../api/events.js';
 import type { Monitor, MonitorSpec } from '../monitor.js';
@@ -35,6 +37,7 @@ class ApfPrefaultMaps implements Monitor {
         return null;
       }
       case 'kvmPageFault':
+        if (r.write && this.slots.logsDirty(r.vm, r.gfn)) return null;
         return this.mapped.get(`${r.vm}:${r.vcpu}`)?.has(r.gfn)
           ? `vcpu ${r.vcpu} of vm ${r.vm} faulted on gfn ${hex(r.gfn)} right after "page ready" prefaulted it`
           : null;

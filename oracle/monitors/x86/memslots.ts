@@ -5,21 +5,30 @@
 import type { TraceRecord } from '../../../api/events.js';
 
 export class Memslots {
-  /** `${vm}:${slot}` -> [first gfn, npages] */
-  private readonly slots = new Map<string, [number, number]>();
+  /** `${vm}:${slot}` -> [first gfn, npages, flags] */
+  private readonly slots = new Map<string, [number, number, number]>();
 
   track(r: TraceRecord): void {
     if (r.ev === 'opEnd' && r.op.kind === 'setMemoryRegion' && r.result.kind === 'ok') {
-      const { vm, slot, gfn, npages } = r.op;
+      const { vm, slot, gfn, npages, flags } = r.op;
       if (npages === 0) this.slots.delete(`${vm}:${slot}`);
-      else this.slots.set(`${vm}:${slot}`, [gfn, npages]);
+      else this.slots.set(`${vm}:${slot}`, [gfn, npages, flags ?? 0]);
     } else if (r.ev === 'kvmDestroyVm') {
       for (const k of [...this.slots.keys()]) if (k.startsWith(`${r.vm}:`)) this.slots.delete(k);
     }
   }
 
   backed(vm: number, gfn: number): boolean {
-    for (const [k, [base, n]] of this.slots) if (k.startsWith(`${vm}:`) && gfn >= base && gfn < base + n) return true;
-    return false;
+    return this.flagsOf(vm, gfn) !== null;
+  }
+
+  /** whether the slot backing gfn logs dirty pages (KVM_MEM_LOG_DIRTY_PAGES) */
+  logsDirty(vm: number, gfn: number): boolean {
+    return ((this.flagsOf(vm, gfn) ?? 0) & 1) !== 0;
+  }
+
+  private flagsOf(vm: number, gfn: number): number | null {
+    for (const [k, [base, n, flags]] of this.slots) if (k.startsWith(`${vm}:`) && gfn >= base && gfn < base + n) return flags;
+    return null;
   }
 }
