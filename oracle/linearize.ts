@@ -67,8 +67,9 @@ export const linearize = <S>(ops: readonly Interval[], initial: S, model: Phased
       return null;
     }
     if (++nodes > MAX_NODES) return 'gave-up';
-    const key = `${rest.map((r) => `${r.iv.index}.${r.phase}`).join(',')}|${canonical(state)}`;
-    if (failed.has(key)) return null;
+    // the memo key costs a canonical text of the state: made only once something failed
+    const key = (): string => `${rest.map((r) => `${r.iv.index}.${r.phase}`).join(',')}|${canonical(state)}`;
+    if (failed.size > 0 && failed.has(key())) return null;
     const firstEnd = Math.min(...rest.map((r) => r.iv.end));
     // candidates in completion order: the run's own order is tried first
     for (const c of rest.filter((r) => r.iv.begin < firstEnd).sort((a, b) => a.iv.end - b.iv.end)) {
@@ -90,7 +91,7 @@ export const linearize = <S>(ops: readonly Interval[], initial: S, model: Phased
       if (r !== null) return r;
       order.pop();
     }
-    failed.add(key);
+    failed.add(key());
     return null;
   };
   const r = walk(initial, ops.map((iv) => ({ iv, phase: 0 })));
