@@ -20,10 +20,14 @@ const mapSlot = fc.constantFrom(0, 0, 1, 2) as fc.Arbitrary<SlotId>;
 /** RAM pages (from gpa 0) of the prelude's second slot: above the first's, out of the VRMA's reach */
 const LAZY_PAGES = [4, 5] as const;
 
-export const ppcConfigArb: fc.Arbitrary<PpcHvConfig> = fc.record({
-  cpu: fc.constantFrom('power7', 'power7', 'ppc970'),
-  ramPorder: fc.constantFrom(24, 16),
-});
+/**
+ * POWER7 with 16 MB or 64 kB RAM pages, or a PPC970 (which runs only with a preallocated
+ * RMA) mostly with 16 MB pages: with 64 kB pages its slot at gpa 0 is too small for an RMO.
+ */
+export const ppcConfigArb: fc.Arbitrary<PpcHvConfig> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ cpu: fc.constant('power7' as const), ramPorder: fc.constantFrom(24, 16) }) },
+  { weight: 2, arbitrary: fc.record({ cpu: fc.constant('ppc970' as const), ramPorder: fc.constantFrom(24, 24, 24, 24, 24, 16) }) },
+);
 
 /** The body of a case around a VM whose RAM pages are 2^ramPorder bytes. */
 const ppcOpArb = (c: PpcHvConfig): fc.Arbitrary<Op> => {
@@ -43,7 +47,8 @@ const ppcOpArb = (c: PpcHvConfig): fc.Arbitrary<Op> => {
     pteIndex: fc.constantFrom(0, 3, 7, 8, 15, 119, 127, 128),
     exact: fc.boolean(),
     gpa,
-    pageShift: fc.constantFrom(c.ramPorder, c.ramPorder, c.ramPorder, 12, 16, 24, 20),
+    // mostly the RAM page size: a wrong size is refused at once (H_PARAMETER)
+    pageShift: fc.constantFrom(c.ramPorder, c.ramPorder, c.ramPorder, c.ramPorder, c.ramPorder, c.ramPorder, 12, 16, 24, 20),
   });
   return fc.oneof(
     { weight: 36, arbitrary: hEnter },
@@ -101,24 +106,43 @@ export const ppcPieceArb = (c: PpcHvConfig): fc.Arbitrary<Op[]> => {
   );
 };
 
+/** the most operations ppcPreludeArb returns */
+export const PPC_PRELUDE_MAX = 8;
+
 /**
  * A PPC VM with memory at gpa 0 (1, 2 or 4 RAM pages) behind which host memory of the
- * right page size (maybe only part of it) or an RMA is mapped, before or after the region;
- * maybe a second slot at LAZY_PAGES, mapped or not; and two vCPUs, whose first runs and
- * H_ENTERs may then race.
+ * right page size (maybe only part of it) or an RMA (mostly of a size an RMO can have) is
+ * mapped, before or after the region; maybe a second slot at LAZY_PAGES, mapped or not;
+ * and two vCPUs, whose first runs and H_ENTERs may then race. In half of the cases vCPU 0
+ * has run once already: the RMA is set up, and the body's operations meet a running VM
+ * (in the rest, a delete or remap of the slot at gpa 0 before any run leaves a VM that
+ * never runs, and the first runs may race each other).
  */
-/** the most operations ppcPreludeArb returns */
-export const PPC_PRELUDE_MAX = 7;
+/**
+ * What is mapped behind the slot at gpa 0: all of it, its first RAM page, or an RMA. A
+ * PPC970 runs only with an RMA (else -EPERM); an RMA of 16 MB pages never matches 64 kB RAM
+ * pages (-EINVAL), so it is rarer there.
+ */
+const mappedArb = (c: PpcHvConfig): fc.Arbitrary<'all' | 'first' | 'rma'> =>
+  c.cpu === 'ppc970'
+    ? fc.constantFrom('rma', 'rma', 'rma', 'all')
+    : c.ramPorder === 24
+      ? fc.constantFrom('all', 'all', 'first', 'rma')
+      : fc.constantFrom('all', 'all', 'all', 'first', 'rma');
 
 export const ppcPreludeArb = (c: PpcHvConfig): fc.Arbitrary<Op[]> =>
   fc
     .record({
       pages: fc.constantFrom(1, 2, 4),
-      mapped: fc.constantFrom('all', 'all', 'first', 'rma'),
+      // with 16 MB pages, RMO sizes lpcr_rmls takes: 64 MB, or 32 MB on POWER7 (16 MB never)
+      rmaPages: c.cpu === 'ppc970' ? fc.constantFrom(4, 4, 4, 4, 4, 4, 2, 1) : fc.constantFrom(4, 2, 2, 1),
+      mapped: mappedArb(c),
       mapFirst: fc.boolean(),
       second: fc.constantFrom('none', 'mapped', 'mappedLater', 'unmapped'),
+      ran: fc.boolean(),
     })
-    .map(({ pages, mapped, mapFirst, second }) => {
+    .map(({ pages: anyPages, rmaPages, mapped, mapFirst, second, ran }) => {
+      const pages = mapped === 'rma' && c.ramPorder === 24 ? rmaPages : anyPages;
       const vm0 = 0 as VmId;
       const ramGfns = 2 ** (c.ramPorder - 12);
       const region = (slot: number, gfn: number, n: number): Op => ({ kind: 'setMemoryRegion', vm: vm0, slot: slot as SlotId, gfn: gfn as Gfn, npages: n * ramGfns });
@@ -127,5 +151,7 @@ export const ppcPreludeArb = (c: PpcHvConfig): fc.Arbitrary<Op[]> =>
       const first = mapFirst ? [map0, region(0, 0, pages)] : [region(0, 0, pages), map0];
       const slot1 = region(1, LAZY_PAGES[0] * ramGfns, LAZY_PAGES.length);
       const rest = { none: [], mapped: [map(1, 2), slot1], mappedLater: [slot1, map(1, 2)], unmapped: [slot1] }[second];
-      return [{ kind: 'createVm', vm: vm0, ppc: c }, ...first, ...rest, { kind: 'createVcpu', vm: vm0, vcpu: 0 as VcpuId }, { kind: 'createVcpu', vm: vm0, vcpu: 1 as VcpuId }];
+      const vcpus: Op[] = [0, 1].map((v) => ({ kind: 'createVcpu', vm: vm0, vcpu: v as VcpuId }));
+      const firstRun: Op[] = ran ? [{ kind: 'run', vm: vm0, vcpu: 0 as VcpuId, access: null }] : [];
+      return [{ kind: 'createVm', vm: vm0, ppc: c }, ...first, ...rest, ...vcpus, ...firstRun];
     });
