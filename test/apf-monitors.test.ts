@@ -72,7 +72,7 @@ describe('APF_PREFAULT_MAPS', () => {
   });
 
   it('accepts a write fault in a slot that logs dirty pages (the prefault is a read), but not a read fault', () => {
-    const logging = [rec.opEnd({ ...op.slot(0, 0, 32), flags: 1 }), ...ready.slice(1)];
+    const logging = [rec.opEnd(op.slot(0, 0, 32, 0, 1)), ...ready.slice(1)];
     const write = { ...rec.fault(5), write: true };
     expect(firstComplaint(APF_PREFAULT_MAPS, [...logging, write])).toBeNull();
     expect(firstComplaint(APF_PREFAULT_MAPS, [...logging, rec.fault(5)])).toMatch(/right after "page ready"/);

@@ -11,8 +11,8 @@ export const SVM_TDP: HostConfig = { vendor: 'svm', tdp: true };
 export const op = {
   createVm: (vm = 0): Op => ({ kind: 'createVm', vm: vm as VmId }),
   destroyVm: (vm = 0): Op => ({ kind: 'destroyVm', vm: vm as VmId }),
-  slot: (slot: number, gfn: number, npages: number, vm = 0): Op => ({
-    kind: 'setMemoryRegion', vm: vm as VmId, slot: slot as SlotId, gfn: gfn as Gfn, npages,
+  slot: (slot: number, gfn: number, npages: number, vm = 0, flags?: number): Op => ({
+    kind: 'setMemoryRegion', vm: vm as VmId, slot: slot as SlotId, gfn: gfn as Gfn, npages, ...(flags === undefined ? {} : { flags }),
   }),
   createVcpu: (vcpu = 0, vm = 0): Op => ({ kind: 'createVcpu', vm: vm as VmId, vcpu: vcpu as VcpuId }),
   setCr: (reg: CrReg, value: number, vcpu = 0, vm = 0): Op => ({ kind: 'setCr', vm: vm as VmId, vcpu: vcpu as VcpuId, reg, value }),
