@@ -49,4 +49,17 @@ describe('fixed false positives stay fixed', () => {
     const faults = r.trace.filter((t) => t.record.ev === 'kvmPageFault' && t.record.gfn === 1 && t.record.write);
     expect(faults.length).toBeGreaterThan(0);
   });
+
+  it('a zapped shadow root makes every vCPU reload, so an armed allocation failure hits another vCPU', () => {
+    // 10,000 sampled cases (fast-check seed 303) once failed CONFORMANCE here: vCPU 0's
+    // emulated write to its own page-table page zapped its shadow root; kvm_mmu_zap_page
+    // asks every vCPU to reload, so vCPU 1 (an unrelated direct-map root) reloaded at its
+    // next KVM_RUN and met the mmuTopup failure its thread had armed: -ENOMEM. The model
+    // had only reloaded the vCPUs whose root was built from the written gfn
+    const cx = readCounterexample(new URL('./fixtures/CONFORMANCE-x86-zapped-root-reloads-all.json', import.meta.url).pathname);
+    const r = runCase(cx, { factory: builtinFactory, mutant: null, keepTrace: true });
+    expect(r.failure).toBeNull();
+    const end = r.trace.find((t) => t.record.ev === 'opEnd' && t.record.index === 12)?.record;
+    expect(end).toMatchObject({ result: { kind: 'errno', errno: -12 } });
+  });
 });

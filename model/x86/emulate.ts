@@ -16,14 +16,16 @@ const gpaOf = (g: Gfn, gva: Gva): number => g * 4096 + (gva % 4096);
 
 /**
  * A guest write to a page the guest uses as a page table (kvm_mmu_pte_write): the shadow
- * pages of that gfn are zapped, so every vCPU whose shadow root is built from it reloads.
+ * pages of that gfn are zapped. When one of them is a vCPU's loaded root, the zap only
+ * marks it invalid and asks every vCPU of the VM to reload (kvm_reload_remote_mmus), so
+ * every loaded root goes, not only those built from that gfn.
  */
 export const writeGuestPage = (vm: ModelVm, g: Gfn, tdp: boolean): ModelVm => {
+  const shadowsFrom = (v: ModelVcpu): boolean => !tdp && pagingMode(v) !== 'nonpaging' && Math.floor(v.cr3 / 4096) === g;
+  const zapsRoot = [...vm.vcpus.values()].some((v) => v.rootLoaded && shadowsFrom(v));
+  if (!zapsRoot) return markDirty(vm, g);
   const vcpus = new Map<VcpuId, ModelVcpu>();
-  for (const [id, v] of vm.vcpus) {
-    const shadows = !tdp && pagingMode(v) !== 'nonpaging' && Math.floor(v.cr3 / 4096) === g;
-    vcpus.set(id, shadows ? { ...v, rootLoaded: false } : v);
-  }
+  for (const [id, v] of vm.vcpus) vcpus.set(id, { ...v, rootLoaded: false });
   return markDirty({ ...vm, vcpus }, g);
 };
 
