@@ -38,16 +38,20 @@ export interface CampaignResult {
   readonly runs: number;
   /** shrink steps fast-check took */
   readonly shrinks: number;
+  /** cases (of the first `runs`) whose results the linearizability search gave up on */
+  readonly unchecked: number;
   readonly counterexample: Counterexample | null;
 }
 
 type Verdict = (f: Failure | null) => boolean;
 
-const check = (o: CampaignOptions, numRuns: number, timeMs: number | undefined, passes: Verdict) =>
+const check = (o: CampaignOptions, numRuns: number, timeMs: number | undefined, passes: Verdict, unchecked?: () => void) =>
   fc.check(
-    fc.property(testCaseArb({ maxOps: o.maxOps ?? DEFAULT_SHAPE.maxOps, vcpus: o.vcpus ?? DEFAULT_SHAPE.vcpus }), (tc) =>
-      passes(runCase(tc, o).failure),
-    ),
+    fc.property(testCaseArb({ maxOps: o.maxOps ?? DEFAULT_SHAPE.maxOps, vcpus: o.vcpus ?? DEFAULT_SHAPE.vcpus }), (tc) => {
+      const r = runCase(tc, o);
+      if (r.unchecked) unchecked?.();
+      return passes(r.failure);
+    }),
     { seed: o.seed, numRuns, interruptAfterTimeLimit: timeMs, markInterruptAsFailure: false },
   );
 
@@ -77,6 +81,7 @@ const truncate = (tc: TestCase, o: CampaignOptions): { tc: TestCase; failure: Fa
 
 export const runCampaign = (o: CampaignOptions): CampaignResult => {
   let seen = 0;
+  let unchecked = 0;
   let firstConformance: number | null = null;
   let target: string | null = null;
   const numRuns = o.timeMs === undefined ? o.runs : 1_000_000_000;
@@ -89,17 +94,18 @@ export const runCampaign = (o: CampaignOptions): CampaignResult => {
     }
     target ??= f.id;
     return f.id !== target;
-  });
+  }, () => unchecked++);
   let details = first;
   if (!first.failed && firstConformance !== null) {
     // no violation: shrink the conformance failure (same seed, same cases up to it)
     details = check(o, firstConformance, undefined, (f) => f?.id !== 'CONFORMANCE');
   }
-  if (!details.failed || !details.counterexample) return { runs: first.numRuns, shrinks: 0, counterexample: null };
+  if (!details.failed || !details.counterexample) return { runs: first.numRuns, shrinks: 0, unchecked, counterexample: null };
   const { tc, failure } = truncate(details.counterexample[0], o);
   return {
     runs: first.numRuns,
     shrinks: details.numShrinks,
+    unchecked,
     counterexample: {
       format: FORMAT,
       invariant: failure.id,

@@ -42,6 +42,8 @@ export interface Traced {
 
 export interface RunOutcome {
   readonly failure: Failure | null;
+  /** the linearizability search gave up (MAX_NODES): the results were not checked */
+  readonly unchecked: boolean;
   /** preemptions that switched threads */
   readonly preempted: number;
   readonly trace: readonly Traced[];
@@ -66,7 +68,7 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
   };
   const threadOf = tc.threads ?? tc.ops.map(() => 0);
   const sched = new Scheduler(tc.preemptions ?? []);
-  const outcome = (failure: Failure | null): RunOutcome => ({ failure, preempted: sched.taken, trace });
+  const outcome = (failure: Failure | null, unchecked = false): RunOutcome => ({ failure, unchecked, preempted: sched.taken, trace });
   try {
     let impl: Implementation;
     try {
@@ -76,7 +78,8 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
     }
     feed({ ev: 'hostConfig', config: tc.config }, 0, -1);
     const results = execute(tc, threadOf, impl, sched, feed);
-    return outcome(conformance(tc, threadOf, impl, results));
+    const c = conformance(tc, threadOf, impl, results);
+    return c === 'unchecked' ? outcome(null, true) : outcome(c);
   } catch (e) {
     if (e instanceof Stop) return outcome(e.failure);
     throw e;
@@ -131,8 +134,8 @@ const execute = (tc: TestCase, threadOf: readonly number[], impl: Implementation
   }
 };
 
-/** Results (and the final abstract state) against the model. */
-const conformance = (tc: TestCase, threadOf: readonly number[], impl: Implementation, done: Interval[]): Failure | null => {
+/** Results (and the final abstract state) against the model; 'unchecked' when the search gave up. */
+const conformance = (tc: TestCase, threadOf: readonly number[], impl: Implementation, done: Interval[]): Failure | null | 'unchecked' => {
   let model: ModelState = initialState(tc.config);
   if (new Set(threadOf).size <= 1) {
     // one thread: program order is the only order; check state after every operation
@@ -145,7 +148,7 @@ const conformance = (tc: TestCase, threadOf: readonly number[], impl: Implementa
   } else {
     const actual = impl.abstract();
     const lin = linearize(done, model, { phases, stepPhase, final: (m) => checkState(actual, abstractModel(m)) });
-    if (lin === 'gave-up') return null;
+    if (lin === 'gave-up') return 'unchecked';
     if ('message' in lin) return { id: 'CONFORMANCE', step: lin.index, message: lin.message };
     model = lin.state;
   }

@@ -38,7 +38,8 @@ export interface NotLinearizable {
 export const canonical = (v: unknown): string =>
   JSON.stringify(v, (_k, x) => (x instanceof Map ? [...x].sort() : x instanceof Set ? [...x].sort() : x));
 
-const MAX_NODES = 20_000;
+/** search nodes after which the search gives up (the case counts as unchecked) */
+export const MAX_NODES = 20_000;
 
 /** The model as the search needs it: an operation may take several phases (see model/step.ts). */
 export interface PhasedModel<S> {

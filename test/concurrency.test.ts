@@ -85,6 +85,13 @@ describe('linearizability check', () => {
     expect(linearize(ops, 0, model)).toHaveProperty('message');
     expect(linearize(ops.slice(0, 4), 0, model)).toHaveProperty('order');
   });
+
+  it('gives up (rather than answer) when the search is too large', () => {
+    // 14 overlapping writes, then a read of a value none wrote: every order must be tried
+    const writes = Array.from({ length: 14 }, (_, i) => iv(i, 'write', i + 1, 0, 20));
+    expect(linearize([...writes, iv(14, 'read', 0, 21, 22, read(99))], 0, model)).toBe('gave-up');
+    expect(linearize([...writes.slice(0, 4), iv(4, 'read', 0, 21, 22, read(99))], 0, model)).toHaveProperty('message');
+  });
 });
 
 describe('interleaving-only mutant', () => {
