@@ -24,7 +24,7 @@ export const abstractModel = (s: ModelState): AbstractState => ({
           cr3: v.cr3,
           cr4: v.cr4,
           efer: v.efer,
-          asyncPf: sorted([...v.apf.queued, ...v.apf.done.map((w) => w.gfn)]),
+          asyncPf: sorted([...v.apf.queued.keys(), ...v.apf.done.map((w) => w.gfn)]),
           apfHalted: v.apf.halted,
         })),
     swappedOut: sorted(m.swapped),

@@ -9,10 +9,11 @@ import type { RunStage } from './ppc/run.js';
 
 /** A vCPU's async page faults (seed 001): outstanding works are `queued` plus `done`. */
 export interface ModelApf {
-  /** gfns whose work is queued and whose page has not arrived yet */
-  readonly queued: ReadonlySet<Gfn>;
+  /** gfns whose work is queued and whose page has not arrived yet, each with the address
+   * the fault handler got (a gpa on a direct map, else the gva) */
+  readonly queued: ReadonlyMap<Gfn, number>;
   /** works whose page arrived, in completion order, not yet delivered by KVM_RUN */
-  readonly done: readonly { readonly gfn: Gfn; readonly errorPage: boolean }[];
+  readonly done: readonly { readonly gfn: Gfn; readonly addr: number; readonly errorPage: boolean }[];
   /** a doublefault halted the vCPU until some page arrives */
   readonly halted: boolean;
 }

@@ -62,4 +62,17 @@ describe('fixed false positives stay fixed', () => {
     const end = r.trace.find((t) => t.record.ev === 'opEnd' && t.record.index === 12)?.record;
     expect(end).toMatchObject({ result: { kind: 'errno', errno: -12 } });
   });
+
+  it('"page ready" prefaults the work\'s address as a gpa, even after paging was turned off', () => {
+    // 10,000 sampled cases (fast-check seed 307) once failed CONFORMANCE here: a read of gva 0
+    // under shadow paging went async on gfn 8 (swapped out); the guest then turned paging
+    // off, and at the next KVM_RUN the prefault ran on the direct map at work->gva = 0, as
+    // seed 001's kvm_arch_async_page_ready does, which brought gfn 0 back in. The model had
+    // brought back gfn 8 (the work's gfn) instead
+    const cx = readCounterexample(new URL('./fixtures/CONFORMANCE-apf-prefault-after-paging-off.json', import.meta.url).pathname);
+    const r = runCase(cx, { factory: builtinFactory, mutant: null, keepTrace: true });
+    expect(r.failure).toBeNull();
+    const prefaulted = r.trace.filter((t) => t.record.ev === 'kvmPageFault' && t.record.noApf).map((t) => (t.record as { gfn: number }).gfn);
+    expect(prefaulted).toEqual([0]);
+  });
 });

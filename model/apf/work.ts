@@ -14,7 +14,7 @@ import { swapIn } from './swap.js';
 /** outstanding works per vCPU (the kernel has 64; 4 keeps the limit within a short case) */
 export const ASYNC_PF_PER_VCPU = 4;
 
-export const noAsyncPf = (): ModelApf => ({ queued: new Set(), done: [], halted: false });
+export const noAsyncPf = (): ModelApf => ({ queued: new Map(), done: [], halted: false });
 
 const outstanding = (a: ModelApf): number => a.queued.size + a.done.length;
 const hasWork = (a: ModelApf, g: Gfn): boolean => a.queued.has(g) || a.done.some((w) => w.gfn === g);
@@ -30,6 +30,7 @@ export const faultOnSwapped = (
   vm: ModelVm,
   v: ModelVcpu,
   g: Gfn,
+  addr: number,
   interruptsAllowed: boolean,
   tid: number,
 ): VcpuStep => {
@@ -41,7 +42,7 @@ export const faultOnSwapped = (
   if (outstanding(v.apf) >= ASYNC_PF_PER_VCPU) return sync(s);
   const noMemory = takeFailure(s, tid, 'asyncPfWork');
   if (noMemory) return sync(noMemory);
-  const apf = { ...v.apf, queued: new Set(v.apf.queued).add(g) };
+  const apf = { ...v.apf, queued: new Map(v.apf.queued).set(g, addr) };
   return { state: s, vm, vcpu: { ...v, apf }, result: { kind: 'exit', reason: 'apfNotPresent' } };
 };
 
@@ -52,8 +53,8 @@ export const faultOnSwapped = (
 export const asyncPfDone = (s: ModelState, vm: ModelVm, v: ModelVcpu, g: Gfn): VcpuStep => {
   if (!v.apf.queued.has(g)) return { state: s, vm, vcpu: v, result: { kind: 'errno', errno: ENOENT } };
   const errorPage = slotBacking(vm, g) === undefined;
-  const queued = new Set(v.apf.queued);
+  const queued = new Map(v.apf.queued);
   queued.delete(g);
-  const apf = { ...v.apf, queued, done: [...v.apf.done, { gfn: g, errorPage }] };
+  const apf = { ...v.apf, queued, done: [...v.apf.done, { gfn: g, addr: v.apf.queued.get(g)!, errorPage }] };
   return { state: s, vm: errorPage ? vm : swapIn(vm, g), vcpu: { ...v, apf }, result: { kind: 'ok' } };
 };

@@ -9,7 +9,7 @@ import { EINTR, ENOMEM } from '../../api/errno.js';
 import type { ModelState, ModelVcpu, ModelVm } from '../state.js';
 import { takeFailure } from '../state.js';
 import type { VcpuStep } from '../outcome.js';
-import { RESET_REGS, writeCr, writeResetsRoot } from './registers.js';
+import { RESET_REGS, directMap, writeCr, writeResetsRoot } from './registers.js';
 import { cr3BackedIn, guestTranslate, slotBacking } from './memory.js';
 import { faultOnSwapped, noAsyncPf } from '../apf/work.js';
 import { deliverCompleted } from '../apf/completion.js';
@@ -33,7 +33,9 @@ const guestAccess = (s: ModelState, vm: ModelVm, v: ModelVcpu, access: GuestAcce
   if (slotBacking(vm, g) === undefined) {
     return exit({ kind: 'exit', reason: 'mmio', gpa: (g * 4096 + (access.gva % 4096)) as never });
   }
-  if (vm.swapped.has(g)) return faultOnSwapped(s, vm, v, g, irqs, tid);
+  // the address the fault handler gets: the gpa on a direct map, the gva under shadow paging
+  const addr = directMap(v, s.host.tdp) ? g * 4096 + (access.gva % 4096) : access.gva;
+  if (vm.swapped.has(g)) return faultOnSwapped(s, vm, v, g, addr, irqs, tid);
   return exit({ kind: 'exit', reason: 'hlt' });
 };
 
