@@ -75,4 +75,18 @@ describe('fixed false positives stay fixed', () => {
     const prefaulted = r.trace.filter((t) => t.record.ev === 'kvmPageFault' && t.record.noApf).map((t) => (t.record as { gfn: number }).gfn);
     expect(prefaulted).toEqual([0]);
   });
+
+  it('a cr3 write that faults leaves the PDPTRs as they were', () => {
+    // 10,000 sampled cases (fast-check seed 312) once failed ROOT_VALID_AT_ENTRY here on the
+    // correct impl: vCPU 0 (PAE) read the PDPTRs at the new cr3, thread 1 deleted the
+    // memslot, kvm_set_cr3's memslot check then injected #GP, yet the PDPTRs stayed loaded
+    // (seed 003 stores them in load_pdptrs), and the next run built its PAE roots from a
+    // page cr3 never named. The impl now stores them with the register
+    const cx = readCounterexample(new URL('./fixtures/ROOT_VALID_AT_ENTRY-stale-pdptrs.json', import.meta.url).pathname);
+    const r = runCase(cx, { factory: builtinFactory, mutant: null, keepTrace: true });
+    expect(r.failure).toBeNull();
+    const setCr3 = r.trace.find((t) => t.record.ev === 'opEnd' && t.record.index === 11)?.record;
+    expect(setCr3).toMatchObject({ result: { kind: 'gp' } });
+    expect(r.trace.some((t) => t.record.ev === 'kvmEntry' && t.record.vcpu === 0 && t.record.roots.length === 4)).toBe(true);
+  });
 });

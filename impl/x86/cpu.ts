@@ -50,16 +50,17 @@ export function* kvmReadGuestPte(kvm: Kvm, table: Gfn, level: number, page: numb
   return guestPte(kvm, table, level, page);
 }
 
-/** load_pdptrs(): the four PDPTEs from the page at cr3 under mmap_sem; false if unreadable */
-export function* loadPdptrs(vcpu: KvmVcpu, cr3: number): Gen<boolean> {
+/**
+ * load_pdptrs(): the four PDPTEs from the page at cr3 under mmap_sem, or null if unreadable.
+ * The caller stores them only once the register write succeeds (see kvmSetCr).
+ */
+export function* loadPdptrs(vcpu: KvmVcpu, cr3: number): Gen<number[] | null> {
   const mm = vcpu.kvm.host.mmapSem;
   const tid = vcpu.kvm.host.current;
   yield* mm.downRead(tid);
   const pdpte = yield* kvmReadGuestPte(vcpu.kvm, (cr3 >>> 12) as Gfn, 3, 0, 'pdptr');
   mm.upRead(tid);
-  if (pdpte === null) return false;
-  vcpu.pdptrs.fill(pdpte);
-  return true;
+  return pdpte === null ? null : [pdpte, pdpte, pdpte, pdpte];
 }
 
 /** FNAME(walk_addr): the gfn a gva maps to, or null (the guest takes a #PF); under mmap_sem */

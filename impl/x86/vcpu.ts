@@ -91,8 +91,14 @@ export function* kvmArchVcpuDestroy(vcpu: KvmVcpu): Gen<void> {
 export function* kvmSetCr(vcpu: KvmVcpu, reg: CrReg, value: number): Gen<boolean> {
   const check = checkCrWrite(vcpu, reg, value);
   if (check === 'gp') return false;
-  if (check.needsPdptrs && !(yield* loadPdptrs(vcpu, reg === 'cr3' ? value : vcpu.cr3))) return false;
-  if (reg === 'cr3') return yield* kvmSetCr3(vcpu, value);
+  const pdptrs = check.needsPdptrs ? yield* loadPdptrs(vcpu, reg === 'cr3' ? value : vcpu.cr3) : null;
+  if (check.needsPdptrs && !pdptrs) return false;
+  // seed 003 stores the PDPTRs in load_pdptrs, before kvm_set_cr3's memslot check (under
+  // a second down_read): a delete in between made the #GP leave PDPTRs of a page cr3 never
+  // named, and the next PAE root was built from them (ROOT_VALID_AT_ENTRY). A write that
+  // faults changes nothing here: the PDPTRs are stored with the register.
+  if (reg === 'cr3') return yield* kvmSetCr3(vcpu, value, pdptrs);
+  if (pdptrs) vcpu.pdptrs.splice(0, 4, ...pdptrs);
   vcpu[reg] = value;
   vcpu.kvm.host.trace.emit({ ev: 'kvmSetCr', vm: vcpu.kvm.vmId, vcpu: vcpu.vcpuId, reg, value });
   yield* kvmMmuResetContext(vcpu);
@@ -100,12 +106,13 @@ export function* kvmSetCr(vcpu: KvmVcpu, reg: CrReg, value: number): Gen<boolean
 }
 
 /** kvm_set_cr3(): does the new cr3 map to guest memory? Checked and used under mmap_sem. */
-function* kvmSetCr3(vcpu: KvmVcpu, cr3: number): Gen<boolean> {
+function* kvmSetCr3(vcpu: KvmVcpu, cr3: number, pdptrs: number[] | null): Gen<boolean> {
   const mm = vcpu.kvm.host.mmapSem;
   const tid = vcpu.kvm.host.current;
   yield* mm.downRead(tid);
   const backed = gfnToMemslot(vcpu.kvm, (cr3 >>> 12) as Gfn) !== undefined;
   if (backed) {
+    if (pdptrs) vcpu.pdptrs.splice(0, 4, ...pdptrs);
     vcpu.cr3 = cr3;
     vcpu.kvm.host.trace.emit({ ev: 'kvmSetCr', vm: vcpu.kvm.vmId, vcpu: vcpu.vcpuId, reg: 'cr3', value: cr3 });
     yield* kvmMmuNewCr3(vcpu);
