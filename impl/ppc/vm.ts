@@ -16,7 +16,7 @@ import { slotUserspaceAddr } from '../mm/mm.js';
 import type { KvmPpc, KvmPpcVcpu } from './structs.js';
 import { KVM_MEM_SLOTS_NUM } from './structs.js';
 import { initLpcr } from './lpcr.js';
-import { kvmppcAllocHpt, kvmppcFlushHptes, kvmppcFreeHpt } from './hpt.js';
+import { hptesIn, kvmppcAllocHpt, kvmppcFlushHptes, kvmppcFreeHpt, kvmppcInvalidateHptes } from './hpt.js';
 import { kvmppcCorePrepareMemoryRegion, unpinSlot } from './slot-phys.js';
 import { kvmReleaseRma, kvmppcHvSetupRma } from './rma.js';
 
@@ -90,11 +90,13 @@ function* setMemoryRegionLocked(kvm: KvmPpc, id: SlotId, base: Gfn, npages: numb
   if (r) return r;
   if (!old) kvm.memslots.push(slot);
   else if (old.baseGfn !== base) {
-    // a moved slot keeps its pins, but no HPTE may keep mapping its old addresses
-    const [start, end] = [old.baseGfn * 4096, (old.baseGfn + old.npages) * 4096];
+    // a moved slot keeps its pins, but no HPTE may keep mapping its old addresses: those
+    // there when it moves. One inserted after translates through the moved slot (the insert
+    // reads memslots), so it stays, even where the old and new ranges overlap
+    const stale = hptesIn(kvm, old.baseGfn * 4096, (old.baseGfn + old.npages) * 4096);
     old.baseGfn = base;
     yield* kvm.srcu.synchronize();
-    kvmppcFlushHptes(kvm, start, end);
+    kvmppcInvalidateHptes(kvm, stale);
   }
   return 0;
 }
