@@ -67,26 +67,15 @@ export const hpteGpa = (kvm: KvmPpc, index: number): number => {
 
 export const hpteValid = (kvm: KvmPpc, index: number): boolean => ((kvm.arch.hptVirt?.[index * 2] ?? 0n) & HPTE_V_VALID) !== 0n;
 
-/** The valid HPTEs that map guest addresses in [start, end), each with its first word. */
-export const hptesIn = (kvm: KvmPpc, start: number, end: number): [number, bigint][] => {
+/** Invalidates the HPTEs that map guest addresses in [start, end): the slot is going away. */
+export const kvmppcFlushHptes = (kvm: KvmPpc, start: number, end: number): void => {
   const hpt = kvm.arch.hptVirt;
-  const found: [number, bigint][] = [];
-  for (let i = 0; hpt && i < HPT_NPTE; i++) if (hpteValid(kvm, i) && hpteGpa(kvm, i) >= start && hpteGpa(kvm, i) < end) found.push([i, hpt[i * 2]!]);
-  return found;
-};
-
-/** Invalidates these HPTEs, each if it is still the one found (not replaced since). */
-export const kvmppcInvalidateHptes = (kvm: KvmPpc, hptes: readonly [number, bigint][]): void => {
-  const hpt = kvm.arch.hptVirt;
-  for (const [i, v] of hptes) {
-    if (!hpt || hpt[i * 2] !== v) continue;
+  for (let i = 0; hpt && i < HPT_NPTE; i++) {
+    if (!hpteValid(kvm, i) || hpteGpa(kvm, i) < start || hpteGpa(kvm, i) >= end) continue;
     hpt[i * 2] = 0n;
     kvm.host.trace.emit({ ev: 'hpteInvalidate', tid: kvm.host.current as ThreadId, vm: kvm.vmId, index: i });
   }
 };
-
-/** Invalidates the HPTEs that map guest addresses in [start, end): the slot is going away. */
-export const kvmppcFlushHptes = (kvm: KvmPpc, start: number, end: number): void => kvmppcInvalidateHptes(kvm, hptesIn(kvm, start, end));
 
 /**
  * kvmppc_h_enter(): validate the guest's HPTE, translate its address through slot_phys and

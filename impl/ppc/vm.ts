@@ -16,7 +16,7 @@ import { slotUserspaceAddr } from '../mm/mm.js';
 import type { KvmPpc, KvmPpcVcpu } from './structs.js';
 import { KVM_MEM_SLOTS_NUM } from './structs.js';
 import { initLpcr } from './lpcr.js';
-import { hptesIn, kvmppcAllocHpt, kvmppcFlushHptes, kvmppcFreeHpt, kvmppcInvalidateHptes } from './hpt.js';
+import { kvmppcAllocHpt, kvmppcFlushHptes, kvmppcFreeHpt } from './hpt.js';
 import { kvmppcCorePrepareMemoryRegion, unpinSlot } from './slot-phys.js';
 import { kvmReleaseRma, kvmppcHvSetupRma } from './rma.js';
 
@@ -78,10 +78,11 @@ function* setMemoryRegionLocked(kvm: KvmPpc, id: SlotId, base: Gfn, npages: numb
   const old = kvm.memslots.find((s) => s.id === id);
   if (!npages) {
     if (!old) return 0;
-    // no new HPTE can point into the slot once it is gone from memslots
+    // no new HPTE can point into the slot once it is gone from memslots, and its HPTEs go in
+    // the same step (as on a move, below); its pages are unpinned once no reader remains
     kvm.memslots.splice(kvm.memslots.indexOf(old), 1);
-    yield* kvm.srcu.synchronize();
     kvmppcFlushHptes(kvm, old.baseGfn * 4096, (old.baseGfn + old.npages) * 4096);
+    yield* kvm.srcu.synchronize();
     yield* unpinSlot(kvm, id);
     return 0;
   }
@@ -90,13 +91,13 @@ function* setMemoryRegionLocked(kvm: KvmPpc, id: SlotId, base: Gfn, npages: numb
   if (r) return r;
   if (!old) kvm.memslots.push(slot);
   else if (old.baseGfn !== base) {
-    // a moved slot keeps its pins, but no HPTE may keep mapping its old addresses: those
-    // there when it moves. One inserted after translates through the moved slot (the insert
-    // reads memslots), so it stays, even where the old and new ranges overlap
-    const stale = hptesIn(kvm, old.baseGfn * 4096, (old.baseGfn + old.npages) * 4096);
+    // a moved slot keeps its pins, but no HPTE may keep mapping its old addresses. They go
+    // as it moves, in one step: kvmppc_h_enter looks the memslot up and inserts without
+    // sleeping, so an HPTE inserted after translated through the moved slot and stays (even
+    // where the old and new ranges overlap), and none from before outlives the move
+    kvmppcFlushHptes(kvm, old.baseGfn * 4096, (old.baseGfn + old.npages) * 4096);
     old.baseGfn = base;
     yield* kvm.srcu.synchronize();
-    kvmppcInvalidateHptes(kvm, stale);
   }
   return 0;
 }
