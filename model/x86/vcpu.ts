@@ -33,9 +33,11 @@ const guestAccess = (s: ModelState, vm: ModelVm, v: ModelVcpu, access: GuestAcce
   if (slotBacking(vm, g) === undefined) {
     return exit({ kind: 'exit', reason: 'mmio', gpa: (g * 4096 + (access.gva % 4096)) as never });
   }
-  // the address the fault handler gets: the gpa on a direct map, the gva under shadow paging
-  const addr = directMap(v, s.host.tdp) ? g * 4096 + (access.gva % 4096) : access.gva;
-  if (vm.swapped.has(g)) return faultOnSwapped(s, vm, v, g, addr, irqs, tid);
+  if (vm.swapped.has(g)) {
+    // the address the fault handler gets: the gpa on a direct map, the gva under shadow paging
+    const addr = directMap(v, s.host.tdp) ? g * 4096 + (access.gva % 4096) : access.gva;
+    return faultOnSwapped(s, vm, v, g, addr, irqs, tid);
+  }
   return exit({ kind: 'exit', reason: 'hlt' });
 };
 

@@ -3,6 +3,7 @@
  * KVM_SET_USER_MEMORY_REGION (independent of model and impl).
  */
 import type { TraceRecord } from '../../../api/events.js';
+import { KVM_MEM_LOG_DIRTY_PAGES } from '../../../api/ops.js';
 
 export class Memslots {
   /** `${vm}:${slot}` -> [first gfn, npages, flags] */
@@ -24,7 +25,7 @@ export class Memslots {
 
   /** whether the slot backing gfn logs dirty pages (KVM_MEM_LOG_DIRTY_PAGES) */
   logsDirty(vm: number, gfn: number): boolean {
-    return ((this.flagsOf(vm, gfn) ?? 0) & 1) !== 0;
+    return ((this.flagsOf(vm, gfn) ?? 0) & KVM_MEM_LOG_DIRTY_PAGES) !== 0;
   }
 
   private flagsOf(vm: number, gfn: number): number | null {
