@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { PROTOCOL_VERSION, REPLY_TO, Replies, type Capabilities, type Reply, type Request } from '../../api/protocol.js';
-import { checkJson } from '../../api/validate.js';
+import { check, checkJson } from '../../api/validate.js';
 import { ImplFault } from '../run/fault.js';
 import { SyncBridge, type BridgeMessage } from './bridge.js';
 
@@ -59,13 +59,16 @@ export class ExecProcess {
       throw new ImplFault('IMPL_CRASH', `during "${req.msg}": ${exitText(m)}`);
     }
     const expect = REPLY_TO[req.msg];
-    const r = checkJson(z.union([Replies[expect], Replies.error]), m.line);
-    if (!r.ok) {
+    const r = checkJson(z.looseObject({ msg: z.string() }), m.line);
+    const kind = r.ok ? r.value.msg : null;
+    const v = r.ok ? (kind === 'error' ? check(Replies.error, r.value) : kind === expect ? check(Replies[expect], r.value) : null) : r;
+    if (!v || !v.ok) {
       this.broken = true;
       this.bridge.kill();
-      throw new ImplFault('IMPL_PROTOCOL', `reply to "${req.msg}" (expected "${expect}"): ${r.problem}; line: ${shorten(m.line)}`);
+      const why = v ? v.problem : `expected a "${expect}" reply, got "${kind}"`;
+      throw new ImplFault('IMPL_PROTOCOL', `reply to "${req.msg}": ${why}; line: ${shorten(m.line)}`);
     }
-    const reply = r.value as { msg: string; message?: string };
+    const reply = v.value as { msg: string; message?: string };
     if (reply.msg === 'error') throw new ImplFault('IMPL_CRASH', `"${req.msg}" failed: ${reply.message}`);
     return reply as Reply<(typeof REPLY_TO)[R['msg']]>;
   }
