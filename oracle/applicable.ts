@@ -30,7 +30,8 @@ const whyNot = (m: MonitorSpec, caps: Capabilities, ops: ReadonlySet<OpKind>, ev
   if (m.scope?.platform && !caps.platforms.includes(m.scope.platform)) return `no ${m.scope.platform} VMs`;
   if (m.scope?.ops && !m.scope.ops.some((k) => ops.has(k))) return `no ${m.scope.ops.join(', ')} operations`;
   const missing = neededEvents(m, ops).filter((k) => !events.has(k));
-  return missing.length ? `no ${missing.join(', ')} events` : null;
+  if (missing.length === 0) return null;
+  return events.size === 0 ? 'no tracepoint events' : `no ${missing.join(', ')} events`;
 };
 
 /** Splits the monitors (less the disabled ones) into those that run and those that cannot. */
