@@ -23,6 +23,7 @@ export const MAX_EVENTS = 100_000;
 export const MAX_TEXT = 4096;
 
 const range = (n: number): string => {
+  if (n < 0) return `-${range(-n)}`;
   if (n === Number.MAX_SAFE_INTEGER) return '2^53-1';
   const log = Math.log2(n + 1);
   if (n > 1024 && Number.isInteger(log)) return `2^${log}-1`;

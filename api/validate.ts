@@ -31,6 +31,7 @@ export const issueText = (iss: z.core.$ZodIssue, input: unknown): string => {
   if (iss.code === 'unrecognized_keys') return `${at}: unknown field ${iss.keys.map((k) => JSON.stringify(k)).join(', ')}`;
   // zod's own wording ("Invalid input: ...") is replaced; the schema's messages are kept
   if (!iss.message.startsWith('Invalid')) return `${at}: ${iss.message}`;
+  if (iss.code === 'invalid_type' && valueAt(input, iss.path) === undefined) return `${at}: missing (expected ${iss.expected})`;
   if (iss.code === 'invalid_type') return `${at}: expected ${iss.expected}, got ${shown(valueAt(input, iss.path))}`;
   return `${at}: ${iss.message.replace(/^Invalid input: /, '')}, got ${shown(valueAt(input, iss.path))}`;
 };
