@@ -32,6 +32,8 @@ export interface RunOptions {
   readonly keepTrace?: boolean;
   /** how to drive it (default auto; bench compares the modes) */
   readonly mode?: DriveMode;
+  /** on one thread, compare the abstract state after every operation (default) or only at the end */
+  readonly eachState?: boolean;
 }
 
 /** One record of the run and the harness thread it happened on. */
@@ -82,8 +84,8 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
     const mode = modeFor(impl, opts, single);
     const run =
       mode === 'whole'
-        ? executeWhole(tc, threadOf, impl, opts.factory.capabilities.realThreads === true, feed)
-        : executeStepped(tc, threadOf, impl, mode === 'stepped', feed);
+        ? executeWhole(tc, threadOf, impl, opts.factory.capabilities.realThreads === true, opts.eachState ?? true, feed)
+        : executeStepped(tc, threadOf, impl, mode === 'stepped', opts.eachState ?? true, feed);
     preempted = run.preempted;
     const c = conformance(tc, run, new Set(opts.factory.capabilities.abstract));
     return c === 'unchecked' ? outcome(null, true) : outcome(c);

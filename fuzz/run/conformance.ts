@@ -18,12 +18,12 @@ import type { Executed, Failure } from './types.js';
 export const conformance = (tc: TestCase, run: Executed, parts: ReadonlySet<AbstractPart>): Failure | null | 'unchecked' => {
   let model: ModelState = initialState(tc.config);
   const differs = (impl: Parameters<typeof projectAbstract>[0], m: ModelState) => checkState(projectAbstract(impl, parts), projectAbstract(abstractModel(m), parts));
-  if (run.states) {
+  if (run.single) {
     // one thread: program order is the only order; check the state after every operation
     for (const [k, it] of run.done.entries()) {
       const expected = step(model, it.op, it.tid);
       model = expected.state;
-      const bad = checkResult(it.result, expected.result) ?? differs(run.states[k]!, model);
+      const bad = checkResult(it.result, expected.result) ?? (run.states && differs(run.states[k]!, model));
       if (bad) return { id: 'CONFORMANCE', step: it.index, message: bad };
     }
   } else {

@@ -17,12 +17,12 @@ export const MAX_STEPS_PER_OP = 10_000;
 
 const atomically = (impl: Implementation, tid: number, op: Op): OpThread => ({ step: () => ({ done: true, result: impl.apply(op, tid) }) });
 
-export const executeStepped = (tc: TestCase, threadOf: readonly number[], impl: Implementation, stepped: boolean, feed: Feed): Executed => {
+export const executeStepped = (tc: TestCase, threadOf: readonly number[], impl: Implementation, stepped: boolean, eachState: boolean, feed: Feed): Executed => {
   const threads = makeThreads(threadOf);
   const sched = new Scheduler(tc.preemptions ?? []);
   const single = threads.length <= 1;
   const done: Interval[] = [];
-  const states: AbstractState[] | null = single ? [] : null;
+  const states: AbstractState[] | null = single && eachState ? [] : null;
   const began = new Map<number, number>();
   let clock = 0;
   let steps = 0;
@@ -34,7 +34,7 @@ export const executeStepped = (tc: TestCase, threadOf: readonly number[], impl: 
     if (t === null) {
       const stuck = threads.find((x) => x.current);
       if (stuck) throw new Stop({ id: 'DEADLOCK', step: stuck.current!.index, message: `deadlock: ${describeDeadlock(threads)}` });
-      return { done, states, final: guarded('abstract()', () => impl.abstract()), preempted: sched.taken };
+      return { done, single, states, final: guarded('abstract()', () => impl.abstract()), preempted: sched.taken };
     }
     if (t.current === null) {
       const index = t.queue.shift()!;

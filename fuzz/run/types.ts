@@ -22,7 +22,9 @@ export type Feed = (record: TraceRecord, tid: number, index: number) => void;
 /** What an execution produced: the operations' intervals in completion order, and states. */
 export interface Executed {
   readonly done: readonly Interval[];
-  /** the abstract state after each operation of `done` (one thread only), else null */
+  /** one harness thread: program order is the only order */
+  readonly single: boolean;
+  /** the abstract state after each operation of `done` (one thread only, when asked), else null */
   readonly states: readonly AbstractState[] | null;
   /** the abstract state at the end */
   readonly final: AbstractState;

@@ -23,10 +23,11 @@ export const wholeOpOrder = (tc: TestCase, threadOf: readonly number[]): { order
   return { order, preempted: sched.taken };
 };
 
-export const executeWhole = (tc: TestCase, threadOf: readonly number[], impl: Implementation, realThreads: boolean, feed: Feed): Executed => {
+export const executeWhole = (tc: TestCase, threadOf: readonly number[], impl: Implementation, realThreads: boolean, eachState: boolean, feed: Feed): Executed => {
   const { order, preempted } = wholeOpOrder(tc, threadOf);
   const single = new Set(threadOf).size <= 1;
-  const run = guarded('runCase()', () => impl.runCase!(order.map((i) => ({ tid: threadOf[i]!, op: tc.ops[i]! })), single));
+  const withStates = single && eachState;
+  const run = guarded('runCase()', () => impl.runCase!(order.map((i) => ({ tid: threadOf[i]!, op: tc.ops[i]! })), withStates));
   const failedAt = run.error ? run.error.index : null;
   const complete = failedAt ?? order.length;
   if (run.steps.length < complete) throw new ImplFault('IMPL_PROTOCOL', `case reply has ${run.steps.length} steps for ${complete} operations`);
@@ -48,11 +49,11 @@ export const executeWhole = (tc: TestCase, threadOf: readonly number[], impl: Im
     const index = order[failedAt];
     throw new Stop({ ...faultOf(new Error(run.error!.message)), step: index ?? -1 });
   }
-  if (single && run.steps.some((s) => s.state === undefined)) throw new ImplFault('IMPL_PROTOCOL', 'case reply lacks the abstract state after each operation (asked with "states": true)');
+  if (withStates && run.steps.some((s) => s.state === undefined)) throw new ImplFault('IMPL_PROTOCOL', 'case reply lacks the abstract state after each operation (asked with "states": true)');
   if (!run.final) throw new ImplFault('IMPL_PROTOCOL', 'case reply has no "final" abstract state');
-  const states = single ? run.steps.map((s) => s.state!) : null;
+  const states = withStates ? run.steps.map((s) => s.state!) : null;
   if (realThreads) done.sort((a, b) => a.end - b.end);
-  return { done, states, final: run.final, preempted };
+  return { done, single, states, final: run.final, preempted };
 };
 
 const realInterval = (step: { begin?: number; end?: number }, index: number): [number, number] => {
