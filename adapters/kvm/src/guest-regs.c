@@ -26,6 +26,18 @@ static uint64_t reg_of(const struct kvm_sregs *sr, const char *reg)
 	return sr->efer & ~EFER_LMA;
 }
 
+static void set_reg(struct kvm_sregs *sr, const char *reg, uint64_t value)
+{
+	if (!strcmp(reg, "cr0"))
+		sr->cr0 = value;
+	else if (!strcmp(reg, "cr3"))
+		sr->cr3 = value;
+	else if (!strcmp(reg, "cr4"))
+		sr->cr4 = value;
+	else
+		sr->efer = value;
+}
+
 /* cr0.ET is hardwired to 1 (kvm_set_cr0 sets it), so compare without it. */
 static bool took_effect(const struct kvm_sregs *sr, const char *reg, uint64_t value)
 {
@@ -40,7 +52,7 @@ void guest_set_cr(struct vm *vm, struct vcpu *v, const char *reg, uint64_t value
 		  struct result *res)
 {
 	struct kvm_regs r = { .rflags = 2, .rax = value & 0xffffffff, .rdx = value >> 32 };
-	struct kvm_sregs sr, after;
+	struct kvm_sregs sr, after, target;
 	enum stub stub;
 	int vector, err;
 
@@ -65,9 +77,9 @@ void guest_set_cr(struct vm *vm, struct vcpu *v, const char *reg, uint64_t value
 		}
 	}
 	if (vcpu_mode(&sr) == PM_LONG)
-		build_tables(vm, sr.cr3);
-	if (!strcmp(reg, "cr3"))
-		build_tables(vm, value);
+		build_tables(vm, sr.cr3, 0);
+	if (!strcmp(reg, "cr3") && value / PAGE_SIZE != sr.cr3 / PAGE_SIZE)
+		build_tables(vm, value, 1);
 	err = load_stub(v, &sr, stub, &r);
 	if (err) {
 		res->kind = RES_ERRNO;
@@ -75,6 +87,20 @@ void guest_set_cr(struct vm *vm, struct vcpu *v, const char *reg, uint64_t value
 		return;
 	}
 	run_stub(v, res, &vector);
+	drop_scratch(vm);
+	target = sr;
+	set_reg(&target, reg, value);
+	if (vector == 13 && !strcmp(reg, "cr0") && (value & CR0_PG) && !(sr.efer & EFER_LME) &&
+	    !host.paging[vcpu_mode(&target)]) {
+		/*
+		 * Paging turned on outside long mode, on a host that refuses 32-bit and PAE
+		 * paging (kvm-pvm): its #GP says nothing of KVM's rules.
+		 */
+		res->kind = RES_UNSUPPORTED;
+		snprintf(res->why, sizeof(res->why), "%s write enters %s paging, which the host refuses",
+			 reg, paging_names[vcpu_mode(&target)]);
+		return;
+	}
 	if (vector == 13) {
 		res->kind = RES_GP;
 		return;
@@ -115,7 +141,8 @@ void guest_translate(struct vm *vm, struct vcpu *v, uint64_t gva, struct result 
 	if (!mode_ok(&sr, res))
 		return;
 	if (vcpu_mode(&sr) == PM_LONG)
-		build_tables(vm, sr.cr3);
+		build_tables(vm, sr.cr3, 0);
+	drop_scratch(vm);
 	if (ioctl(v->fd, KVM_TRANSLATE, &tr)) {
 		res->kind = RES_ERRNO;
 		res->err = -errno;

@@ -76,7 +76,8 @@ int guest_setup_vm(struct vm *vm)
 		.memory_size = HIDDEN_SIZE,
 	};
 
-	vm->hidden = mmap(NULL, HIDDEN_SIZE, PROT_READ | PROT_WRITE,
+	/* the hidden region, then two scratch table pages (table_page()) */
+	vm->hidden = mmap(NULL, HIDDEN_SIZE + 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (vm->hidden == MAP_FAILED)
 		return -errno;
@@ -96,19 +97,63 @@ int guest_setup_vcpu(struct vcpu *v)
 	return ioctl(v->fd, KVM_SET_CPUID2, host.cpuid) ? -errno : 0;
 }
 
-/* Writes the README's synthetic tables into the page at cr3, if a memslot backs it. */
-void build_tables(struct vm *vm, uint64_t cr3)
+static uint64_t *table_page(struct vm *vm, uint64_t cr3, int scratch)
 {
-	uint64_t t = cr3 / PAGE_SIZE, *e, v;
+	uint64_t t = cr3 / PAGE_SIZE;
 	struct slot *s = slot_backing(vm, t);
+	struct kvm_userspace_memory_region r = {
+		.slot = host.nr_memslots - 2 - scratch, .guest_phys_addr = t * PAGE_SIZE,
+		.memory_size = PAGE_SIZE,
+		.userspace_addr = (uint64_t)(vm->hidden + HIDDEN_SIZE + scratch * PAGE_SIZE),
+	};
 
-	if (!s)
+	if (s)
+		return (uint64_t *)(s->mem + (t - s->gfn) * PAGE_SIZE);
+	if (t >= HIDDEN_GPA / PAGE_SIZE && t < (HIDDEN_GPA + HIDDEN_SIZE) / PAGE_SIZE)
+		return NULL;
+	/*
+	 * No memslot backs the tables, so the guest's own walk must fault; but the stub and
+	 * its IDT are reached through this page too. A scratch memslot, there only while the
+	 * vCPU runs, holds a table with nothing below gva page 64 present.
+	 */
+	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r))
+		return NULL;
+	vm->scratch[scratch] = true;
+	return (uint64_t *)r.userspace_addr;
+}
+
+/* Removes the scratch memslots table_page() added. */
+void drop_scratch(struct vm *vm)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct kvm_userspace_memory_region r = { .slot = host.nr_memslots - 2 - i };
+
+		if (!vm->scratch[i])
+			continue;
+		ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r);
+		vm->scratch[i] = false;
+	}
+}
+
+/* Writes the README's synthetic tables into the page at cr3 (see table_page()). */
+void build_tables(struct vm *vm, uint64_t cr3, int scratch)
+{
+	uint64_t t = cr3 / PAGE_SIZE, *e = table_page(vm, cr3, scratch), v;
+	bool backed = slot_backing(vm, t);
+
+	if (!e)
 		return;
-	e = (uint64_t *)(s->mem + (t - s->gfn) * PAGE_SIZE);
 	memset(e, 0, PAGE_SIZE);
-	/* entry 0 is also the PML4, PDPT and PD entry: it maps the page itself (t < 64) */
-	for (v = 0; v < GUEST_MAPPED_PAGES; v++)
+	for (v = 0; backed && v < GUEST_MAPPED_PAGES; v++)
 		e[v] = ((v + t) % GUEST_FRAMES) * PAGE_SIZE | PTE_FLAGS;
+	/*
+	 * Entry 0 is also the PML4, PDPT and PD entry of the low gvas: the page itself, which
+	 * is the layout's leaf 0 as long as t < 64 (beyond, leaf 0 maps t, not t mod 64).
+	 */
+	if (backed)
+		e[0] = t * PAGE_SIZE | PTE_FLAGS;
 	e[511] = (HIDDEN_GPA + OFF_PDPT) | PTE_FLAGS;
 }
 
@@ -241,7 +286,7 @@ void guest_run(struct vm *vm, struct vcpu *v, const struct jval *access, bool ir
 	if (!mode_ok(&sr, res))
 		return;
 	if (vcpu_mode(&sr) == PM_LONG)
-		build_tables(vm, sr.cr3);
+		build_tables(vm, sr.cr3, 0);
 	if (access && access->type == J_OBJ) {
 		stub = json_bool(access, "write", false) ? S_WRITE : S_READ;
 		r.rax = (uint64_t)json_int(access, "gva", 0);
@@ -253,4 +298,5 @@ void guest_run(struct vm *vm, struct vcpu *v, const struct jval *access, bool ir
 		return;
 	}
 	run_stub(v, res, &vector);
+	drop_scratch(vm);
 }

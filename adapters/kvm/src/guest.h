@@ -45,7 +45,8 @@
 enum stub { S_HLT = 0x00, S_READ = 0x10, S_WRITE = 0x20, S_READ16 = 0x30, S_WRITE16 = 0x40,
 	    S_CR0 = 0x50, S_CR3 = 0x58, S_CR4 = 0x60, S_EFER = 0x68 };
 
-void build_tables(struct vm *vm, uint64_t cr3);
+void build_tables(struct vm *vm, uint64_t cr3, int scratch);
+void drop_scratch(struct vm *vm);
 int load_stub(struct vcpu *v, struct kvm_sregs *sr, enum stub stub, struct kvm_regs *r);
 void run_stub(struct vcpu *v, struct result *res, int *vector);
 bool mode_ok(const struct kvm_sregs *sr, struct result *res);

@@ -77,7 +77,7 @@ static void destroy_vm(struct vm *vm)
 		if (vm->slots[i].used)
 			munmap(vm->slots[i].mem, vm->slots[i].npages * PAGE_SIZE);
 	if (vm->hidden)
-		munmap(vm->hidden, 0x10000);
+		munmap(vm->hidden, 0x10000 + 2 * PAGE_SIZE);
 	memset(vm, 0, sizeof(*vm));
 }
 

@@ -44,6 +44,7 @@ struct vm {
 	struct slot slots[MAX_SLOTS];
 	struct vcpu vcpus[MAX_VCPUS];
 	uint8_t *hidden;	/* the guest stub's memory: see guest.c */
+	bool scratch[2];	/* a scratch table memslot is in place (guest.c table_page) */
 	int64_t nr_mmu_pages;	/* last value KVM_SET_NR_MMU_PAGES accepted, 0 if none */
 };
 

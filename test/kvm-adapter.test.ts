@@ -1,0 +1,115 @@
+/**
+ * The real-KVM adapter (adapters/kvm) driven over its JSON-lines protocol, each case held
+ * against the model: results step by step, and the declared abstract parts at the end.
+ * Skipped, with the reason in the suite's name, where /dev/kvm or a C compiler is missing.
+ */
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { HostConfig, Op } from '../api/ops.js';
+import type { Result } from '../api/results.js';
+import type { AbstractState } from '../api/abstract.js';
+import { EBADF, EEXIST, EINVAL } from '../api/errno.js';
+import { initialState } from '../model/state.js';
+import { step } from '../model/step.js';
+import { abstractModel } from '../model/abstract.js';
+import { BASIC, VMX, op } from './helpers.js';
+
+const BIN = 'adapters/kvm/build/kvm-oracle-kvm';
+
+/** Why the adapter cannot run here, or null. */
+const missing = (): string | null => {
+  try {
+    accessSync('/dev/kvm', constants.R_OK | constants.W_OK);
+  } catch {
+    return 'no usable /dev/kvm';
+  }
+  const build = spawnSync('sh', ['adapters/kvm/build.sh'], { encoding: 'utf8' });
+  return build.status === 0 ? null : build.stderr.trim().split('\n')[0] || 'build failed';
+};
+const why = missing();
+
+interface CaseReply {
+  steps: { result: Result; events: unknown[] }[];
+  final: AbstractState;
+  error?: { index: number; message: string };
+}
+
+/** One process: the handshake and one whole case. */
+const runCase = (ops: Op[], config: HostConfig = VMX): { hello: { capabilities: Record<string, unknown> }; reply: CaseReply } => {
+  const lines = [
+    { msg: 'hello', protocol: 1 },
+    { msg: 'case', config, mutant: null, ops: ops.map((o) => ({ tid: 0, op: o })), states: false },
+  ];
+  const out = spawnSync(BIN, [], { input: lines.map((l) => JSON.stringify(l)).join('\n') + '\n', encoding: 'utf8', timeout: 20_000 });
+  expect(out.status, out.stderr).toBe(0);
+  const [hello, reply] = out.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  return { hello, reply };
+};
+
+const model = (ops: Op[], config: HostConfig = VMX) => {
+  let state = initialState(config);
+  const results: Result[] = [];
+  for (const o of ops) {
+    const r = step(state, o);
+    state = r.state;
+    results.push(r.result);
+  }
+  return { results, state: abstractModel(state) };
+};
+
+/** The parts the adapter declares: VMs, their slots and vCPU registers (asyncPf is not shown). */
+const declared = (s: AbstractState) =>
+  s.vms.map((v) => ({ vm: v.vm, slots: v.slots, vcpus: v.vcpus.map(({ vcpu, cr0, cr3, cr4, efer }) => ({ vcpu, cr0, cr3, cr4, efer })) }));
+
+const agrees = (ops: Op[]): Result[] => {
+  const { reply } = runCase(ops);
+  const m = model(ops);
+  expect(reply.error).toBeUndefined();
+  expect(reply.steps.map((s) => s.result)).toEqual(m.results);
+  expect(declared(reply.final)).toEqual(declared(m.state));
+  return m.results;
+};
+
+/** long mode, cr3 at gfn 1 (cr0.ET set: the kernel hardwires it) */
+const LONG: Op[] = [op.setCr('efer', 0x100), op.setCr('cr4', 0x20), op.setCr('cr3', 0x1000), op.setCr('cr0', 0x80000011)];
+
+describe.skipIf(why !== null)(`real KVM adapter${why ? ` (skipped: ${why})` : ''}`, () => {
+  it('declares what the host runs', () => {
+    const caps = runCase([]).hello.capabilities;
+    expect(caps.ops).toContain('run');
+    expect(caps.wholeCase).toBe(true);
+    expect(caps.pagingModes).toContain('nonpaging');
+  });
+
+  it('runs accesses without paging: RAM halts, a gpa past the slot exits as MMIO, writes are logged', () => {
+    const ops = [op.createVm(), op.slot(0, 0, 32, 0, 1), op.createVcpu(), op.run(), op.run(0x5000, true), op.run(0x41000),
+      { kind: 'getDirtyLog', vm: 0, slot: 0 } as Op, { kind: 'translate', vm: 0, vcpu: 0, gva: 0x8fff } as Op];
+    const r = agrees(ops);
+    expect(r.at(-2)).toEqual({ kind: 'dirtyLog', pages: [5] });
+  });
+
+  it('walks the synthetic page tables in long mode', () => {
+    const ops = [op.createVm(), op.slot(0, 0, 32, 0, 1), op.createVcpu(), ...LONG, op.run(0x5000, true), op.run(0x41000),
+      { kind: 'getDirtyLog', vm: 0, slot: 0 } as Op, { kind: 'translate', vm: 0, vcpu: 0, gva: 0x8fff } as Op,
+      { kind: 'translate', vm: 0, vcpu: 0, gva: 0x41000 } as Op, op.setCr('cr4', 0), op.setCr('efer', 0)];
+    const r = agrees(ops);
+    expect(r.slice(-6)).toEqual([
+      { kind: 'exit', reason: 'guestPageFault', gva: 0x41000 }, { kind: 'dirtyLog', pages: [6] },
+      { kind: 'translation', gpa: 0x9fff }, { kind: 'translation', gpa: null }, { kind: 'gp' }, { kind: 'gp' },
+    ]);
+  });
+
+  it('takes a refused register write as a guest #GP and changes nothing', () => {
+    agrees([...BASIC, op.setCr('cr0', 0x80000000), op.setCr('cr4', 0x2000), op.setCr('efer', 0x4), op.setCr('cr0', 0x11)]);
+  });
+
+  it('checks memslots and vCPUs as the model does', () => {
+    const ops = [...BASIC, op.slot(1, 16, 8), op.slot(0, 0, 16), op.slot(0, 40, 32), op.createVcpu(0),
+      { kind: 'setNrMmuPages', vm: 0, pages: 32 } as Op, { kind: 'setNrMmuPages', vm: 0, pages: 100 } as Op,
+      op.destroyVm(), op.run()];
+    const r = agrees(ops);
+    expect(r.slice(3)).toEqual([{ kind: 'errno', errno: EEXIST }, { kind: 'errno', errno: EINVAL }, { kind: 'ok' },
+      { kind: 'errno', errno: EEXIST }, { kind: 'errno', errno: EINVAL }, { kind: 'ok' }, { kind: 'ok' }, { kind: 'errno', errno: EBADF }]);
+  });
+});
