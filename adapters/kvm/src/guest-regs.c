@@ -90,10 +90,12 @@ void guest_set_cr(struct vm *vm, struct vcpu *v, const char *reg, uint64_t value
 	drop_scratch(vm);
 	target = sr;
 	set_reg(&target, reg, value);
-	if (vector == 13 && !strcmp(reg, "cr0") && (value & CR0_PG) && !(sr.efer & EFER_LME) &&
+	if (vector == 13 && !strcmp(reg, "cr0") && (value & CR0_PG) && (value & CR0_PE) &&
+	    !(sr.efer & EFER_LME) &&
 	    !host.paging[vcpu_mode(&target)]) {
 		/*
-		 * Paging turned on outside long mode, on a host that refuses 32-bit and PAE
+		 * Paging turned on (PG with PE: not the architectural #GP) outside long mode,
+		 * on a host that refuses 32-bit and PAE
 		 * paging (kvm-pvm): its #GP says nothing of KVM's rules.
 		 */
 		res->kind = RES_UNSUPPORTED;
