@@ -46,8 +46,11 @@ void write_capabilities(struct sbuf *sb)
 		if (host.paging[m])
 			sb_printf(sb, "%s\"%s\"", n++ ? "," : "", paging_names[m]);
 	sb_printf(sb, "],\"host\":{\"vendorModule\":\"%s\",\"tdp\":%s,\"memslots\":%d,"
-		  "\"maxVcpuId\":%d,\"readonlyMem\":%s}}", host.vendor, host.tdp ? "true" : "false",
-		  host.nr_memslots, host.max_vcpu_id, host.readonly_mem ? "true" : "false");
+		  "\"maxVcpuId\":%d,\"readonlyMem\":%s,\"tracepoints\":", host.vendor,
+		  host.tdp ? "true" : "false", host.nr_memslots, host.max_vcpu_id,
+		  host.readonly_mem ? "true" : "false");
+	trace_write_fired(sb);
+	sb_printf(sb, "}}");
 }
 
 bool config_supported(const struct jval *config)
@@ -78,7 +81,7 @@ static bool step_op(struct sbuf *out, const struct jval *op, struct result *res)
 	sb_printf(out, "{\"result\":");
 	write_result(out, res);
 	sb_printf(out, ",\"events\":[");
-	trace_write_events(out, json_int(op, "vm", -1));
+	trace_write_events(out, op, res->kind == RES_OK);
 	sb_putc(out, ']');
 	free(res->pages);
 	res->pages = NULL;
@@ -146,12 +149,12 @@ static void handle(struct sbuf *out, const struct jval *req)
 		sb_printf(out, "{\"msg\":\"result\",\"result\":");
 		write_result(out, &res);
 		sb_printf(out, ",\"events\":[");
-		trace_write_events(out, json_int(json_get(req, "op"), "vm", -1));
+		trace_write_events(out, json_get(req, "op"), res.kind == RES_OK);
 		sb_printf(out, "]}");
 		free(res.pages);
 	} else if (!strcmp(msg, "drain")) {
 		sb_printf(out, "{\"msg\":\"events\",\"events\":[");
-		trace_write_events(out, -1);
+		trace_write_events(out, NULL, false);
 		sb_printf(out, "]}");
 	} else if (!strcmp(msg, "abstract")) {
 		sb_printf(out, "{\"msg\":\"abstract\",\"state\":");
@@ -172,13 +175,17 @@ int main(int argc, char **argv)
 	char *line = NULL;
 	size_t cap = 0;
 	struct sbuf out;
-	int err = probe_host();
+	int err;
 
+	/* the instance is open while the probe runs, so it sees which tracepoints fire */
+	trace_open();
+	err = probe_host();
+	trace_note_fired();
 	if (err) {
+		trace_close();
 		fprintf(stderr, "kvm-oracle-kvm: cannot use /dev/kvm: %s\n", strerror(-err));
 		return 2;
 	}
-	trace_open();
 	sb_init(&out);
 	if (argc > 1 && !strcmp(argv[1], "--probe")) {
 		write_capabilities(&out);

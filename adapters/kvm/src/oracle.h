@@ -104,7 +104,9 @@ enum paging_mode vcpu_mode(const struct kvm_sregs *sr);
 int trace_open(void);
 void trace_close(void);
 void trace_clear(void);
-void trace_write_events(struct sbuf *sb, int vm_id);
+void trace_write_events(struct sbuf *sb, const struct jval *op, bool ok);
+void trace_note_fired(void);
+void trace_write_fired(struct sbuf *sb);
 void trace_write_kinds(struct sbuf *sb);
 
 #endif

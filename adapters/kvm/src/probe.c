@@ -99,6 +99,9 @@ static bool runs_mode(enum paging_mode mode)
 	}
 	apply_str("{\"kind\":\"run\",\"vm\":0,\"vcpu\":0,\"access\":null}", &res);
 	ok = res.kind == RES_EXIT_HLT;
+	/* writes that exit on every vendor: they show which tracepoints fire (trace.c) */
+	apply_str("{\"kind\":\"setCr\",\"vm\":0,\"vcpu\":0,\"reg\":\"cr4\",\"value\":32}", &res);
+	apply_str("{\"kind\":\"setCr\",\"vm\":0,\"vcpu\":0,\"reg\":\"efer\",\"value\":256}", &res);
 out:
 	instance_reset();
 	return ok;
