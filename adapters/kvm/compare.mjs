@@ -61,7 +61,9 @@ cases.forEach((ops, c) => {
       const before = i > 0 ? reply.steps[i - 1].state.vms.find((v) => v.vm === ops[i].vm)?.vcpus.find((v) => v.vcpu === ops[i].vcpu) : undefined;
       const detail = ops[i].kind === 'setCr' && before
         ? ` ${ops[i].reg}=0x${ops[i].value.toString(16)} from cr0=0x${before.cr0.toString(16)} cr4=0x${before.cr4.toString(16)} efer=0x${before.efer.toString(16)}`
-        : '';
+        : ops[i].kind === 'setMemoryRegion'
+          ? ` slot ${ops[i].slot} npages ${ops[i].npages === 0 ? '0' : '>0'} flags ${ops[i].flags ?? 0}${reply.steps[i - 1]?.state.vms.find((v) => v.vm === ops[i].vm)?.slots.some((x) => x.slot === ops[i].slot) ? ' (slot exists)' : ''}`
+          : '';
       note(`${ops[i].kind}${detail}: model ${JSON.stringify(m.result)} kernel ${JSON.stringify(k.result)}`, ops, i);
       return;
     }
