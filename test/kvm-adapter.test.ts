@@ -30,16 +30,16 @@ const missing = (): string | null => {
 const why = missing();
 
 interface CaseReply {
-  steps: { result: Result; events: unknown[] }[];
+  steps: { result: Result; events: unknown[]; begin?: number; end?: number }[];
   final: AbstractState;
   error?: { index: number; message: string };
 }
 
-/** One process: the handshake and one whole case. */
-const runCase = (ops: Op[], config: HostConfig = VMX): { hello: { capabilities: Record<string, unknown> }; reply: CaseReply } => {
+/** One process: the handshake and one whole case (every op on thread 0 unless `tids`). */
+const runCase = (ops: Op[], config: HostConfig = VMX, tids?: number[]): { hello: { capabilities: Record<string, unknown> }; reply: CaseReply } => {
   const lines = [
     { msg: 'hello', protocol: 1 },
-    { msg: 'case', config, mutant: null, ops: ops.map((o) => ({ tid: 0, op: o })), states: false },
+    { msg: 'case', config, mutant: null, ops: ops.map((o, i) => ({ tid: tids?.[i] ?? 0, op: o })), states: false },
   ];
   const out = spawnSync(BIN, [], { input: lines.map((l) => JSON.stringify(l)).join('\n') + '\n', encoding: 'utf8', timeout: 20_000 });
   expect(out.status, out.stderr).toBe(0);
@@ -112,4 +112,40 @@ describe.skipIf(why !== null)(`real KVM adapter${why ? ` (skipped: ${why})` : ''
     expect(r.slice(3)).toEqual([{ kind: 'errno', errno: EEXIST }, { kind: 'errno', errno: EINVAL }, { kind: 'ok' },
       { kind: 'errno', errno: EEXIST }, { kind: 'errno', errno: EINVAL }, { kind: 'ok' }, { kind: 'ok' }, { kind: 'errno', errno: EBADF }]);
   });
+
+  it('runs each harness thread on a real thread, linearizably, with each step\'s interval', () => {
+    const ops = [op.createVm(), op.slot(0, 0, 32, 0, 1), op.createVcpu(0), op.createVcpu(1), op.run(0x1000, true, 0),
+      op.run(0x2000, true, 1), op.slot(1, 32, 8, 0, 1), op.run(0x41000, false, 1), { kind: 'getDirtyLog', vm: 0, slot: 0 } as Op];
+    const tids = [0, 0, 0, 1, 0, 1, 0, 1, 0];
+    const { hello, reply } = runCase(ops, VMX, tids);
+    expect(hello.capabilities.realThreads).toBe(true);
+    expect(reply.error).toBeUndefined();
+    for (const tid of [0, 1]) {
+      const mine = reply.steps.filter((_, i) => tids[i] === tid);
+      for (const [a, b] of mine.slice(1).map((s, i) => [mine[i]!, s] as const)) expect(b.begin!).toBeGreaterThanOrEqual(a.end!);
+    }
+    expect(linearizable(ops, tids, reply.steps)).toBe(true);
+  });
 });
+
+/**
+ * Whether some order of the ops, each thread's in program order and none before an op that
+ * ended before it began, gives the kernel's results on the model (brute force: small cases).
+ */
+const linearizable = (ops: Op[], tids: number[], steps: CaseReply['steps']): boolean => {
+  const orders = (left: number[][]): number[][] => {
+    if (left.every((l) => l.length === 0)) return [[]];
+    return left.flatMap((l, t) => (l.length === 0 ? [] : orders(left.map((x, u) => (u === t ? x.slice(1) : x))).map((o) => [l[0]!, ...o])));
+  };
+  const byThread = [0, 1].map((t) => ops.map((_, i) => i).filter((i) => tids[i] === t));
+  return orders(byThread).some((order) => {
+    const realTime = order.every((i, k) => order.slice(k + 1).every((j) => !(steps[j]!.end! < steps[i]!.begin!)));
+    if (!realTime) return false;
+    let state = initialState(VMX);
+    return order.every((i) => {
+      const r = step(state, ops[i]!);
+      state = r.state;
+      return JSON.stringify(r.result) === JSON.stringify(steps[i]!.result);
+    });
+  });
+};

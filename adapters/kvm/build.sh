@@ -16,5 +16,5 @@ if [ ! -e /dev/kvm ]; then
 	echo "build:kvm: no /dev/kvm on this machine (built anyway; it will exit 2 when run)" >&2
 fi
 mkdir -p "$here/build"
-"$cc" -O2 -Wall -Wextra -Wno-unused-parameter -o "$here/build/kvm-oracle-kvm" "$here"/src/*.c
+"$cc" -O2 -Wall -Wextra -Wno-unused-parameter -o "$here/build/kvm-oracle-kvm" "$here"/src/*.c -pthread
 echo "$here/build/kvm-oracle-kvm"

@@ -54,40 +54,25 @@ void guest_set_cr(struct vm *vm, struct vcpu *v, const char *reg, uint64_t value
 	struct kvm_regs r = { .rflags = 2, .rax = value & 0xffffffff, .rdx = value >> 32 };
 	struct kvm_sregs sr, after, target;
 	enum stub stub;
-	int vector, err;
+	int vector;
 
-	if (ioctl(v->fd, KVM_GET_SREGS, &sr)) {
-		res->kind = RES_ERRNO;
-		res->err = -errno;
-		return;
-	}
-	if (!mode_ok(&sr, res))
-		return;
 	if (!strcmp(reg, "efer")) {
 		stub = S_EFER;
 		r.rcx = MSR_EFER;
 	} else {
 		stub = !strcmp(reg, "cr0") ? S_CR0 : !strcmp(reg, "cr3") ? S_CR3 : S_CR4;
 		r.rax = value;
-		if (vcpu_mode(&sr) != PM_LONG && value >> 32) {
-			res->kind = RES_UNSUPPORTED;
-			snprintf(res->why, sizeof(res->why),
-				 "a %s value above 32 bits cannot be written outside long mode", reg);
-			return;
-		}
 	}
-	if (vcpu_mode(&sr) == PM_LONG)
-		build_tables(vm, sr.cr3, 0);
-	if (!strcmp(reg, "cr3") && value / PAGE_SIZE != sr.cr3 / PAGE_SIZE)
-		build_tables(vm, value, 1);
-	err = load_stub(v, &sr, stub, &r);
-	if (err) {
-		res->kind = RES_ERRNO;
-		res->err = err;
+	if (!guest_begin(vm, v, &sr, res))
+		return;
+	if (stub != S_EFER && vcpu_mode(&sr) != PM_LONG && value >> 32) {
+		pthread_mutex_unlock(&vm->slots_lock);
+		res->kind = RES_UNSUPPORTED;
+		snprintf(res->why, sizeof(res->why),
+			 "a %s value above 32 bits cannot be written outside long mode", reg);
 		return;
 	}
-	run_stub(v, res, &vector);
-	drop_scratch(vm);
+	guest_enter(vm, v, &sr, stub, &r, !strcmp(reg, "cr3") ? value : NO_CR3, res, &vector);
 	target = sr;
 	set_reg(&target, reg, value);
 	if (vector == 13 && !strcmp(reg, "cr0") && (value & CR0_PG) && (value & CR0_PE) &&
@@ -95,8 +80,8 @@ void guest_set_cr(struct vm *vm, struct vcpu *v, const char *reg, uint64_t value
 	    !host.paging[vcpu_mode(&target)]) {
 		/*
 		 * Paging turned on (PG with PE: not the architectural #GP) outside long mode,
-		 * on a host that refuses 32-bit and PAE
-		 * paging (kvm-pvm): its #GP says nothing of KVM's rules.
+		 * on a host that refuses 32-bit and PAE paging (kvm-pvm): its #GP says
+		 * nothing of KVM's rules.
 		 */
 		res->kind = RES_UNSUPPORTED;
 		snprintf(res->why, sizeof(res->why), "%s write enters %s paging, which the host refuses",
@@ -134,18 +119,16 @@ void guest_translate(struct vm *vm, struct vcpu *v, uint64_t gva, struct result 
 {
 	struct kvm_translation tr = { .linear_address = gva };
 	struct kvm_sregs sr;
+	int rc;
 
-	if (ioctl(v->fd, KVM_GET_SREGS, &sr)) {
-		res->kind = RES_ERRNO;
-		res->err = -errno;
-		return;
-	}
-	if (!mode_ok(&sr, res))
+	if (!guest_begin(vm, v, &sr, res))
 		return;
 	if (vcpu_mode(&sr) == PM_LONG)
 		build_tables(vm, sr.cr3, 0);
 	drop_scratch(vm);
-	if (ioctl(v->fd, KVM_TRANSLATE, &tr)) {
+	rc = ioctl(v->fd, KVM_TRANSLATE, &tr);
+	pthread_mutex_unlock(&vm->slots_lock);
+	if (rc) {
 		res->kind = RES_ERRNO;
 		res->err = -errno;
 		return;

@@ -270,33 +270,68 @@ bool mode_ok(const struct kvm_sregs *sr, struct result *res)
 	return false;
 }
 
+/*
+ * Loads the stub under the VM's slots_lock (the tables are written into slot memory) and
+ * runs it; the lock is dropped for KVM_RUN unless a scratch table memslot is in place,
+ * which must go before any other memslot change.
+ */
+void guest_enter(struct vm *vm, struct vcpu *v, struct kvm_sregs *sr, enum stub stub,
+		 struct kvm_regs *r, uint64_t new_cr3, struct result *res, int *vector)
+{
+	bool held = true;
+	int err;
+
+	*vector = -1;
+	if (vcpu_mode(sr) == PM_LONG)
+		build_tables(vm, sr->cr3, 0);
+	if (new_cr3 != NO_CR3 && new_cr3 / PAGE_SIZE != sr->cr3 / PAGE_SIZE)
+		build_tables(vm, new_cr3, 1);
+	err = load_stub(v, sr, stub, r);
+	if (err) {
+		res->kind = RES_ERRNO;
+		res->err = err;
+		drop_scratch(vm);
+		pthread_mutex_unlock(&vm->slots_lock);
+		return;
+	}
+	if (!vm->scratch[0] && !vm->scratch[1]) {
+		pthread_mutex_unlock(&vm->slots_lock);
+		held = false;
+	}
+	run_stub(v, res, vector);
+	if (held) {
+		drop_scratch(vm);
+		pthread_mutex_unlock(&vm->slots_lock);
+	}
+}
+
+/* KVM_GET_SREGS and the mode check, taking the VM's slots_lock; false: done, unlocked. */
+bool guest_begin(struct vm *vm, struct vcpu *v, struct kvm_sregs *sr, struct result *res)
+{
+	pthread_mutex_lock(&vm->slots_lock);
+	if (ioctl(v->fd, KVM_GET_SREGS, sr)) {
+		res->kind = RES_ERRNO;
+		res->err = -errno;
+	} else if (mode_ok(sr, res)) {
+		return true;
+	}
+	pthread_mutex_unlock(&vm->slots_lock);
+	return false;
+}
+
 void guest_run(struct vm *vm, struct vcpu *v, const struct jval *access, bool irqs,
 	       struct result *res)
 {
 	struct kvm_regs r = { .rflags = 2 | (irqs ? 0x200 : 0) };
 	struct kvm_sregs sr;
 	enum stub stub = S_HLT;
-	int vector, err;
+	int vector;
 
-	if (ioctl(v->fd, KVM_GET_SREGS, &sr)) {
-		res->kind = RES_ERRNO;
-		res->err = -errno;
+	if (!guest_begin(vm, v, &sr, res))
 		return;
-	}
-	if (!mode_ok(&sr, res))
-		return;
-	if (vcpu_mode(&sr) == PM_LONG)
-		build_tables(vm, sr.cr3, 0);
 	if (access && access->type == J_OBJ) {
 		stub = json_bool(access, "write", false) ? S_WRITE : S_READ;
 		r.rax = (uint64_t)json_int(access, "gva", 0);
 	}
-	err = load_stub(v, &sr, stub, &r);
-	if (err) {
-		res->kind = RES_ERRNO;
-		res->err = err;
-		return;
-	}
-	run_stub(v, res, &vector);
-	drop_scratch(vm);
+	guest_enter(vm, v, &sr, stub, &r, NO_CR3, res, &vector);
 }

@@ -50,5 +50,9 @@ void drop_scratch(struct vm *vm);
 int load_stub(struct vcpu *v, struct kvm_sregs *sr, enum stub stub, struct kvm_regs *r);
 void run_stub(struct vcpu *v, struct result *res, int *vector);
 bool mode_ok(const struct kvm_sregs *sr, struct result *res);
+#define NO_CR3 (~0ull)
+void guest_enter(struct vm *vm, struct vcpu *v, struct kvm_sregs *sr, enum stub stub,
+		 struct kvm_regs *r, uint64_t new_cr3, struct result *res, int *vector);
+bool guest_begin(struct vm *vm, struct vcpu *v, struct kvm_sregs *sr, struct result *res);
 
 #endif

@@ -13,10 +13,6 @@
 
 #define PROTOCOL 1
 
-/* The operations with a userspace counterpart the adapter drives (README: Operations). */
-static const char *const ops[] = { "createVm", "destroyVm", "setMemoryRegion", "createVcpu",
-				   "setCr", "run", "translate", "getDirtyLog", "setNrMmuPages" };
-
 void write_capabilities(struct sbuf *sb)
 {
 	unsigned int i;
@@ -24,11 +20,11 @@ void write_capabilities(struct sbuf *sb)
 	bool pvm = !strcmp(host.vendor, "pvm");
 
 	sb_printf(sb, "{\"ops\":[");
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		sb_printf(sb, "%s\"%s\"", i ? "," : "", ops[i]);
+	for (i = 0; i < NR_OP_KINDS; i++)
+		sb_printf(sb, "%s\"%s\"", i ? "," : "", op_kinds[i]);
 	sb_printf(sb, "],\"events\":[");
 	trace_write_kinds(sb);
-	sb_printf(sb, "],\"stepping\":false,\"wholeCase\":true,\"realThreads\":false,"
+	sb_printf(sb, "],\"stepping\":false,\"wholeCase\":true,\"realThreads\":true,"
 		  "\"abstract\":[\"vms\",\"slots\",\"nrMmuPages\",\"vcpus\",\"registers\"],"
 		  "\"mutants\":[],\"configs\":[");
 	/* a software vendor module is neither: both configs run the same shadow MMU */
@@ -99,6 +95,10 @@ static void run_case(struct sbuf *out, const struct jval *req)
 		return reply_error(out, "unsupported host config for this host");
 	instance_reset();
 	trace_clear();
+	for (op = op ? op->kids : NULL; op; op = op->next)
+		if (json_int(op, "tid", 0) != 0)
+			return run_case_threaded(out, json_get(req, "ops"), states);
+	op = json_get(req, "ops");
 	sb_printf(out, "{\"msg\":\"case\",\"steps\":[");
 	for (op = op ? op->kids : NULL; op; op = op->next, i++) {
 		if (i)

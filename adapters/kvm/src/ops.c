@@ -16,13 +16,16 @@
 #include "oracle.h"
 
 static struct vm vms[MAX_VMS];
+/* guards vms[] and each VM's vcpus[]; never held across an ioctl that can block */
+static pthread_mutex_t big = PTHREAD_MUTEX_INITIALIZER;
+bool threaded;
 
 struct vm *find_vm(int id)
 {
 	int i;
 
 	for (i = 0; i < MAX_VMS; i++)
-		if (vms[i].used && vms[i].id == id)
+		if (vms[i].used && !vms[i].dead && vms[i].id == id)
 			return &vms[i];
 	return NULL;
 }
@@ -107,6 +110,7 @@ static int create_vm(int id)
 		return -errno;
 	vm->used = true;
 	vm->id = id;
+	pthread_mutex_init(&vm->slots_lock, NULL);
 	err = guest_setup_vm(vm);
 	if (err)
 		destroy_vm(vm);
@@ -185,6 +189,7 @@ static int create_vcpu(struct vm *vm, int id)
 	v->fd = fd;
 	v->id = id;
 	v->used = true;
+	pthread_mutex_init(&v->mutex, NULL);
 	err = guest_setup_vcpu(v);
 	if (err) {
 		close(fd);
@@ -219,52 +224,99 @@ static int errno_of(int rc)
 	return rc < 0 ? -errno : 0;
 }
 
-void apply_op(const struct jval *op, struct result *res)
+/* VM ioctls that change or read memslots run under the VM's slots_lock. */
+static void vm_op(struct vm *vm, const char *kind, const struct jval *op, struct result *res)
 {
-	const char *kind = json_str(op, "kind");
-	int vm_id = json_int(op, "vm", -1), vcpu_id = json_int(op, "vcpu", -1);
-	struct vm *vm = find_vm(vm_id);
-	struct vcpu *v = find_vcpu(vm, vcpu_id);
 	int rc = 0;
 
-	memset(res, 0, sizeof(*res));
-	res->kind = RES_ERRNO;
-	if (!kind)
-		kind = "";
-	if (!strcmp(kind, "createVm")) {
-		rc = json_get(op, "ppc") ? ERR(EINVAL) : create_vm(vm_id);
-	} else if (!vm && strcmp(kind, "createVm")) {
-		rc = ERR(EBADF);
-	} else if (!strcmp(kind, "destroyVm")) {
-		destroy_vm(vm);
-	} else if (!strcmp(kind, "setMemoryRegion")) {
+	pthread_mutex_lock(&vm->slots_lock);
+	if (!strcmp(kind, "setMemoryRegion")) {
 		rc = set_region(vm, json_int(op, "slot", 0), json_int(op, "gfn", 0),
 				json_int(op, "npages", 0), json_int(op, "flags", 0));
-	} else if (!strcmp(kind, "createVcpu")) {
-		rc = create_vcpu(vm, vcpu_id);
 	} else if (!strcmp(kind, "getDirtyLog")) {
 		get_dirty_log(vm, json_int(op, "slot", 0), res);
+		pthread_mutex_unlock(&vm->slots_lock);
 		return;
-	} else if (!strcmp(kind, "setNrMmuPages")) {
+	} else {
 		rc = errno_of(ioctl(vm->fd, KVM_SET_NR_MMU_PAGES, (unsigned long)json_int(op, "pages", 0)));
 		if (!rc)
 			vm->nr_mmu_pages = json_int(op, "pages", 0);
-	} else if (!v) {
-		rc = ERR(EBADF);
-	} else if (!strcmp(kind, "run")) {
-		guest_run(vm, v, json_get(op, "access"), json_bool(op, "interruptsAllowed", false), res);
-		return;
-	} else if (!strcmp(kind, "setCr")) {
-		guest_set_cr(vm, v, json_str(op, "reg") ?: "", json_int(op, "value", 0), res);
-		return;
-	} else if (!strcmp(kind, "translate")) {
-		guest_translate(vm, v, json_int(op, "gva", 0), res);
-		return;
-	} else {
-		res->kind = RES_UNSUPPORTED;
-		snprintf(res->why, sizeof(res->why), "operation %s is not declared", kind);
-		return;
 	}
+	pthread_mutex_unlock(&vm->slots_lock);
 	res->kind = rc ? RES_ERRNO : RES_OK;
 	res->err = rc;
+}
+
+static void vcpu_op(struct vm *vm, struct vcpu *v, const char *kind, const struct jval *op,
+		    struct result *res)
+{
+	pthread_mutex_lock(&v->mutex);
+	if (!strcmp(kind, "run"))
+		guest_run(vm, v, json_get(op, "access"), json_bool(op, "interruptsAllowed", false), res);
+	else if (!strcmp(kind, "setCr"))
+		guest_set_cr(vm, v, json_str(op, "reg") ?: "", json_int(op, "value", 0), res);
+	else
+		guest_translate(vm, v, json_int(op, "gva", 0), res);
+	pthread_mutex_unlock(&v->mutex);
+}
+
+/* The operations with a userspace counterpart the adapter drives (README: Operations). */
+const char *const op_kinds[NR_OP_KINDS] = { "createVm", "destroyVm", "setMemoryRegion",
+	"createVcpu", "setCr", "run", "translate", "getDirtyLog", "setNrMmuPages" };
+
+static bool is(const char *kind, const char *a, const char *b, const char *c)
+{
+	return !strcmp(kind, a) || !strcmp(kind, b) || !strcmp(kind, c);
+}
+
+static bool declared(const char *kind)
+{
+	int i;
+
+	for (i = 0; i < NR_OP_KINDS; i++)
+		if (!strcmp(kind, op_kinds[i]))
+			return true;
+	return false;
+}
+
+void apply_op(const struct jval *op, struct result *res)
+{
+	const char *kind = json_str(op, "kind") ?: "";
+	int vm_id = json_int(op, "vm", -1), vcpu_id = json_int(op, "vcpu", -1);
+	struct vm *vm;
+	struct vcpu *v;
+	int rc = 0;
+
+	memset(res, 0, sizeof(*res));
+	pthread_mutex_lock(&big);
+	vm = find_vm(vm_id);
+	v = find_vcpu(vm, vcpu_id);
+	if (!strcmp(kind, "createVm"))
+		rc = json_get(op, "ppc") ? ERR(EINVAL) : create_vm(vm_id);
+	else if (!declared(kind))
+		rc = 1;
+	else if (!vm)
+		rc = ERR(EBADF);
+	else if (!strcmp(kind, "destroyVm") && threaded)
+		vm->dead = true;	/* its fds and memory go at the case's end */
+	else if (!strcmp(kind, "destroyVm"))
+		destroy_vm(vm);
+	else if (!strcmp(kind, "createVcpu"))
+		rc = create_vcpu(vm, vcpu_id);
+	else
+		rc = 2;
+	pthread_mutex_unlock(&big);
+	if (rc == 1) {
+		res->kind = RES_UNSUPPORTED;
+		snprintf(res->why, sizeof(res->why), "operation %s is not declared", kind);
+	} else if (rc == 2 && is(kind, "setMemoryRegion", "getDirtyLog", "setNrMmuPages")) {
+		vm_op(vm, kind, op, res);
+	} else if (rc == 2 && v) {
+		vcpu_op(vm, v, kind, op, res);
+	} else {
+		if (rc == 2)
+			rc = ERR(EBADF);
+		res->kind = rc ? RES_ERRNO : RES_OK;
+		res->err = rc;
+	}
 }

@@ -8,12 +8,13 @@
 #define KVM_ORACLE_H
 
 #include <stdbool.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <linux/kvm.h>
 
 #include "json.h"
 
-#define MAX_VMS		8
+#define MAX_VMS		32	/* live and destroyed (kept to the case's end when threaded) */
 #define MAX_SLOTS	48	/* memslots per VM the harness may name (ids are any u32) */
 #define MAX_VCPUS	16	/* vCPUs per VM the harness may name */
 
@@ -35,16 +36,19 @@ struct vcpu {
 	int id;
 	int fd;
 	struct kvm_run *run;
+	pthread_mutex_t mutex;	/* like vcpu->mutex: one ioctl of this vCPU at a time */
 };
 
 struct vm {
 	bool used;
+	bool dead;		/* destroyed while other threads may still use it */
 	int id;
 	int fd;
 	struct slot slots[MAX_SLOTS];
 	struct vcpu vcpus[MAX_VCPUS];
 	uint8_t *hidden;	/* the guest stub's memory: see guest.c */
 	bool scratch[2];	/* a scratch table memslot is in place (guest.c table_page) */
+	pthread_mutex_t slots_lock;	/* like kvm->slots_lock: slots[], scratch[] */
 	int64_t nr_mmu_pages;	/* last value KVM_SET_NR_MMU_PAGES accepted, 0 if none */
 };
 
@@ -83,7 +87,10 @@ int probe_host(void);
 void write_capabilities(struct sbuf *sb);
 bool config_supported(const struct jval *config);
 
-/* ops.c */
+/* ops.c; `threaded`: harness threads run on real threads (threads.c) */
+extern bool threaded;
+#define NR_OP_KINDS 9
+extern const char *const op_kinds[NR_OP_KINDS];
 void instance_reset(void);
 void apply_op(const struct jval *op, struct result *res);
 void write_result(struct sbuf *sb, const struct result *res);
@@ -106,6 +113,12 @@ void trace_close(void);
 void trace_clear(void);
 void trace_write_events(struct sbuf *sb, const struct jval *op, bool ok);
 void trace_note_fired(void);
+void trace_take(struct sbuf *buf);
+void trace_write_from(struct sbuf *sb, const char *buf, const struct jval *op, bool ok,
+		      int tid, uint64_t begin, uint64_t end);
+
+/* threads.c */
+void run_case_threaded(struct sbuf *out, const struct jval *ops, bool states);
 void trace_write_fired(struct sbuf *sb);
 void trace_write_kinds(struct sbuf *sb);
 
