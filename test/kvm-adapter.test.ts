@@ -4,7 +4,7 @@
  * Skipped, with the reason in the suite's name, where /dev/kvm or a C compiler is missing.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { EBADF, EEXIST, EINVAL } from '../api/errno.js';
 import { initialState } from '../model/state.js';
 import { step } from '../model/step.js';
 import { abstractModel } from '../model/abstract.js';
+import { builtinFactory } from '../impl/builtin.js';
 import { BASIC, VMX, op } from './helpers.js';
 
 const BIN = 'adapters/kvm/build/kvm-oracle-kvm';
@@ -154,6 +155,49 @@ describe.skipIf(why !== null)(`C reproducer${why ? ` (skipped: ${why})` : ''}`, 
     const out = reproduce([op.createVm(), op.slot(3, 40, 0)]);
     expect(out.stdout).toMatch(/kernel \{"kind":"errno","errno":-22\}\n {4}model {2}\{"kind":"ok"\} {3}<-- differs/);
     expect(out.status).toBe(1);
+  });
+});
+
+/** Core scenarios of the KVM memslot selftests (adapters/kvm/selftests), with the kernel's answers. */
+interface Scenario {
+  name: string;
+  source: string;
+  config: HostConfig;
+  ops: Op[];
+  expected: Result[];
+  /** steps where the model (and the built-in impl, which keeps its rules) answers otherwise, and why */
+  modelDiffers?: Record<string, string>;
+}
+const SCENARIOS: Scenario[] = readdirSync('adapters/kvm/selftests')
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => JSON.parse(readFileSync(`adapters/kvm/selftests/${f}`, 'utf8')));
+
+const builtin = (sc: Scenario): Result[] => {
+  const impl = builtinFactory.create(sc.config, null);
+  return sc.ops.map((o) => impl.apply(o));
+};
+
+/** The answers equal the kernel's except at the listed steps, where they must differ (a fixed model rule shows up). */
+const matchesExceptListed = (got: Result[], sc: Scenario) => {
+  got.forEach((r, i) => {
+    if (sc.modelDiffers?.[String(i)]) expect(r, `step ${i}: ${sc.modelDiffers[String(i)]}`).not.toEqual(sc.expected[i]);
+    else expect(r, `step ${i}`).toEqual(sc.expected[i]);
+  });
+};
+
+describe('KVM selftest scenarios on the model and the built-in impl', () => {
+  it.each(SCENARIOS.map((sc) => [sc.name, sc] as const))('%s', (_, sc) => {
+    expect(sc.ops.length).toBe(sc.expected.length);
+    matchesExceptListed(model(sc.ops, sc.config).results, sc);
+    matchesExceptListed(builtin(sc), sc);
+  });
+});
+
+describe.skipIf(why !== null)(`KVM selftest scenarios on real KVM${why ? ` (skipped: ${why})` : ''}`, () => {
+  it.each(SCENARIOS.map((sc) => [sc.name, sc] as const))('%s', (_, sc) => {
+    const { reply } = runCase(sc.ops, sc.config);
+    expect(reply.error).toBeUndefined();
+    expect(reply.steps.map((s) => s.result)).toEqual(sc.expected);
   });
 });
 
