@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include "oracle.h"
@@ -64,11 +66,40 @@ static int write_file(const char *file, const char *text)
 	return n < 0 ? -errno : 0;
 }
 
+/* A harness that times the adapter out kills it: take the instance down on the way. */
+static void on_signal(int sig)
+{
+	if (pipe_fd >= 0)
+		close(pipe_fd);
+	if (inst[0])
+		rmdir(inst);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Instances of adapters that died without cleaning up (SIGKILL) go before a new one. */
+static void remove_stale(void)
+{
+	DIR *d = opendir(TRACEFS "/instances");
+	struct dirent *e;
+	char path[300];
+	int pid;
+
+	while (d && (e = readdir(d)))
+		if (sscanf(e->d_name, "kvm-oracle-%d", &pid) == 1 && kill(pid, 0) && errno == ESRCH) {
+			snprintf(path, sizeof(path), TRACEFS "/instances/%s", e->d_name);
+			rmdir(path);
+		}
+	if (d)
+		closedir(d);
+}
+
 int trace_open(void)
 {
 	char pid[32], path[256];
 	int i;
 
+	remove_stale();
 	snprintf(inst, sizeof(inst), TRACEFS "/instances/kvm-oracle-%d", getpid());
 	if (mkdir(inst, 0700)) {
 		inst[0] = 0;
@@ -86,8 +117,12 @@ int trace_open(void)
 	}
 	snprintf(path, sizeof(path), "%s/trace_pipe", inst);
 	pipe_fd = open(path, O_RDONLY | O_NONBLOCK);
-	if (pipe_fd >= 0)
+	if (pipe_fd >= 0) {
+		signal(SIGTERM, on_signal);
+		signal(SIGINT, on_signal);
+		signal(SIGHUP, on_signal);
 		return 0;
+	}
 fail:
 	trace_close();
 	return -1;
