@@ -16,7 +16,7 @@ import { initialState } from '../model/state.js';
 import { step } from '../model/step.js';
 import { abstractModel } from '../model/abstract.js';
 import { builtinFactory } from '../impl/builtin.js';
-import { BASIC, VMX, op } from './helpers.js';
+import { BASIC, VMX, op, runModel } from './helpers.js';
 
 const BIN = 'adapters/kvm/build/kvm-oracle-kvm';
 
@@ -51,13 +51,7 @@ const runCase = (ops: Op[], config: HostConfig = VMX, tids?: number[]): { hello:
 };
 
 const model = (ops: Op[], config: HostConfig = VMX) => {
-  let state = initialState(config);
-  const results: Result[] = [];
-  for (const o of ops) {
-    const r = step(state, o);
-    state = r.state;
-    results.push(r.result);
-  }
+  const { state, results } = runModel(ops, config);
   return { results, state: abstractModel(state) };
 };
 
