@@ -13,7 +13,7 @@
 
 #define PROTOCOL 1
 
-void write_capabilities(struct sbuf *sb)
+void write_capabilities(struct sbuf *sb, bool probe)
 {
 	unsigned int i;
 	int m, n = 0;
@@ -32,12 +32,16 @@ void write_capabilities(struct sbuf *sb)
 		sb_printf(sb, "{\"vendor\":\"vmx\",\"tdp\":false},{\"vendor\":\"svm\",\"tdp\":false}");
 	else
 		sb_printf(sb, "{\"vendor\":\"%s\",\"tdp\":%s}", host.vendor, host.tdp ? "true" : "false");
-	/* pagingModes: modes a case may enter; hostPagingModes: what the host itself runs */
+	/* pagingModes: the guest paging modes a case may enter (a field the draft lacks) */
 	sb_printf(sb, "],\"platforms\":[\"x86\"],\"pagingModes\":[");
 	for (m = 0; m < PM_COUNT; m++)
 		if (host.paging[m] && (m == PM_NONPAGING || m == PM_LONG))
 			sb_printf(sb, "%s\"%s\"", n++ ? "," : "", paging_names[m]);
-	sb_printf(sb, "],\"hostPagingModes\":[");
+	sb_putc(sb, ']');
+	if (!probe)
+		goto out;
+	/* --probe only: what the host itself runs, and what was found */
+	sb_printf(sb, ",\"hostPagingModes\":[");
 	for (m = 0, n = 0; m < PM_COUNT; m++)
 		if (host.paging[m])
 			sb_printf(sb, "%s\"%s\"", n++ ? "," : "", paging_names[m]);
@@ -46,7 +50,9 @@ void write_capabilities(struct sbuf *sb)
 		  host.tdp ? "true" : "false", host.nr_memslots, host.max_vcpu_id,
 		  host.readonly_mem ? "true" : "false");
 	trace_write_fired(sb);
-	sb_printf(sb, "}}");
+	sb_putc(sb, '}');
+out:
+	sb_putc(sb, '}');
 }
 
 bool config_supported(const struct jval *config)
@@ -134,7 +140,7 @@ static void handle(struct sbuf *out, const struct jval *req)
 	if (!strcmp(msg, "hello")) {
 		sb_printf(out, "{\"msg\":\"hello\",\"protocol\":%d,\"name\":\"kvm\",\"capabilities\":",
 			  PROTOCOL);
-		write_capabilities(out);
+		write_capabilities(out, false);
 		sb_putc(out, '}');
 	} else if (!strcmp(msg, "create")) {
 		if (!config_supported(json_get(req, "config")))
@@ -188,7 +194,7 @@ int main(int argc, char **argv)
 	}
 	sb_init(&out);
 	if (argc > 1 && !strcmp(argv[1], "--probe")) {
-		write_capabilities(&out);
+		write_capabilities(&out, true);
 		puts(out.buf);
 		trace_close();
 		return 0;

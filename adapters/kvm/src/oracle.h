@@ -84,7 +84,7 @@ struct result {
 };
 
 int probe_host(void);
-void write_capabilities(struct sbuf *sb);
+void write_capabilities(struct sbuf *sb, bool probe);
 bool config_supported(const struct jval *config);
 
 /* ops.c; `threaded`: harness threads run on real threads (threads.c) */
