@@ -77,14 +77,19 @@ static void reply_error(struct sbuf *out, const char *msg)
 /* One op, its result and events; false (with the reason in res->why) if unsupported. */
 static bool step_op(struct sbuf *out, const struct jval *op, struct result *res)
 {
+	uint64_t begin = now_ns(), end;
+
 	apply_op(op, res);
+	end = now_ns();
 	if (res->kind == RES_UNSUPPORTED)
 		return false;
 	sb_printf(out, "{\"result\":");
 	write_result(out, res);
 	sb_printf(out, ",\"events\":[");
 	trace_write_events(out, op, res->kind == RES_OK);
-	sb_putc(out, ']');
+	/* realThreads: every step has its interval, on one thread too */
+	sb_printf(out, "],\"begin\":%llu,\"end\":%llu", (unsigned long long)begin,
+		  (unsigned long long)end);
 	free(res->pages);
 	res->pages = NULL;
 	return true;

@@ -118,6 +118,7 @@ void trace_write_from(struct sbuf *sb, const char *buf, const struct jval *op, b
 		      int tid, uint64_t begin, uint64_t end);
 
 /* threads.c */
+uint64_t now_ns(void);
 void run_case_threaded(struct sbuf *out, const struct jval *ops, bool states);
 void trace_write_fired(struct sbuf *sb);
 void trace_write_kinds(struct sbuf *sb);

@@ -33,7 +33,7 @@ struct worker {
 	pthread_barrier_t *start;
 };
 
-static uint64_t now_ns(void)
+uint64_t now_ns(void)
 {
 	struct timespec ts;
 
