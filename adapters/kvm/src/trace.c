@@ -111,6 +111,8 @@ int trace_open(void)
 	/* vCPU threads (threads.c) join the filter as they are created; their clock is ours */
 	write_file("options/event-fork", "1");
 	write_file("trace_clock", "mono");
+	/* small: one operation's events at a time, and a killed adapter's instance lingers */
+	write_file("buffer_size_kb", "256");
 	for (i = 0; i < TP_COUNT; i++) {
 		snprintf(path, sizeof(path), "events/%s/enable", tps[i].path);
 		write_file(path, "1");
