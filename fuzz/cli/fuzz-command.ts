@@ -48,6 +48,7 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
       io.out(`kvm-oracle fuzz: ${r.runs} runs, ${what}: no failure`);
       // say so when some concurrent cases' results could not be checked against the model
       if (r.unchecked) io.out(`  ${r.unchecked} of them not checked for conformance: the linearizability search gave up after ${MAX_NODES} steps (monitors still ran)`);
+      if (r.unsupported) io.out(`  ${r.unsupported} of them not checked: ${spec} cannot run them here (the first: ${r.unsupportedWhy})`);
       for (const l of unchecked) io.out(l);
       return 0;
     }
