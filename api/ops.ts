@@ -19,6 +19,11 @@ export const HostConfigSchema = z.strictObject({
   vendor: VendorSchema,
   /** two-dimensional paging (EPT/NPT): the MMU uses a direct map */
   tdp: z.boolean(),
+  /**
+   * which kernel's rules the model holds the case to: the seed patches' (default) or
+   * current upstream Linux's where they changed (model/rules.ts)
+   */
+  rules: oneOf(['seeds', 'upstream']).optional(),
 });
 export type HostConfig = z.infer<typeof HostConfigSchema>;
 

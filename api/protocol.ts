@@ -31,6 +31,8 @@ export const CapabilitiesSchema = z.strictObject({
   abstract: list(AbstractPartSchema, 16),
   /** the mutants it knows, by name */
   mutants: list(name(), 1000),
+  /** the rule sets it follows (model/rules.ts): cases are held to the first unless --rules says otherwise; absent: seeds */
+  rules: z.array(oneOf(['seeds', 'upstream'])).min(1).max(2).readonly().optional(),
   /** the host configurations it can run a case under */
   configs: z.array(HostConfigSchema).min(1, { error: 'expected at least one host config' }).max(16).readonly(),
   /**

@@ -24,7 +24,7 @@ exit status: 0 nothing failed, 1 a counterexample was found (or still fails),
 
 export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N] [--runs N | --time 30s] [--mutant NAME] [--out DIR]
                        [--max-ops N] [--vcpus N] [--disable ID[,ID]]
-                       [--impl SPEC] [--op-timeout T] [--ops K[,K]] [--skip-ops K[,K]]
+                       [--impl SPEC] [--op-timeout T] [--ops K[,K]] [--skip-ops K[,K]] [--rules R]
 
   --seed N       seed of the campaign (default 1); the same seed gives the same run
   --runs N       number of generated cases (default 2000)
@@ -48,12 +48,16 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N] [--runs N | --time 3
                  createVm,createVcpu,setMemoryRegion); each must be one the
                  implementation supports
   --skip-ops KINDS  generate none of these operation kinds
+  --rules R      hold the cases to the seeds' rules or current upstream Linux's
+                 (default: the first the implementation declares; builtin: seeds,
+                 kvm: upstream); recorded in the case's config
   The generator makes only operations the implementation declares; monitors whose
   events it does not emit are listed as "not checked", never passed.
 
 exit status: 0 no failure, 1 a counterexample was found and written, 2 usage error`;
 
 export const REPLAY_HELP = `usage: kvm-oracle replay FILE [--trace] [--disable ID[,ID]] [--impl SPEC] [--op-timeout T]
+                         [--repeat N] [--emit-c FILE]
 
   re-runs the operations stored in FILE on the same implementation and mutant (and with
   the monitors it was found with switched off)
@@ -61,6 +65,10 @@ export const REPLAY_HELP = `usage: kvm-oracle replay FILE [--trace] [--disable I
   --disable IDS  switch these monitors off as well
   --impl SPEC    run it on another implementation than the one the file names
   --op-timeout T wall-clock limit for each reply of an exec: implementation (default 5s)
+  --repeat N     run it N times and say how many failed (a race on real threads, --impl
+                 kvm, may not come back every time)
+  --emit-c FILE  do not run it: write a standalone C program (KVM selftest style) that
+                 makes the same ioctls on /dev/kvm and checks the model's answers
 
 exit status: 0 the case passes now, 1 it still fails (the invariant is printed),
              2 the file is missing, not a counterexample (the JSON path of the first

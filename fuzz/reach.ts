@@ -8,10 +8,13 @@
 import { OP_KINDS, type HostConfig, type Op, type OpKind, type TestCase } from '../api/ops.js';
 import type { Capabilities, Platform } from '../api/protocol.js';
 import type { PagingMode } from '../model/x86/registers.js';
+import type { Rules } from '../model/rules.js';
 import { keepPagingModes } from './reach-paging.js';
 
 export interface Reach {
   readonly ops: ReadonlySet<OpKind>;
+  /** which kernel's rules the cases are held to (model/rules.ts) */
+  readonly rules: Rules;
   /** the guest paging modes a case may enter; absent: all */
   readonly pagingModes?: ReadonlySet<PagingMode>;
   readonly configs: readonly HostConfig[];
@@ -26,7 +29,7 @@ const kindList = (names: readonly string[], what: string): OpKind[] => {
 };
 
 /** The reach of `caps`, narrowed by --ops (only these) and --skip-ops (not these). */
-export const reachOf = (caps: Capabilities, implName: string, only?: readonly string[], skip: readonly string[] = []): Reach => {
+export const reachOf = (caps: Capabilities, implName: string, only?: readonly string[], skip: readonly string[] = [], rules?: Rules): Reach => {
   const supported = new Set(caps.ops);
   let ops = new Set<OpKind>(supported);
   if (only) {
@@ -38,10 +41,11 @@ export const reachOf = (caps: Capabilities, implName: string, only?: readonly st
   for (const k of kindList(skip, '--skip-ops')) ops.delete(k);
   if (ops.size === 0) throw new ReachError('no operation left to generate');
   const paging = caps.pagingModes && caps.pagingModes.length < 4 ? { pagingModes: new Set(caps.pagingModes) } : {};
-  return { ops, configs: caps.configs, platforms: new Set(caps.platforms), ...paging };
+  return { ops, configs: caps.configs, platforms: new Set(caps.platforms), rules: rules ?? caps.rules?.[0] ?? 'seeds', ...paging };
 };
 
 const sameConfig = (a: HostConfig, b: HostConfig) => a.vendor === b.vendor && a.tdp === b.tdp;
+const hostOnly = (c: HostConfig): HostConfig => ({ vendor: c.vendor, tdp: c.tdp });
 
 /** A supported config for `c`: itself, else one picked by its bits (deterministic). */
 const nearest = (configs: readonly HostConfig[], c: HostConfig): HostConfig =>
@@ -49,7 +53,7 @@ const nearest = (configs: readonly HostConfig[], c: HostConfig): HostConfig =>
 
 const allowed = (op: Op, r: Reach): boolean => r.ops.has(op.kind) && (op.kind !== 'createVm' || op.ppc === undefined || r.platforms.has('ppcHv'));
 
-const everything = (r: Reach): boolean => r.ops.size === OP_KINDS.length && r.platforms.size === 2 && r.configs.length >= 4 && !r.pagingModes;
+const everything = (r: Reach): boolean => r.ops.size === OP_KINDS.length && r.platforms.size === 2 && r.configs.length >= 4 && !r.pagingModes && r.rules === 'seeds';
 
 /** `tc` with only the operations at `keep` (ascending); threads and preemptions follow them. */
 export const keepOps = (tc: TestCase, keep: readonly number[], ops: readonly Op[] = keep.map((i) => tc.ops[i]!)): TestCase => {
@@ -62,12 +66,12 @@ export const keepOps = (tc: TestCase, keep: readonly number[], ops: readonly Op[
 /** `tc` cut to what the implementation can run; threads and preemptions follow the operations kept. */
 export const restrictCase = (tc: TestCase, r: Reach): TestCase => {
   if (everything(r)) return tc;
-  const config = nearest(r.configs, tc.config);
+  const config = { ...nearest(r.configs, tc.config), ...(r.rules !== 'seeds' && { rules: r.rules }) };
   const keep: number[] = [];
   tc.ops.forEach((op, i) => allowed(op, r) && keep.push(i));
   const ops = keep.map((i) => {
     const op = tc.ops[i]!;
-    return op.kind === 'moduleLoad' ? { ...op, ...nearest(r.configs, op) } : op;
+    return op.kind === 'moduleLoad' ? { ...op, ...hostOnly(nearest(r.configs, op)) } : op;
   });
   const cut = keepOps({ ...tc, config }, keep, ops);
   return r.pagingModes ? keepPagingModes(cut, r.pagingModes) : cut;

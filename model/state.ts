@@ -6,6 +6,7 @@ import type { Gfn, SlotId, VcpuId, VmId } from '../api/ids.js';
 import type { AllocSite, HostConfig } from '../api/ops.js';
 import type { HostMapping, PpcVm } from './ppc/state.js';
 import type { RunStage } from './ppc/run.js';
+import type { Rules } from './rules.js';
 
 /** A vCPU's async page faults (seed 001): outstanding works are `queued` plus `done`. */
 export interface ModelApf {
@@ -65,6 +66,8 @@ export interface ModelHost extends HostConfig {
 }
 
 export interface ModelState {
+  /** which kernel's rules hold (model/rules.ts) */
+  readonly rules: Rules;
   /** the vendor module and paging flavour */
   readonly host: ModelHost;
   /** live VMs by id */
@@ -77,6 +80,7 @@ export interface ModelState {
 
 /** The module was loaded at boot with `host`. */
 export const initialState = (host: HostConfig): ModelState => ({
+  rules: host.rules ?? 'seeds',
   host: { vendor: host.vendor, tdp: host.tdp, loaded: true },
   vms: new Map(),
   failures: new Map(),

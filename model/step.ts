@@ -21,10 +21,10 @@ import { asyncPfDone } from './apf/work.js';
 import { newPpcVm } from './ppc/state.js';
 import { allocRma, mapHost, ppcSetRegion, unmapHost } from './ppc/memory.js';
 import { PPC_RUN_PHASES, ppcRunPhase } from './ppc/run.js';
+import { RULES } from './rules.js';
 
 export type { Step } from './outcome.js';
 
-export const KVM_MAX_VCPUS = 8;
 
 const ok: Result = { kind: 'ok' };
 const errno = (code: number): Result => ({ kind: 'errno', errno: code });
@@ -156,7 +156,7 @@ export const step = (s: ModelState, op: Op, tid = 0): Step =>
       s.vms.get(vm)?.ppc
         ? ppcSetRegion(s, vm, slot, gfn, npages, tid)
         : onVm(s, vm, (m) => {
-            const r = setRegion(m, slot, gfn, npages, flags ?? 0);
+            const r = setRegion(m, slot, gfn, npages, flags ?? 0, RULES[s.rules]);
             if (typeof r === 'number') return { vm: m, result: errno(r) };
             const next = { ...m, slots: r.slots };
             if (r.change !== 'delete' && r.change !== 'move') return { vm: next, result: ok };
@@ -165,7 +165,7 @@ export const step = (s: ModelState, op: Op, tid = 0): Step =>
     )
     .with({ kind: 'createVcpu' }, ({ vm, vcpu }) =>
       onVm(s, vm, (m) => {
-        if (vcpu < 0 || vcpu >= KVM_MAX_VCPUS) return { vm: m, result: errno(EINVAL) };
+        if (vcpu < 0 || vcpu >= RULES[s.rules].vcpuIds) return { vm: m, result: errno(EINVAL) };
         if (m.vcpus.has(vcpu)) return { vm: m, result: errno(EEXIST) };
         return { vm: { ...m, vcpus: withEntry(m.vcpus, vcpu, newVcpu()) }, result: ok };
       }),
@@ -174,7 +174,7 @@ export const step = (s: ModelState, op: Op, tid = 0): Step =>
     .with({ kind: 'resetVcpu' }, ({ vm, vcpu }) => onVcpu(s, vm, vcpu, (m) => reset(s, m)))
     .with({ kind: 'run' }, { kind: 'emulate' }, { kind: 'hEnter' }, (o) => allPhases(s, o, tid))
     .with({ kind: 'translate' }, ({ vm, vcpu, gva }) => onVcpu(s, vm, vcpu, (m, v) => ({ state: s, vm: m, vcpu: v, result: translate(m, v, gva) })))
-    .with({ kind: 'getDirtyLog' }, ({ vm, slot }) => onX86Vm(s, vm, (m) => getDirtyLog(m, slot)))
+    .with({ kind: 'getDirtyLog' }, ({ vm, slot }) => onX86Vm(s, vm, (m) => getDirtyLog(m, slot, RULES[s.rules].memSlots)))
     .with({ kind: 'setNrMmuPages' }, ({ vm, pages }) =>
       onX86Vm(s, vm, (m) =>
         pages < KVM_MIN_ALLOC_MMU_PAGES ? { vm: m, result: errno(EINVAL) } : { vm: { ...m, nrMmuPages: pages }, result: ok },

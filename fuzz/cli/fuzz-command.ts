@@ -16,7 +16,7 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
   const p = parseArgs(argv, {
     seed: { value: true }, runs: { value: true }, time: { value: true }, mutant: { value: true },
     out: { value: true }, 'max-ops': { value: true }, vcpus: { value: true }, disable: { value: true },
-    ops: { value: true }, 'skip-ops': { value: true }, ...IMPL_OPTIONS, help: { value: false },
+    ops: { value: true }, 'skip-ops': { value: true }, rules: { value: true }, ...IMPL_OPTIONS, help: { value: false },
   });
   if (p.options.has('help')) return io.out(FUZZ_HELP), 0;
   if (p.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
@@ -31,19 +31,23 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
   const disabled = disabledOption(p);
   const only = listOption(p, 'ops');
   const skip = listOption(p, 'skip-ops') ?? [];
+  const rules = p.options.get('rules');
+  if (rules !== undefined && rules !== 'seeds' && rules !== 'upstream') throw new UsageError(`--rules must be seeds or upstream, got ${JSON.stringify(rules)}`);
   const { spec, factory } = await implOption(p);
   try {
     const mutant = checkMutant(factory, spec, p.options.get('mutant'));
     let reach;
     try {
-      reach = reachOf(factory.capabilities, spec, only, skip);
+      reach = reachOf(factory.capabilities, spec, only, skip, rules);
     } catch (e) {
       if (e instanceof ReachError) throw new UsageError(e.message);
       throw e;
     }
     const r = runCampaign({ factory, mutant, seed, runs, timeMs, maxOps, vcpus, reach, implSpec: spec, ...(disabled.size && { disabled }) });
-    const what = `seed ${seed}, ${vcpus} vCPU thread(s), implementation ${spec}, mutant ${mutant ?? 'none'}`;
+    const what = `seed ${seed}, ${vcpus} vCPU thread(s), implementation ${spec}, mutant ${mutant ?? 'none'}${reach.rules === 'seeds' ? '' : `, ${reach.rules} rules`}`;
     const unchecked = notCheckedReport(factory, spec, disabled).map((l) => `  ${l}`);
+    const declared = factory.capabilities.rules ?? ['seeds'];
+    if (!declared.includes(reach.rules)) unchecked.push(`  note: ${spec} follows the ${declared.join(', ')} rules; holding it to the ${reach.rules} rules makes each difference a failure`);
     if (!r.counterexample) {
       io.out(`kvm-oracle fuzz: ${r.runs} runs, ${what}: no failure`);
       // say so when some concurrent cases' results could not be checked against the model

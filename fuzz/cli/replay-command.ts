@@ -1,5 +1,10 @@
 /** `kvm-oracle replay FILE`: the stored case again, on the implementation and mutant it names. */
-import { UsageError, parseArgs } from '../args.js';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UsageError, intOption, parseArgs } from '../args.js';
+import { packageRoot } from '../impl/spec.js';
+import { writeAtomic } from '../counterexample.js';
+import { errorText } from '../run/fault.js';
 import { BadCounterexample, readCounterexample, type Counterexample } from '../counterexample.js';
 import { formatRecord } from '../format.js';
 import { REPLAY_HELP } from '../help.js';
@@ -9,11 +14,14 @@ import { runCase } from '../runner.js';
 import { IMPL_OPTIONS, disabledOption, implOption, notCheckedReport, type Io } from './common.js';
 
 export const replayCommand = async (argv: string[], io: Io): Promise<number> => {
-  const p = parseArgs(argv, { trace: { value: false }, disable: { value: true }, ...IMPL_OPTIONS, help: { value: false } });
+  const p = parseArgs(argv, { trace: { value: false }, disable: { value: true }, 'emit-c': { value: true }, repeat: { value: true }, ...IMPL_OPTIONS, help: { value: false } });
   if (p.options.has('help')) return io.out(REPLAY_HELP), 0;
   if (p.positional.length !== 1) throw new UsageError('replay takes exactly one FILE');
   const file = p.positional[0]!;
   const extra = disabledOption(p);
+  const repeat = intOption(p, 'repeat', 1, 1);
+  const emit = p.options.get('emit-c');
+  if (emit === true) throw new UsageError('--emit-c needs a FILE');
   let cx: Counterexample;
   try {
     cx = readCounterexample(file);
@@ -21,6 +29,7 @@ export const replayCommand = async (argv: string[], io: Io): Promise<number> => 
     if (e instanceof BadCounterexample) return io.err(`kvm-oracle replay: ${file}: ${e.message}`), 2;
     throw e;
   }
+  if (emit !== undefined) return emitReproducer(cx, file, emit, io);
   const { spec, factory } = await implOption(p, cx.implementation);
   try {
     if (cx.mutant !== null && !factory.capabilities.mutants.includes(cx.mutant)) {
@@ -30,6 +39,12 @@ export const replayCommand = async (argv: string[], io: Io): Promise<number> => 
     if (lacking) return io.err(`kvm-oracle replay: ${file}: not checked: ${lacking}`), 2;
     const disabled = new Set([...(cx.disabled ?? []), ...extra]);
     const outcome = runCase(cx, { factory, mutant: cx.mutant, disabled, keepTrace: true });
+    // a race on real threads may or may not come back: say how often it did
+    if (repeat > 1) {
+      let again = outcome.failure ? 1 : 0;
+      for (let i = 1; i < repeat; i++) if (runCase(cx, { factory, mutant: cx.mutant, disabled }).failure) again++;
+      io.out(`kvm-oracle replay: ${file}: failed ${again} of ${repeat} runs`);
+    }
     if (p.options.has('trace')) for (const t of outcome.trace) io.out(`t${t.tid} ${formatRecord(t.record)}`);
     if (outcome.unsupported) return io.err(`kvm-oracle replay: ${file}: not checked: ${spec} cannot run it here: ${outcome.unsupported}`), 2;
     const unchecked = notCheckedReport(factory, spec, disabled).map((l) => `  ${l}`);
@@ -45,4 +60,23 @@ export const replayCommand = async (argv: string[], io: Io): Promise<number> => 
   } finally {
     factory.dispose?.();
   }
+};
+
+/** --emit-c OUT: a standalone C reproducer of the case on /dev/kvm (adapters/kvm/emit-c.mjs) */
+const emitReproducer = async (cx: Counterexample, file: string, out: string, io: Io): Promise<number> => {
+  const emitter = join(packageRoot(), 'adapters', 'kvm', 'emit-c.mjs');
+  let emitC: (tc: Counterexample, source: string) => string;
+  try {
+    ({ emitC } = (await import(pathToFileURL(emitter).href)) as { emitC: typeof emitC });
+  } catch (e) {
+    return io.err(`kvm-oracle replay: --emit-c: cannot load ${emitter}: ${errorText(e)}`), 2;
+  }
+  try {
+    writeAtomic(out, emitC(cx, file));
+  } catch (e) {
+    return io.err(`kvm-oracle replay: cannot write ${out}: ${errorText(e)}`), 2;
+  }
+  io.out(`kvm-oracle replay: ${file}: C reproducer written to ${out}`);
+  io.out(`  build and run: cc -O2 -pthread -o repro ${out} && ./repro`);
+  return 0;
 };

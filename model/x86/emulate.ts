@@ -7,7 +7,7 @@ import type { Gfn, Gva, SlotId, VcpuId } from '../../api/ids.js';
 import type { Result } from '../../api/results.js';
 import { EINVAL, ENOENT } from '../../api/errno.js';
 import type { ModelVcpu, ModelVm } from '../state.js';
-import { KVM_MEMORY_SLOTS, guestTranslate, markDirty, slotBacking } from './memory.js';
+import { KVM_MEMORY_SLOTS, guestTranslate, markDirty, slotBacking, writableBacking } from './memory.js';
 import { pagingMode } from './registers.js';
 
 export const KVM_MIN_ALLOC_MMU_PAGES = 64;
@@ -61,7 +61,7 @@ export const emulate = (
     const again = guestTranslate(vm, vcpu, gva);
     return { vm, vcpu, result: again !== null && slotBacking(vm, again) ? { kind: 'emulated', outcome: 'continue' } : mmio };
   }
-  if (!slotBacking(vm, g)) return { vm, vcpu, result: mmio };
+  if (!writableBacking(vm, g)) return { vm, vcpu, result: mmio };
   const next = writeGuestPage({ ...vm, vcpus: new Map(vm.vcpus).set(vcpuIdOf(vm, v), vcpu) }, g, tdp);
   return { vm: next, vcpu: next.vcpus.get(vcpuIdOf(vm, v))!, result: { kind: 'emulated', outcome: 'continue' } };
 };
@@ -74,9 +74,9 @@ export const translate = (vm: ModelVm, v: ModelVcpu, gva: Gva): Result => {
 };
 
 /** KVM_GET_DIRTY_LOG: the dirty offsets, and the slot with a clean log */
-export const getDirtyLog = (vm: ModelVm, slot: SlotId): { vm: ModelVm; result: Result } => {
+export const getDirtyLog = (vm: ModelVm, slot: SlotId, memSlots = KVM_MEMORY_SLOTS): { vm: ModelVm; result: Result } => {
   const s = vm.slots.get(slot);
-  if (slot < 0 || slot >= KVM_MEMORY_SLOTS) return { vm, result: { kind: 'errno', errno: EINVAL } };
+  if (slot < 0 || slot >= memSlots) return { vm, result: { kind: 'errno', errno: EINVAL } };
   if (!s || !(s.flags & 1)) return { vm, result: { kind: 'errno', errno: ENOENT } };
   const pages = [...s.dirty].sort((a, b) => a - b);
   return { vm: { ...vm, slots: new Map(vm.slots).set(slot, { ...s, dirty: new Set() }) }, result: { kind: 'dirtyLog', pages } };

@@ -6,6 +6,7 @@ import type { Gfn, Gva, SlotId } from '../../api/ids.js';
 import { EEXIST, EINVAL } from '../../api/errno.js';
 import type { ModelSlot, ModelVcpu, ModelVm } from '../state.js';
 import { pagingMode } from './registers.js';
+import { KVM_MEM_READONLY, RULES, type RuleSet } from '../rules.js';
 
 export const KVM_MEMORY_SLOTS = 32;
 /** guest-virtual pages the guest's page tables map; higher gvas are not present */
@@ -15,6 +16,12 @@ export const GUEST_FRAMES = 64;
 
 export const slotBacking = (vm: ModelVm, g: number): ModelSlot | undefined =>
   [...vm.slots.values()].find((s) => g >= s.gfn && g < s.gfn + s.npages);
+
+/** A slot a guest write may change: backed and not read-only (a write to KVM_MEM_READONLY memory exits to userspace as MMIO) */
+export const writableBacking = (vm: ModelVm, g: number): ModelSlot | undefined => {
+  const s = slotBacking(vm, g);
+  return s && !(s.flags & KVM_MEM_READONLY) ? s : undefined;
+};
 
 export const cr3BackedIn = (vm: ModelVm) => (cr3: number): boolean =>
   slotBacking(vm, Math.floor(cr3 / 4096)) !== undefined;
@@ -53,15 +60,19 @@ export const setRegion = (
   base: Gfn,
   npages: number,
   flags: number,
+  rs: RuleSet = RULES.seeds,
 ): { slots: Map<SlotId, ModelSlot>; change: SlotChange } | number => {
-  if (slot < 0 || slot >= KVM_MEMORY_SLOTS || npages < 0 || base < 0 || (flags & ~LOG_DIRTY)) return EINVAL;
+  if (slot < 0 || slot >= rs.memSlots || npages < 0 || base < 0 || (flags & ~rs.slotFlags)) return EINVAL;
   const old = vm.slots.get(slot);
   const slots = new Map(vm.slots);
   if (npages === 0) {
+    if (!old && rs.deleteMissingFails) return EINVAL;
     slots.delete(slot);
     return { slots, change: old ? 'delete' : 'noop' };
   }
   if (old && old.npages !== npages) return EINVAL;
+  // __kvm_set_memory_region(): an existing slot cannot become, or stop being, read-only
+  if (old && (old.flags ^ flags) & KVM_MEM_READONLY) return EINVAL;
   for (const [id, s] of vm.slots) {
     if (id !== slot && base < s.gfn + s.npages && s.gfn < base + npages) return EEXIST;
   }

@@ -4,9 +4,12 @@
  */
 import type { CrReg } from '../../api/ops.js';
 import type { ModelVcpu } from '../state.js';
+import { RULES, type RuleSet } from '../rules.js';
 
 export const CR0_PE = 1 << 0;
 export const CR0_PG = 0x80000000;
+/** extension type: hardwired to 1 since the 486; upstream kvm_set_cr0() keeps it set */
+export const CR0_ET = 1 << 4;
 export const CR4_PAE = 1 << 5;
 export const EFER_LME = 1 << 8;
 
@@ -35,19 +38,22 @@ export const writeCr = (
   reg: CrReg,
   value: number,
   cr3Backed: (cr3: number) => boolean,
+  rs: RuleSet = RULES.seeds,
 ): ModelVcpu | 'gp' => {
-  const next: ModelVcpu = { ...v, [reg]: value };
+  const next: ModelVcpu = { ...v, [reg]: reg === 'cr0' && rs.cr0Upstream ? (value | CR0_ET) >>> 0 : value };
   const mode = pagingMode(next);
   const wasPaging = has(v.cr0, CR0_PG);
   if (value < 0 || value > 0xffffffff) return 'gp';
   if (reg === 'cr0' && has(value, CR0_PG) && !has(value, CR0_PE)) return 'gp';
+  // upstream kvm_set_cr0(): leaving paging from 64-bit code is a #GP (the write is the guest's own)
+  if (reg === 'cr0' && rs.cr0Upstream && pagingMode(v) === 'long' && !has(value, CR0_PG)) return 'gp';
   if (reg === 'cr0' && !wasPaging && mode === 'long' && !has(v.cr4, CR4_PAE)) return 'gp';
   if (reg === 'cr4' && (value & ~CR4_KNOWN) !== 0) return 'gp';
   if (reg === 'cr4' && pagingMode(v) === 'long' && !has(value, CR4_PAE)) return 'gp';
   if (reg === 'efer' && (value & ~EFER_KNOWN) !== 0) return 'gp';
   if (reg === 'efer' && wasPaging && has(value ^ v.efer, EFER_LME)) return 'gp';
-  // kvm_set_cr3 refuses a cr3 no memslot backs, in every mode
-  if (reg === 'cr3' && !cr3Backed(value)) return 'gp';
+  // seed 003's kvm_set_cr3 refuses a cr3 no memslot backs, in every mode (upstream does not)
+  if (reg === 'cr3' && rs.cr3NeedsMemslot && !cr3Backed(value)) return 'gp';
   // entering or staying in PAE paging loads the PDPTRs from the page at cr3
   if (mode === 'pae' && reg !== 'efer' && !cr3Backed(next.cr3)) return 'gp';
   return next;

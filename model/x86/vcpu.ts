@@ -10,7 +10,8 @@ import type { ModelState, ModelVcpu, ModelVm } from '../state.js';
 import { takeFailure } from '../state.js';
 import type { VcpuStep } from '../outcome.js';
 import { RESET_REGS, directMap, writeCr, writeResetsRoot } from './registers.js';
-import { cr3BackedIn, guestTranslate, slotBacking } from './memory.js';
+import { cr3BackedIn, guestTranslate, slotBacking, writableBacking } from './memory.js';
+import { RULES } from '../rules.js';
 import { faultOnSwapped, noAsyncPf } from '../apf/work.js';
 import { deliverCompleted } from '../apf/completion.js';
 
@@ -18,7 +19,7 @@ import { deliverCompleted } from '../apf/completion.js';
 export const newVcpu = (): ModelVcpu => ({ ...RESET_REGS, rootLoaded: false, apf: noAsyncPf() });
 
 export const setCr = (s: ModelState, vm: ModelVm, v: ModelVcpu, reg: CrReg, value: number): VcpuStep => {
-  const next = writeCr(v, reg, value, cr3BackedIn(vm));
+  const next = writeCr(v, reg, value, cr3BackedIn(vm), RULES[s.rules]);
   if (next === 'gp') return { state: s, vm, vcpu: v, result: { kind: 'gp' } };
   const rootLoaded = v.rootLoaded && !writeResetsRoot(reg, next, s.host.tdp);
   return { state: s, vm, vcpu: { ...next, rootLoaded }, result: { kind: 'ok' } };
@@ -30,7 +31,7 @@ const guestAccess = (s: ModelState, vm: ModelVm, v: ModelVcpu, access: GuestAcce
   if (access === null) return exit({ kind: 'exit', reason: 'hlt' });
   const g = v.walked !== undefined ? v.walked : guestTranslate(vm, v, access.gva);
   if (g === null) return exit({ kind: 'exit', reason: 'guestPageFault', gva: access.gva });
-  if (slotBacking(vm, g) === undefined) {
+  if (slotBacking(vm, g) === undefined || (access.write && writableBacking(vm, g) === undefined)) {
     return exit({ kind: 'exit', reason: 'mmio', gpa: (g * 4096 + (access.gva % 4096)) as never });
   }
   if (vm.swapped.has(g)) {

@@ -26,13 +26,13 @@ void write_capabilities(struct sbuf *sb, bool probe)
 	trace_write_kinds(sb);
 	sb_printf(sb, "],\"stepping\":false,\"wholeCase\":true,\"realThreads\":true,"
 		  "\"abstract\":[\"vms\",\"slots\",\"nrMmuPages\",\"vcpus\",\"registers\"],"
-		  "\"mutants\":[],\"configs\":[");
+		  "\"mutants\":[],\"rules\":[\"upstream\"],\"configs\":[");
 	/* a software vendor module is neither: both configs run the same shadow MMU */
 	if (pvm || !strcmp(host.vendor, "unknown"))
 		sb_printf(sb, "{\"vendor\":\"vmx\",\"tdp\":false},{\"vendor\":\"svm\",\"tdp\":false}");
 	else
 		sb_printf(sb, "{\"vendor\":\"%s\",\"tdp\":%s}", host.vendor, host.tdp ? "true" : "false");
-	/* pagingModes: the guest paging modes a case may enter (a field the draft lacks) */
+	/* pagingModes: the guest paging modes a case may enter */
 	sb_printf(sb, "],\"platforms\":[\"x86\"],\"pagingModes\":[");
 	for (m = 0; m < PM_COUNT; m++)
 		if (host.paging[m] && (m == PM_NONPAGING || m == PM_LONG))

@@ -1,0 +1,52 @@
+/**
+ * Which kernel the model describes. By default the rules of the five seed patches (Linux
+ * 2.6.3x to 3.3): the built-in implementation keeps them. A case whose host config says
+ * `rules: "upstream"` runs under current upstream Linux where it changed a rule the seeds
+ * state or imply; the real-KVM adapter declares those. Each difference names the upstream
+ * function it comes from.
+ */
+export type Rules = 'seeds' | 'upstream';
+
+export const KVM_MEM_LOG_DIRTY_PAGES = 1 << 0;
+export const KVM_MEM_READONLY = 1 << 1;
+
+export interface RuleSet {
+  /** memslot ids userspace may use (KVM_MEMORY_SLOTS; upstream KVM_USER_MEM_SLOTS on x86) */
+  readonly memSlots: number;
+  /** vCPU ids KVM_CREATE_VCPU accepts (KVM_MAX_VCPUS; upstream KVM_MAX_VCPU_IDS) */
+  readonly vcpuIds: number;
+  /** KVM_SET_USER_MEMORY_REGION flags accepted */
+  readonly slotFlags: number;
+  /** deleting a slot that does not exist: 0, or -EINVAL upstream */
+  readonly deleteMissingFails: boolean;
+  /** kvm_set_cr3 refuses a cr3 no memslot backs */
+  readonly cr3NeedsMemslot: boolean;
+  /** kvm_set_cr0 sets CR0.ET, and clearing CR0.PG in 64-bit mode is a #GP */
+  readonly cr0Upstream: boolean;
+}
+
+export const RULES: Readonly<Record<Rules, RuleSet>> = {
+  seeds: {
+    memSlots: 32,
+    vcpuIds: 8,
+    slotFlags: KVM_MEM_LOG_DIRTY_PAGES,
+    deleteMissingFails: false,
+    // seed 003's kvm_set_cr3: "Does the new cr3 value map to physical memory?"
+    cr3NeedsMemslot: true,
+    cr0Upstream: false,
+  },
+  upstream: {
+    // include/linux/kvm_host.h: KVM_USER_MEM_SLOTS = KVM_MEM_SLOTS_NUM - KVM_INTERNAL_MEM_SLOTS (32767 - 3)
+    memSlots: 32764,
+    // arch/x86/include/asm/kvm_host.h KVM_MAX_VCPU_IDS (kvm_vm_ioctl_create_vcpu: id >= max_vcpu_ids)
+    vcpuIds: 4096,
+    // virt/kvm/kvm_main.c check_memory_region_flags(): KVM_MEM_READONLY with __KVM_HAVE_READONLY_MEM
+    slotFlags: KVM_MEM_LOG_DIRTY_PAGES | KVM_MEM_READONLY,
+    // __kvm_set_memory_region(): "if (!old || !old->npages) return -EINVAL" on delete
+    deleteMissingFails: true,
+    // arch/x86/kvm/x86.c kvm_set_cr3() checks reserved bits and PAE PDPTRs only
+    cr3NeedsMemslot: false,
+    // kvm_set_cr0(): "cr0 |= X86_CR0_ET"; kvm_is_valid_cr0()/kvm_set_cr0(): !PG && is_64_bit_mode()
+    cr0Upstream: true,
+  },
+};

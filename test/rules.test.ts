@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { HostConfig, Op, TestCase } from '../api/ops.js';
+import { builtinFactory } from '../impl/builtin.js';
+import { reachOf, restrictCase } from '../fuzz/reach.js';
+import { runCase } from '../fuzz/runner.js';
+import { BASIC, VMX, op, runModel } from './helpers.js';
+
+const UP: HostConfig = { ...VMX, rules: 'upstream' };
+const results = (ops: Op[], c: HostConfig) => runModel(ops, c).results.map((r) => (r.kind === 'errno' ? r.errno : r.kind));
+
+describe('the model names the kernel it describes: seeds or upstream rules', () => {
+  it('memslot ids, vCPU ids, read-only slots, deleting a missing slot', () => {
+    const ops = [op.createVm(), op.slot(40, 0, 8), op.createVcpu(9), op.slot(3, 0, 0), op.slot(1, 64, 8, 0, 2)];
+    expect(results(ops, VMX)).toEqual(['ok', -22, -22, 'ok', -22]);
+    expect(results(ops, UP)).toEqual(['ok', 'ok', 'ok', -22, 'ok']);
+    // an existing slot cannot become read-only
+    expect(results([op.createVm(), op.slot(1, 64, 8), op.slot(1, 64, 8, 0, 2)], UP)).toEqual(['ok', 'ok', -22]);
+  });
+
+  it('a guest write to read-only memory exits as MMIO, a read does not', () => {
+    const ops = [op.createVm(), op.slot(0, 0, 32, 0, 2), op.createVcpu(), op.run(0x5000, true), op.run(0x5000, false)];
+    expect(runModel(ops, UP).results.slice(3)).toEqual([{ kind: 'exit', reason: 'mmio', gpa: 0x5000 }, { kind: 'exit', reason: 'hlt' }]);
+  });
+
+  it('cr3 without a memslot, CR0.ET, leaving paging from 64-bit code', () => {
+    expect(results([...BASIC, op.setCr('cr3', 0x40000)], VMX).at(-1)).toBe('gp');
+    expect(results([...BASIC, op.setCr('cr3', 0x40000)], UP).at(-1)).toBe('ok');
+    const cr0 = (c: HostConfig) => runModel([...BASIC, op.setCr('cr0', 0x1)], c).state.vms.get(0 as never)!.vcpus.get(0 as never)!.cr0;
+    expect([cr0(VMX), cr0(UP)]).toEqual([0x1, 0x11]);
+    const long = [...BASIC, op.setCr('cr3', 0x2000), op.setCr('cr4', 0x20), op.setCr('efer', 0x100), op.setCr('cr0', 0x80000011), op.setCr('cr0', 0x11)];
+    expect([results(long, VMX).at(-1), results(long, UP).at(-1)]).toEqual(['ok', 'gp']);
+  });
+
+  it('the built-in implementation keeps the seeds rules and is held to them by default', () => {
+    const tc: TestCase = { config: VMX, ops: [op.createVm(), op.slot(40, 0, 8)] };
+    expect(runCase(tc, { factory: builtinFactory, mutant: null }).failure).toBeNull();
+    expect(runCase({ ...tc, config: UP }, { factory: builtinFactory, mutant: null }).failure).toMatchObject({ id: 'CONFORMANCE', step: 1 });
+  });
+});
+
+describe('the reach of a host that refuses paging modes', () => {
+  const caps = { ...builtinFactory.capabilities, pagingModes: ['nonpaging', 'long'] as const, rules: ['upstream'] as const };
+  it('drops the register writes that would enter another mode, and holds the case to the declared rules', () => {
+    const reach = reachOf(caps, 'x');
+    const toPaging32 = [...BASIC, op.setCr('cr3', 0x2000), op.setCr('cr0', 0x80000011), op.setCr('cr4', 0x20), op.setCr('efer', 0x100), op.setCr('cr0', 0x80000011), op.run()];
+    const cut = restrictCase({ config: VMX, ops: toPaging32 }, reach);
+    expect(cut.config).toEqual(UP);
+    // the 32-bit entry is dropped; long mode through PAE set up with paging off is kept
+    expect(cut.ops.map((o) => (o.kind === 'setCr' ? `${o.reg}=${o.value.toString(16)}` : o.kind))).toEqual([
+      'createVm', 'setMemoryRegion', 'createVcpu', 'cr3=2000', 'cr4=20', 'efer=100', 'cr0=80000011', 'run',
+    ]);
+  });
+});
