@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import type { ImplementationFactory } from '../api/implementation.js';
 import type { TestCase } from '../api/ops.js';
-import { runCase, type Failure } from './runner.js';
+import { runCase, type Failure, type RunOutcome } from './runner.js';
 import { DEFAULT_SHAPE, testCaseArb } from './arbitraries.js';
 import { FORMAT, type Counterexample } from './counterexample.js';
 
@@ -31,7 +31,14 @@ export interface CampaignOptions {
   readonly vcpus?: number;
   /** invariant ids whose monitors are switched off */
   readonly disabled?: ReadonlySet<string>;
+  /** called after every case it runs, generated or tried while shrinking (progress, --stats) */
+  readonly onCase?: (tc: TestCase, outcome: RunOutcome, phase: CasePhase) => void;
+  /** keep each case's trace in the outcome onCase gets */
+  readonly keepTrace?: boolean;
 }
+
+/** a new case, or a case tried while shrinking (or replayed to shrink it) */
+export type CasePhase = 'generate' | 'shrink';
 
 export interface CampaignResult {
   /** cases generated and run */
@@ -45,10 +52,11 @@ export interface CampaignResult {
 
 type Verdict = (f: Failure | null) => boolean;
 
-const check = (o: CampaignOptions, numRuns: number, timeMs: number | undefined, passes: Verdict, unchecked?: () => void) =>
+const check = (o: CampaignOptions, numRuns: number, timeMs: number | undefined, passes: Verdict, phase: () => CasePhase, unchecked?: () => void) =>
   fc.check(
     fc.property(testCaseArb({ maxOps: o.maxOps ?? DEFAULT_SHAPE.maxOps, vcpus: o.vcpus ?? DEFAULT_SHAPE.vcpus }), (tc) => {
       const r = runCase(tc, o);
+      o.onCase?.(tc, r, phase());
       if (r.unchecked) unchecked?.();
       return passes(r.failure);
     }),
@@ -94,11 +102,11 @@ export const runCampaign = (o: CampaignOptions): CampaignResult => {
     }
     target ??= f.id;
     return f.id !== target;
-  }, () => unchecked++);
+  }, () => (target === null ? 'generate' : 'shrink'), () => unchecked++);
   let details = first;
   if (!first.failed && firstConformance !== null) {
     // no violation: shrink the conformance failure (same seed, same cases up to it)
-    details = check(o, firstConformance, undefined, (f) => f?.id !== 'CONFORMANCE');
+    details = check(o, firstConformance, undefined, (f) => f?.id !== 'CONFORMANCE', () => 'shrink');
   }
   if (!details.failed || !details.counterexample) return { runs: first.numRuns, shrinks: 0, unchecked, counterexample: null };
   const { tc, failure } = truncate(details.counterexample[0], o);

@@ -16,10 +16,17 @@ import { reportFailure } from './report.js';
 import { errorText, runCase } from './runner.js';
 import { formatRecord } from './format.js';
 import { FUZZ_HELP, MAIN_HELP, MUTANTS_HELP, REPLAY_HELP } from './help.js';
+import type { ProgressSink } from './report/progress.js';
+import { CampaignWatch } from './report/watch.js';
+import { campaignOutputs, writeMarkdown, type OutputFiles } from './report/outputs.js';
+import { replayCommand } from './report/shell.js';
+import { emitTest } from './report/emit-test.js';
 
 export interface Io {
   out(line: string): void;
   err(line: string): void;
+  /** where the progress line goes (stderr); none when absent */
+  progress?: ProgressSink;
 }
 
 export const DEFAULT_OUT = 'counterexamples';
@@ -46,6 +53,7 @@ const fuzz = (argv: string[], io: Io): number => {
   const p = parseArgs(argv, {
     seed: { value: true }, runs: { value: true }, time: { value: true }, mutant: { value: true },
     out: { value: true }, 'max-ops': { value: true }, vcpus: { value: true }, disable: { value: true }, help: { value: false },
+    junit: { value: true }, json: { value: true }, stats: { value: false },
   });
   if (p.options.has('help')) return io.out(FUZZ_HELP), 0;
   if (p.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
@@ -60,35 +68,49 @@ const fuzz = (argv: string[], io: Io): number => {
   if (vcpus > 8) throw new UsageError('--vcpus must be at most 8 (KVM_MAX_VCPUS here)');
   const out = (p.options.get('out') as string | undefined) ?? DEFAULT_OUT;
   const disabled = disabledOption(p);
-  const r = runCampaign({ factory, mutant, seed, runs, timeMs, maxOps, vcpus, ...(disabled.size && { disabled }) });
+  const files: OutputFiles = { junit: p.options.get('junit') as string | undefined, json: p.options.get('json') as string | undefined, stats: p.options.has('stats') };
+  // the summary names the monitors that saw nothing of theirs, which needs the stats
+  const watch = new CampaignWatch({ stats: files.stats || files.json !== undefined || files.junit !== undefined, ...(io.progress && { progress: { sink: io.progress, runs, timeMs } }) });
+  const started = Date.now();
+  const r = runCampaign({ factory, mutant, seed, runs, timeMs, maxOps, vcpus, ...(disabled.size && { disabled }), onCase: watch.onCase, keepTrace: watch.keepTrace });
+  watch.end();
+  const end = (file: string | null, code: number): number => {
+    const o = campaignOutputs({ seed, runs: r.runs, timeMs: Date.now() - started, unchecked: r.unchecked, disabled, watch, counterexample: r.counterexample, file }, files);
+    for (const l of o.out) io.out(l);
+    for (const l of o.errors) io.err(l);
+    return code === 0 && o.errors.length ? 2 : code;
+  };
   const what = `seed ${seed}, ${vcpus} vCPU thread(s), implementation ${factory.name}, mutant ${mutant ?? 'none'}`;
   if (!r.counterexample) {
     io.out(`kvm-oracle fuzz: ${r.runs} runs, ${what}: no failure`);
     // say so when some concurrent cases' results could not be checked against the model
     if (r.unchecked) io.out(`  ${r.unchecked} of them not checked for conformance: the linearizability search gave up after ${MAX_NODES} steps (monitors still ran)`);
-    return 0;
+    return end(null, 0);
   }
   const cx = r.counterexample;
   const outcome = runCase(cx, { factory, mutant, disabled, keepTrace: true });
   io.out(`kvm-oracle fuzz: ${what}: failure after ${r.runs} runs, shrunk in ${r.shrinks} steps`);
   for (const l of reportFailure(cx, outcome, cx)) io.out(l);
   const file = join(out, counterexampleName(cx));
+  let md: string;
   try {
     mkdirSync(out, { recursive: true });
     writeFileSync(file, JSON.stringify(cx, null, 2) + '\n');
+    md = writeMarkdown(cx, outcome, file);
   } catch (e) {
     // never lose a counterexample: print it whole when it cannot be written
     io.err(`kvm-oracle: cannot write ${file}: ${errorText(e)}; the counterexample follows`);
     io.out(JSON.stringify(cx));
-    return 1;
+    return end(null, 1);
   }
   io.out(`  written: ${file}`);
-  io.out(`  replay:  npx kvm-oracle replay ${file}`);
-  return 1;
+  io.out(`  report:  ${md}`);
+  io.out(`  replay:  ${replayCommand(file)}`);
+  return end(file, 1);
 };
 
 const replay = (argv: string[], io: Io): number => {
-  const p = parseArgs(argv, { trace: { value: false }, disable: { value: true }, help: { value: false } });
+  const p = parseArgs(argv, { trace: { value: false }, disable: { value: true }, help: { value: false }, 'emit-test': { value: true } });
   if (p.options.has('help')) return io.out(REPLAY_HELP), 0;
   if (p.positional.length !== 1) throw new UsageError('replay takes exactly one FILE');
   const file = p.positional[0]!;
@@ -105,6 +127,8 @@ const replay = (argv: string[], io: Io): number => {
     return io.err(`kvm-oracle replay: ${file}: unknown mutant ${JSON.stringify(cx.mutant)}`), 2;
   }
   const disabled = new Set([...(cx.disabled ?? []), ...disabledOption(p)]);
+  const dir = p.options.get('emit-test') as string | undefined;
+  if (dir !== undefined) return emitTest({ ...cx, ...(disabled.size && { disabled: [...disabled].sort() }) }, file, dir, io);
   const outcome = runCase(cx, { factory, mutant: cx.mutant, disabled, keepTrace: true });
   if (p.options.has('trace')) for (const t of outcome.trace) io.out(`t${t.tid} ${formatRecord(t.record)}`);
   if (!outcome.failure) {

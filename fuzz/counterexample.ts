@@ -31,7 +31,7 @@ export interface Counterexample {
 
 export class BadCounterexample extends Error {}
 
-const OP_KINDS = new Set([
+export const OP_KINDS = new Set([
   'createVm', 'destroyVm', 'setMemoryRegion', 'createVcpu', 'setCr', 'resetVcpu', 'run', 'failAlloc',
   'emulate', 'translate', 'getDirtyLog', 'setNrMmuPages',
   'mapHostMemory', 'unmapHostMemory', 'allocRma', 'hEnter',

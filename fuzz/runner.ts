@@ -5,7 +5,7 @@
  * are checked after every operation, with several the results are checked for a
  * linearization at the end. It takes the case as data and knows nothing of fast-check.
  */
-import type { ImplementationFactory, Implementation, OpThread } from '../api/implementation.js';
+import type { ImplementationFactory, Implementation, OpThread, SchedPoint } from '../api/implementation.js';
 import type { TraceRecord } from '../api/events.js';
 import type { Op, TestCase } from '../api/ops.js';
 import { threadId } from '../api/ids.js';
@@ -47,6 +47,17 @@ export interface RunOutcome {
   /** preemptions that switched threads */
   readonly preempted: number;
   readonly trace: readonly Traced[];
+  /** with keepTrace: every preemption point a thread stopped at, in order */
+  readonly points: readonly PointAt[];
+}
+
+/** A preemption point reached: by thread `tid` in operation `index`, when the trace had `traceAt` records. */
+export interface PointAt {
+  readonly tid: number;
+  readonly index: number;
+  readonly at: SchedPoint['at'];
+  readonly lock?: string;
+  readonly traceAt: number;
 }
 
 /** a thread that takes more steps than this on one operation is reported as hung */
@@ -68,7 +79,11 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
   };
   const threadOf = tc.threads ?? tc.ops.map(() => 0);
   const sched = new Scheduler(tc.preemptions ?? []);
-  const outcome = (failure: Failure | null, unchecked = false): RunOutcome => ({ failure, unchecked, preempted: sched.taken, trace });
+  const points: PointAt[] = [];
+  const mark: Mark = (tid, index, p) => {
+    if (opts.keepTrace) points.push({ tid, index, at: p.at, ...(p.lock !== undefined && { lock: p.lock }), traceAt: trace.length });
+  };
+  const outcome = (failure: Failure | null, unchecked = false): RunOutcome => ({ failure, unchecked, preempted: sched.taken, trace, points });
   try {
     let impl: Implementation;
     try {
@@ -77,7 +92,7 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
       return outcome({ id: 'IMPL_CRASH', step: -1, message: `creating the implementation threw: ${errorText(e)}` });
     }
     feed({ ev: 'hostConfig', config: tc.config }, 0, -1);
-    const results = execute(tc, threadOf, impl, sched, feed);
+    const results = execute(tc, threadOf, impl, sched, feed, mark);
     const c = conformance(tc, threadOf, impl, results);
     return c === 'unchecked' ? outcome(null, true) : outcome(c);
   } catch (e) {
@@ -87,10 +102,11 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
 };
 
 type Feed = (record: TraceRecord, tid: number, index: number) => void;
+type Mark = (tid: number, index: number, point: SchedPoint) => void;
 const atomically = (impl: Implementation, op: Op): OpThread => ({ step: () => ({ done: true, result: impl.apply(op) }) });
 
 /** Runs every operation to completion under the scheduler; returns the intervals. */
-const execute = (tc: TestCase, threadOf: readonly number[], impl: Implementation, sched: Scheduler, feed: Feed): Interval[] => {
+const execute = (tc: TestCase, threadOf: readonly number[], impl: Implementation, sched: Scheduler, feed: Feed, mark: Mark): Interval[] => {
   const threads = makeThreads(threadOf);
   const done: Interval[] = [];
   const began = new Map<number, number>();
@@ -127,6 +143,7 @@ const execute = (tc: TestCase, threadOf: readonly number[], impl: Implementation
       t.point = null;
     } else {
       t.point = s.point;
+      mark(t.tid, index, s.point);
       t.current.steps++;
       sched.stepped(t);
       if (++steps > MAX_STEPS_PER_OP) throw new Stop({ id: 'IMPL_HANG', step: index, message: `thread ${t.tid} took more than ${MAX_STEPS_PER_OP} steps in operation ${index}` });
