@@ -30,7 +30,7 @@ const exec = (args) => {
   return { code: r.status ?? 3, err: r.stderr.split('\n').filter(Boolean) };
 };
 let bad = 0;
-for (const r of runCommands(workflowCommands(readWorkflow(), { seed: o.seed }), { dir, runs: o.runs, exec })) {
+for (const r of await runCommands(workflowCommands(readWorkflow(), { seed: o.seed }), { dir, runs: o.runs, exec })) {
   const where = Object.entries(r.cell).map(([k, v]) => `${k}=${v}`).join(' ');
   const note = r.skipped ?? (r.dropped.length ? `dropped ${r.dropped.map((d) => `--${d}`).join(', ')}: not in this build` : '');
   if (r.code !== null && r.code !== 0) bad++;

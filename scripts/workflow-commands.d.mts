@@ -18,5 +18,6 @@ export interface Ran extends Command {
 export const WORKFLOW: URL;
 export const PENDING_OPTIONS: readonly string[];
 export function workflowCommands(text: string, o: { seed: number }): Command[];
-export function runCommands(commands: readonly Command[], o: { dir: string; runs: number; exec: (argv: string[]) => { code: number; err: string[] } }): Ran[];
+export type Exec = (argv: string[]) => { code: number; err: string[] } | Promise<{ code: number; err: string[] }>;
+export function runCommands(commands: readonly Command[], o: { dir: string; runs: number; exec: Exec }): Promise<Ran[]>;
 export function readWorkflow(): string;

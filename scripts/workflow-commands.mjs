@@ -71,15 +71,15 @@ const withoutOption = (argv, name) => {
 };
 
 /**
- * Runs the commands: `exec(argv)` returns { code, err } (err: the lines on stderr). Fuzz
+ * Runs the commands: `exec(argv)` returns (or resolves to) { code, err } (err: the lines on stderr). Fuzz
  * commands run first, `runs` cases each, writing under dir/shards/<artifact>/; the others
  * (merge) run from dir. Returns one result per command: { job, cell, argv, code, dropped, skipped }.
  */
-export const runCommands = (commands, { dir, runs, exec }) => {
+export const runCommands = async (commands, { dir, runs, exec }) => {
   const results = [];
   const seen = new Map();
-  const known = (cmd) => {
-    if (!seen.has(cmd)) seen.set(cmd, !exec([cmd, '--help']).err.join('\n').includes(`unknown command "${cmd}"`));
+  const known = async (cmd) => {
+    if (!seen.has(cmd)) seen.set(cmd, !(await exec([cmd, '--help'])).err.join('\n').includes(`unknown command "${cmd}"`));
     return seen.get(cmd);
   };
   for (const c of [...commands].sort((a, b) => (a.argv[0] === 'fuzz' ? 0 : 1) - (b.argv[0] === 'fuzz' ? 0 : 1))) {
@@ -90,14 +90,14 @@ export const runCommands = (commands, { dir, runs, exec }) => {
       const opt = c.argv[i - 1];
       return typeof opt === 'string' && opt.startsWith('--') && PATH_OPTIONS.has(opt.slice(2)) ? [join(root, a)] : [a];
     });
-    if (!known(argv[0])) {
+    if (!(await known(argv[0]))) {
       results.push({ ...c, argv, code: null, dropped: [], skipped: `kvm-oracle ${argv[0]} is not in this build` });
       continue;
     }
     if (argv[0] === 'fuzz') argv = [...withoutOption(argv, 'runs'), '--runs', String(runs)];
     const dropped = [];
     for (;;) {
-      const r = exec(argv);
+      const r = await exec(argv);
       const unknown = r.code === 2 ? /unknown option --([\w-]+)/.exec(r.err.join('\n'))?.[1] : undefined;
       if (unknown && PENDING_OPTIONS.includes(unknown) && !dropped.includes(unknown)) {
         dropped.push(unknown);

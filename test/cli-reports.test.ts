@@ -7,19 +7,19 @@ import { main, type Io } from '../fuzz/cli.js';
 import { readCounterexample } from '../fuzz/counterexample.js';
 import { failureSignature } from '../fuzz/signature.js';
 
-const cli = (argv: string[], extra: Partial<Io> = {}) => {
+const cli = async (argv: string[], extra: Partial<Io> = {}) => {
   const out: string[] = [];
   const err: string[] = [];
-  const code = main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), ...extra });
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), ...extra });
   return { code, out: out.join('\n'), err };
 };
 const tmp = () => mkdtempSync(join(tmpdir(), 'kvm-oracle-'));
 const json = (f: string) => JSON.parse(readFileSync(f, 'utf8'));
 
 describe('fuzz --json, --junit and --stats', () => {
-  it('a passing campaign: a summary of exactly its shape, a valid JUnit file, and the stats', () => {
+  it('a passing campaign: a summary of exactly its shape, a valid JUnit file, and the stats', async () => {
     const d = tmp();
-    const r = cli(['fuzz', '--runs', '150', '--seed', '4', '--json', join(d, 's.json'), '--junit', join(d, 'sub', 'j.xml'), '--stats', '--disable', 'LOCK_ORDER']);
+    const r = await cli(['fuzz', '--runs', '150', '--seed', '4', '--json', join(d, 's.json'), '--junit', join(d, 'sub', 'j.xml'), '--stats', '--disable', 'LOCK_ORDER']);
     expect(r.code).toBe(0);
     const s = json(join(d, 's.json'));
     expect(Object.keys(s)).toEqual(['seed', 'runs', 'workers', 'shard', 'timeMs', 'failures', 'notChecked']);
@@ -34,15 +34,15 @@ describe('fuzz --json, --junit and --stats', () => {
     for (const m of r.out.matchAll(/^ {4}([A-Z_]+): 0 .*saw nothing of its own/gm)) expect(s.notChecked.map((n: { check: string }) => n.check)).toContain(m[1]);
   });
 
-  it('the same seed prints the same stats', () => {
-    const a = cli(['fuzz', '--runs', '80', '--seed', '9', '--stats']);
-    const b = cli(['fuzz', '--runs', '80', '--seed', '9', '--stats']);
+  it('the same seed prints the same stats', async () => {
+    const a = await cli(['fuzz', '--runs', '80', '--seed', '9', '--stats']);
+    const b = await cli(['fuzz', '--runs', '80', '--seed', '9', '--stats']);
     expect(a.out).toBe(b.out);
   });
 
-  it('a failure: the Markdown report beside the JSON, and its signature in the summary and the JUnit file', () => {
+  it('a failure: the Markdown report beside the JSON, and its signature in the summary and the JUnit file', async () => {
     const d = tmp();
-    const r = cli(['fuzz', '--mutant', 'svm-no-reload', '--seed', '3', '--out', d, '--json', join(d, 's.json'), '--junit', join(d, 'j.xml')]);
+    const r = await cli(['fuzz', '--mutant', 'svm-no-reload', '--seed', '3', '--out', d, '--json', join(d, 's.json'), '--junit', join(d, 'j.xml')]);
     expect(r.code).toBe(1);
     const file = join(d, 'ROOT_VALID_AT_ENTRY-seed3-svm-no-reload.json');
     expect(existsSync(file.replace(/json$/, 'md'))).toBe(true);
@@ -57,10 +57,10 @@ describe('fuzz --json, --junit and --stats', () => {
     expect(xml).toContain('<failure message="ROOT_VALID_AT_ENTRY, first seen at run');
   });
 
-  it('a summary it cannot write is one line on stderr and exit 2', () => {
+  it('a summary it cannot write is one line on stderr and exit 2', async () => {
     const d = tmp();
     writeFileSync(join(d, 'file'), 'x');
-    const r = cli(['fuzz', '--runs', '20', '--json', join(d, 'file', 's.json')]);
+    const r = await cli(['fuzz', '--runs', '20', '--json', join(d, 'file', 's.json')]);
     expect(r.code).toBe(2);
     expect(r.err).toHaveLength(1);
     expect(r.err[0]).toMatch(/cannot write summary/);
@@ -68,9 +68,9 @@ describe('fuzz --json, --junit and --stats', () => {
 });
 
 describe('the progress line through the command line', () => {
-  it('goes to the progress sink only, never to stdout', () => {
+  it('goes to the progress sink only, never to stdout', async () => {
     const written: string[] = [];
-    const r = cli(['fuzz', '--time', '2500ms', '--seed', '2'], { progress: { isTTY: false, write: (s) => void written.push(s) } });
+    const r = await cli(['fuzz', '--time', '2500ms', '--seed', '2'], { progress: { isTTY: false, write: (s) => void written.push(s) } });
     expect(r.code).toBe(0);
     expect(written.length).toBeGreaterThanOrEqual(2);
     expect(written[0]).toMatch(/^kvm-oracle fuzz: \d+ cases, \d+ cases\/s, 0 failure\(s\), \d+s left\n$/);

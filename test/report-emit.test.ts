@@ -8,10 +8,10 @@ import { main } from '../fuzz/cli.js';
 const root = new URL('..', import.meta.url).pathname;
 const fixture = new URL('./fixtures/ROOT_VALID_AT_ENTRY-eager-root-alloc.json', import.meta.url).pathname;
 
-const cli = (...argv: string[]) => {
+const cli = async (...argv: string[]) => {
   const out: string[] = [];
   const err: string[] = [];
-  const code = main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out: out.join('\n'), err: err.join('\n') };
 };
 
@@ -25,11 +25,11 @@ const vitest = (file: string, env: Record<string, string> = {}) =>
   });
 
 describe('replay --emit-test', () => {
-  it('writes a vitest test that passes on the correct impl and fails on the mutant', () => {
+  it('writes a vitest test that passes on the correct impl and fails on the mutant', async () => {
     // inside test/ so vitest picks it up and its imports are relative to the repository
     const dir = mkdtempSync(join(root, 'test', 'emitted-'));
     try {
-      const r = cli('replay', fixture, '--emit-test', dir);
+      const r = await cli('replay', fixture, '--emit-test', dir);
       expect(r).toMatchObject({ code: 0, err: '' });
       const file = join(dir, 'ROOT_VALID_AT_ENTRY-eager-root-alloc.test.ts');
       expect(existsSync(file)).toBe(true);
@@ -46,10 +46,10 @@ describe('replay --emit-test', () => {
     }
   });
 
-  it('says in one line when it cannot write the test', () => {
+  it('says in one line when it cannot write the test', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kvm-oracle-'));
     writeFileSync(join(dir, 'file'), 'x');
-    const r = cli('replay', fixture, '--emit-test', join(dir, 'file', 'sub'));
+    const r = await cli('replay', fixture, '--emit-test', join(dir, 'file', 'sub'));
     expect(r.code).toBe(2);
     expect(r.err.split('\n')).toHaveLength(1);
   });
