@@ -1,25 +1,36 @@
 /**
  * Branded ids and addresses. They are plain numbers at run time (so operations stay
- * JSON-able) but cannot be mixed up at compile time: a Gfn is not a Gva.
+ * JSON-able) but cannot be mixed up at compile time: a Gfn is not a Gva. Each comes with its
+ * schema (api/bounds.ts gives the ranges).
  */
-export type Brand<T, B extends string> = T & { readonly __brand: B };
+import type { z } from 'zod';
+import { MAX_GFN, MAX_ID, MAX_THREADS, int } from './bounds.js';
 
 /** A VM, as userspace names it (the fd of KVM_CREATE_VM). */
-export type VmId = Brand<number, 'vm'>;
+export const VmIdSchema = int(0, MAX_ID).brand<'vm'>();
 /** A vCPU id inside its VM (KVM_CREATE_VCPU's argument). */
-export type VcpuId = Brand<number, 'vcpu'>;
+export const VcpuIdSchema = int(0, MAX_ID).brand<'vcpu'>();
 /** A memory slot number (kvm_userspace_memory_region.slot). */
-export type SlotId = Brand<number, 'slot'>;
+export const SlotIdSchema = int(0, MAX_ID).brand<'slot'>();
 /** Guest frame number: guest physical address >> PAGE_SHIFT. */
-export type Gfn = Brand<number, 'gfn'>;
-/** Guest virtual address. */
-export type Gva = Brand<number, 'gva'>;
+export const GfnSchema = int(0, MAX_GFN).brand<'gfn'>();
+/** Guest virtual address (up to 2^53: JSON numbers are doubles). */
+export const GvaSchema = int(0, Number.MAX_SAFE_INTEGER).brand<'gva'>();
 /** Guest physical address. */
-export type Gpa = Brand<number, 'gpa'>;
-/** Host physical address of a shadow page (what root_hpa holds). */
-export type Hpa = Brand<number, 'hpa'>;
+export const GpaSchema = int(0, Number.MAX_SAFE_INTEGER).brand<'gpa'>();
+/** Host physical address of a shadow page (what root_hpa holds); -1 is INVALID_PAGE. */
+export const HpaSchema = int(-1, Number.MAX_SAFE_INTEGER).brand<'hpa'>();
 /** A harness thread: a vCPU thread or the VM ioctl thread. */
-export type ThreadId = Brand<number, 'thread'>;
+export const ThreadIdSchema = int(0, MAX_THREADS - 1).brand<'thread'>();
+
+export type VmId = z.infer<typeof VmIdSchema>;
+export type VcpuId = z.infer<typeof VcpuIdSchema>;
+export type SlotId = z.infer<typeof SlotIdSchema>;
+export type Gfn = z.infer<typeof GfnSchema>;
+export type Gva = z.infer<typeof GvaSchema>;
+export type Gpa = z.infer<typeof GpaSchema>;
+export type Hpa = z.infer<typeof HpaSchema>;
+export type ThreadId = z.infer<typeof ThreadIdSchema>;
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;

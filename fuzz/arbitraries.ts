@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import type { HostConfig, Op, TestCase } from '../api/ops.js';
+import type { Platform } from '../api/protocol.js';
 import { chance } from './chance.js';
 import { SEQUENTIAL_ONLY, concurrentPieceArb, configArb, pieceArb, prelude } from './arbitraries-x86.js';
 import { PPC_PRELUDE_MAX, ppcConfigArb, ppcPieceArb, ppcPreludeArb } from './arbitraries-ppc.js';
@@ -15,6 +16,8 @@ export interface CaseShape {
   readonly maxOps: number;
   /** vCPUs per VM, and harness threads issuing operations */
   readonly vcpus: number;
+  /** the VM platforms to draw cases for (default both) */
+  readonly platforms?: readonly Platform[];
 }
 
 export const DEFAULT_SHAPE: CaseShape = { maxOps: 30, vcpus: 2 };
@@ -106,11 +109,15 @@ const ppcCaseArb = (shape: CaseShape): fc.Arbitrary<TestCase> =>
  * The mix: x86 cases on several threads (without the operations SEQUENTIAL_ONLY names),
  * x86 cases with every operation and lifecycle on one thread, and PPC HV cases.
  */
-export const testCaseArb = (shape: CaseShape = DEFAULT_SHAPE): fc.Arbitrary<TestCase> =>
-  shape.vcpus <= 1
-    ? fc.oneof({ weight: 5, arbitrary: x86CaseArb(shape, pieceArb) }, { weight: 2, arbitrary: ppcCaseArb(shape) })
-    : fc.oneof(
-        { weight: 3, arbitrary: x86CaseArb(shape, concurrentPieceArb) },
-        { weight: 2, arbitrary: x86CaseArb({ ...shape, vcpus: 1 }, pieceArb) },
-        { weight: 2, arbitrary: ppcCaseArb(shape) },
-      );
+export const testCaseArb = (shape: CaseShape = DEFAULT_SHAPE): fc.Arbitrary<TestCase> => {
+  const ppc = shape.platforms?.includes('ppcHv') ?? true;
+  const x86 = shape.platforms?.includes('x86') ?? true;
+  const mix: fc.WeightedArbitrary<TestCase>[] =
+    shape.vcpus <= 1
+      ? [{ weight: 5, arbitrary: x86CaseArb(shape, pieceArb) }]
+      : [
+          { weight: 3, arbitrary: x86CaseArb(shape, concurrentPieceArb) },
+          { weight: 2, arbitrary: x86CaseArb({ ...shape, vcpus: 1 }, pieceArb) },
+        ];
+  return fc.oneof(...(x86 ? mix : []), ...(ppc || !x86 ? [{ weight: 2, arbitrary: ppcCaseArb(shape) }] : []));
+};

@@ -1,18 +1,26 @@
 /**
- * npm run bench: operations per second, sequential and interleaved, for the impl alone and
- * for the lockstep run (impl + model + monitors + conformance), and their ratio. Both
- * columns run the same generated cases in the same process, so the ratio holds on a
- * noisy machine even when the absolute numbers do not.
+ * npm run bench: operations per second for the impl alone and for the lockstep run (impl +
+ * model + monitors + conformance), sequential and interleaved, and the same cases through
+ * the protocol (`exec:` of kvm-oracle serve, stepped and whole-case), each as a ratio to
+ * the in-process lockstep run measured in the same process, so the ratios hold on a noisy
+ * machine even when the absolute numbers do not. `-- --impl SPEC` adds rows for another
+ * implementation (e.g. kvm), on the cases it can run.
  */
 import fc from 'fast-check';
 import type { TestCase } from '../api/ops.js';
-import type { Implementation } from '../api/implementation.js';
+import type { Implementation, ImplementationFactory } from '../api/implementation.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { testCaseArb } from './arbitraries.js';
-import { runCase } from './runner.js';
+import { runCase, type DriveMode } from './runner.js';
 import { Scheduler, makeThreads } from './scheduler.js';
+import { UsageError, parseArgs } from './args.js';
+import { loadFactory, packageRoot } from './impl/spec.js';
+import { reachOf, restrictCase } from './reach.js';
+import { join } from 'node:path';
 
 const CASES = Number(process.env.BENCH_CASES ?? 400);
+/** the protocol rows cost a round trip per step: fewer cases */
+const EXEC_CASES = Number(process.env.BENCH_EXEC_CASES ?? 100);
 const ROUNDS = 3;
 
 /** The impl on its own under the same scheduler: no model, no monitors, no checks. */
@@ -32,12 +40,13 @@ const implOnly = (tc: TestCase): void => {
   }
 };
 
-const lockstep = (tc: TestCase): void => {
-  runCase(tc, { factory: builtinFactory, mutant: null });
+const lockstep = (factory: ImplementationFactory, mode: DriveMode = 'auto', eachState = true) => (tc: TestCase): void => {
+  const r = runCase(tc, { factory, mutant: null, mode, eachState });
+  if (r.failure && factory !== builtinFactory) throw new Error(`bench case failed on ${factory.name}: ${r.failure.id} ${r.failure.message}`);
 };
 
 /** best of ROUNDS, in operations per second */
-const opsPerSecond = (cases: TestCase[], f: (tc: TestCase) => void): number => {
+const opsPerSecond = (cases: readonly TestCase[], f: (tc: TestCase) => void): number => {
   const ops = cases.reduce((n, c) => n + c.ops.length, 0);
   let best = Infinity;
   for (let r = 0; r < ROUNDS; r++) {
@@ -48,19 +57,47 @@ const opsPerSecond = (cases: TestCase[], f: (tc: TestCase) => void): number => {
   return ops / best;
 };
 
-const row = (name: string, vcpus: number): string[] => {
-  const cases = fc.sample(testCaseArb({ maxOps: 30, vcpus }), { seed: 42, numRuns: CASES });
-  const alone = opsPerSecond(cases, implOnly);
-  const checked = opsPerSecond(cases, lockstep);
-  return [name, String(cases.reduce((n, c) => n + c.ops.length, 0)), alone.toFixed(0), checked.toFixed(0), (alone / checked).toFixed(2)];
+const sample = (vcpus: number, n: number): TestCase[] => fc.sample(testCaseArb({ maxOps: 30, vcpus }), { seed: 42, numRuns: n });
+const table: string[][] = [['run', 'ops', 'ops/s', 'vs in-process lockstep']];
+const row = (name: string, cases: readonly TestCase[], f: (tc: TestCase) => void, base: number | null): number => {
+  const v = opsPerSecond(cases, f);
+  table.push([name, String(cases.reduce((n, c) => n + c.ops.length, 0)), v.toFixed(0), base === null ? '1.00' : (v / base).toFixed(2)]);
+  return v;
 };
 
-// warm the JIT on both paths before anything is timed
-for (const tc of fc.sample(testCaseArb({ maxOps: 30, vcpus: 2 }), { seed: 7, numRuns: CASES })) {
-  implOnly(tc);
-  lockstep(tc);
-}
+const main = async (): Promise<void> => {
+  const p = parseArgs(process.argv.slice(2), { impl: { value: true } });
+  const extra = p.options.get('impl');
+  // warm the JIT on both paths before anything is timed
+  for (const tc of sample(2, CASES)) {
+    implOnly(tc);
+    lockstep(builtinFactory)(tc);
+  }
+  for (const vcpus of [1, 2]) {
+    const what = vcpus === 1 ? 'sequential (--vcpus 1)' : 'interleaved (--vcpus 2)';
+    const cases = sample(vcpus, CASES);
+    const base = opsPerSecond(cases, lockstep(builtinFactory));
+    row(`${what}: builtin, impl alone`, cases, implOnly, base);
+    row(`${what}: builtin, lockstep`, cases, lockstep(builtinFactory), base);
+    if (vcpus === 1) row(`${what}: builtin, lockstep, state only at the end`, cases, lockstep(builtinFactory, 'auto', false), base);
+    const serve = await loadFactory(`exec:${JSON.stringify(process.execPath)} ${JSON.stringify(join(packageRoot(), 'bin', 'kvm-oracle.js'))} serve`);
+    const few = cases.slice(0, EXEC_CASES);
+    const fewBase = opsPerSecond(few, lockstep(builtinFactory));
+    row(`${what}: exec: serve, stepped`, few, lockstep(serve, 'stepped'), fewBase);
+    row(`${what}: exec: serve, whole-case`, few, lockstep(serve, 'whole'), fewBase);
+    serve.dispose?.();
+    if (typeof extra === 'string') {
+      const f = await loadFactory(extra);
+      const reach = reachOf(f.capabilities, extra);
+      row(`${what}: ${extra}`, few.map((tc) => restrictCase(tc, reach)), lockstep(f), fewBase);
+      f.dispose?.();
+    }
+  }
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  for (const r of table) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+};
 
-const table = [['run', 'ops', 'impl alone (ops/s)', 'lockstep (ops/s)', 'impl/lockstep'], row('sequential (--vcpus 1)', 1), row('interleaved (--vcpus 2)', 2)];
-const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-for (const r of table) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+main().catch((e) => {
+  console.error(`bench: ${e instanceof UsageError ? e.message : e instanceof Error ? e.message : String(e)}`);
+  process.exit(2);
+});

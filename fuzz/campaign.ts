@@ -13,6 +13,8 @@ import type { TestCase } from '../api/ops.js';
 import { runCase, type Failure, type RunOutcome } from './runner.js';
 import { DEFAULT_SHAPE, testCaseArb } from './arbitraries.js';
 import { FORMAT, type Counterexample } from './counterexample.js';
+import type { InvariantId } from '../api/failures.js';
+import { reachOf, restrictCase, type Reach } from './reach.js';
 
 /** cases tried after a conformance failure, looking for an invariant violation */
 export const HUNT = 500;
@@ -35,6 +37,10 @@ export interface CampaignOptions {
   readonly onCase?: (tc: TestCase, outcome: RunOutcome, phase: CasePhase) => void;
   /** keep each case's trace in the outcome onCase gets */
   readonly keepTrace?: boolean;
+  /** what the implementation can run (default: its capabilities, unnarrowed) */
+  readonly reach?: Reach;
+  /** the --impl spec recorded in the counterexample (default: the factory's name) */
+  readonly implSpec?: string;
 }
 
 /** a new case, or a case tried while shrinking (or replayed to shrink it) */
@@ -52,9 +58,16 @@ export interface CampaignResult {
 
 type Verdict = (f: Failure | null) => boolean;
 
+/** The generator, cut to what the implementation can run. */
+export const campaignArb = (o: CampaignOptions): fc.Arbitrary<TestCase> => {
+  const reach = o.reach ?? reachOf(o.factory.capabilities, o.factory.name);
+  const shape = { maxOps: o.maxOps ?? DEFAULT_SHAPE.maxOps, vcpus: o.vcpus ?? DEFAULT_SHAPE.vcpus, platforms: [...reach.platforms] };
+  return testCaseArb(shape).map((tc) => restrictCase(tc, reach));
+};
+
 const check = (o: CampaignOptions, numRuns: number, timeMs: number | undefined, passes: Verdict, phase: () => CasePhase, unchecked?: () => void) =>
   fc.check(
-    fc.property(testCaseArb({ maxOps: o.maxOps ?? DEFAULT_SHAPE.maxOps, vcpus: o.vcpus ?? DEFAULT_SHAPE.vcpus }), (tc) => {
+    fc.property(campaignArb(o), (tc) => {
       const r = runCase(tc, o);
       o.onCase?.(tc, r, phase());
       if (r.unchecked) unchecked?.();
@@ -120,12 +133,12 @@ export const runCampaign = (o: CampaignOptions): CampaignResult => {
       message: failure.message,
       step: failure.step,
       seed: o.seed,
-      implementation: o.factory.name,
+      implementation: o.implSpec ?? o.factory.name,
       mutant: o.mutant,
       config: tc.config,
       ops: tc.ops,
       ...(tc.threads && { threads: tc.threads, preemptions: tc.preemptions ?? [] }),
-      ...(o.disabled?.size && { disabled: [...o.disabled].sort() }),
+      ...(o.disabled?.size && { disabled: [...o.disabled].sort() as InvariantId[] }),
     },
   };
 };

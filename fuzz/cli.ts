@@ -1,175 +1,70 @@
 /**
- * The kvm-oracle command line. main() returns the exit status and prints through `io`,
- * so tests drive it in process.
+ * The kvm-oracle command line. main() resolves to the exit status and prints through `io`,
+ * so tests drive it in process. Exit status: 0 nothing failed, 1 a failure was found (or a
+ * replay still fails), 2 a usage error, a bad input file, or an implementation that
+ * cannot be loaded or started.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { UsageError, parseArgs } from './args.js';
+import { MAIN_HELP, MUTANTS_HELP, SERVE_HELP } from './help.js';
+import { ImplLoadError, loadFactory } from './impl/spec.js';
+import { serve } from './impl/serve.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { MUTANTS } from '../impl/mutants.js';
-import type { ImplementationFactory } from '../api/implementation.js';
-import { UsageError, durationOption, intOption, parseArgs, type Parsed } from './args.js';
-import { INVARIANT_IDS } from '../oracle/monitors/index.js';
-import { runCampaign } from './campaign.js';
-import { MAX_NODES } from '../oracle/linearize.js';
-import { BadCounterexample, counterexampleName, readCounterexample, type Counterexample } from './counterexample.js';
-import { reportFailure } from './report.js';
-import { errorText, runCase } from './runner.js';
-import { formatRecord } from './format.js';
-import { FUZZ_HELP, MAIN_HELP, MUTANTS_HELP, REPLAY_HELP } from './help.js';
-import type { ProgressSink } from './report/progress.js';
-import { CampaignWatch } from './report/watch.js';
-import { campaignOutputs, writeMarkdown, type OutputFiles } from './report/outputs.js';
-import { replayCommand } from './report/shell.js';
-import { emitTest } from './report/emit-test.js';
+import { IMPL_OPTIONS, checkMutant, implOption, type Io } from './cli/common.js';
+import { fuzzCommand } from './cli/fuzz-command.js';
+import { replayCommand } from './cli/replay-command.js';
 
-export interface Io {
-  out(line: string): void;
-  err(line: string): void;
-  /** where the progress line goes (stderr); none when absent */
-  progress?: ProgressSink;
-}
+export type { Io } from './cli/common.js';
+export { DEFAULT_OUT } from './cli/fuzz-command.js';
 
-export const DEFAULT_OUT = 'counterexamples';
-const IMPLEMENTATIONS: Record<string, ImplementationFactory> = { builtin: builtinFactory };
-
-const checkMutant = (factory: ImplementationFactory, m: string | true | undefined): string | null => {
-  if (m === undefined) return null;
-  if (m === true || !factory.mutants.includes(m)) {
-    throw new UsageError(`unknown mutant ${JSON.stringify(m)} (kvm-oracle mutants --list)`);
-  }
-  return m;
-};
-
-/** --disable ID[,ID...]: monitors switched off, by invariant id */
-const disabledOption = (p: Parsed): Set<string> => {
-  const v = p.options.get('disable');
-  if (v === undefined) return new Set();
-  const ids = String(v).split(',').filter(Boolean);
-  for (const id of ids) if (!INVARIANT_IDS.includes(id as never)) throw new UsageError(`--disable: unknown invariant ${JSON.stringify(id)} (known: ${INVARIANT_IDS.join(', ')})`);
-  return new Set(ids);
-};
-
-const fuzz = (argv: string[], io: Io): number => {
-  const p = parseArgs(argv, {
-    seed: { value: true }, runs: { value: true }, time: { value: true }, mutant: { value: true },
-    out: { value: true }, 'max-ops': { value: true }, vcpus: { value: true }, disable: { value: true }, help: { value: false },
-    junit: { value: true }, json: { value: true }, stats: { value: false },
-  });
-  if (p.options.has('help')) return io.out(FUZZ_HELP), 0;
-  if (p.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
-  if (p.options.has('runs') && p.options.has('time')) throw new UsageError('give --runs or --time, not both');
-  const factory = builtinFactory;
-  const mutant = checkMutant(factory, p.options.get('mutant'));
-  const seed = intOption(p, 'seed', 1);
-  const runs = intOption(p, 'runs', 2000, 1);
-  const timeMs = durationOption(p, 'time');
-  const maxOps = intOption(p, 'max-ops', 30, 1);
-  const vcpus = intOption(p, 'vcpus', 2, 1);
-  if (vcpus > 8) throw new UsageError('--vcpus must be at most 8 (KVM_MAX_VCPUS here)');
-  const out = (p.options.get('out') as string | undefined) ?? DEFAULT_OUT;
-  const disabled = disabledOption(p);
-  const files: OutputFiles = { junit: p.options.get('junit') as string | undefined, json: p.options.get('json') as string | undefined, stats: p.options.has('stats') };
-  // the summary names the monitors that saw nothing of theirs, which needs the stats
-  const watch = new CampaignWatch({ stats: files.stats || files.json !== undefined || files.junit !== undefined, ...(io.progress && { progress: { sink: io.progress, runs, timeMs } }) });
-  const started = Date.now();
-  const r = runCampaign({ factory, mutant, seed, runs, timeMs, maxOps, vcpus, ...(disabled.size && { disabled }), onCase: watch.onCase, keepTrace: watch.keepTrace });
-  watch.end();
-  const end = (file: string | null, code: number): number => {
-    const o = campaignOutputs({ seed, runs: r.runs, timeMs: Date.now() - started, unchecked: r.unchecked, disabled, watch, counterexample: r.counterexample, file }, files);
-    for (const l of o.out) io.out(l);
-    for (const l of o.errors) io.err(l);
-    return code === 0 && o.errors.length ? 2 : code;
-  };
-  const what = `seed ${seed}, ${vcpus} vCPU thread(s), implementation ${factory.name}, mutant ${mutant ?? 'none'}`;
-  if (!r.counterexample) {
-    io.out(`kvm-oracle fuzz: ${r.runs} runs, ${what}: no failure`);
-    // say so when some concurrent cases' results could not be checked against the model
-    if (r.unchecked) io.out(`  ${r.unchecked} of them not checked for conformance: the linearizability search gave up after ${MAX_NODES} steps (monitors still ran)`);
-    return end(null, 0);
-  }
-  const cx = r.counterexample;
-  const outcome = runCase(cx, { factory, mutant, disabled, keepTrace: true });
-  io.out(`kvm-oracle fuzz: ${what}: failure after ${r.runs} runs, shrunk in ${r.shrinks} steps`);
-  for (const l of reportFailure(cx, outcome, cx)) io.out(l);
-  const file = join(out, counterexampleName(cx));
-  let md: string;
-  try {
-    mkdirSync(out, { recursive: true });
-    writeFileSync(file, JSON.stringify(cx, null, 2) + '\n');
-    md = writeMarkdown(cx, outcome, file);
-  } catch (e) {
-    // never lose a counterexample: print it whole when it cannot be written
-    io.err(`kvm-oracle: cannot write ${file}: ${errorText(e)}; the counterexample follows`);
-    io.out(JSON.stringify(cx));
-    return end(null, 1);
-  }
-  io.out(`  written: ${file}`);
-  io.out(`  report:  ${md}`);
-  io.out(`  replay:  ${replayCommand(file)}`);
-  return end(file, 1);
-};
-
-const replay = (argv: string[], io: Io): number => {
-  const p = parseArgs(argv, { trace: { value: false }, disable: { value: true }, help: { value: false }, 'emit-test': { value: true } });
-  if (p.options.has('help')) return io.out(REPLAY_HELP), 0;
-  if (p.positional.length !== 1) throw new UsageError('replay takes exactly one FILE');
-  const file = p.positional[0]!;
-  let cx: Counterexample;
-  try {
-    cx = readCounterexample(file);
-  } catch (e) {
-    if (e instanceof BadCounterexample) return io.err(`kvm-oracle replay: ${file}: ${e.message}`), 2;
-    throw e;
-  }
-  const factory = IMPLEMENTATIONS[cx.implementation];
-  if (!factory) return io.err(`kvm-oracle replay: ${file}: unknown implementation ${JSON.stringify(cx.implementation)}`), 2;
-  if (cx.mutant !== null && !factory.mutants.includes(cx.mutant)) {
-    return io.err(`kvm-oracle replay: ${file}: unknown mutant ${JSON.stringify(cx.mutant)}`), 2;
-  }
-  const disabled = new Set([...(cx.disabled ?? []), ...disabledOption(p)]);
-  const dir = p.options.get('emit-test') as string | undefined;
-  if (dir !== undefined) return emitTest({ ...cx, ...(disabled.size && { disabled: [...disabled].sort() }) }, file, dir, io);
-  const outcome = runCase(cx, { factory, mutant: cx.mutant, disabled, keepTrace: true });
-  if (p.options.has('trace')) for (const t of outcome.trace) io.out(`t${t.tid} ${formatRecord(t.record)}`);
-  if (!outcome.failure) {
-    io.out(`kvm-oracle replay: ${file}: passes (${cx.ops.length} operations; recorded as ${cx.invariant})`);
-    return 0;
-  }
-  const now = { ...cx, invariant: outcome.failure.id, message: outcome.failure.message, step: outcome.failure.step };
-  for (const l of reportFailure(now, outcome, cx)) io.out(l);
-  return 1;
-};
-
-const mutants = (argv: string[], io: Io): number => {
-  const p = parseArgs(argv, { list: { value: false }, verbose: { value: false }, help: { value: false } });
+const mutants = async (argv: string[], io: Io): Promise<number> => {
+  const p = parseArgs(argv, { list: { value: false }, verbose: { value: false }, ...IMPL_OPTIONS, help: { value: false } });
   if (p.options.has('help')) return io.out(MUTANTS_HELP), 0;
   if (!p.options.has('list')) throw new UsageError('mutants needs --list');
-  for (const [name, what] of Object.entries(MUTANTS)) io.out(p.options.has('verbose') ? `${name}\t${what}` : name);
+  const { factory } = await implOption(p);
+  try {
+    const known = MUTANTS as Record<string, string>;
+    for (const name of factory.capabilities.mutants) io.out(p.options.has('verbose') && factory === builtinFactory ? `${name}\t${known[name]}` : name);
+  } finally {
+    factory.dispose?.();
+  }
   return 0;
 };
 
-export const main = (argv: string[], io: Io): number => {
+/** kvm-oracle serve: the built-in implementation over the protocol, until stdin ends */
+const serveCommand = async (argv: string[], io: Io): Promise<number> => {
+  const p = parseArgs(argv, { mutant: { value: true }, help: { value: false } });
+  if (p.options.has('help')) return io.out(SERVE_HELP), 0;
+  if (p.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
+  const factory = await loadFactory('builtin');
+  await serve(factory, checkMutant(factory, 'builtin', p.options.get('mutant')));
+  return 0;
+};
+
+const COMMANDS: ReadonlyMap<string, (argv: string[], io: Io) => Promise<number>> = new Map([
+  ['fuzz', fuzzCommand],
+  ['replay', replayCommand],
+  ['mutants', mutants],
+  ['serve', serveCommand],
+]);
+
+export const main = async (argv: string[], io: Io): Promise<number> => {
   const [cmd, ...rest] = argv;
   try {
-    switch (cmd) {
-      case 'fuzz':
-        return fuzz(rest, io);
-      case 'replay':
-        return replay(rest, io);
-      case 'mutants':
-        return mutants(rest, io);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.out(MAIN_HELP);
-        return cmd === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command ${JSON.stringify(cmd)}`);
+    if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+      io.out(MAIN_HELP);
+      return cmd === undefined ? 2 : 0;
     }
+    const run = COMMANDS.get(cmd);
+    if (!run) throw new UsageError(`unknown command ${JSON.stringify(cmd)}`);
+    return await run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`kvm-oracle: ${e.message} (kvm-oracle --help)`);
+      return 2;
+    }
+    if (e instanceof ImplLoadError) {
+      io.err(`kvm-oracle: ${e.message}`);
       return 2;
     }
     throw e;

@@ -1,91 +1,68 @@
 /**
- * Counterexample files: everything needed to replay a failure, as JSON. Reading one
- * validates it field by field, so a bad file gets a one-line reason.
+ * Counterexample files: read only through the schema (api/counterexample.ts), so a bad
+ * file gets one line naming the JSON path of its first problem; read only when it is a
+ * regular file of reasonable size; written atomically (a temporary file, then rename), so
+ * a full disk never leaves half a counterexample behind.
  */
-import { readFileSync } from 'node:fs';
-import type { Op, Preemption, TestCase } from '../api/ops.js';
-import type { FailureId } from '../oracle/monitor.js';
+import { constants, closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CounterexampleSchema, FORMAT, type Counterexample } from '../api/counterexample.js';
+import { checkJson } from '../api/validate.js';
 
-export const FORMAT = 'kvm-oracle-counterexample/1';
+export { FORMAT, type Counterexample } from '../api/counterexample.js';
 
-export interface Counterexample {
-  readonly format: typeof FORMAT;
-  /** the SPEC.md invariant id, CONFORMANCE or IMPL_CRASH */
-  readonly invariant: FailureId;
-  /** what the monitor or the conformance check said */
-  readonly message: string;
-  /** index of the operation where it was seen */
-  readonly step: number;
-  readonly seed: number;
-  readonly implementation: string;
-  readonly mutant: string | null;
-  readonly config: TestCase['config'];
-  readonly ops: readonly Op[];
-  /** the thread of each operation, when the case has several */
-  readonly threads?: readonly number[];
-  /** where the scheduler switched threads */
-  readonly preemptions?: readonly Preemption[];
-  /** monitors that were switched off (--disable) */
-  readonly disabled?: readonly string[];
-}
+/** a counterexample of MAX_OPS operations is well under this */
+export const MAX_FILE_BYTES = 16 << 20;
 
 export class BadCounterexample extends Error {}
 
-export const OP_KINDS = new Set([
-  'createVm', 'destroyVm', 'setMemoryRegion', 'createVcpu', 'setCr', 'resetVcpu', 'run', 'failAlloc',
-  'emulate', 'translate', 'getDirtyLog', 'setNrMmuPages',
-  'mapHostMemory', 'unmapHostMemory', 'allocRma', 'hEnter',
-  'swapOut', 'asyncPfDone', 'moduleLoad', 'moduleUnload',
-]);
-
-const need = (cond: boolean, what: string): void => {
-  if (!cond) throw new BadCounterexample(what);
-};
-
 /** Parses and checks a counterexample; throws BadCounterexample with the reason. */
 export const parseCounterexample = (text: string): Counterexample => {
-  let j: unknown;
-  try {
-    j = JSON.parse(text);
-  } catch (e) {
-    throw new BadCounterexample(`not JSON (${(e as Error).message})`);
-  }
-  need(typeof j === 'object' && j !== null && !Array.isArray(j), 'not a JSON object');
-  const o = j as Record<string, unknown>;
-  need(o.format === FORMAT, `"format" is not "${FORMAT}"`);
-  need(typeof o.invariant === 'string', '"invariant" missing');
-  need(Number.isSafeInteger(o.seed), '"seed" is not an integer');
-  need(typeof o.implementation === 'string', '"implementation" missing');
-  need(o.mutant === null || typeof o.mutant === 'string', '"mutant" must be a name or null');
-  const c = o.config as Record<string, unknown> | undefined;
-  need(typeof c === 'object' && c !== null && (c.vendor === 'vmx' || c.vendor === 'svm') && typeof c.tdp === 'boolean', '"config" must be {vendor: "vmx"|"svm", tdp: boolean}');
-  need(Array.isArray(o.ops), '"ops" is not a list');
-  (o.ops as unknown[]).forEach((op, i) => {
-    const kind = (op as { kind?: unknown } | null)?.kind;
-    need(typeof kind === 'string' && OP_KINDS.has(kind), `ops[${i}] is not an operation (kind ${JSON.stringify(kind)})`);
-  });
-  if (o.threads !== undefined) {
-    const t = o.threads;
-    need(Array.isArray(t) && t.length === (o.ops as unknown[]).length && t.every((x) => Number.isInteger(x) && x >= 0 && x < 64), '"threads" must list a thread (0..63) for every operation');
-    const ps = o.preemptions ?? [];
-    const okP = (p: unknown): boolean => {
-      const q = p as Record<string, unknown> | null;
-      return q !== null && typeof q === 'object' && [q.op, q.after, q.to].every((x) => Number.isInteger(x) && (x as number) >= 0);
-    };
-    need(Array.isArray(ps) && ps.every(okP), '"preemptions" must be a list of {op, after, to} whole numbers');
-  }
-  need(o.disabled === undefined || (Array.isArray(o.disabled) && o.disabled.every((x) => typeof x === 'string')), '"disabled" must be a list of invariant ids');
-  return { message: '', step: -1, ...(o as object) } as Counterexample;
+  const r = checkJson(CounterexampleSchema, text);
+  if (!r.ok) throw new BadCounterexample(r.problem);
+  return r.value;
 };
 
-export const readCounterexample = (path: string): Counterexample => {
-  let text: string;
+/** Reads a regular file of at most `max` bytes as UTF-8; anything else is a one-line reason. */
+export const readBounded = (path: string, max = MAX_FILE_BYTES): string => {
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
+    // O_NONBLOCK: opening a FIFO must not wait for a writer
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     throw new BadCounterexample(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return parseCounterexample(text);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new BadCounterexample(`${path} is not a regular file`);
+    if (st.size > max) throw new BadCounterexample(`${path} has ${st.size} bytes, more than the ${max} a counterexample may have`);
+    const buf = Buffer.alloc(Math.min(st.size, max) + 1);
+    let n = 0;
+    for (let k = 1; k > 0 && n < buf.length; n += k) k = readSync(fd, buf, n, buf.length - n, n);
+    if (n > max) throw new BadCounterexample(`${path} grew past ${max} bytes while it was read`);
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+};
+
+export const readCounterexample = (path: string): Counterexample => parseCounterexample(readBounded(path));
+
+/** Writes `text` to `path` atomically: the file is whole or absent. */
+export const writeAtomic = (path: string, text: string): void => {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing was left
+    }
+    throw e;
+  }
 };
 
 /** The file name: the same failure from the same seed always lands in the same file. */

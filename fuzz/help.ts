@@ -8,13 +8,23 @@ commands:
   fuzz       generate test cases, run them on the implementation and the model in
              lockstep, shrink the first failure and write it as a counterexample
   replay     re-run a counterexample file
-  mutants    list the named mutants of the built-in implementation
+  mutants    list the named mutants of an implementation
+  serve      serve the built-in implementation over the protocol on stdin/stdout
+             (docs/PROTOCOL.md), for --impl "exec:npx kvm-oracle serve"
+
+--impl SPEC (fuzz, replay, mutants) names the implementation under test:
+  builtin        the built-in implementation (default)
+  kvm            real Linux KVM through adapters/kvm (npm run build:kvm first)
+  module:PATH    a JavaScript module whose default export is an ImplementationFactory
+  exec:COMMAND   a process that speaks the protocol on stdin/stdout
 
 kvm-oracle <command> --help shows the options of a command.
-exit status: 0 nothing failed, 1 a counterexample was found (or still fails), 2 usage error`;
+exit status: 0 nothing failed, 1 a counterexample was found (or still fails),
+             2 usage error, bad input file, or an implementation that cannot be started`;
 
 export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N] [--runs N | --time 30s] [--mutant NAME] [--out DIR]
                        [--max-ops N] [--vcpus N] [--disable ID[,ID]]
+                       [--impl SPEC] [--op-timeout T] [--ops K[,K]] [--skip-ops K[,K]]
                        [--json FILE] [--junit FILE] [--stats]
 
   --seed N       seed of the campaign (default 1); the same seed gives the same run
@@ -31,6 +41,16 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N] [--runs N | --time 3
                  --vcpus 1 runs every case sequentially
   --disable IDS  switch these monitors off (comma-separated invariant ids); the
                  counterexample records it, so replay does the same
+  --impl SPEC    the implementation under test: builtin (default), kvm, module:PATH or
+                 exec:COMMAND (kvm-oracle --help); recorded in the counterexample
+  --op-timeout T wall-clock limit for each reply of an exec: implementation (default
+                 5s; a whole case is one reply): past it the case fails as IMPL_HANG
+  --ops KINDS    generate only these operation kinds (comma-separated, e.g.
+                 createVm,createVcpu,setMemoryRegion); each must be one the
+                 implementation supports
+  --skip-ops KINDS  generate none of these operation kinds
+  The generator makes only operations the implementation declares; monitors whose
+  events it does not emit are listed as "not checked", never passed.
   --json FILE    write the campaign's summary: seed, runs, workers, shard, time, the
                  failures with their signatures and files, the checks not run
   --junit FILE   write a JUnit XML report: a test suite for the campaign, a failing
@@ -43,26 +63,39 @@ report beside it (.md) to paste into a bug report. A run over two seconds shows 
 progress line on stderr (redrawn on a terminal, every 10 s in a log); stdout stays the
 same for the same seed.
 
-exit status: 0 no failure, 1 a counterexample was found and written, 2 usage error or
-             an output file that cannot be written`;
+exit status: 0 no failure, 1 a counterexample was found and written, 2 usage error,
+             an implementation that cannot be started, or an output file that cannot
+             be written`;
 
-export const REPLAY_HELP = `usage: kvm-oracle replay FILE [--trace] [--disable ID[,ID]] [--emit-test DIR]
+export const REPLAY_HELP = `usage: kvm-oracle replay FILE [--trace] [--disable ID[,ID]] [--impl SPEC] [--op-timeout T]
+                          [--emit-test DIR]
 
   re-runs the operations stored in FILE on the same implementation and mutant (and with
   the monitors it was found with switched off)
   --trace          print every tracepoint event of the run
   --disable IDS    switch these monitors off as well
+  --impl SPEC      run it on another implementation than the one the file names
+  --op-timeout T   wall-clock limit for each reply of an exec: implementation (default 5s)
   --emit-test DIR  instead of replaying, write DIR/<name>.test.ts: a vitest regression
                    test with the case inside; it expects the case to pass on the
-                   implementation under test (the correct one, or the mutant named by
-                   KVM_ORACLE_MUTANT, where it fails) and that the case still fails on
-                   the mutant it was found with. Put DIR under test/ for npm test
+                   built-in implementation under test (the correct one, or the mutant
+                   named by KVM_ORACLE_MUTANT, where it fails) and that the case still
+                   fails on the mutant it was found with. Put DIR under test/ for npm test
 
 exit status: 0 the case passes now (or the test was written), 1 it still fails (the
-             invariant is printed), 2 the file is missing or not a counterexample, or
-             the test cannot be written`;
+             invariant is printed), 2 the file is missing, not a counterexample (the JSON
+             path of the first problem is named), names what the implementation cannot
+             run, or the test cannot be written`;
 
-export const MUTANTS_HELP = `usage: kvm-oracle mutants --list
+export const MUTANTS_HELP = `usage: kvm-oracle mutants --list [--verbose] [--impl SPEC]
 
-  prints the names of the built-in implementation's mutants, one per line
-  (with --verbose, each with the bug it re-creates)`;
+  prints the names of the implementation's mutants (default: the built-in one), one per
+  line (with --verbose, each built-in mutant with the bug it re-creates)`;
+
+export const SERVE_HELP = `usage: kvm-oracle serve [--mutant NAME]
+
+  serves the built-in implementation over the protocol (docs/PROTOCOL.md): requests as
+  JSON lines on stdin, one reply line each on stdout, until stdin ends. A "create" without
+  a mutant gets --mutant NAME. Used as: kvm-oracle fuzz --impl "exec:npx kvm-oracle serve"
+
+exit status: 0 when stdin ends, 2 usage error`;

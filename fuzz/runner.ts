@@ -1,22 +1,27 @@
 /**
  * The lockstep runner: applies a test case to an implementation and the model side by
  * side, feeds the trace to the monitors and checks conformance. Operations run on harness
- * threads under the deterministic scheduler; with one thread the result and abstract state
- * are checked after every operation, with several the results are checked for a
- * linearization at the end. It takes the case as data and knows nothing of fast-check.
+ * threads under the deterministic scheduler, stepped (run/stepped.ts) or as one whole case
+ * (run/whole.ts); with one thread the result and abstract state are checked after every
+ * operation, with several the results are checked for a linearization. It takes the case
+ * as data and knows nothing of fast-check.
  */
-import type { ImplementationFactory, Implementation, OpThread, SchedPoint } from '../api/implementation.js';
+import type { Implementation, ImplementationFactory, SchedPoint } from '../api/implementation.js';
 import type { TraceRecord } from '../api/events.js';
-import type { Op, TestCase } from '../api/ops.js';
-import { threadId } from '../api/ids.js';
-import { initialState, type ModelState } from '../model/state.js';
-import { phases, step, stepPhase } from '../model/step.js';
-import { abstractModel } from '../model/abstract.js';
-import type { FailureId, Monitor } from '../oracle/monitor.js';
-import { MONITORS } from '../oracle/monitors/index.js';
-import { checkResult, checkState } from '../oracle/conformance.js';
-import { linearize, type Interval } from '../oracle/linearize.js';
-import { Scheduler, describeDeadlock, makeThreads } from './scheduler.js';
+import type { TestCase } from '../api/ops.js';
+import { MonitorSet, applicableFor } from './run/monitors.js';
+import { executeStepped } from './run/stepped.js';
+import { executeWhole } from './run/whole.js';
+import { conformance } from './run/conformance.js';
+import { faultOf, guarded } from './run/fault.js';
+import { Stop, type Failure, type Mark } from './run/types.js';
+
+export type { Failure } from './run/types.js';
+export { MAX_STEPS_PER_OP } from './run/stepped.js';
+export { errorText } from './run/fault.js';
+
+/** How to drive an implementation that can do both: 'auto' steps only cases with several threads. */
+export type DriveMode = 'auto' | 'stepped' | 'apply' | 'whole';
 
 export interface RunOptions {
   readonly factory: ImplementationFactory;
@@ -25,13 +30,10 @@ export interface RunOptions {
   readonly disabled?: ReadonlySet<string>;
   /** keep the whole trace in the outcome (for reports; off in the fuzz loop) */
   readonly keepTrace?: boolean;
-}
-
-export interface Failure {
-  readonly id: FailureId;
-  /** index of the operation during which it was seen */
-  readonly step: number;
-  readonly message: string;
+  /** how to drive it (default auto; bench compares the modes) */
+  readonly mode?: DriveMode;
+  /** on one thread, compare the abstract state after every operation (default) or only at the end */
+  readonly eachState?: boolean;
 }
 
 /** One record of the run and the harness thread it happened on. */
@@ -47,7 +49,7 @@ export interface RunOutcome {
   /** preemptions that switched threads */
   readonly preempted: number;
   readonly trace: readonly Traced[];
-  /** with keepTrace: every preemption point a thread stopped at, in order */
+  /** with keepTrace, stepped runs: every preemption point a thread stopped at, in order */
   readonly points: readonly PointAt[];
 }
 
@@ -60,125 +62,56 @@ export interface PointAt {
   readonly traceAt: number;
 }
 
-/** a thread that takes more steps than this on one operation is reported as hung */
-export const MAX_STEPS_PER_OP = 10_000;
-
-class Stop {
-  constructor(readonly failure: Failure) {}
-}
+const modeFor = (impl: Implementation, o: RunOptions, single: boolean): 'stepped' | 'apply' | 'whole' => {
+  const caps = o.factory.capabilities;
+  const canStep = caps.stepping && impl.begin !== undefined;
+  const canWhole = caps.wholeCase && impl.runCase !== undefined;
+  const m = o.mode ?? 'auto';
+  if (m === 'stepped' && canStep) return 'stepped';
+  if (m === 'whole' && canWhole) return 'whole';
+  if (m === 'apply') return 'apply';
+  if (canStep && (!single || !canWhole)) return 'stepped';
+  return canWhole ? 'whole' : 'apply';
+};
 
 export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
-  const trace: Traced[] = [];
-  const monitors: [string, Monitor][] = MONITORS.filter((m) => !opts.disabled?.has(m.id)).map((m) => [m.id, m.create()]);
+  const trace: { tid: number; record: TraceRecord }[] = [];
+  const monitors = new MonitorSet(applicableFor(opts.factory, opts.disabled).run);
+  let at = -1;
   const feed = (record: TraceRecord, tid: number, index: number): void => {
+    at = index;
     if (opts.keepTrace) trace.push({ tid, record });
-    for (const [id, m] of monitors) {
-      const msg = m.observe(record, tid);
-      if (msg) throw new Stop({ id: id as FailureId, step: index, message: msg });
-    }
+    const v = monitors.observe(record, tid);
+    if (v) throw new Stop({ ...v, step: index });
   };
   const threadOf = tc.threads ?? tc.ops.map(() => 0);
-  const sched = new Scheduler(tc.preemptions ?? []);
+  const single = new Set(threadOf).size <= 1;
+  let preempted = 0;
   const points: PointAt[] = [];
   const mark: Mark = (tid, index, p) => {
     if (opts.keepTrace) points.push({ tid, index, at: p.at, ...(p.lock !== undefined && { lock: p.lock }), traceAt: trace.length });
   };
-  const outcome = (failure: Failure | null, unchecked = false): RunOutcome => ({ failure, unchecked, preempted: sched.taken, trace, points });
+  const outcome = (failure: Failure | null, unchecked = false): RunOutcome => ({ failure, unchecked, preempted, trace, points });
+  let impl: Implementation | null = null;
   try {
-    let impl: Implementation;
-    try {
-      impl = opts.factory.create(tc.config, opts.mutant);
-    } catch (e) {
-      return outcome({ id: 'IMPL_CRASH', step: -1, message: `creating the implementation threw: ${errorText(e)}` });
-    }
+    impl = guarded('creating the implementation', () => opts.factory.create(tc.config, opts.mutant));
     feed({ ev: 'hostConfig', config: tc.config }, 0, -1);
-    const results = execute(tc, threadOf, impl, sched, feed, mark);
-    const c = conformance(tc, threadOf, impl, results);
+    const mode = modeFor(impl, opts, single);
+    const run =
+      mode === 'whole'
+        ? executeWhole(tc, threadOf, impl, opts.factory.capabilities.realThreads === true, opts.eachState ?? true, feed)
+        : executeStepped(tc, threadOf, impl, mode === 'stepped', opts.eachState ?? true, feed, mark);
+    preempted = run.preempted;
+    const c = conformance(tc, run, new Set(opts.factory.capabilities.abstract));
     return c === 'unchecked' ? outcome(null, true) : outcome(c);
   } catch (e) {
     if (e instanceof Stop) return outcome(e.failure);
-    throw e;
-  }
-};
-
-type Feed = (record: TraceRecord, tid: number, index: number) => void;
-type Mark = (tid: number, index: number, point: SchedPoint) => void;
-const atomically = (impl: Implementation, op: Op): OpThread => ({ step: () => ({ done: true, result: impl.apply(op) }) });
-
-/** Runs every operation to completion under the scheduler; returns the intervals. */
-const execute = (tc: TestCase, threadOf: readonly number[], impl: Implementation, sched: Scheduler, feed: Feed, mark: Mark): Interval[] => {
-  const threads = makeThreads(threadOf);
-  const done: Interval[] = [];
-  const began = new Map<number, number>();
-  let clock = 0;
-  let steps = 0;
-  for (;;) {
-    const t = sched.pick(threads);
-    if (t === null) {
-      if (threads.some((x) => x.current)) throw new Stop({ id: 'DEADLOCK', step: threads.find((x) => x.current)!.current!.index, message: `deadlock: ${describeDeadlock(threads)}` });
-      return done;
-    }
-    if (t.current === null) {
-      const index = t.queue.shift()!;
-      const op = tc.ops[index]!;
-      feed({ ev: 'opBegin', tid: threadId(t.tid), index, op }, t.tid, index);
-      began.set(index, clock++);
-      t.current = { index, op: impl.begin ? impl.begin(t.tid, op) : atomically(impl, op), steps: 0 };
-      steps = 0;
-    }
-    const { index } = t.current;
-    let s;
+    return outcome({ ...faultOf(e), step: at });
+  } finally {
     try {
-      s = t.current.op.step();
-    } catch (e) {
-      for (const ev of safeDrain(impl)) feed(ev, t.tid, index);
-      throw new Stop({ id: 'IMPL_CRASH', step: index, message: errorText(e) });
-    }
-    for (const ev of impl.drainEvents()) feed(ev, t.tid, index);
-    if (s.done) {
-      const op = tc.ops[index]!;
-      feed({ ev: 'opEnd', tid: threadId(t.tid), index, op, result: s.result }, t.tid, index);
-      done.push({ index, op, tid: t.tid, result: s.result, begin: began.get(index)!, end: clock++ });
-      t.current = null;
-      t.point = null;
-    } else {
-      t.point = s.point;
-      mark(t.tid, index, s.point);
-      t.current.steps++;
-      sched.stepped(t);
-      if (++steps > MAX_STEPS_PER_OP) throw new Stop({ id: 'IMPL_HANG', step: index, message: `thread ${t.tid} took more than ${MAX_STEPS_PER_OP} steps in operation ${index}` });
+      impl?.close?.();
+    } catch {
+      // a case that is over cannot fail any more
     }
   }
 };
-
-/** Results (and the final abstract state) against the model; 'unchecked' when the search gave up. */
-const conformance = (tc: TestCase, threadOf: readonly number[], impl: Implementation, done: Interval[]): Failure | null | 'unchecked' => {
-  let model: ModelState = initialState(tc.config);
-  if (new Set(threadOf).size <= 1) {
-    // one thread: program order is the only order; check state after every operation
-    for (const it of done) {
-      const expected = step(model, it.op, it.tid);
-      model = expected.state;
-      const bad = checkResult(it.result, expected.result);
-      if (bad) return { id: 'CONFORMANCE', step: it.index, message: bad };
-    }
-  } else {
-    const actual = impl.abstract();
-    const lin = linearize(done, model, { phases, stepPhase, final: (m) => checkState(actual, abstractModel(m)) });
-    if (lin === 'gave-up') return 'unchecked';
-    if ('message' in lin) return { id: 'CONFORMANCE', step: lin.index, message: lin.message };
-    model = lin.state;
-  }
-  const bad = checkState(impl.abstract(), abstractModel(model));
-  return bad ? { id: 'CONFORMANCE', step: done.at(-1)?.index ?? -1, message: bad } : null;
-};
-
-const safeDrain = (impl: Implementation) => {
-  try {
-    return impl.drainEvents();
-  } catch {
-    return [];
-  }
-};
-
-export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -5,7 +5,9 @@
  */
 import type { AbstractState } from '../api/abstract.js';
 import type { Implementation, ImplementationFactory, OpThread, ThreadStep } from '../api/implementation.js';
-import type { HostConfig, Op } from '../api/ops.js';
+import { OP_KINDS, type HostConfig, type Op } from '../api/ops.js';
+import { TRACE_EVENT_KINDS } from '../api/events.js';
+import { ABSTRACT_PARTS } from '../api/abstract.js';
 import type { Result } from '../api/results.js';
 import type { VcpuId, VmId } from '../api/ids.js';
 import { EBADF, EINVAL } from '../api/errno.js';
@@ -61,8 +63,8 @@ export class BuiltinKvm implements Implementation {
     trace.drain();
   }
 
-  apply(op: Op): Result {
-    this.host.current = 0;
+  apply(op: Op, tid = 0): Result {
+    this.host.current = tid;
     return drain(this.exec(op));
   }
 
@@ -152,6 +154,21 @@ export class BuiltinKvm implements Implementation {
 
 export const builtinFactory: ImplementationFactory = {
   name: 'builtin',
-  mutants: Object.keys(MUTANTS),
+  // everything: every operation and tracepoint, stepped between preemption points
+  capabilities: {
+    ops: OP_KINDS,
+    events: TRACE_EVENT_KINDS,
+    stepping: true,
+    wholeCase: false,
+    abstract: ABSTRACT_PARTS,
+    mutants: Object.keys(MUTANTS),
+    configs: [
+      { vendor: 'vmx', tdp: false },
+      { vendor: 'vmx', tdp: true },
+      { vendor: 'svm', tdp: false },
+      { vendor: 'svm', tdp: true },
+    ],
+    platforms: ['x86', 'ppcHv'],
+  },
   create: (config, mutant) => new BuiltinKvm(config, mutant),
 };

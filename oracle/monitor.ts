@@ -4,38 +4,12 @@
  */
 import type { TraceRecord } from '../api/events.js';
 
-export type InvariantId =
-  | 'ROOT_VALID_AT_ENTRY'
-  | 'FAILED_LOAD_NO_ENTRY'
-  | 'ROOTS_FREED_ONCE'
-  | 'LOCK_HELD'
-  | 'LOCK_ORDER'
-  | 'LOCK_BALANCED'
-  | 'PIN_ONCE'
-  | 'NO_PIN_AFTER_UNPIN'
-  | 'RMO_NEVER_PUT'
-  | 'LAZY_PIN'
-  | 'RMA_ONCE'
-  | 'HPTE_BACKED'
-  | 'APF_NO_RECURSION'
-  | 'APF_ONE_PER_GFN'
-  | 'APF_PRESENT_ONCE'
-  | 'APF_PREFAULT_SAFE'
-  | 'APF_PREFAULT_MAPS'
-  | 'SETUP_ORDER'
-  | 'SETUP_BALANCED';
+import type { InvariantId } from '../api/failures.js';
+import type { TraceEventKind } from '../api/events.js';
+import type { OpKind } from '../api/ops.js';
+import type { Platform } from '../api/protocol.js';
 
-/** What a failed run is blamed on: an invariant, or one of the harness's own checks. */
-export type FailureId =
-  | InvariantId
-  /** a result or the abstract state differs from the model's */
-  | 'CONFORMANCE'
-  /** the implementation threw (a BUG/WARN in the impl, or a broken external impl) */
-  | 'IMPL_CRASH'
-  /** an operation did not finish: it took more steps than the runner allows */
-  | 'IMPL_HANG'
-  /** every thread with work is waiting for a lock */
-  | 'DEADLOCK';
+export type { InvariantId, FailureId } from '../api/failures.js';
 
 export interface Monitor {
   /** feed one record, seen on harness thread `tid`; a message when it breaks the invariant */
@@ -46,5 +20,14 @@ export interface MonitorSpec {
   readonly id: InvariantId;
   /** the rule, as SPEC.md states it */
   readonly rule: string;
+  /**
+   * the tracepoint kinds it reads: it runs only on an implementation that declares them
+   * all, and is reported as not checked on any other
+   */
+  readonly needs: readonly TraceEventKind[];
+  /** more kinds it needs when the implementation also supports these operations */
+  readonly needsIf?: Partial<Record<OpKind, readonly TraceEventKind[]>>;
+  /** where it can judge anything: an implementation without any of these ops (or this platform) leaves it nothing to check */
+  readonly scope?: { readonly ops?: readonly OpKind[]; readonly platform?: Platform };
   readonly create: () => Monitor;
 }

@@ -69,7 +69,8 @@ export const RULES: Record<InvariantId, RuleSource> = {
 const HARNESS: Record<Exclude<FailureId, InvariantId>, string> = {
   CONFORMANCE: "every result and the final abstract state are the model's (with several threads: those of some order of the operations consistent with real time)",
   IMPL_CRASH: 'the implementation never throws (a BUG or WARN in kernel terms)',
-  IMPL_HANG: 'every operation finishes within the runner\'s step budget',
+  IMPL_HANG: 'every operation finishes within the runner\'s step budget (or, out of process, its --op-timeout)',
+  IMPL_PROTOCOL: 'every reply of an out-of-process implementation is a well-formed protocol line of the kind asked for',
   DEADLOCK: 'some thread with work can always make progress',
 };
 

@@ -46,7 +46,7 @@ describe('fuzz campaign with PPC HV VMs in the mix', () => {
 });
 
 describe('counterexample files', () => {
-  const file = (ops: object[]) => JSON.stringify({ format: FORMAT, invariant: 'X', seed: 1, implementation: 'builtin', mutant: null, config: { vendor: 'vmx', tdp: false }, ops });
+  const file = (ops: object[]) => JSON.stringify({ format: FORMAT, invariant: 'CONFORMANCE', seed: 1, implementation: 'builtin', mutant: null, config: { vendor: 'vmx', tdp: false }, ops });
   it('accepts files without PPC fields (x86 VMs) and files with the PPC operations', () => {
     expect(parseCounterexample(file([{ kind: 'createVm', vm: 0 }])).ops).toHaveLength(1);
     const ops = [

@@ -17,7 +17,7 @@ describe('conformance check', () => {
     // wrong by construction: reports a refused register write (#GP) as success
     const liar: ImplementationFactory = {
       name: 'liar',
-      mutants: [],
+      capabilities: builtinFactory.capabilities,
       create: (c) => {
         const k = new BuiltinKvm(c, null);
         return {
@@ -38,7 +38,7 @@ describe('conformance check', () => {
   it('reports an implementation that throws as IMPL_CRASH at that step', () => {
     const thrower: ImplementationFactory = {
       name: 'thrower',
-      mutants: [],
+      capabilities: builtinFactory.capabilities,
       create: () => ({
         apply: () => {
           throw new Error('boom');

@@ -11,7 +11,7 @@ import { errnoName } from '../../api/errno.js';
 import { hcallName } from '../../api/hcall.js';
 import { INVARIANT_IDS } from '../../oracle/monitors/index.js';
 import { RULES } from '../../oracle/rules.js';
-import { OP_KINDS } from '../counterexample.js';
+import { OP_KINDS } from '../../api/ops.js';
 import type { RunOutcome } from '../runner.js';
 
 type Counts = Record<string, number>;

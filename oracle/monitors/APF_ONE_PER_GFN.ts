@@ -38,5 +38,8 @@ class ApfOnePerGfn implements Monitor {
 export const APF_ONE_PER_GFN: MonitorSpec = {
   id: 'APF_ONE_PER_GFN',
   rule: 'a vcpu never has two outstanding async works for one gfn',
+  needs: ['kvmAsyncPfNotPresent', 'kvmAsyncPfPresent', 'kvmAsyncPfCancel'],
+  needsIf: { destroyVm: ['kvmDestroyVm'] },
+  scope: { ops: ['swapOut'] },
   create: () => new ApfOnePerGfn(),
 };

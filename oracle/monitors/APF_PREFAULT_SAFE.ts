@@ -32,5 +32,8 @@ class ApfPrefaultSafe implements Monitor {
 export const APF_PREFAULT_SAFE: MonitorSpec = {
   id: 'APF_PREFAULT_SAFE',
   rule: 'the ready-time prefault runs only with a valid root, only on a direct (TDP) map, never for an error page',
+  needs: ['kvmAsyncPfCompleted', 'kvmAsyncPfPrefault', 'kvmMmuGetPage', 'kvmMmuZapPage', 'kvmMmuFreePage', 'kvmSetCr', 'kvmVcpuCreate'],
+  needsIf: { destroyVm: ['kvmDestroyVm'], moduleLoad: ['kvmModuleInitDone'] },
+  scope: { ops: ['swapOut'] },
   create: () => new ApfPrefaultSafe(),
 };

@@ -57,5 +57,8 @@ class ApfPresentOnce implements Monitor {
 export const APF_PRESENT_ONCE: MonitorSpec = {
   id: 'APF_PRESENT_ONCE',
   rule: 'each queued work gets exactly one "page present", or is cancelled with its vcpu',
+  needs: ['kvmAsyncPfNotPresent', 'kvmAsyncPfCompleted', 'kvmAsyncPfPresent', 'kvmAsyncPfCancel', 'kvmVcpuCreate'],
+  needsIf: { destroyVm: ['kvmDestroyVm'] },
+  scope: { ops: ['swapOut'] },
   create: () => new ApfPresentOnce(),
 };

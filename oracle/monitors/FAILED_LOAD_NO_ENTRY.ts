@@ -38,5 +38,6 @@ class FailedLoadNoEntry implements Monitor {
 export const FAILED_LOAD_NO_ENTRY: MonitorSpec = {
   id: 'FAILED_LOAD_NO_ENTRY',
   rule: 'when loading the root fails, run returns the error and the guest is not entered',
+  needs: ['kvmEntry', 'kvmMmuLoad'],
   create: () => new FailedLoadNoEntry(),
 };

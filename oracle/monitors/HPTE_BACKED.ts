@@ -56,5 +56,8 @@ class HpteBacked implements Monitor {
 export const HPTE_BACKED: MonitorSpec = {
   id: 'HPTE_BACKED',
   rule: 'every valid HPTE maps a pinned page or an RMO page',
+  needs: ['hpteInsert', 'hpteInvalidate', 'kvmppcEntry', 'kvmppcFreeHpt', 'kvmppcRmaSetup', 'slotPhysAlloc', 'slotPhysSet', 'unpinSlot'],
+  needsIf: { destroyVm: ['kvmDestroyVm'] },
+  scope: { platform: 'ppcHv' },
   create: () => new HpteBacked(),
 };

@@ -21,5 +21,7 @@ class LazyPin implements Monitor {
 export const LAZY_PIN: MonitorSpec = {
   id: 'LAZY_PIN',
   rule: 'preparing a memory region pins nothing',
+  needs: ['getPage', 'slotPhysSet'],
+  scope: { platform: 'ppcHv' },
   create: () => new LazyPin(),
 };

@@ -21,5 +21,6 @@ class LockBalanced implements Monitor {
 export const LOCK_BALANCED: MonitorSpec = {
   id: 'LOCK_BALANCED',
   rule: 'every path, error paths included, releases every lock it took before returning to userspace',
+  needs: ['lockAcquire', 'lockRelease'],
   create: () => new LockBalanced(),
 };

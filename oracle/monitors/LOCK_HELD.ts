@@ -35,5 +35,6 @@ class LockHeld implements Monitor {
 export const LOCK_HELD: MonitorSpec = {
   id: 'LOCK_HELD',
   rule: 'guest walks and guest memory reads hold mmap_sem; shadow hash/rmap updates hold kvm->lock; memslot, alias, nr_mmu_pages and dirty-log changes hold mmap_sem for write',
+  needs: ['lockAcquire', 'lockRelease', 'kvmGuestMem', 'kvmMmuGetPage', 'kvmMmuZapPage', 'kvmRmap', 'kvmVmUpdate'],
   create: () => new LockHeld(),
 };

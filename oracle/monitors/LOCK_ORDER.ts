@@ -58,5 +58,6 @@ class LockOrder implements Monitor {
 export const LOCK_ORDER: MonitorSpec = {
   id: 'LOCK_ORDER',
   rule: 'mmap_sem is never taken while kvm->lock (x86) or a spinlock is held; no lock is taken twice; no lock-order inversion',
+  needs: ['lockAcquire', 'lockRelease'],
   create: () => new LockOrder(),
 };

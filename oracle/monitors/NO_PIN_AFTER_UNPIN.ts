@@ -22,5 +22,7 @@ class NoPinAfterUnpin implements Monitor {
 export const NO_PIN_AFTER_UNPIN: MonitorSpec = {
   id: 'NO_PIN_AFTER_UNPIN',
   rule: "nothing is written into a slot's slot_phys after unpin_slot released it",
+  needs: ['slotPhysAlloc', 'slotPhysSet', 'unpinSlot'],
+  scope: { platform: 'ppcHv' },
   create: () => new NoPinAfterUnpin(),
 };

@@ -55,5 +55,8 @@ class RmaOnce implements Monitor {
 export const RMA_ONCE: MonitorSpec = {
   id: 'RMA_ONCE',
   rule: 'RMA/VRMA setup happens exactly once per VM, under kvm->lock, before any guest entry, and rma_setup_done is published after the state it guards',
+  needs: ['kvmppcEntry', 'kvmppcRmaSetup', 'kvmppcRmaSetupDone', 'kvmppcSetLpcr', 'lockAcquire', 'lockRelease'],
+  needsIf: { destroyVm: ['kvmDestroyVm'] },
+  scope: { platform: 'ppcHv' },
   create: () => new RmaOnce(),
 };

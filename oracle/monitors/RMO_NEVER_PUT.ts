@@ -29,5 +29,7 @@ class RmoNeverPut implements Monitor {
 export const RMO_NEVER_PUT: MonitorSpec = {
   id: 'RMO_NEVER_PUT',
   rule: 'pages of a preallocated RMA are never put',
+  needs: ['getPage', 'putPage', 'kvmppcRmaSetup'],
+  scope: { platform: 'ppcHv' },
   create: () => new RmoNeverPut(),
 };

@@ -21,5 +21,7 @@ class RootsFreedOnce implements Monitor {
 export const ROOTS_FREED_ONCE: MonitorSpec = {
   id: 'ROOTS_FREED_ONCE',
   rule: 'every root/shadow page allocated is freed exactly once; none live after VM destroy',
+  needs: ['kvmMmuGetPage', 'kvmMmuZapPage', 'kvmMmuFreePage'],
+  needsIf: { destroyVm: ['kvmDestroyVm'] },
   create: () => new RootsFreedOnce(),
 };

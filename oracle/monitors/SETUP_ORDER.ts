@@ -47,5 +47,7 @@ class SetupOrder implements Monitor {
 export const SETUP_ORDER: MonitorSpec = {
   id: 'SETUP_ORDER',
   rule: 'PTE masks are reset before vendor hardware_setup; MMU caches are created after it',
+  needs: ['kvmModuleInit', 'kvmModuleInitDone', 'kvmResetPteMasks', 'kvmSetupStep'],
+  scope: { ops: ['moduleLoad'] },
   create: () => new SetupOrder(),
 };

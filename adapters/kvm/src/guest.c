@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The guest side: a hidden memslot with the adapter's stub code, descriptor tables and
+ * exception handlers, and the synthetic page tables of the README ("Guest page-table
+ * layout") written into the page at cr3. Every operation that needs the guest (run, a
+ * control-register write, KVM_TRANSLATE) loads the segments for the vCPU's current paging
+ * mode and points rip at a stub; the registers the model sees are left as they were.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "oracle.h"
+#include "guest.h"
+
+static const struct { enum stub at; unsigned char len, code[8]; } stubs[] = {
+	{ S_HLT, 1, { 0xf4 } },
+	{ S_READ, 3, { 0x8a, 0x08, 0xf4 } },			/* mov cl,[rax]; hlt */
+	/* a write stores the byte it read: the access is real, the tables stay intact */
+	{ S_WRITE, 5, { 0x8a, 0x08, 0x88, 0x08, 0xf4 } },	/* mov cl,[rax]; mov [rax],cl; hlt */
+	{ S_READ16, 4, { 0x67, 0x8a, 0x08, 0xf4 } },
+	{ S_WRITE16, 7, { 0x67, 0x8a, 0x08, 0x67, 0x88, 0x08, 0xf4 } },
+	{ S_CR0, 4, { 0x0f, 0x22, 0xc0, 0xf4 } },		/* mov cr0,rax; hlt */
+	{ S_CR3, 4, { 0x0f, 0x22, 0xd8, 0xf4 } },
+	{ S_CR4, 4, { 0x0f, 0x22, 0xe0, 0xf4 } },
+	{ S_EFER, 3, { 0x0f, 0x30, 0xf4 } },			/* wrmsr; hlt */
+};
+
+enum paging_mode vcpu_mode(const struct kvm_sregs *sr)
+{
+	if (!(sr->cr0 & CR0_PG))
+		return PM_NONPAGING;
+	if (sr->efer & EFER_LME)
+		return PM_LONG;
+	return sr->cr4 & CR4_PAE ? PM_PAE : PM_PAGING32;
+}
+
+static void fill_hidden(uint8_t *h)
+{
+	uint64_t *gdt = (uint64_t *)(h + OFF_GDT), *idt32 = (uint64_t *)(h + OFF_IDT32);
+	uint64_t *idt64 = (uint64_t *)(h + OFF_IDT64), *pt = (uint64_t *)(h + OFF_PT);
+	uint32_t *ivt = (uint32_t *)(h + OFF_IVT);
+	unsigned int i;
+
+	for (i = 0; i < sizeof(stubs) / sizeof(stubs[0]); i++)
+		memcpy(h + stubs[i].at, stubs[i].code, stubs[i].len);
+	gdt[SEL_CODE32 / 8] = 0x00cf9b000000ffffull;
+	gdt[SEL_DATA / 8] = 0x00cf93000000ffffull;
+	gdt[SEL_CODE64 / 8] = 0x00af9b000000ffffull;
+	for (i = 0; i < NR_VECTORS; i++) {
+		uint8_t *hd = h + OFF_HANDLERS + 8 * i;
+		uint64_t lin32 = HIDDEN_GPA + OFF_HANDLERS + 8 * i;
+		uint64_t lin64 = HIGH_GVA + OFF_HANDLERS + 8 * i;
+
+		/* mov al, i; out EXC_PORT, al; hlt */
+		memcpy(hd, (uint8_t[]){ 0xb0, i, 0xe6, EXC_PORT, 0xf4 }, 5);
+		ivt[i] = (uint32_t)(HIDDEN_GPA >> 4) << 16 | (OFF_HANDLERS + 8 * i);
+		idt32[i] = (lin32 & 0xffff) | (uint64_t)SEL_CODE32 << 16 | 0x8eull << 40 |
+			   (lin32 >> 16) << 48;
+		idt64[2 * i] = (lin64 & 0xffff) | (uint64_t)SEL_CODE64 << 16 | 0x8eull << 40 |
+			       ((lin64 >> 16) & 0xffff) << 48;
+		idt64[2 * i + 1] = lin64 >> 32;
+	}
+	((uint64_t *)(h + OFF_PDPT))[511] = (HIDDEN_GPA + OFF_PD) | PTE_FLAGS;
+	((uint64_t *)(h + OFF_PD))[511] = (HIDDEN_GPA + OFF_PT) | PTE_FLAGS;
+	for (i = 0; i < HIDDEN_SIZE / PAGE_SIZE; i++)
+		pt[i] = (HIDDEN_GPA + i * PAGE_SIZE) | PTE_FLAGS;
+}
+
+int guest_setup_vm(struct vm *vm)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = host.nr_memslots - 1, .guest_phys_addr = HIDDEN_GPA,
+		.memory_size = HIDDEN_SIZE,
+	};
+
+	/* the hidden region, then two scratch table pages (table_page()) */
+	vm->hidden = mmap(NULL, HIDDEN_SIZE + 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vm->hidden == MAP_FAILED)
+		return -errno;
+	fill_hidden(vm->hidden);
+	r.userspace_addr = (uint64_t)vm->hidden;
+	/* needed by vmx without unrestricted guest for real mode; harmless elsewhere */
+	ioctl(vm->fd, KVM_SET_TSS_ADDR, 0xfffbd000ul);
+	return ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r) ? -errno : 0;
+}
+
+int guest_setup_vcpu(struct vcpu *v)
+{
+	v->run = mmap(NULL, host.vcpu_mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+	if (v->run == MAP_FAILED)
+		return -errno;
+	/* a VMM gives its guest the CPUID it may use: LME, NX and SCE depend on it */
+	return ioctl(v->fd, KVM_SET_CPUID2, host.cpuid) ? -errno : 0;
+}
+
+static uint64_t *table_page(struct vm *vm, uint64_t cr3, int scratch)
+{
+	uint64_t t = cr3 / PAGE_SIZE;
+	struct slot *s = slot_backing(vm, t);
+	struct kvm_userspace_memory_region r = {
+		.slot = host.nr_memslots - 2 - scratch, .guest_phys_addr = t * PAGE_SIZE,
+		.memory_size = PAGE_SIZE,
+		.userspace_addr = (uint64_t)(vm->hidden + HIDDEN_SIZE + scratch * PAGE_SIZE),
+	};
+
+	if (s)
+		return (uint64_t *)(s->mem + (t - s->gfn) * PAGE_SIZE);
+	if (t >= HIDDEN_GPA / PAGE_SIZE && t < (HIDDEN_GPA + HIDDEN_SIZE) / PAGE_SIZE)
+		return NULL;
+	/*
+	 * No memslot backs the tables, so the guest's own walk must fault; but the stub and
+	 * its IDT are reached through this page too. A scratch memslot, there only while the
+	 * vCPU runs, holds a table with nothing below gva page 64 present.
+	 */
+	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r))
+		return NULL;
+	vm->scratch[scratch] = true;
+	return (uint64_t *)r.userspace_addr;
+}
+
+/* Removes the scratch memslots table_page() added. */
+void drop_scratch(struct vm *vm)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct kvm_userspace_memory_region r = { .slot = host.nr_memslots - 2 - i };
+
+		if (!vm->scratch[i])
+			continue;
+		ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r);
+		vm->scratch[i] = false;
+	}
+}
+
+/* Writes the README's synthetic tables into the page at cr3 (see table_page()). */
+void build_tables(struct vm *vm, uint64_t cr3, int scratch)
+{
+	uint64_t t = cr3 / PAGE_SIZE, *e = table_page(vm, cr3, scratch), v;
+	bool backed = slot_backing(vm, t);
+
+	if (!e)
+		return;
+	memset(e, 0, PAGE_SIZE);
+	for (v = 0; backed && v < GUEST_MAPPED_PAGES; v++)
+		e[v] = ((v + t) % GUEST_FRAMES) * PAGE_SIZE | PTE_FLAGS;
+	/*
+	 * Entry 0 is also the PML4, PDPT and PD entry of the low gvas: the page itself, which
+	 * is the layout's leaf 0 as long as t < 64 (beyond, leaf 0 maps t, not t mod 64).
+	 */
+	if (backed)
+		e[0] = t * PAGE_SIZE | PTE_FLAGS;
+	e[511] = (HIDDEN_GPA + OFF_PDPT) | PTE_FLAGS;
+}
+
+static void seg(struct kvm_segment *s, uint64_t base, uint32_t limit, uint16_t sel,
+		uint8_t type, bool db, bool l, bool g)
+{
+	*s = (struct kvm_segment){ .base = base, .limit = limit, .selector = sel, .type = type,
+				   .present = 1, .db = db, .s = 1, .l = l, .g = g };
+}
+
+/*
+ * Loads segments, descriptor tables and rip for `stub` in the vCPU's current mode;
+ * the control registers stay as they are. -1: the adapter has no stub for this mode.
+ */
+int load_stub(struct vcpu *v, struct kvm_sregs *sr, enum stub stub, struct kvm_regs *r)
+{
+	enum paging_mode m = vcpu_mode(sr);
+	uint64_t base = m == PM_LONG ? HIGH_GVA : HIDDEN_GPA;
+
+	if (m != PM_NONPAGING && m != PM_LONG)
+		return -1;
+	sr->gdt.base = base + OFF_GDT;
+	sr->gdt.limit = 0x1f;
+	if (!(sr->cr0 & CR0_PE)) {
+		/* real mode, with 4 GB data limits ("unreal") so gvas above 64 KB work */
+		seg(&sr->cs, HIDDEN_GPA, 0xffff, HIDDEN_GPA >> 4, 0xb, false, false, false);
+		seg(&sr->ds, 0, 0xffffffff, 0, 0x3, false, false, true);
+		seg(&sr->ss, HIDDEN_GPA, 0xffff, HIDDEN_GPA >> 4, 0x3, false, false, false);
+		sr->idt.base = HIDDEN_GPA + OFF_IVT;
+		sr->idt.limit = NR_VECTORS * 4 - 1;
+		if (stub == S_READ || stub == S_WRITE)
+			stub = stub == S_READ ? S_READ16 : S_WRITE16;
+		r->rip = stub;
+		r->rsp = OFF_STACK;
+	} else {
+		bool lm = m == PM_LONG;
+
+		seg(&sr->cs, 0, 0xffffffff, lm ? SEL_CODE64 : SEL_CODE32, 0xb, !lm, lm, true);
+		seg(&sr->ds, 0, 0xffffffff, SEL_DATA, 0x3, true, false, true);
+		sr->ss = sr->ds;
+		sr->idt.base = base + (lm ? OFF_IDT64 : OFF_IDT32);
+		sr->idt.limit = NR_VECTORS * (lm ? 16 : 8) - 1;
+		r->rip = base + stub;
+		r->rsp = base + OFF_STACK;
+	}
+	sr->es = sr->fs = sr->gs = sr->ds;
+	if (ioctl(v->fd, KVM_SET_SREGS, sr) || ioctl(v->fd, KVM_SET_REGS, r))
+		return -errno;
+	return 0;
+}
+
+/* Completes a pending MMIO or PIO exit so the next KVM_SET_REGS starts clean. */
+static void flush_exit(struct vcpu *v)
+{
+	v->run->immediate_exit = 1;
+	ioctl(v->fd, KVM_RUN, 0);
+	v->run->immediate_exit = 0;
+}
+
+/* KVM_RUN, and what the exit means; *vector is the guest exception taken, or -1. */
+void run_stub(struct vcpu *v, struct result *res, int *vector)
+{
+	struct kvm_run *run = v->run;
+	struct kvm_sregs sr;
+
+	*vector = -1;
+	if (ioctl(v->fd, KVM_RUN, 0)) {
+		res->kind = RES_ERRNO;
+		res->err = -errno;
+		return;
+	}
+	switch (run->exit_reason) {
+	case KVM_EXIT_HLT:
+		res->kind = RES_EXIT_HLT;
+		return;
+	case KVM_EXIT_MMIO:
+		res->kind = RES_EXIT_MMIO;
+		res->addr = run->mmio.phys_addr;
+		flush_exit(v);
+		return;
+	case KVM_EXIT_IO:
+		if (run->io.port == EXC_PORT && run->io.direction == KVM_EXIT_IO_OUT) {
+			*vector = *((uint8_t *)run + run->io.data_offset);
+			flush_exit(v);
+			if (*vector == 14 && !ioctl(v->fd, KVM_GET_SREGS, &sr)) {
+				res->kind = RES_EXIT_PF;
+				res->addr = sr.cr2;
+				return;
+			}
+			res->kind = RES_UNSUPPORTED;
+			snprintf(res->why, sizeof(res->why), "guest exception %d", *vector);
+			return;
+		}
+		break;
+	case KVM_EXIT_SHUTDOWN:
+		res->kind = RES_UNSUPPORTED;
+		snprintf(res->why, sizeof(res->why),
+			 "the guest shut down (triple fault: its code or IDT is not mapped)");
+		return;
+	}
+	res->kind = RES_UNSUPPORTED;
+	snprintf(res->why, sizeof(res->why), "unexpected exit reason %u", run->exit_reason);
+}
+
+bool mode_ok(const struct kvm_sregs *sr, struct result *res)
+{
+	enum paging_mode m = vcpu_mode(sr);
+
+	if (m == PM_NONPAGING || m == PM_LONG)
+		return true;
+	res->kind = RES_UNSUPPORTED;
+	snprintf(res->why, sizeof(res->why), "%s paging: %s", paging_names[m],
+		 host.paging[m] ? "the adapter has no stub for it" : "the host refuses it");
+	return false;
+}
+
+/*
+ * Loads the stub under the VM's slots_lock (the tables are written into slot memory) and
+ * runs it; the lock is dropped for KVM_RUN unless a scratch table memslot is in place,
+ * which must go before any other memslot change.
+ */
+void guest_enter(struct vm *vm, struct vcpu *v, struct kvm_sregs *sr, enum stub stub,
+		 struct kvm_regs *r, uint64_t new_cr3, struct result *res, int *vector)
+{
+	bool held = true;
+	int err;
+
+	*vector = -1;
+	if (vcpu_mode(sr) == PM_LONG)
+		build_tables(vm, sr->cr3, 0);
+	if (new_cr3 != NO_CR3 && new_cr3 / PAGE_SIZE != sr->cr3 / PAGE_SIZE)
+		build_tables(vm, new_cr3, 1);
+	err = load_stub(v, sr, stub, r);
+	if (err) {
+		res->kind = RES_ERRNO;
+		res->err = err;
+		drop_scratch(vm);
+		pthread_mutex_unlock(&vm->slots_lock);
+		return;
+	}
+	if (!vm->scratch[0] && !vm->scratch[1]) {
+		pthread_mutex_unlock(&vm->slots_lock);
+		held = false;
+	}
+	run_stub(v, res, vector);
+	if (held) {
+		drop_scratch(vm);
+		pthread_mutex_unlock(&vm->slots_lock);
+	}
+}
+
+/* KVM_GET_SREGS and the mode check, taking the VM's slots_lock; false: done, unlocked. */
+bool guest_begin(struct vm *vm, struct vcpu *v, struct kvm_sregs *sr, struct result *res)
+{
+	pthread_mutex_lock(&vm->slots_lock);
+	if (ioctl(v->fd, KVM_GET_SREGS, sr)) {
+		res->kind = RES_ERRNO;
+		res->err = -errno;
+	} else if (mode_ok(sr, res)) {
+		return true;
+	}
+	pthread_mutex_unlock(&vm->slots_lock);
+	return false;
+}
+
+void guest_run(struct vm *vm, struct vcpu *v, const struct jval *access, bool irqs,
+	       struct result *res)
+{
+	struct kvm_regs r = { .rflags = 2 | (irqs ? 0x200 : 0) };
+	struct kvm_sregs sr;
+	enum stub stub = S_HLT;
+	int vector;
+
+	if (!guest_begin(vm, v, &sr, res))
+		return;
+	if (access && access->type == J_OBJ) {
+		stub = json_bool(access, "write", false) ? S_WRITE : S_READ;
+		r.rax = (uint64_t)json_int(access, "gva", 0);
+	}
+	guest_enter(vm, v, &sr, stub, &r, NO_CR3, res, &vector);
+}

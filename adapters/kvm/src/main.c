@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kvm-oracle-kvm: speaks the kvm-oracle protocol (JSON lines on stdin/stdout) and runs
+ * each case on real VMs of the host's /dev/kvm. `--probe` prints the handshake's
+ * capabilities and exits. Exit 2, with one line, when /dev/kvm cannot be opened.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oracle.h"
+
+#define PROTOCOL 1
+
+void write_capabilities(struct sbuf *sb, bool probe)
+{
+	unsigned int i;
+	int m, n = 0;
+	bool pvm = !strcmp(host.vendor, "pvm");
+
+	sb_printf(sb, "{\"ops\":[");
+	for (i = 0; i < NR_OP_KINDS; i++)
+		sb_printf(sb, "%s\"%s\"", i ? "," : "", op_kinds[i]);
+	sb_printf(sb, "],\"events\":[");
+	trace_write_kinds(sb);
+	sb_printf(sb, "],\"stepping\":false,\"wholeCase\":true,\"realThreads\":true,"
+		  "\"abstract\":[\"vms\",\"slots\",\"nrMmuPages\",\"vcpus\",\"registers\"],"
+		  "\"mutants\":[],\"configs\":[");
+	/* a software vendor module is neither: both configs run the same shadow MMU */
+	if (pvm || !strcmp(host.vendor, "unknown"))
+		sb_printf(sb, "{\"vendor\":\"vmx\",\"tdp\":false},{\"vendor\":\"svm\",\"tdp\":false}");
+	else
+		sb_printf(sb, "{\"vendor\":\"%s\",\"tdp\":%s}", host.vendor, host.tdp ? "true" : "false");
+	/* pagingModes: the guest paging modes a case may enter (a field the draft lacks) */
+	sb_printf(sb, "],\"platforms\":[\"x86\"],\"pagingModes\":[");
+	for (m = 0; m < PM_COUNT; m++)
+		if (host.paging[m] && (m == PM_NONPAGING || m == PM_LONG))
+			sb_printf(sb, "%s\"%s\"", n++ ? "," : "", paging_names[m]);
+	sb_putc(sb, ']');
+	if (!probe)
+		goto out;
+	/* --probe only: what the host itself runs, and what was found */
+	sb_printf(sb, ",\"hostPagingModes\":[");
+	for (m = 0, n = 0; m < PM_COUNT; m++)
+		if (host.paging[m])
+			sb_printf(sb, "%s\"%s\"", n++ ? "," : "", paging_names[m]);
+	sb_printf(sb, "],\"host\":{\"vendorModule\":\"%s\",\"tdp\":%s,\"memslots\":%d,"
+		  "\"maxVcpuId\":%d,\"readonlyMem\":%s,\"tracepoints\":", host.vendor,
+		  host.tdp ? "true" : "false", host.nr_memslots, host.max_vcpu_id,
+		  host.readonly_mem ? "true" : "false");
+	trace_write_fired(sb);
+	sb_putc(sb, '}');
+out:
+	sb_putc(sb, '}');
+}
+
+bool config_supported(const struct jval *config)
+{
+	const char *vendor = json_str(config, "vendor");
+	bool tdp = json_bool(config, "tdp", false);
+
+	if (!vendor)
+		return false;
+	if (!strcmp(host.vendor, "vmx") || !strcmp(host.vendor, "svm"))
+		return !strcmp(vendor, host.vendor) && tdp == host.tdp;
+	return !tdp;
+}
+
+static void reply_error(struct sbuf *out, const char *msg)
+{
+	sb_printf(out, "{\"msg\":\"error\",\"message\":");
+	sb_str(out, msg);
+	sb_putc(out, '}');
+}
+
+/* One op, its result and events; false (with the reason in res->why) if unsupported. */
+static bool step_op(struct sbuf *out, const struct jval *op, struct result *res)
+{
+	uint64_t begin = now_ns(), end;
+
+	apply_op(op, res);
+	end = now_ns();
+	if (res->kind == RES_UNSUPPORTED)
+		return false;
+	sb_printf(out, "{\"result\":");
+	write_result(out, res);
+	sb_printf(out, ",\"events\":[");
+	trace_write_events(out, op, res->kind == RES_OK);
+	/* realThreads: every step has its interval, on one thread too */
+	sb_printf(out, "],\"begin\":%llu,\"end\":%llu", (unsigned long long)begin,
+		  (unsigned long long)end);
+	free(res->pages);
+	res->pages = NULL;
+	return true;
+}
+
+static void run_case(struct sbuf *out, const struct jval *req)
+{
+	bool states = json_bool(req, "states", false);
+	const struct jval *op = json_get(req, "ops");
+	struct result res;
+	int i = 0;
+
+	if (!config_supported(json_get(req, "config")))
+		return reply_error(out, "unsupported host config for this host");
+	instance_reset();
+	trace_clear();
+	for (op = op ? op->kids : NULL; op; op = op->next)
+		if (json_int(op, "tid", 0) != 0)
+			return run_case_threaded(out, json_get(req, "ops"), states);
+	op = json_get(req, "ops");
+	sb_printf(out, "{\"msg\":\"case\",\"steps\":[");
+	for (op = op ? op->kids : NULL; op; op = op->next, i++) {
+		if (i)
+			sb_putc(out, ',');
+		if (!step_op(out, json_get(op, "op"), &res)) {
+			if (i)
+				out->len--, out->buf[out->len] = 0;
+			sb_printf(out, "],\"final\":");
+			write_abstract(out);
+			sb_printf(out, ",\"error\":{\"index\":%d,\"message\":", i);
+			sb_str(out, res.why);
+			sb_printf(out, "}}");
+			return;
+		}
+		if (states) {
+			sb_printf(out, ",\"state\":");
+			write_abstract(out);
+		}
+		sb_putc(out, '}');
+	}
+	sb_printf(out, "],\"final\":");
+	write_abstract(out);
+	sb_putc(out, '}');
+}
+
+static void handle(struct sbuf *out, const struct jval *req)
+{
+	const char *msg = json_str(req, "msg");
+	struct result res;
+
+	if (!msg)
+		return reply_error(out, "request without msg");
+	if (!strcmp(msg, "hello")) {
+		sb_printf(out, "{\"msg\":\"hello\",\"protocol\":%d,\"name\":\"kvm\",\"capabilities\":",
+			  PROTOCOL);
+		write_capabilities(out, false);
+		sb_putc(out, '}');
+	} else if (!strcmp(msg, "create")) {
+		if (!config_supported(json_get(req, "config")))
+			return reply_error(out, "unsupported host config for this host");
+		instance_reset();
+		trace_clear();
+		sb_printf(out, "{\"msg\":\"ok\"}");
+	} else if (!strcmp(msg, "apply")) {
+		apply_op(json_get(req, "op"), &res);
+		if (res.kind == RES_UNSUPPORTED)
+			return reply_error(out, res.why);
+		sb_printf(out, "{\"msg\":\"result\",\"result\":");
+		write_result(out, &res);
+		sb_printf(out, ",\"events\":[");
+		trace_write_events(out, json_get(req, "op"), res.kind == RES_OK);
+		sb_printf(out, "]}");
+		free(res.pages);
+	} else if (!strcmp(msg, "drain")) {
+		sb_printf(out, "{\"msg\":\"events\",\"events\":[");
+		trace_write_events(out, NULL, false);
+		sb_printf(out, "]}");
+	} else if (!strcmp(msg, "abstract")) {
+		sb_printf(out, "{\"msg\":\"abstract\",\"state\":");
+		write_abstract(out);
+		sb_putc(out, '}');
+	} else if (!strcmp(msg, "close")) {
+		instance_reset();
+		sb_printf(out, "{\"msg\":\"ok\"}");
+	} else if (!strcmp(msg, "case")) {
+		run_case(out, req);
+	} else {
+		reply_error(out, "unknown msg (this implementation is not stepped)");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	struct sbuf out;
+	int err;
+
+	/* the instance is open while the probe runs, so it sees which tracepoints fire */
+	trace_open();
+	err = probe_host();
+	trace_note_fired();
+	if (err) {
+		trace_close();
+		fprintf(stderr, "kvm-oracle-kvm: cannot use /dev/kvm: %s\n", strerror(-err));
+		return 2;
+	}
+	sb_init(&out);
+	if (argc > 1 && !strcmp(argv[1], "--probe")) {
+		write_capabilities(&out, true);
+		puts(out.buf);
+		trace_close();
+		return 0;
+	}
+	while (getline(&line, &cap, stdin) > 0) {
+		const char *perr;
+		struct jval *req = json_parse(line, &perr);
+
+		out.len = 0;
+		out.buf[0] = 0;
+		if (!req)
+			reply_error(&out, perr);
+		else
+			handle(&out, req);
+		json_free(req);
+		puts(out.buf);
+		fflush(stdout);
+	}
+	instance_reset();
+	trace_close();
+	return 0;
+}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kvm-oracle-kvm: the kvm-oracle protocol in front of the host's /dev/kvm. One instance per
+ * case holds the VMs the harness named, by its ids, with their memslots, vCPUs and the
+ * hidden memory the adapter's guest stub lives in.
+ */
+#ifndef KVM_ORACLE_H
+#define KVM_ORACLE_H
+
+#include <stdbool.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <linux/kvm.h>
+
+#include "json.h"
+
+#define MAX_VMS		32	/* live and destroyed (kept to the case's end when threaded) */
+#define MAX_SLOTS	48	/* memslots per VM the harness may name (ids are any u32) */
+#define MAX_VCPUS	16	/* vCPUs per VM the harness may name */
+
+#define PAGE_SIZE	4096ull
+
+/* The model's error numbers are Linux's, negated (api/errno.ts). */
+#define ERR(e)		(-(e))
+
+struct slot {
+	bool used;
+	uint32_t id;
+	uint64_t gfn, npages;
+	uint32_t flags;
+	uint8_t *mem;		/* the adapter's own mmap behind userspace_addr */
+};
+
+struct vcpu {
+	bool used;
+	int id;
+	int fd;
+	struct kvm_run *run;
+	pthread_mutex_t mutex;	/* like vcpu->mutex: one ioctl of this vCPU at a time */
+};
+
+struct vm {
+	bool used;
+	bool dead;		/* destroyed while other threads may still use it */
+	int id;
+	int fd;
+	struct slot slots[MAX_SLOTS];
+	struct vcpu vcpus[MAX_VCPUS];
+	uint8_t *hidden;	/* the guest stub's memory: see guest.c */
+	bool scratch[2];	/* a scratch table memslot is in place (guest.c table_page) */
+	pthread_mutex_t slots_lock;	/* like kvm->slots_lock: slots[], scratch[] */
+	int64_t nr_mmu_pages;	/* last value KVM_SET_NR_MMU_PAGES accepted, 0 if none */
+};
+
+/* Guest paging modes, as the model names them (model/x86/registers.ts pagingMode). */
+enum paging_mode { PM_NONPAGING, PM_PAGING32, PM_PAE, PM_LONG, PM_COUNT };
+
+/* What the host can do, found at start-up (probe.c). */
+struct host {
+	int kvm_fd;
+	int nr_memslots;
+	int max_vcpu_id;
+	int vcpu_mmap_size;
+	bool readonly_mem;
+	bool paging[PM_COUNT];	/* the host runs a guest in this mode */
+	const char *vendor;	/* "vmx", "svm", or the module's name (e.g. "pvm") */
+	bool tdp;		/* EPT/NPT in use: kvm_intel.ept / kvm_amd.npt */
+	struct kvm_cpuid2 *cpuid;	/* KVM_GET_SUPPORTED_CPUID, given to every vCPU */
+};
+
+extern struct host host;
+extern const char *const paging_names[PM_COUNT];
+
+/* The result of one operation, written as a Result (api/results.ts). */
+struct result {
+	enum { RES_OK, RES_ERRNO, RES_GP, RES_EXIT_HLT, RES_EXIT_MMIO, RES_EXIT_PF, RES_TRANSLATION,
+	       RES_DIRTY_LOG, RES_UNSUPPORTED } kind;
+	int err;		/* RES_ERRNO: negative errno */
+	uint64_t addr;		/* RES_EXIT_MMIO gpa, RES_EXIT_PF gva, RES_TRANSLATION gpa */
+	bool valid;		/* RES_TRANSLATION: mapped */
+	uint64_t *pages;	/* RES_DIRTY_LOG: offsets from the slot's first gfn */
+	int npages;
+	char why[160];		/* RES_UNSUPPORTED: what the host or adapter cannot do */
+};
+
+int probe_host(void);
+void write_capabilities(struct sbuf *sb, bool probe);
+bool config_supported(const struct jval *config);
+
+/* ops.c; `threaded`: harness threads run on real threads (threads.c) */
+extern bool threaded;
+#define NR_OP_KINDS 9
+extern const char *const op_kinds[NR_OP_KINDS];
+void instance_reset(void);
+void apply_op(const struct jval *op, struct result *res);
+void write_result(struct sbuf *sb, const struct result *res);
+void write_abstract(struct sbuf *sb);
+struct vm *find_vm(int id);
+struct vcpu *find_vcpu(struct vm *vm, int id);
+struct slot *slot_backing(struct vm *vm, uint64_t gfn);
+
+/* guest.c */
+int guest_setup_vm(struct vm *vm);
+int guest_setup_vcpu(struct vcpu *vcpu);
+void guest_run(struct vm *vm, struct vcpu *vcpu, const struct jval *access, bool irqs, struct result *res);
+void guest_set_cr(struct vm *vm, struct vcpu *vcpu, const char *reg, uint64_t value, struct result *res);
+void guest_translate(struct vm *vm, struct vcpu *vcpu, uint64_t gva, struct result *res);
+enum paging_mode vcpu_mode(const struct kvm_sregs *sr);
+
+/* trace.c */
+int trace_open(void);
+void trace_close(void);
+void trace_clear(void);
+void trace_write_events(struct sbuf *sb, const struct jval *op, bool ok);
+void trace_note_fired(void);
+void trace_take(struct sbuf *buf);
+void trace_write_from(struct sbuf *sb, const char *buf, const struct jval *op, bool ok,
+		      int tid, uint64_t begin, uint64_t end);
+
+/* threads.c */
+uint64_t now_ns(void);
+void run_case_threaded(struct sbuf *out, const struct jval *ops, bool states);
+void trace_write_fired(struct sbuf *sb);
+void trace_write_kinds(struct sbuf *sb);
+
+#endif

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What /dev/kvm on this host can do, found at start-up and declared in the handshake:
+ * the vendor module and its paging, memslot and vCPU limits, and which guest paging
+ * modes the host runs (a software vendor module may refuse some, e.g. kvm-pvm runs
+ * paging only in long mode).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+
+#include "oracle.h"
+
+struct host host;
+const char *const paging_names[PM_COUNT] = { "nonpaging", "paging32", "pae", "long" };
+
+static bool param_is_y(const char *path)
+{
+	char c = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return false;
+	if (fread(&c, 1, 1, f) != 1)
+		c = 0;
+	fclose(f);
+	return c == 'Y' || c == '1';
+}
+
+static void find_vendor(void)
+{
+	if (!access("/sys/module/kvm_intel", F_OK)) {
+		host.vendor = "vmx";
+		host.tdp = param_is_y("/sys/module/kvm_intel/parameters/ept");
+	} else if (!access("/sys/module/kvm_amd", F_OK)) {
+		host.vendor = "svm";
+		host.tdp = param_is_y("/sys/module/kvm_amd/parameters/npt");
+	} else if (!access("/sys/module/kvm_pvm", F_OK)) {
+		host.vendor = "pvm";
+	} else {
+		host.vendor = "unknown";
+	}
+}
+
+static int get_cpuid(void)
+{
+	int n = 256;
+
+	host.cpuid = calloc(1, sizeof(*host.cpuid) + n * sizeof(struct kvm_cpuid_entry2));
+	host.cpuid->nent = n;
+	return ioctl(host.kvm_fd, KVM_GET_SUPPORTED_CPUID, host.cpuid) ? -errno : 0;
+}
+
+static void apply_str(const char *line, struct result *res)
+{
+	const char *err;
+	struct jval *op = json_parse(line, &err);
+
+	apply_op(op, res);
+	json_free(op);
+}
+
+/*
+ * A VM with RAM at gfn 0, its vCPU put into `mode` with KVM_SET_SREGS (tables at gfn 0),
+ * then run to the stub's hlt. paging32 and PAE have no stub: there the host accepts the
+ * mode when CR0.PG survives KVM_SET_SREGS (kvm-pvm clears it and logs why).
+ */
+static bool runs_mode(enum paging_mode mode)
+{
+	static const uint64_t cr0[] = { 0x11, 0x80000011, 0x80000011, 0x80000011 };
+	static const uint64_t cr4[] = { 0, 0, 0x20, 0x20 }, efer[] = { 0, 0, 0, 0x500 };
+	struct result res;
+	struct kvm_sregs sr;
+	struct vcpu *v;
+	bool ok = false;
+
+	instance_reset();
+	apply_str("{\"kind\":\"createVm\",\"vm\":0}", &res);
+	apply_str("{\"kind\":\"setMemoryRegion\",\"vm\":0,\"slot\":0,\"gfn\":0,\"npages\":16}", &res);
+	apply_str("{\"kind\":\"createVcpu\",\"vm\":0,\"vcpu\":0}", &res);
+	v = find_vcpu(find_vm(0), 0);
+	if (!v || ioctl(v->fd, KVM_GET_SREGS, &sr))
+		goto out;
+	sr.cr0 = cr0[mode];
+	sr.cr4 = cr4[mode];
+	sr.efer = efer[mode];
+	sr.cr3 = 0;
+	if (mode == PM_LONG)
+		sr.cs.l = 1;
+	if (ioctl(v->fd, KVM_SET_SREGS, &sr) || ioctl(v->fd, KVM_GET_SREGS, &sr))
+		goto out;
+	if (mode == PM_PAGING32 || mode == PM_PAE) {
+		ok = sr.cr0 & 0x80000000;
+		goto out;
+	}
+	apply_str("{\"kind\":\"run\",\"vm\":0,\"vcpu\":0,\"access\":null}", &res);
+	ok = res.kind == RES_EXIT_HLT;
+	/* writes that exit on every vendor: they show which tracepoints fire (trace.c) */
+	apply_str("{\"kind\":\"setCr\",\"vm\":0,\"vcpu\":0,\"reg\":\"cr4\",\"value\":32}", &res);
+	apply_str("{\"kind\":\"setCr\",\"vm\":0,\"vcpu\":0,\"reg\":\"efer\",\"value\":256}", &res);
+out:
+	instance_reset();
+	return ok;
+}
+
+int probe_host(void)
+{
+	int m;
+
+	host.kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (host.kvm_fd < 0)
+		return -errno;
+	find_vendor();
+	host.nr_memslots = ioctl(host.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS);
+	host.max_vcpu_id = ioctl(host.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPU_ID);
+	if (host.max_vcpu_id <= 0)
+		host.max_vcpu_id = ioctl(host.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+	host.readonly_mem = ioctl(host.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) > 0;
+	host.vcpu_mmap_size = ioctl(host.kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (host.nr_memslots <= 0)
+		host.nr_memslots = 32;
+	if (get_cpuid())
+		return -errno;
+	for (m = 0; m < PM_COUNT; m++)
+		host.paging[m] = runs_mode(m);
+	return 0;
+}

@@ -1,0 +1,53 @@
+/**
+ * A test case: everything a run needs, as data. Its schema checks what one field cannot
+ * say alone: a thread for every operation, preemptions only with threads and only of
+ * operations the case has.
+ */
+import { z } from 'zod';
+import { HostConfigSchema, OpSchema } from './ops.js';
+import { MAX_OPS, MAX_THREADS, int, list } from './bounds.js';
+
+/**
+ * Operation `op` is preempted after its `after`-th preemption point (1 = the first); with
+ * `after` 0 its thread yields before it begins the operation (between two ioctls).
+ */
+export const PreemptionSchema = z.strictObject({
+  op: int(0, MAX_OPS - 1),
+  after: int(0, 100_000),
+  /** which of the other runnable threads runs next: the to-th, counting from 1, modulo */
+  to: int(1, MAX_THREADS),
+});
+export type Preemption = z.infer<typeof PreemptionSchema>;
+
+export const testCaseShape = {
+  /** the host as it is before the first operation */
+  config: HostConfigSchema,
+  /** the operations, in program order */
+  ops: list(OpSchema, MAX_OPS),
+  /**
+   * the harness thread each operation is issued from (same length as ops); absent means
+   * every operation runs on thread 0, one after the other
+   */
+  threads: list(int(0, MAX_THREADS - 1), MAX_OPS).optional(),
+  /**
+   * where the scheduler switches threads; everywhere else the running thread keeps
+   * running (or, when it cannot, the lowest-numbered thread that can)
+   */
+  preemptions: list(PreemptionSchema, MAX_OPS).optional(),
+};
+
+/** The checks across fields, shared by every object that holds a case. */
+export const checkCaseFields = (c: { ops: readonly unknown[]; threads?: readonly number[] | undefined; preemptions?: readonly Preemption[] | undefined }, ctx: z.RefinementCtx): void => {
+  if (c.threads !== undefined && c.threads.length !== c.ops.length) {
+    ctx.addIssue({ code: 'custom', path: ['threads'], message: `expected a thread for each of the ${c.ops.length} operations, got ${c.threads.length}` });
+  }
+  if (c.preemptions !== undefined && c.threads === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['preemptions'], message: 'preemptions need "threads"' });
+  }
+  c.preemptions?.forEach((p, i) => {
+    if (p.op >= c.ops.length) ctx.addIssue({ code: 'custom', path: ['preemptions', i, 'op'], message: `expected an operation index 0..${c.ops.length - 1}, got ${p.op}` });
+  });
+};
+
+export const TestCaseSchema = z.strictObject(testCaseShape).superRefine(checkCaseFields);
+export type TestCase = z.infer<typeof TestCaseSchema>;

@@ -1,0 +1,111 @@
+/**
+ * The protocol between the harness and an implementation in another process: JSON lines,
+ * one reply per request (docs/PROTOCOL.md). The capabilities an implementation declares
+ * in its handshake drive the generator, the monitors and the conformance check.
+ */
+import { z } from 'zod';
+import { HostConfigSchema, OpKindSchema, OpSchema } from './ops.js';
+import { ResultSchema } from './results.js';
+import { TraceEventKindSchema, TraceEventSchema } from './events.js';
+import { AbstractPartSchema, AbstractStateSchema } from './abstract.js';
+import { MAX_EVENTS, MAX_OPS, MAX_THREADS, int, list, name, oneOf, text } from './bounds.js';
+
+export const PROTOCOL_VERSION = 1;
+
+/** What kind of VMs an implementation runs: x86, and PPC HV (createVm with `ppc`). */
+export const PlatformSchema = oneOf(['x86', 'ppcHv']);
+export type Platform = z.infer<typeof PlatformSchema>;
+
+export const CapabilitiesSchema = z.strictObject({
+  /** the operation kinds it accepts; the generator makes no others */
+  ops: list(OpKindSchema, 64),
+  /** the tracepoint kinds it can emit; a monitor that needs another is not run */
+  events: list(TraceEventKindSchema, 256),
+  /** it can be stepped between preemption points (begin/step) */
+  stepping: z.boolean(),
+  /** it answers a whole case in one round trip */
+  wholeCase: z.boolean(),
+  /** a whole case runs each harness thread on a real thread; steps carry their times */
+  realThreads: z.boolean().optional(),
+  /** the parts of the abstract state it can show; conformance compares only these */
+  abstract: list(AbstractPartSchema, 16),
+  /** the mutants it knows, by name */
+  mutants: list(name(), 1000),
+  /** the host configurations it can run a case under */
+  configs: z.array(HostConfigSchema).min(1, { error: 'expected at least one host config' }).max(16).readonly(),
+  /** the VM platforms it runs */
+  platforms: z.array(PlatformSchema).min(1, { error: 'expected at least one platform' }).max(2).readonly(),
+});
+export type Capabilities = z.infer<typeof CapabilitiesSchema>;
+
+const tid = int(0, MAX_THREADS - 1);
+const events = list(TraceEventSchema, MAX_EVENTS);
+const msg = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) => z.strictObject({ msg: z.literal(kind), ...shape });
+
+/** Harness to implementation. */
+export const RequestSchema = z.discriminatedUnion('msg', [
+  msg('hello', { protocol: z.literal(PROTOCOL_VERSION) }),
+  msg('create', { config: HostConfigSchema, mutant: name().nullable() }),
+  msg('apply', { tid, op: OpSchema }),
+  msg('begin', { tid, op: OpSchema }),
+  msg('step', { tid }),
+  msg('drain', {}),
+  msg('abstract', {}),
+  msg('case', {
+    config: HostConfigSchema,
+    mutant: name().nullable(),
+    ops: list(z.strictObject({ tid, op: OpSchema }), MAX_OPS),
+    /** an abstract state after each operation (the harness asks on one thread) */
+    states: z.boolean(),
+  }),
+  msg('close', {}),
+]);
+export type Request = z.infer<typeof RequestSchema>;
+
+/** Where a stepped operation stopped: a preemption point, or a wait for a lock. */
+export const WirePointSchema = z.discriminatedUnion('at', [
+  z.strictObject({ at: z.literal(['lock', 'alloc', 'gup', 'guestMem', 'entry', 'preempt']), lock: text(256).optional() }),
+  z.strictObject({ at: z.literal('wait'), lock: text(256), holders: list(tid, MAX_THREADS) }),
+]);
+export type WirePoint = z.infer<typeof WirePointSchema>;
+
+/** One operation of a whole case, as the implementation ran it. */
+export const CaseStepSchema = z.strictObject({
+  result: ResultSchema,
+  events,
+  state: AbstractStateSchema.optional(),
+  /** realThreads: the operation's interval in monotonic nanoseconds (any origin) */
+  begin: int(0, Number.MAX_SAFE_INTEGER).optional(),
+  end: int(0, Number.MAX_SAFE_INTEGER).optional(),
+});
+export type CaseStep = z.infer<typeof CaseStepSchema>;
+
+const blocked = list(tid, MAX_THREADS);
+
+/** Implementation to harness: each reply kind, by the request it answers. */
+export const Replies = {
+  hello: msg('hello', { protocol: z.literal(PROTOCOL_VERSION, { error: `expected protocol ${PROTOCOL_VERSION}` }), name: text(256), capabilities: CapabilitiesSchema }),
+  ok: msg('ok', {}),
+  result: msg('result', { result: ResultSchema, events }),
+  step: z.union([
+    msg('step', { done: z.literal(true), result: ResultSchema, events, blocked }),
+    msg('step', { done: z.literal(false), point: WirePointSchema, events, blocked }),
+  ]),
+  events: msg('events', { events }),
+  abstract: msg('abstract', { state: AbstractStateSchema }),
+  case: msg('case', {
+    steps: list(CaseStepSchema, MAX_OPS),
+    final: AbstractStateSchema.optional(),
+    /** the operation that failed (steps before it are complete) */
+    error: z.strictObject({ index: int(0, MAX_OPS - 1), message: text() }).optional(),
+  }),
+  error: msg('error', { message: text() }),
+} as const;
+
+/** The reply each request expects (an `error` reply is always allowed). */
+export const REPLY_TO = {
+  hello: 'hello', create: 'ok', apply: 'result', begin: 'ok', step: 'step',
+  drain: 'events', abstract: 'abstract', case: 'case', close: 'ok',
+} as const satisfies Record<Request['msg'], keyof typeof Replies>;
+
+export type Reply<K extends keyof typeof Replies> = z.infer<(typeof Replies)[K]>;

@@ -1,0 +1,50 @@
+/** `kvm-oracle replay FILE`: the stored case again, on the implementation and mutant it names. */
+import { UsageError, parseArgs } from '../args.js';
+import { BadCounterexample, readCounterexample, type Counterexample } from '../counterexample.js';
+import { formatRecord } from '../format.js';
+import { REPLAY_HELP } from '../help.js';
+import { outOfReach, reachOf } from '../reach.js';
+import { reportFailure } from '../report.js';
+import { runCase } from '../runner.js';
+import { emitTest } from '../report/emit-test.js';
+import { IMPL_OPTIONS, disabledOption, implOption, notCheckedReport, type Io } from './common.js';
+
+export const replayCommand = async (argv: string[], io: Io): Promise<number> => {
+  const p = parseArgs(argv, { trace: { value: false }, disable: { value: true }, 'emit-test': { value: true }, ...IMPL_OPTIONS, help: { value: false } });
+  if (p.options.has('help')) return io.out(REPLAY_HELP), 0;
+  if (p.positional.length !== 1) throw new UsageError('replay takes exactly one FILE');
+  const file = p.positional[0]!;
+  const extra = disabledOption(p);
+  let cx: Counterexample;
+  try {
+    cx = readCounterexample(file);
+  } catch (e) {
+    if (e instanceof BadCounterexample) return io.err(`kvm-oracle replay: ${file}: ${e.message}`), 2;
+    throw e;
+  }
+  const { spec, factory } = await implOption(p, cx.implementation);
+  try {
+    if (cx.mutant !== null && !factory.capabilities.mutants.includes(cx.mutant)) {
+      return io.err(`kvm-oracle replay: ${file}: unknown mutant ${JSON.stringify(cx.mutant)} for ${spec}`), 2;
+    }
+    const lacking = outOfReach(cx, reachOf(factory.capabilities, spec), spec);
+    if (lacking) return io.err(`kvm-oracle replay: ${file}: not checked: ${lacking}`), 2;
+    const disabled = new Set([...(cx.disabled ?? []), ...extra]);
+    const dir = p.options.get('emit-test') as string | undefined;
+    if (dir !== undefined) return emitTest({ ...cx, ...(disabled.size && { disabled: [...disabled].sort() as Counterexample['disabled'] }) }, file, dir, io);
+    const outcome = runCase(cx, { factory, mutant: cx.mutant, disabled, keepTrace: true });
+    if (p.options.has('trace')) for (const t of outcome.trace) io.out(`t${t.tid} ${formatRecord(t.record)}`);
+    const unchecked = notCheckedReport(factory, spec, disabled).map((l) => `  ${l}`);
+    if (!outcome.failure) {
+      io.out(`kvm-oracle replay: ${file}: passes (${cx.ops.length} operations; recorded as ${cx.invariant})`);
+      for (const l of unchecked) io.out(l);
+      return 0;
+    }
+    const now = { ...cx, implementation: spec, invariant: outcome.failure.id, message: outcome.failure.message, step: outcome.failure.step };
+    for (const l of reportFailure(now, outcome, cx)) io.out(l);
+    for (const l of unchecked) io.out(l);
+    return 1;
+  } finally {
+    factory.dispose?.();
+  }
+};

@@ -1,0 +1,37 @@
+/**
+ * Conformance of an execution with the model: on one thread, the result and the abstract
+ * state after every operation in program order; on several, a linearization of the
+ * results whose end state explains the implementation's. Only the abstract-state parts
+ * the implementation can show are compared.
+ */
+import type { AbstractPart } from '../../api/abstract.js';
+import type { TestCase } from '../../api/ops.js';
+import { initialState, type ModelState } from '../../model/state.js';
+import { phases, step, stepPhase } from '../../model/step.js';
+import { abstractModel } from '../../model/abstract.js';
+import { checkResult, checkState } from '../../oracle/conformance.js';
+import { linearize } from '../../oracle/linearize.js';
+import { projectAbstract } from '../../oracle/abstract-parts.js';
+import type { Executed, Failure } from './types.js';
+
+/** Results and states against the model; 'unchecked' when the linearizability search gave up. */
+export const conformance = (tc: TestCase, run: Executed, parts: ReadonlySet<AbstractPart>): Failure | null | 'unchecked' => {
+  let model: ModelState = initialState(tc.config);
+  const differs = (impl: Parameters<typeof projectAbstract>[0], m: ModelState) => checkState(projectAbstract(impl, parts), projectAbstract(abstractModel(m), parts));
+  if (run.single) {
+    // one thread: program order is the only order; check the state after every operation
+    for (const [k, it] of run.done.entries()) {
+      const expected = step(model, it.op, it.tid);
+      model = expected.state;
+      const bad = checkResult(it.result, expected.result) ?? (run.states && differs(run.states[k]!, model));
+      if (bad) return { id: 'CONFORMANCE', step: it.index, message: bad };
+    }
+  } else {
+    const lin = linearize([...run.done], model, { phases, stepPhase, final: (m) => differs(run.final, m) });
+    if (lin === 'gave-up') return 'unchecked';
+    if ('message' in lin) return { id: 'CONFORMANCE', step: lin.index, message: lin.message };
+    model = lin.state;
+  }
+  const bad = differs(run.final, model);
+  return bad ? { id: 'CONFORMANCE', step: run.done.at(-1)?.index ?? -1, message: bad } : null;
+};

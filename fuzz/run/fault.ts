@@ -1,0 +1,32 @@
+/**
+ * How an implementation can fail the harness, besides breaking a rule: it throws or dies
+ * (IMPL_CRASH), does not answer in time or loops (IMPL_HANG), or answers what the
+ * protocol does not allow (IMPL_PROTOCOL). Adapters throw ImplFault; any other exception
+ * from an implementation is an IMPL_CRASH.
+ */
+export type FaultId = 'IMPL_CRASH' | 'IMPL_HANG' | 'IMPL_PROTOCOL';
+
+export class ImplFault extends Error {
+  constructor(
+    readonly id: FaultId,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** The verdict for an exception an implementation call threw. */
+export const faultOf = (e: unknown): { id: FaultId; message: string } =>
+  e instanceof ImplFault ? { id: e.id, message: e.message } : { id: 'IMPL_CRASH', message: errorText(e) };
+
+/** Calls into the implementation, turning what it throws into a fault with context. */
+export const guarded = <T>(what: string, f: () => T): T => {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ImplFault) throw e;
+    throw new ImplFault('IMPL_CRASH', `${what} threw: ${errorText(e)}`);
+  }
+};

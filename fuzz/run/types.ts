@@ -1,0 +1,43 @@
+/** What the runner's parts hand each other: the failure, the trace, what an execution produced. */
+import type { SchedPoint } from '../../api/implementation.js';
+import type { AbstractState } from '../../api/abstract.js';
+import type { TraceEvent, TraceRecord } from '../../api/events.js';
+import type { FailureId } from '../../oracle/monitor.js';
+import type { Interval } from '../../oracle/linearize.js';
+
+export interface Failure {
+  readonly id: FailureId;
+  /** index of the operation during which it was seen */
+  readonly step: number;
+  readonly message: string;
+}
+
+/** Thrown inside a run to end it with a failure. */
+export class Stop {
+  constructor(readonly failure: Failure) {}
+}
+
+/** Feeds one record, seen on harness thread `tid` during operation `index`, to the monitors. */
+export type Feed = (record: TraceRecord, tid: number, index: number) => void;
+
+/** What an execution produced: the operations' intervals in completion order, and states. */
+export interface Executed {
+  readonly done: readonly Interval[];
+  /** one harness thread: program order is the only order */
+  readonly single: boolean;
+  /** the abstract state after each operation of `done` (one thread only, when asked), else null */
+  readonly states: readonly AbstractState[] | null;
+  /** the abstract state at the end */
+  readonly final: AbstractState;
+  /** preemptions that switched threads */
+  readonly preempted: number;
+}
+
+/**
+ * An implementation that is not stepped does not know which harness thread issued an
+ * operation; its events are attributed to the thread that did (lockdep's `tid` included).
+ */
+export const attribute = (ev: TraceEvent, tid: number): TraceEvent => ('tid' in ev && ev.tid !== tid ? ({ ...ev, tid } as TraceEvent) : ev);
+
+/** a thread stopped at a preemption point (for reports: where the scheduler may switch) */
+export type Mark = (tid: number, index: number, point: SchedPoint) => void;

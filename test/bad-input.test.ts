@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../fuzz/cli.js';
+
+const cli = async (...argv: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join('\n'), err, errText: err.join('\n') };
+};
+
+const good = {
+  format: 'kvm-oracle-counterexample/1', invariant: 'CONFORMANCE', message: '', step: 0, seed: 1,
+  implementation: 'builtin', mutant: null, config: { vendor: 'vmx', tdp: false }, ops: [{ kind: 'createVm', vm: 0 }],
+};
+const edit = (f: (o: Record<string, unknown>) => void): string => {
+  const o = structuredClone(good) as Record<string, unknown>;
+  f(o);
+  return JSON.stringify(o);
+};
+const op = (o: object) => edit((x) => void (x.ops = [o]));
+
+/** file text, and what the one line must name */
+const TABLE: [string, string, RegExp][] = [
+  ['not JSON', '{"format":', /not JSON/],
+  ['a list', '[]', /\(top level\): expected object/],
+  ['no ops', edit((o) => delete o.ops), /^.*: ops: missing/],
+  ['no config', edit((o) => delete o.config), /config: missing/],
+  ['seed as text', edit((o) => void (o.seed = '1')), /seed: expected integer/],
+  ['seed out of range', edit((o) => void (o.seed = 2 ** 40)), /seed: expected integer -2\^31\.\.2\^32-1, got 1099511627776/],
+  ['npages 1e9', op({ kind: 'setMemoryRegion', vm: 0, slot: 0, gfn: 0, npages: 1e9 }), /ops\[0\]\.npages: expected integer 0\.\.2\^18, got 1000000000/],
+  ['unknown kind', op({ kind: 'reboot' }), /ops\[0\]\.kind: expected one of createVm/],
+  ['createVm without vm', op({ kind: 'createVm' }), /ops\[0\]\.vm: .*missing/],
+  ['vendor arm', edit((o) => void (o.config = { vendor: 'arm', tdp: false })), /config\.vendor: expected one of vmx, svm, got "arm"/],
+  ['reg cr9', op({ kind: 'setCr', vm: 0, vcpu: 0, reg: 'cr9', value: 0 }), /ops\[0\]\.reg: expected one of cr0, cr3, cr4, efer, got "cr9"/],
+  ['__proto__ as a field', op(JSON.parse('{"kind":"createVm","vm":0,"__proto__":{"vm":1}}')), /ops\[0\]: unknown field "__proto__"/],
+  ['__proto__ as mutant', edit((o) => void (o.mutant = '__proto__')), /mutant: expected a name/],
+  ['__proto__ as implementation', edit((o) => void (o.implementation = '__proto__')), /unknown implementation "__proto__"/],
+  ['constructor as implementation', edit((o) => void (o.implementation = 'constructor')), /unknown implementation "constructor"/],
+  ['constructor as mutant', edit((o) => void (o.mutant = 'constructor')), /unknown mutant "constructor"/],
+  ['unknown invariant', edit((o) => void (o.invariant = 'X')), /invariant: expected one of ROOT_VALID_AT_ENTRY/],
+  ['preemptions without threads', edit((o) => void (o.preemptions = [{ op: 0, after: 1, to: 1 }])), /preemptions: preemptions need "threads"/],
+  ['threads too short', edit((o) => void (o.threads = [])), /threads: expected a thread for each of the 1 operations/],
+  ['thread out of range', edit((o) => void (o.threads = [99])), /threads\[0\]: expected integer 0\.\.63/],
+  ['too many ops', edit((o) => void (o.ops = Array.from({ length: 10_001 }, () => ({ kind: 'moduleUnload' })))), /ops: expected at most 10000 entries/],
+  ['unknown field', edit((o) => void (o.extra = 1)), /unknown field "extra"/],
+  ['an implementation that cannot be started', edit((o) => void (o.implementation = 'exec:nonexistent-command-xyz')), /handshake failed/],
+];
+
+describe('malformed counterexample files: exit 2 and one line naming what is wrong', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kvm-oracle-bad-'));
+  for (const [name, text, why] of TABLE) {
+    it(name, async () => {
+      const file = join(dir, `${name.replace(/\W+/g, '-')}.json`);
+      writeFileSync(file, text);
+      const r = await cli('replay', file);
+      expect(r.code, r.out).toBe(2);
+      expect(r.err, r.errText).toHaveLength(1);
+      expect(r.errText).toMatch(why);
+      expect(r.out).not.toMatch(/IMPL_/);
+    });
+  }
+
+  it('special files: a directory, /dev/zero, a FIFO, too large a file', async () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const big = join(dir, 'big.json');
+    writeFileSync(big, Buffer.alloc(17 << 20, 32));
+    mkdirSync(join(dir, 'sub'));
+    for (const [file, why] of [[join(dir, 'sub'), /not a regular file|EISDIR/], ['/dev/zero', /not a regular file/], [fifo, /not a regular file/], [big, /more than the 16777216/]] as const) {
+      const r = await cli('replay', file);
+      expect(r.code, file).toBe(2);
+      expect(r.err).toHaveLength(1);
+      expect(r.errText).toMatch(why);
+    }
+  });
+});
