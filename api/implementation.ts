@@ -33,7 +33,7 @@ export interface CaseRun {
   /** the abstract state at the end (absent when an operation failed) */
   readonly final?: AbstractState;
   /** the operation that failed; the steps before it are complete */
-  readonly error?: { readonly index: number; readonly message: string };
+  readonly error?: { readonly index: number; readonly message: string; readonly unsupported?: boolean };
 }
 
 export interface Implementation {

@@ -33,6 +33,11 @@ export const CapabilitiesSchema = z.strictObject({
   mutants: list(name(), 1000),
   /** the host configurations it can run a case under */
   configs: z.array(HostConfigSchema).min(1, { error: 'expected at least one host config' }).max(16).readonly(),
+  /**
+   * the guest paging modes a case may enter (model/x86/registers.ts names them); absent:
+   * all. The generator drops a register write that would leave them.
+   */
+  pagingModes: z.array(oneOf(['nonpaging', 'paging32', 'pae', 'long'])).max(4).readonly().optional(),
   /** the VM platforms it runs */
   platforms: z.array(PlatformSchema).min(1, { error: 'expected at least one platform' }).max(2).readonly(),
 });
@@ -97,9 +102,10 @@ export const Replies = {
     steps: list(CaseStepSchema, MAX_OPS),
     final: AbstractStateSchema.optional(),
     /** the operation that failed (steps before it are complete) */
-    error: z.strictObject({ index: int(0, MAX_OPS - 1), message: text() }).optional(),
+    error: z.strictObject({ index: int(0, MAX_OPS - 1), message: text(), unsupported: z.boolean().optional() }).optional(),
   }),
-  error: msg('error', { message: text() }),
+  /** `unsupported`: the implementation cannot run this here (not a bug): the case is not checked */
+  error: msg('error', { message: text(), unsupported: z.boolean().optional() }),
 } as const;
 
 /** The reply each request expects (an `error` reply is always allowed). */

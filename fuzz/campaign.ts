@@ -53,10 +53,16 @@ export interface CampaignResult {
   readonly shrinks: number;
   /** cases (of the first `runs`) whose results the linearizability search gave up on */
   readonly unchecked: number;
+  /** cases the implementation could not run here, and the first one's reason */
+  readonly unsupported: number;
+  readonly unsupportedWhy: string | null;
   readonly counterexample: Counterexample | null;
 }
 
 type Verdict = (f: Failure | null) => boolean;
+
+/** the failure each failing case had when fast-check ran it */
+const seenFailure = new WeakMap<TestCase, Failure>();
 
 /** The generator, cut to what the implementation can run. */
 export const campaignArb = (o: CampaignOptions): fc.Arbitrary<TestCase> => {
@@ -65,12 +71,13 @@ export const campaignArb = (o: CampaignOptions): fc.Arbitrary<TestCase> => {
   return testCaseArb(shape).map((tc) => restrictCase(tc, reach));
 };
 
-const check = (o: CampaignOptions, numRuns: number, timeMs: number | undefined, passes: Verdict, phase: () => CasePhase, unchecked?: () => void) =>
+const check = (o: CampaignOptions, numRuns: number, timeMs: number | undefined, passes: Verdict, phase: () => CasePhase, unchecked?: (r: RunOutcome) => void) =>
   fc.check(
     fc.property(campaignArb(o), (tc) => {
       const r = runCase(tc, o);
       o.onCase?.(tc, r, phase());
-      if (r.unchecked) unchecked?.();
+      if (r.unchecked || r.unsupported) unchecked?.(r);
+      if (r.failure) seenFailure.set(tc, r.failure);
       return passes(r.failure);
     }),
     { seed: o.seed, numRuns, interruptAfterTimeLimit: timeMs, markInterruptAsFailure: false },
@@ -82,7 +89,8 @@ const check = (o: CampaignOptions, numRuns: number, timeMs: number | undefined, 
  * the failure stays the same.
  */
 const truncate = (tc: TestCase, o: CampaignOptions): { tc: TestCase; failure: Failure } => {
-  let failure = runCase(tc, o).failure!;
+  // an implementation on real threads may not fail again: keep what the campaign saw
+  let failure = runCase(tc, o).failure ?? seenFailure.get(tc)!;
   const same = (c: TestCase): Failure | null => {
     const f = runCase(c, o).failure;
     return f?.id === failure.id ? f : null;
@@ -103,6 +111,8 @@ const truncate = (tc: TestCase, o: CampaignOptions): { tc: TestCase; failure: Fa
 export const runCampaign = (o: CampaignOptions): CampaignResult => {
   let seen = 0;
   let unchecked = 0;
+  let unsupported = 0;
+  let unsupportedWhy: string | null = null;
   let firstConformance: number | null = null;
   let target: string | null = null;
   const numRuns = o.timeMs === undefined ? o.runs : 1_000_000_000;
@@ -115,18 +125,23 @@ export const runCampaign = (o: CampaignOptions): CampaignResult => {
     }
     target ??= f.id;
     return f.id !== target;
-  }, () => (target === null ? 'generate' : 'shrink'), () => unchecked++);
+  }, () => (target === null ? 'generate' : 'shrink'), (r) => {
+    if (r.unchecked) unchecked++;
+    if (r.unsupported) [unsupported, unsupportedWhy] = [unsupported + 1, unsupportedWhy ?? r.unsupported];
+  });
   let details = first;
   if (!first.failed && firstConformance !== null) {
     // no violation: shrink the conformance failure (same seed, same cases up to it)
     details = check(o, firstConformance, undefined, (f) => f?.id !== 'CONFORMANCE', () => 'shrink');
   }
-  if (!details.failed || !details.counterexample) return { runs: first.numRuns, shrinks: 0, unchecked, counterexample: null };
+  if (!details.failed || !details.counterexample) return { runs: first.numRuns, shrinks: 0, unchecked, unsupported, unsupportedWhy, counterexample: null };
   const { tc, failure } = truncate(details.counterexample[0], o);
   return {
     runs: first.numRuns,
     shrinks: details.numShrinks,
     unchecked,
+    unsupported,
+    unsupportedWhy,
     counterexample: {
       format: FORMAT,
       invariant: failure.id,

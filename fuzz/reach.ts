@@ -7,9 +7,13 @@
  */
 import { OP_KINDS, type HostConfig, type Op, type OpKind, type TestCase } from '../api/ops.js';
 import type { Capabilities, Platform } from '../api/protocol.js';
+import type { PagingMode } from '../model/x86/registers.js';
+import { keepPagingModes } from './reach-paging.js';
 
 export interface Reach {
   readonly ops: ReadonlySet<OpKind>;
+  /** the guest paging modes a case may enter; absent: all */
+  readonly pagingModes?: ReadonlySet<PagingMode>;
   readonly configs: readonly HostConfig[];
   readonly platforms: ReadonlySet<Platform>;
 }
@@ -33,7 +37,8 @@ export const reachOf = (caps: Capabilities, implName: string, only?: readonly st
   }
   for (const k of kindList(skip, '--skip-ops')) ops.delete(k);
   if (ops.size === 0) throw new ReachError('no operation left to generate');
-  return { ops, configs: caps.configs, platforms: new Set(caps.platforms) };
+  const paging = caps.pagingModes && caps.pagingModes.length < 4 ? { pagingModes: new Set(caps.pagingModes) } : {};
+  return { ops, configs: caps.configs, platforms: new Set(caps.platforms), ...paging };
 };
 
 const sameConfig = (a: HostConfig, b: HostConfig) => a.vendor === b.vendor && a.tdp === b.tdp;
@@ -44,7 +49,15 @@ const nearest = (configs: readonly HostConfig[], c: HostConfig): HostConfig =>
 
 const allowed = (op: Op, r: Reach): boolean => r.ops.has(op.kind) && (op.kind !== 'createVm' || op.ppc === undefined || r.platforms.has('ppcHv'));
 
-const everything = (r: Reach): boolean => r.ops.size === OP_KINDS.length && r.platforms.size === 2 && r.configs.length >= 4;
+const everything = (r: Reach): boolean => r.ops.size === OP_KINDS.length && r.platforms.size === 2 && r.configs.length >= 4 && !r.pagingModes;
+
+/** `tc` with only the operations at `keep` (ascending); threads and preemptions follow them. */
+export const keepOps = (tc: TestCase, keep: readonly number[], ops: readonly Op[] = keep.map((i) => tc.ops[i]!)): TestCase => {
+  if (!tc.threads) return { config: tc.config, ops };
+  const renumber = new Map(keep.map((old, i) => [old, i]));
+  const preemptions = (tc.preemptions ?? []).flatMap((p) => (renumber.has(p.op) ? [{ ...p, op: renumber.get(p.op)! }] : []));
+  return { config: tc.config, ops, threads: keep.map((i) => tc.threads![i]!), preemptions };
+};
 
 /** `tc` cut to what the implementation can run; threads and preemptions follow the operations kept. */
 export const restrictCase = (tc: TestCase, r: Reach): TestCase => {
@@ -52,14 +65,12 @@ export const restrictCase = (tc: TestCase, r: Reach): TestCase => {
   const config = nearest(r.configs, tc.config);
   const keep: number[] = [];
   tc.ops.forEach((op, i) => allowed(op, r) && keep.push(i));
-  const renumber = new Map(keep.map((old, i) => [old, i]));
   const ops = keep.map((i) => {
     const op = tc.ops[i]!;
     return op.kind === 'moduleLoad' ? { ...op, ...nearest(r.configs, op) } : op;
   });
-  if (!tc.threads) return { config, ops };
-  const preemptions = (tc.preemptions ?? []).flatMap((p) => (renumber.has(p.op) ? [{ ...p, op: renumber.get(p.op)! }] : []));
-  return { config, ops, threads: keep.map((i) => tc.threads![i]!), preemptions };
+  const cut = keepOps({ ...tc, config }, keep, ops);
+  return r.pagingModes ? keepPagingModes(cut, r.pagingModes) : cut;
 };
 
 /** The first operation of `tc` outside the reach, as a one-line reason, or null. */

@@ -13,7 +13,7 @@ import { MonitorSet, applicableFor } from './run/monitors.js';
 import { executeStepped } from './run/stepped.js';
 import { executeWhole } from './run/whole.js';
 import { conformance } from './run/conformance.js';
-import { faultOf, guarded } from './run/fault.js';
+import { NotRunnable, faultOf, guarded } from './run/fault.js';
 import { Stop, type Failure, type Mark } from './run/types.js';
 
 export type { Failure } from './run/types.js';
@@ -46,6 +46,8 @@ export interface RunOutcome {
   readonly failure: Failure | null;
   /** the linearizability search gave up (MAX_NODES): the results were not checked */
   readonly unchecked: boolean;
+  /** the implementation could not run the case here (its reason): nothing was judged */
+  readonly unsupported: string | null;
   /** preemptions that switched threads */
   readonly preempted: number;
   readonly trace: readonly Traced[];
@@ -91,7 +93,7 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
   const mark: Mark = (tid, index, p) => {
     if (opts.keepTrace) points.push({ tid, index, at: p.at, ...(p.lock !== undefined && { lock: p.lock }), traceAt: trace.length });
   };
-  const outcome = (failure: Failure | null, unchecked = false): RunOutcome => ({ failure, unchecked, preempted, trace, points });
+  const outcome = (failure: Failure | null, unchecked = false, unsupported: string | null = null): RunOutcome => ({ failure, unchecked, unsupported, preempted, trace, points });
   let impl: Implementation | null = null;
   try {
     impl = guarded('creating the implementation', () => opts.factory.create(tc.config, opts.mutant));
@@ -106,6 +108,7 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
     return c === 'unchecked' ? outcome(null, true) : outcome(c);
   } catch (e) {
     if (e instanceof Stop) return outcome(e.failure);
+    if (e instanceof NotRunnable) return outcome(null, false, e.message);
     return outcome({ ...faultOf(e), step: at });
   } finally {
     try {

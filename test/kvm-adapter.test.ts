@@ -168,7 +168,7 @@ const SCENARIOS: Scenario[] = readdirSync('adapters/kvm/selftests')
 
 const builtin = (sc: Scenario): Result[] => {
   const impl = builtinFactory.create(sc.config, null);
-  return sc.ops.map((o) => impl.apply(o));
+  return sc.ops.map((o) => impl.apply(o, 0));
 };
 
 /** The answers equal the kernel's except at the listed steps, where they must differ (a fixed model rule shows up). */

@@ -51,7 +51,11 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
     const r = runCampaign({ factory, mutant, seed, runs, timeMs, maxOps, vcpus, reach, implSpec: spec, ...(disabled.size && { disabled }), onCase: watch.onCase, keepTrace: watch.keepTrace });
     watch.end();
     const end = (file: string | null, code: number): number => {
-      const o = campaignOutputs({ seed, runs: r.runs, timeMs: Date.now() - started, unchecked: r.unchecked, disabled, watch, counterexample: r.counterexample, file }, files);
+      const more = [
+        ...(r.unsupported ? [{ check: 'cases', reason: `${r.unsupported} cases ${spec} cannot run here (the first: ${r.unsupportedWhy})` }] : []),
+        ...notCheckedReport(factory, spec, disabled).map((reason) => ({ check: 'implementation', reason })),
+      ];
+      const o = campaignOutputs({ seed, runs: r.runs, timeMs: Date.now() - started, unchecked: r.unchecked, disabled, watch, counterexample: r.counterexample, file, more }, files);
       for (const l of o.out) io.out(l);
       for (const l of o.errors) io.err(l);
       return code === 0 && o.errors.length ? 2 : code;
@@ -62,6 +66,7 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
       io.out(`kvm-oracle fuzz: ${r.runs} runs, ${what}: no failure`);
       // say so when some concurrent cases' results could not be checked against the model
       if (r.unchecked) io.out(`  ${r.unchecked} of them not checked for conformance: the linearizability search gave up after ${MAX_NODES} steps (monitors still ran)`);
+      if (r.unsupported) io.out(`  ${r.unsupported} of them not checked: ${spec} cannot run them here (the first: ${r.unsupportedWhy})`);
       for (const l of unchecked) io.out(l);
       return end(null, 0);
     }

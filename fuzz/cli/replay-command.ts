@@ -34,6 +34,7 @@ export const replayCommand = async (argv: string[], io: Io): Promise<number> => 
     if (dir !== undefined) return emitTest({ ...cx, ...(disabled.size && { disabled: [...disabled].sort() as Counterexample['disabled'] }) }, file, dir, io);
     const outcome = runCase(cx, { factory, mutant: cx.mutant, disabled, keepTrace: true });
     if (p.options.has('trace')) for (const t of outcome.trace) io.out(`t${t.tid} ${formatRecord(t.record)}`);
+    if (outcome.unsupported) return io.err(`kvm-oracle replay: ${file}: not checked: ${spec} cannot run it here: ${outcome.unsupported}`), 2;
     const unchecked = notCheckedReport(factory, spec, disabled).map((l) => `  ${l}`);
     if (!outcome.failure) {
       io.out(`kvm-oracle replay: ${file}: passes (${cx.ops.length} operations; recorded as ${cx.invariant})`);

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { PROTOCOL_VERSION, REPLY_TO, Replies, type Capabilities, type Reply, type Request } from '../../api/protocol.js';
 import { check, checkJson } from '../../api/validate.js';
-import { ImplFault } from '../run/fault.js';
+import { ImplFault, NotRunnable } from '../run/fault.js';
 import { SyncBridge, type BridgeMessage } from './bridge.js';
 
 /** how long a new process may take to answer its handshake */
@@ -68,7 +68,8 @@ export class ExecProcess {
       const why = v ? v.problem : `expected a "${expect}" reply, got "${kind}"`;
       throw new ImplFault('IMPL_PROTOCOL', `reply to "${req.msg}": ${why}; line: ${shorten(m.line)}`);
     }
-    const reply = v.value as { msg: string; message?: string };
+    const reply = v.value as { msg: string; message?: string; unsupported?: boolean };
+    if (reply.msg === 'error' && reply.unsupported) throw new NotRunnable(`"${req.msg}": ${reply.message}`);
     if (reply.msg === 'error') throw new ImplFault('IMPL_CRASH', `"${req.msg}" failed: ${reply.message}`);
     return reply as Reply<(typeof REPLY_TO)[R['msg']]>;
   }

@@ -42,11 +42,14 @@ export interface CampaignEnd {
   readonly counterexample: Counterexample | null;
   /** where it was written, null if it could not be */
   readonly file: string | null;
+  /** what else the command knows was not checked (the implementation's blind spots) */
+  readonly more?: readonly NotChecked[];
 }
 
 const notChecked = (e: CampaignEnd): NotChecked[] => {
   const out: NotChecked[] = [...e.disabled].sort().map((check) => ({ check, reason: 'switched off (--disable)' }));
   if (e.unchecked) out.push({ check: 'CONFORMANCE', reason: `${e.unchecked} of ${e.runs} cases: the linearizability search gave up after ${MAX_NODES} steps (monitors still ran)` });
+  out.push(...(e.more ?? []));
   const s = e.watch.stats;
   if (s) for (const id of idleMonitors(s, e.disabled)) out.push({ check: id, reason: `saw none of its events (${RULES[id as keyof typeof RULES].events.join(', ')}) in ${s.cases} cases` });
   return out;

@@ -15,6 +15,12 @@ export class ImplFault extends Error {
   }
 }
 
+/**
+ * The implementation says it cannot run this case here (an operation or paging mode its
+ * host refuses): not a bug, so the case is counted as not checked, never as passed.
+ */
+export class NotRunnable extends Error {}
+
 export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** The verdict for an exception an implementation call threw. */
@@ -26,7 +32,7 @@ export const guarded = <T>(what: string, f: () => T): T => {
   try {
     return f();
   } catch (e) {
-    if (e instanceof ImplFault) throw e;
+    if (e instanceof ImplFault || e instanceof NotRunnable) throw e;
     throw new ImplFault('IMPL_CRASH', `${what} threw: ${errorText(e)}`);
   }
 };

@@ -11,7 +11,7 @@ import type { TestCase } from '../../api/ops.js';
 import { threadId } from '../../api/ids.js';
 import type { Interval } from '../../oracle/linearize.js';
 import { Scheduler, makeThreads } from '../scheduler.js';
-import { ImplFault, faultOf, guarded } from './fault.js';
+import { ImplFault, NotRunnable, faultOf, guarded } from './fault.js';
 import { Stop, attribute, type Executed, type Feed } from './types.js';
 
 /** The order in which the scheduler issues whole operations: indexes into tc.ops. */
@@ -47,6 +47,7 @@ export const executeWhole = (tc: TestCase, threadOf: readonly number[], impl: Im
   }
   if (failedAt !== null) {
     const index = order[failedAt];
+    if (run.error!.unsupported) throw new NotRunnable(`operation ${index ?? -1}: ${run.error!.message}`);
     throw new Stop({ ...faultOf(new Error(run.error!.message)), step: index ?? -1 });
   }
   if (withStates && run.steps.some((s) => s.state === undefined)) throw new ImplFault('IMPL_PROTOCOL', 'case reply lacks the abstract state after each operation (asked with "states": true)');

@@ -74,6 +74,14 @@ static void reply_error(struct sbuf *out, const char *msg)
 	sb_putc(out, '}');
 }
 
+/* What this host or adapter cannot run: the harness counts the case as not checked. */
+static void reply_unsupported(struct sbuf *out, const char *msg)
+{
+	sb_printf(out, "{\"msg\":\"error\",\"unsupported\":true,\"message\":");
+	sb_str(out, msg);
+	sb_putc(out, '}');
+}
+
 /* One op, its result and events; false (with the reason in res->why) if unsupported. */
 static bool step_op(struct sbuf *out, const struct jval *op, struct result *res)
 {
@@ -103,7 +111,7 @@ static void run_case(struct sbuf *out, const struct jval *req)
 	int i = 0;
 
 	if (!config_supported(json_get(req, "config")))
-		return reply_error(out, "unsupported host config for this host");
+		return reply_unsupported(out, "unsupported host config for this host");
 	instance_reset();
 	trace_clear();
 	for (op = op ? op->kids : NULL; op; op = op->next)
@@ -119,7 +127,7 @@ static void run_case(struct sbuf *out, const struct jval *req)
 				out->len--, out->buf[out->len] = 0;
 			sb_printf(out, "],\"final\":");
 			write_abstract(out);
-			sb_printf(out, ",\"error\":{\"index\":%d,\"message\":", i);
+			sb_printf(out, ",\"error\":{\"index\":%d,\"unsupported\":true,\"message\":", i);
 			sb_str(out, res.why);
 			sb_printf(out, "}}");
 			return;
@@ -149,14 +157,14 @@ static void handle(struct sbuf *out, const struct jval *req)
 		sb_putc(out, '}');
 	} else if (!strcmp(msg, "create")) {
 		if (!config_supported(json_get(req, "config")))
-			return reply_error(out, "unsupported host config for this host");
+			return reply_unsupported(out, "unsupported host config for this host");
 		instance_reset();
 		trace_clear();
 		sb_printf(out, "{\"msg\":\"ok\"}");
 	} else if (!strcmp(msg, "apply")) {
 		apply_op(json_get(req, "op"), &res);
 		if (res.kind == RES_UNSUPPORTED)
-			return reply_error(out, res.why);
+			return reply_unsupported(out, res.why);
 		sb_printf(out, "{\"msg\":\"result\",\"result\":");
 		write_result(out, &res);
 		sb_printf(out, ",\"events\":[");

@@ -119,7 +119,7 @@ void run_case_threaded(struct sbuf *out, const struct jval *ops, bool states)
 	sb_printf(out, "],\"final\":");
 	write_abstract(out);
 	if (failed >= 0) {
-		sb_printf(out, ",\"error\":{\"index\":%d,\"message\":", failed);
+		sb_printf(out, ",\"error\":{\"index\":%d,\"unsupported\":true,\"message\":", failed);
 		sb_str(out, steps[failed].ran ? steps[failed].res.why :
 			    "not run: an earlier operation of its thread was unsupported");
 		sb_putc(out, '}');
