@@ -17,6 +17,7 @@ try {
   process.exitCode = await main(process.argv.slice(2), {
     out: (line) => process.stdout.write(line + '\n'),
     err: (line) => process.stderr.write(line + '\n'),
+    progress: process.stderr,
   });
 } catch (e) {
   console.error(`kvm-oracle: internal error: ${e instanceof Error ? e.message : String(e)}`);

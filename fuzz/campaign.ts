@@ -33,11 +33,18 @@ export interface CampaignOptions {
   readonly vcpus?: number;
   /** invariant ids whose monitors are switched off */
   readonly disabled?: ReadonlySet<string>;
+  /** called after every case it runs, generated or tried while shrinking (progress, --stats) */
+  readonly onCase?: (tc: TestCase, outcome: RunOutcome, phase: CasePhase) => void;
+  /** keep each case's trace in the outcome onCase gets */
+  readonly keepTrace?: boolean;
   /** what the implementation can run (default: its capabilities, unnarrowed) */
   readonly reach?: Reach;
   /** the --impl spec recorded in the counterexample (default: the factory's name) */
   readonly implSpec?: string;
 }
+
+/** a new case, or a case tried while shrinking (or replayed to shrink it) */
+export type CasePhase = 'generate' | 'shrink';
 
 export interface CampaignResult {
   /** cases generated and run */
@@ -64,10 +71,11 @@ export const campaignArb = (o: CampaignOptions): fc.Arbitrary<TestCase> => {
   return testCaseArb(shape).map((tc) => restrictCase(tc, reach));
 };
 
-const check = (o: CampaignOptions, numRuns: number, timeMs: number | undefined, passes: Verdict, unchecked?: (r: RunOutcome) => void) =>
+const check = (o: CampaignOptions, numRuns: number, timeMs: number | undefined, passes: Verdict, phase: () => CasePhase, unchecked?: (r: RunOutcome) => void) =>
   fc.check(
     fc.property(campaignArb(o), (tc) => {
       const r = runCase(tc, o);
+      o.onCase?.(tc, r, phase());
       if (r.unchecked || r.unsupported) unchecked?.(r);
       if (r.failure) seenFailure.set(tc, r.failure);
       return passes(r.failure);
@@ -117,14 +125,14 @@ export const runCampaign = (o: CampaignOptions): CampaignResult => {
     }
     target ??= f.id;
     return f.id !== target;
-  }, (r) => {
+  }, () => (target === null ? 'generate' : 'shrink'), (r) => {
     if (r.unchecked) unchecked++;
     if (r.unsupported) [unsupported, unsupportedWhy] = [unsupported + 1, unsupportedWhy ?? r.unsupported];
   });
   let details = first;
   if (!first.failed && firstConformance !== null) {
     // no violation: shrink the conformance failure (same seed, same cases up to it)
-    details = check(o, firstConformance, undefined, (f) => f?.id !== 'CONFORMANCE');
+    details = check(o, firstConformance, undefined, (f) => f?.id !== 'CONFORMANCE', () => 'shrink');
   }
   if (!details.failed || !details.counterexample) return { runs: first.numRuns, shrinks: 0, unchecked, unsupported, unsupportedWhy, counterexample: null };
   const { tc, failure } = truncate(details.counterexample[0], o);

@@ -25,6 +25,7 @@ exit status: 0 nothing failed, 1 a counterexample was found (or still fails),
 export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N] [--runs N | --time 30s] [--mutant NAME] [--out DIR]
                        [--max-ops N] [--vcpus N] [--disable ID[,ID]]
                        [--impl SPEC] [--op-timeout T] [--ops K[,K]] [--skip-ops K[,K]] [--rules R]
+                       [--json FILE] [--junit FILE] [--stats]
 
   --seed N       seed of the campaign (default 1); the same seed gives the same run
   --runs N       number of generated cases (default 2000)
@@ -53,26 +54,46 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N] [--runs N | --time 3
                  kvm: upstream); recorded in the case's config
   The generator makes only operations the implementation declares; monitors whose
   events it does not emit are listed as "not checked", never passed.
+  --json FILE    write the campaign's summary: seed, runs, workers, shard, time, the
+                 failures with their signatures and files, the checks not run
+  --junit FILE   write a JUnit XML report: a test suite for the campaign, a failing
+                 test case per failure signature, a skipped one per check not run
+  --stats        print what the campaign exercised: operation and result kinds, the
+                 events each monitor checked, fault-injection sites armed and fired
 
-exit status: 0 no failure, 1 a counterexample was found and written, 2 usage error`;
+A counterexample is written as DIR/<INVARIANT>-seed<N>-<mutant>.json with a Markdown
+report beside it (.md) to paste into a bug report. A run over two seconds shows a
+progress line on stderr (redrawn on a terminal, every 10 s in a log); stdout stays the
+same for the same seed.
+
+exit status: 0 no failure, 1 a counterexample was found and written, 2 usage error,
+             an implementation that cannot be started, or an output file that cannot
+             be written`;
 
 export const REPLAY_HELP = `usage: kvm-oracle replay FILE [--trace] [--disable ID[,ID]] [--impl SPEC] [--op-timeout T]
-                         [--repeat N] [--emit-c FILE]
+                         [--repeat N] [--emit-c FILE] [--emit-test DIR]
 
   re-runs the operations stored in FILE on the same implementation and mutant (and with
   the monitors it was found with switched off)
-  --trace        print every tracepoint event of the run
-  --disable IDS  switch these monitors off as well
-  --impl SPEC    run it on another implementation than the one the file names
-  --op-timeout T wall-clock limit for each reply of an exec: implementation (default 5s)
-  --repeat N     run it N times and say how many failed (a race on real threads, --impl
-                 kvm, may not come back every time)
-  --emit-c FILE  do not run it: write a standalone C program (KVM selftest style) that
-                 makes the same ioctls on /dev/kvm and checks the model's answers
+  --trace          print every tracepoint event of the run
+  --disable IDS    switch these monitors off as well
+  --impl SPEC      run it on another implementation than the one the file names
+  --op-timeout T   wall-clock limit for each reply of an exec: implementation (default 5s)
+  --repeat N       run it N times and say how many failed (a race on real threads,
+                   --impl kvm, may not come back every time)
+  --emit-c FILE    instead of replaying, write a standalone C program (KVM selftest
+                   style) that makes the same ioctls on /dev/kvm and checks the model's
+                   answers
+  --emit-test DIR  instead of replaying, write DIR/<name>.test.ts: a vitest regression
+                   test with the case inside; it expects the case to pass on the
+                   built-in implementation under test (the correct one, or the mutant
+                   named by KVM_ORACLE_MUTANT, where it fails) and that the case still
+                   fails on the mutant it was found with. Put DIR under test/ for npm test
 
-exit status: 0 the case passes now, 1 it still fails (the invariant is printed),
-             2 the file is missing, not a counterexample (the JSON path of the first
-             problem is named), or names what the implementation cannot run`;
+exit status: 0 the case passes now (or the test was written), 1 it still fails (the
+             invariant is printed), 2 the file is missing, not a counterexample (the JSON
+             path of the first problem is named), names what the implementation cannot
+             run, or the test cannot be written`;
 
 export const MUTANTS_HELP = `usage: kvm-oracle mutants --list [--verbose] [--impl SPEC]
 

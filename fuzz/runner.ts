@@ -6,7 +6,7 @@
  * operation, with several the results are checked for a linearization. It takes the case
  * as data and knows nothing of fast-check.
  */
-import type { Implementation, ImplementationFactory } from '../api/implementation.js';
+import type { Implementation, ImplementationFactory, SchedPoint } from '../api/implementation.js';
 import type { TraceRecord } from '../api/events.js';
 import type { TestCase } from '../api/ops.js';
 import { MonitorSet, applicableFor } from './run/monitors.js';
@@ -14,7 +14,7 @@ import { executeStepped } from './run/stepped.js';
 import { executeWhole } from './run/whole.js';
 import { conformance } from './run/conformance.js';
 import { NotRunnable, faultOf, guarded } from './run/fault.js';
-import { Stop, type Failure } from './run/types.js';
+import { Stop, type Failure, type Mark } from './run/types.js';
 
 export type { Failure } from './run/types.js';
 export { MAX_STEPS_PER_OP } from './run/stepped.js';
@@ -51,6 +51,17 @@ export interface RunOutcome {
   /** preemptions that switched threads */
   readonly preempted: number;
   readonly trace: readonly Traced[];
+  /** with keepTrace, stepped runs: every preemption point a thread stopped at, in order */
+  readonly points: readonly PointAt[];
+}
+
+/** A preemption point reached: by thread `tid` in operation `index`, when the trace had `traceAt` records. */
+export interface PointAt {
+  readonly tid: number;
+  readonly index: number;
+  readonly at: SchedPoint['at'];
+  readonly lock?: string;
+  readonly traceAt: number;
 }
 
 const modeFor = (impl: Implementation, o: RunOptions, single: boolean): 'stepped' | 'apply' | 'whole' => {
@@ -78,7 +89,11 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
   const threadOf = tc.threads ?? tc.ops.map(() => 0);
   const single = new Set(threadOf).size <= 1;
   let preempted = 0;
-  const outcome = (failure: Failure | null, unchecked = false, unsupported: string | null = null): RunOutcome => ({ failure, unchecked, unsupported, preempted, trace });
+  const points: PointAt[] = [];
+  const mark: Mark = (tid, index, p) => {
+    if (opts.keepTrace) points.push({ tid, index, at: p.at, ...(p.lock !== undefined && { lock: p.lock }), traceAt: trace.length });
+  };
+  const outcome = (failure: Failure | null, unchecked = false, unsupported: string | null = null): RunOutcome => ({ failure, unchecked, unsupported, preempted, trace, points });
   let impl: Implementation | null = null;
   try {
     impl = guarded('creating the implementation', () => opts.factory.create(tc.config, opts.mutant));
@@ -87,7 +102,7 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
     const run =
       mode === 'whole'
         ? executeWhole(tc, threadOf, impl, opts.factory.capabilities.realThreads === true, opts.eachState ?? true, feed)
-        : executeStepped(tc, threadOf, impl, mode === 'stepped', opts.eachState ?? true, feed);
+        : executeStepped(tc, threadOf, impl, mode === 'stepped', opts.eachState ?? true, feed, mark);
     preempted = run.preempted;
     const c = conformance(tc, run, new Set(opts.factory.capabilities.abstract));
     return c === 'unchecked' ? outcome(null, true) : outcome(c);

@@ -7,10 +7,13 @@ import { UsageError, durationOption, type Parsed } from '../args.js';
 import { loadFactory } from '../impl/spec.js';
 import { applicableFor } from '../run/monitors.js';
 import { DEFAULT_OP_TIMEOUT_MS } from '../impl/exec.js';
+import type { ProgressSink } from '../report/progress.js';
 
 export interface Io {
   out(line: string): void;
   err(line: string): void;
+  /** where the progress line goes (stderr); none when absent */
+  progress?: ProgressSink;
 }
 
 /** the options every command that runs cases takes */

@@ -8,6 +8,8 @@ import { FUZZ_HELP } from '../help.js';
 import { reachOf, ReachError } from '../reach.js';
 import { reportFailure } from '../report.js';
 import { errorText, runCase } from '../runner.js';
+import { CampaignWatch } from '../report/watch.js';
+import { campaignOutputs, writeMarkdown, type OutputFiles } from '../report/outputs.js';
 import { IMPL_OPTIONS, checkMutant, disabledOption, implOption, listOption, notCheckedReport, shellQuote, type Io } from './common.js';
 
 export const DEFAULT_OUT = 'counterexamples';
@@ -17,6 +19,7 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
     seed: { value: true }, runs: { value: true }, time: { value: true }, mutant: { value: true },
     out: { value: true }, 'max-ops': { value: true }, vcpus: { value: true }, disable: { value: true },
     ops: { value: true }, 'skip-ops': { value: true }, rules: { value: true }, ...IMPL_OPTIONS, help: { value: false },
+    junit: { value: true }, json: { value: true }, stats: { value: false },
   });
   if (p.options.has('help')) return io.out(FUZZ_HELP), 0;
   if (p.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
@@ -43,7 +46,22 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
       if (e instanceof ReachError) throw new UsageError(e.message);
       throw e;
     }
-    const r = runCampaign({ factory, mutant, seed, runs, timeMs, maxOps, vcpus, reach, implSpec: spec, ...(disabled.size && { disabled }) });
+    const files: OutputFiles = { junit: p.options.get('junit') as string | undefined, json: p.options.get('json') as string | undefined, stats: p.options.has('stats') };
+    // the summary names the monitors that saw nothing of theirs, which needs the stats
+    const watch = new CampaignWatch({ stats: files.stats || files.json !== undefined || files.junit !== undefined, ...(io.progress && { progress: { sink: io.progress, runs, timeMs } }) });
+    const started = Date.now();
+    const r = runCampaign({ factory, mutant, seed, runs, timeMs, maxOps, vcpus, reach, implSpec: spec, ...(disabled.size && { disabled }), onCase: watch.onCase, keepTrace: watch.keepTrace });
+    watch.end();
+    const end = (file: string | null, code: number): number => {
+      const more = [
+        ...(r.unsupported ? [{ check: 'cases', reason: `${r.unsupported} cases ${spec} cannot run here (the first: ${r.unsupportedWhy})` }] : []),
+        ...notCheckedReport(factory, spec, disabled).map((reason) => ({ check: 'implementation', reason })),
+      ];
+      const o = campaignOutputs({ seed, runs: r.runs, timeMs: Date.now() - started, unchecked: r.unchecked, disabled, watch, counterexample: r.counterexample, file, more }, files);
+      for (const l of o.out) io.out(l);
+      for (const l of o.errors) io.err(l);
+      return code === 0 && o.errors.length ? 2 : code;
+    };
     const what = `seed ${seed}, ${vcpus} vCPU thread(s), implementation ${spec}, mutant ${mutant ?? 'none'}${reach.rules === 'seeds' ? '' : `, ${reach.rules} rules`}`;
     const unchecked = notCheckedReport(factory, spec, disabled).map((l) => `  ${l}`);
     const declared = factory.capabilities.rules ?? ['seeds'];
@@ -54,7 +72,7 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
       if (r.unchecked) io.out(`  ${r.unchecked} of them not checked for conformance: the linearizability search gave up after ${MAX_NODES} steps (monitors still ran)`);
       if (r.unsupported) io.out(`  ${r.unsupported} of them not checked: ${spec} cannot run them here (the first: ${r.unsupportedWhy})`);
       for (const l of unchecked) io.out(l);
-      return 0;
+      return end(null, 0);
     }
     const cx = r.counterexample;
     const outcome = runCase(cx, { factory, mutant, disabled, keepTrace: true });
@@ -62,17 +80,20 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
     for (const l of reportFailure(cx, outcome, cx)) io.out(l);
     for (const l of unchecked) io.out(l);
     const file = join(out, counterexampleName(cx));
+    let md: string;
     try {
       writeAtomic(file, JSON.stringify(cx, null, 2) + '\n');
+      md = writeMarkdown(cx, outcome, file);
     } catch (e) {
       // never lose a counterexample: print it whole when it cannot be written
       io.err(`kvm-oracle: cannot write ${file}: ${errorText(e)}; the counterexample follows`);
       io.out(JSON.stringify(cx));
-      return 1;
+      return end(null, 1);
     }
     io.out(`  written: ${file}`);
+    io.out(`  report:  ${md}`);
     io.out(`  replay:  npx kvm-oracle replay ${shellQuote(file)}`);
-    return 1;
+    return end(file, 1);
   } finally {
     factory.dispose?.();
   }

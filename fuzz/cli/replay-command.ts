@@ -11,10 +11,11 @@ import { REPLAY_HELP } from '../help.js';
 import { outOfReach, reachOf } from '../reach.js';
 import { reportFailure } from '../report.js';
 import { runCase } from '../runner.js';
+import { emitTest } from '../report/emit-test.js';
 import { IMPL_OPTIONS, disabledOption, implOption, notCheckedReport, type Io } from './common.js';
 
 export const replayCommand = async (argv: string[], io: Io): Promise<number> => {
-  const p = parseArgs(argv, { trace: { value: false }, disable: { value: true }, 'emit-c': { value: true }, repeat: { value: true }, ...IMPL_OPTIONS, help: { value: false } });
+  const p = parseArgs(argv, { trace: { value: false }, disable: { value: true }, 'emit-c': { value: true }, repeat: { value: true }, 'emit-test': { value: true }, ...IMPL_OPTIONS, help: { value: false } });
   if (p.options.has('help')) return io.out(REPLAY_HELP), 0;
   if (p.positional.length !== 1) throw new UsageError('replay takes exactly one FILE');
   const file = p.positional[0]!;
@@ -38,6 +39,8 @@ export const replayCommand = async (argv: string[], io: Io): Promise<number> => 
     const lacking = outOfReach(cx, reachOf(factory.capabilities, spec), spec);
     if (lacking) return io.err(`kvm-oracle replay: ${file}: not checked: ${lacking}`), 2;
     const disabled = new Set([...(cx.disabled ?? []), ...extra]);
+    const dir = p.options.get('emit-test') as string | undefined;
+    if (dir !== undefined) return emitTest({ ...cx, ...(disabled.size && { disabled: [...disabled].sort() as Counterexample['disabled'] }) }, file, dir, io);
     const outcome = runCase(cx, { factory, mutant: cx.mutant, disabled, keepTrace: true });
     // a race on real threads may or may not come back: say how often it did
     if (repeat > 1) {

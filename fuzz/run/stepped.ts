@@ -10,14 +10,14 @@ import { threadId } from '../../api/ids.js';
 import type { Interval } from '../../oracle/linearize.js';
 import { Scheduler, describeDeadlock, makeThreads } from '../scheduler.js';
 import { faultOf, guarded } from './fault.js';
-import { Stop, attribute, type Executed, type Feed } from './types.js';
+import { Stop, attribute, type Executed, type Feed, type Mark } from './types.js';
 
 /** a thread that takes more steps than this on one operation is reported as hung */
 export const MAX_STEPS_PER_OP = 10_000;
 
 const atomically = (impl: Implementation, tid: number, op: Op): OpThread => ({ step: () => ({ done: true, result: impl.apply(op, tid) }) });
 
-export const executeStepped = (tc: TestCase, threadOf: readonly number[], impl: Implementation, stepped: boolean, eachState: boolean, feed: Feed): Executed => {
+export const executeStepped = (tc: TestCase, threadOf: readonly number[], impl: Implementation, stepped: boolean, eachState: boolean, feed: Feed, mark?: Mark): Executed => {
   const threads = makeThreads(threadOf);
   const sched = new Scheduler(tc.preemptions ?? []);
   const single = threads.length <= 1;
@@ -67,6 +67,7 @@ export const executeStepped = (tc: TestCase, threadOf: readonly number[], impl: 
       t.point = null;
     } else {
       t.point = s.point;
+      mark?.(t.tid, index, s.point);
       t.current.steps++;
       sched.stepped(t);
       if (++steps > MAX_STEPS_PER_OP) throw new Stop({ id: 'IMPL_HANG', step: index, message: `thread ${t.tid} took more than ${MAX_STEPS_PER_OP} steps in operation ${index}` });

@@ -1,4 +1,5 @@
 /** What the runner's parts hand each other: the failure, the trace, what an execution produced. */
+import type { SchedPoint } from '../../api/implementation.js';
 import type { AbstractState } from '../../api/abstract.js';
 import type { TraceEvent, TraceRecord } from '../../api/events.js';
 import type { FailureId } from '../../oracle/monitor.js';
@@ -37,3 +38,6 @@ export interface Executed {
  * operation; its events are attributed to the thread that did (lockdep's `tid` included).
  */
 export const attribute = (ev: TraceEvent, tid: number): TraceEvent => ('tid' in ev && ev.tid !== tid ? ({ ...ev, tid } as TraceEvent) : ev);
+
+/** a thread stopped at a preemption point (for reports: where the scheduler may switch) */
+export type Mark = (tid: number, index: number, point: SchedPoint) => void;
