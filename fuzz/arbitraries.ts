@@ -19,6 +19,12 @@ export interface CaseShape {
 
 export const DEFAULT_SHAPE: CaseShape = { maxOps: 30, vcpus: 2 };
 
+/**
+ * the most operations a generated case's body may have (`--max-ops`): a case this long
+ * still runs and is checked in well under a second, and its counterexample stays readable
+ */
+export const MAX_CASE_OPS = 1000;
+
 /** preemption points an operation passes, at most, that a preemption may follow */
 export const MAX_PREEMPT_AFTER = 8;
 
@@ -106,11 +112,13 @@ const ppcCaseArb = (shape: CaseShape): fc.Arbitrary<TestCase> =>
  * The mix: x86 cases on several threads (without the operations SEQUENTIAL_ONLY names),
  * x86 cases with every operation and lifecycle on one thread, and PPC HV cases.
  */
-export const testCaseArb = (shape: CaseShape = DEFAULT_SHAPE): fc.Arbitrary<TestCase> =>
-  shape.vcpus <= 1
+export const testCaseArb = (shape: CaseShape = DEFAULT_SHAPE): fc.Arbitrary<TestCase> => {
+  if (!(shape.maxOps >= 1 && shape.maxOps <= MAX_CASE_OPS)) throw new RangeError(`maxOps must be 1..${MAX_CASE_OPS}, got ${shape.maxOps}`);
+  return shape.vcpus <= 1
     ? fc.oneof({ weight: 5, arbitrary: x86CaseArb(shape, pieceArb) }, { weight: 2, arbitrary: ppcCaseArb(shape) })
     : fc.oneof(
         { weight: 3, arbitrary: x86CaseArb(shape, concurrentPieceArb) },
         { weight: 2, arbitrary: x86CaseArb({ ...shape, vcpus: 1 }, pieceArb) },
         { weight: 2, arbitrary: ppcCaseArb(shape) },
       );
+};

@@ -11,6 +11,7 @@ import { UsageError, durationOption, intOption, parseArgs, type Parsed } from '.
 import { INVARIANT_IDS } from '../oracle/monitors/index.js';
 import { runCampaign } from './campaign.js';
 import { MAX_NODES } from '../oracle/linearize.js';
+import { MAX_CASE_OPS } from './arbitraries.js';
 import { BadCounterexample, counterexampleName, readCounterexample, type Counterexample } from './counterexample.js';
 import { reportFailure } from './report.js';
 import { errorText, runCase } from './runner.js';
@@ -58,6 +59,7 @@ const fuzz = (argv: string[], io: Io): number => {
   const maxOps = intOption(p, 'max-ops', 30, 1);
   const vcpus = intOption(p, 'vcpus', 2, 1);
   if (vcpus > 8) throw new UsageError('--vcpus must be at most 8 (KVM_MAX_VCPUS here)');
+  if (maxOps > MAX_CASE_OPS) throw new UsageError(`--max-ops must be at most ${MAX_CASE_OPS}`);
   const out = (p.options.get('out') as string | undefined) ?? DEFAULT_OUT;
   const disabled = disabledOption(p);
   const r = runCampaign({ factory, mutant, seed, runs, timeMs, maxOps, vcpus, ...(disabled.size && { disabled }) });

@@ -16,6 +16,8 @@ import type { FailureId, Monitor } from '../oracle/monitor.js';
 import { MONITORS } from '../oracle/monitors/index.js';
 import { checkResult, checkState } from '../oracle/conformance.js';
 import { linearize, type Interval } from '../oracle/linearize.js';
+import { partState } from '../oracle/partition.js';
+import { mergeStates } from '../model/merge.js';
 import { Scheduler, describeDeadlock, makeThreads } from './scheduler.js';
 
 export interface RunOptions {
@@ -147,7 +149,8 @@ const conformance = (tc: TestCase, threadOf: readonly number[], impl: Implementa
     }
   } else {
     const actual = impl.abstract();
-    const lin = linearize(done, model, { phases, stepPhase, final: (m) => checkState(actual, abstractModel(m)) });
+    const final = (m: ModelState, vms: ReadonlySet<number> | null) => checkState(partState(actual, vms), abstractModel(m));
+    const lin = linearize(done, model, { phases, stepPhase, final, merge: mergeStates });
     if (lin === 'gave-up') return 'unchecked';
     if ('message' in lin) return { id: 'CONFORMANCE', step: lin.index, message: lin.message };
     model = lin.state;

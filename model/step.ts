@@ -80,7 +80,7 @@ export interface Phase {
  * retried insert.
  */
 export const phases = (op: Op): number =>
-  op.kind === 'run' || op.kind === 'hEnter' ? PPC_RUN_PHASES : op.kind === 'emulate' || op.kind === 'destroyVm' ? 2 : 1;
+  op.kind === 'run' || op.kind === 'hEnter' ? PPC_RUN_PHASES : op.kind === 'emulate' || op.kind === 'destroyVm' || op.kind === 'allocRma' ? 2 : 1;
 
 type RunOp = Extract<Op, { kind: 'run' }>;
 type EmulateOp = Extract<Op, { kind: 'emulate' }>;
@@ -133,6 +133,7 @@ const opPhase = (s: ModelState, op: Op, phase: number, tid: number): Phase => {
   if (op.kind === 'run') return runPhase(s, op, phase, tid);
   if (op.kind === 'emulate') return emulatePhase(s, op, phase);
   if (op.kind === 'hEnter') return ppcRunPhase(s, op.vm, op.vcpu, phase, tid, op);
+  if (op.kind === 'allocRma') return allocRma(s, op.vm, op.slot, tid, phase);
   return step(s, op, tid);
 };
 
@@ -175,7 +176,7 @@ export const step = (s: ModelState, op: Op, tid = 0): Step =>
     )
     .with({ kind: 'setCr' }, ({ vm, vcpu, reg, value }) => onVcpu(s, vm, vcpu, (m, v) => setCr(s, m, v, reg, value)))
     .with({ kind: 'resetVcpu' }, ({ vm, vcpu }) => onVcpu(s, vm, vcpu, (m) => reset(s, m)))
-    .with({ kind: 'run' }, { kind: 'emulate' }, { kind: 'hEnter' }, { kind: 'destroyVm' }, (o) => allPhases(s, o, tid))
+    .with({ kind: 'run' }, { kind: 'emulate' }, { kind: 'hEnter' }, { kind: 'destroyVm' }, { kind: 'allocRma' }, (o) => allPhases(s, o, tid))
     .with({ kind: 'translate' }, ({ vm, vcpu, gva }) => onVcpu(s, vm, vcpu, (m, v) => ({ state: s, vm: m, vcpu: v, result: translate(m, v, gva) })))
     .with({ kind: 'getDirtyLog' }, ({ vm, slot }) => onX86Vm(s, vm, (m) => getDirtyLog(m, slot)))
     .with({ kind: 'setNrMmuPages' }, ({ vm, pages }) =>
@@ -190,5 +191,4 @@ export const step = (s: ModelState, op: Op, tid = 0): Step =>
     .with({ kind: 'moduleUnload' }, () => moduleUnload(s))
     .with({ kind: 'mapHostMemory' }, ({ vm, slot, pageShift, pages }) => mapHost(s, vm, slot, pageShift, pages))
     .with({ kind: 'unmapHostMemory' }, ({ vm, slot }) => unmapHost(s, vm, slot))
-    .with({ kind: 'allocRma' }, ({ vm, slot }) => allocRma(s, vm, slot, tid))
     .exhaustive();
