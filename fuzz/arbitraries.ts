@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { HostConfig, Op, TestCase } from '../api/ops.js';
 import { chance } from './chance.js';
 import { SEQUENTIAL_ONLY, concurrentPieceArb, configArb, pieceArb, prelude } from './arbitraries-x86.js';
+import { regimeHead, swarmArb, type Swarm } from './swarm.js';
 import { PPC_PRELUDE_MAX, ppcConfigArb, ppcPieceArb, ppcPreludeArb } from './arbitraries-ppc.js';
 
 export interface CaseShape {
@@ -84,15 +85,22 @@ const assemble = (config: HostConfig, head: Op[], body: Drawn[], shape: CaseShap
   return { config, ops, threads: [...head.map(() => 0), ...body.map(([op, t]) => threadOf(op, t, threads))], preemptions };
 };
 
-const x86CaseArb = (shape: CaseShape, pieces: (vcpus: number) => fc.Arbitrary<Op[]>): fc.Arbitrary<TestCase> =>
-  fc
-    .record({
-      config: configArb,
-      // each prelude op is kept with its own odds and shrinks towards being dropped
-      kept: fc.tuple(...prelude(shape.vcpus).map((p) => chance(p.keepPercent))),
-      body: bodyArb(pieces(shape.vcpus), shape),
-    })
-    .map(({ config, kept, body }) => assemble(config, prelude(shape.vcpus).filter((_, i) => kept[i]).map((p) => p.op), body, shape));
+/** An x86 case: its swarm (swarm.ts) first, then the prelude, the regime's head and the body. */
+const x86CaseArb = (shape: CaseShape, pieces: (vcpus: number, swarm: Swarm) => fc.Arbitrary<Op[]>): fc.Arbitrary<TestCase> =>
+  swarmArb(shape.vcpus <= 1).chain((swarm) =>
+    fc
+      .record({
+        config: configArb,
+        // each prelude op is kept with its own odds and shrinks towards being dropped
+        kept: fc.tuple(...prelude(shape.vcpus).map((p) => chance(p.keepPercent))),
+        // the regime's head too: it shrinks away like the prelude
+        keptHead: fc.tuple(...regimeHead(swarm).map(() => chance(95))),
+        body: bodyArb(pieces(shape.vcpus, swarm), shape),
+      })
+      .map(({ config, kept, keptHead, body }) =>
+        assemble(config, [...prelude(shape.vcpus).filter((_, i) => kept[i]).map((p) => p.op), ...regimeHead(swarm).filter((_, i) => keptHead[i])], body, shape),
+      ),
+  );
 
 /** A case around one PPC HV VM (see arbitraries-ppc.ts), on as many threads as x86 cases. */
 const ppcCaseArb = (shape: CaseShape): fc.Arbitrary<TestCase> =>
