@@ -63,12 +63,15 @@ export const regimePieceArb = (s: Swarm, vcpus: number): fc.Arbitrary<Op[]> | nu
     case 'plain':
       return null;
     case 'smallMmu':
-      // shadow paging on, then runs under new page-table pages (each cr3 in slot 0's 32 pages)
+      // shadow paging on, then runs under new page-table pages (each cr3 in slot 0's 32 pages),
+      // back to the first at the end: its root, cached and now old, is in use when reclaim runs
+      // (long mode mostly: four shadow pages per table, so 16 tables fill the 64-page pool)
       return fc
-        .tuple(vcpu, fc.uniqueArray(fc.integer({ min: 0, max: 31 }), { minLength: 2, maxLength: 8 }), fc.integer({ min: 0, max: 63 }))
-        .map(([v, tables, page]) => [
+        .tuple(vcpu, fc.uniqueArray(fc.integer({ min: 0, max: 31 }), { minLength: 4, maxLength: 24 }), fc.integer({ min: 0, max: 63 }), chance(75))
+        .map(([v, tables, page, long]) => [
+          ...(long ? ([['cr4', 0x20], ['efer', 0x100]] as const) : []).map(([reg, value]): Op => ({ kind: 'setCr', vm: vm0, vcpu: v as VcpuId, reg, value })),
           { kind: 'setCr', vm: vm0, vcpu: v as VcpuId, reg: 'cr0', value: 0x80000001 } as Op,
-          ...tables.flatMap((t): Op[] => [{ kind: 'setCr', vm: vm0, vcpu: v as VcpuId, reg: 'cr3', value: t * 0x1000 }, run(v, page * 0x1000, false)]),
+          ...[...tables, tables[0]!].flatMap((t): Op[] => [{ kind: 'setCr', vm: vm0, vcpu: v as VcpuId, reg: 'cr3', value: t * 0x1000 }, run(v, page * 0x1000, false)]),
         ]);
     case 'apfQueue':
       // paging off (gva = gpa), distinct swapped-out frames touched with interrupts on

@@ -29,7 +29,7 @@ for (const [path, f] of Object.entries(cov)) {
       total++;
       if (n > 0) return;
       missed++;
-      const loc = br.locations?.[arm] ?? br.loc;
+      const loc = br.locations?.[arm]?.start?.line !== undefined ? br.locations[arm] : br.loc;
       lines.push(`${rel}:${loc.start.line} ${br.type} arm ${arm}`);
     });
   }
