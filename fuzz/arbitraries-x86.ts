@@ -8,6 +8,7 @@ import type { AllocSite, CrReg, GuestAccess, HostConfig, Op } from '../api/ops.j
 import type { Gfn, Gva, SlotId, VcpuId, VmId } from '../api/ids.js';
 import { maybe } from './chance.js';
 import { apfGfn, asyncPfCycle, moduleReload } from './lifecycles.js';
+import { FULL_SWARM, regimePieceArb, type Swarm } from './swarm.js';
 
 /**
  * Operations whose results the model cannot yet check against a concurrent run (they look
@@ -55,53 +56,59 @@ export const configArb: fc.Arbitrary<HostConfig> = fc.record({
   tdp: fc.boolean(),
 });
 
-export const opArb = (vcpus: number): fc.Arbitrary<Op> => {
+export const opArb = (vcpus: number, swarm: Swarm = FULL_SWARM): fc.Arbitrary<Op> => {
   // the prelude's vCPUs, one per thread, mostly; and one that KVM_CREATE_VCPU refuses
   const vcpu = fc.oneof(
     { weight: 8, arbitrary: fc.integer({ min: 0, max: vcpus - 1 }) },
     fc.constant(9),
   ) as fc.Arbitrary<VcpuId>;
   const k = <K extends Op['kind']>(kind: K) => fc.constant(kind);
+  const entries: [Op['kind'], number, fc.Arbitrary<Op>][] = [
+    ['createVm', 5, fc.record({ kind: k('createVm'), vm })],
+    ['destroyVm', 2, fc.record({ kind: k('destroyVm'), vm })],
+    ['setMemoryRegion', 10, fc.record({ kind: k('setMemoryRegion'), vm, slot, gfn: baseGfn, npages, flags: slotFlags })],
+    ['setMemoryRegion', 4, fc.tuple(vm, slot0Update).map(([v, u]): Op => ({ kind: 'setMemoryRegion', vm: v, slot: 0 as SlotId, gfn: u.gfn as Gfn, npages: u.npages, flags: 0 }))],
+    ['createVcpu', 6, fc.record({ kind: k('createVcpu'), vm, vcpu })],
+    ['setCr', 18, fc.tuple(vm, vcpu, crWrite).map(([v, c, w]): Op => ({ kind: 'setCr', vm: v, vcpu: c, reg: w.reg, value: w.value }))],
+    ['resetVcpu', 3, fc.record({ kind: k('resetVcpu'), vm, vcpu })],
+    ['run', 24, fc.record({ kind: k('run'), vm, vcpu, access, interruptsAllowed: fc.boolean() })],
+    ['emulate', 8, fc.record({ kind: k('emulate'), vm, vcpu, access: fc.constantFrom('read', 'write', 'cmpxchg'), gva })],
+    ['translate', 3, fc.record({ kind: k('translate'), vm, vcpu, gva })],
+    ['getDirtyLog', 4, fc.record({ kind: k('getDirtyLog'), vm, slot })],
+    ['setNrMmuPages', 2, fc.record({ kind: k('setNrMmuPages'), vm, pages: fc.constantFrom(0, 32, 64, 100, 256) })],
+    ['failAlloc', 5, fc.record({ kind: k('failAlloc'), site: allocSite, count: fc.integer({ min: 1, max: 3 }) })],
+    ['swapOut', 4, fc.record({ kind: k('swapOut'), vm, gfn: apfGfn })],
+    ['asyncPfDone', 4, fc.record({ kind: k('asyncPfDone'), vm, vcpu, gfn: apfGfn })],
+    ['moduleUnload', 2, fc.record({ kind: k('moduleUnload') })],
+    ['moduleLoad', 2, configArb.map(({ vendor, tdp }): Op => ({ kind: 'moduleLoad', vendor, tdp }))],
+  ];
+  // the swarm's kinds only (it always keeps `run`, so some remain)
+  return fc.oneof(...entries.filter(([kind]) => swarm.kinds.has(kind)).map(([, weight, arbitrary]) => ({ weight, arbitrary })));
+};
+
+/** how often a regime's piece comes, against 100 for single operations: a few per case */
+const REGIME_WEIGHT = 12;
+
+/** Pieces of a case body: mostly single operations, sometimes a whole lifecycle. */
+export const pieceArb = (vcpus: number, swarm: Swarm = FULL_SWARM): fc.Arbitrary<Op[]> => {
+  const regime = regimePieceArb(swarm, vcpus);
   return fc.oneof(
-    { weight: 5, arbitrary: fc.record({ kind: k('createVm'), vm }) },
-    { weight: 2, arbitrary: fc.record({ kind: k('destroyVm'), vm }) },
-    { weight: 10, arbitrary: fc.record({ kind: k('setMemoryRegion'), vm, slot, gfn: baseGfn, npages, flags: slotFlags }) },
-    {
-      weight: 4,
-      arbitrary: fc.tuple(vm, slot0Update).map(([v, u]): Op => ({ kind: 'setMemoryRegion', vm: v, slot: 0 as SlotId, gfn: u.gfn as Gfn, npages: u.npages, flags: 0 })),
-    },
-    { weight: 6, arbitrary: fc.record({ kind: k('createVcpu'), vm, vcpu }) },
-    {
-      weight: 18,
-      arbitrary: fc.tuple(vm, vcpu, crWrite).map(([v, c, w]): Op => ({ kind: 'setCr', vm: v, vcpu: c, reg: w.reg, value: w.value })),
-    },
-    { weight: 3, arbitrary: fc.record({ kind: k('resetVcpu'), vm, vcpu }) },
-    { weight: 24, arbitrary: fc.record({ kind: k('run'), vm, vcpu, access, interruptsAllowed: fc.boolean() }) },
-    { weight: 8, arbitrary: fc.record({ kind: k('emulate'), vm, vcpu, access: fc.constantFrom('read', 'write', 'cmpxchg'), gva }) },
-    { weight: 3, arbitrary: fc.record({ kind: k('translate'), vm, vcpu, gva }) },
-    { weight: 4, arbitrary: fc.record({ kind: k('getDirtyLog'), vm, slot }) },
-    { weight: 2, arbitrary: fc.record({ kind: k('setNrMmuPages'), vm, pages: fc.constantFrom(0, 32, 64, 100, 256) }) },
-    { weight: 5, arbitrary: fc.record({ kind: k('failAlloc'), site: allocSite, count: fc.integer({ min: 1, max: 3 }) }) },
-    { weight: 4, arbitrary: fc.record({ kind: k('swapOut'), vm, gfn: apfGfn }) },
-    { weight: 4, arbitrary: fc.record({ kind: k('asyncPfDone'), vm, vcpu, gfn: apfGfn }) },
-    { weight: 2, arbitrary: fc.record({ kind: k('moduleUnload') }) },
-    { weight: 2, arbitrary: configArb.map(({ vendor, tdp }): Op => ({ kind: 'moduleLoad', vendor, tdp })) },
+    { weight: 100, arbitrary: opArb(vcpus, swarm).map((o) => [o]) },
+    { weight: 20, arbitrary: asyncPfCycle },
+    { weight: 4, arbitrary: moduleReload(configArb) },
+    ...(regime ? [{ weight: REGIME_WEIGHT, arbitrary: regime }] : []),
   );
 };
 
-/** Pieces of a case body: mostly single operations, sometimes a whole lifecycle. */
-export const pieceArb = (vcpus: number): fc.Arbitrary<Op[]> =>
-  fc.oneof(
-    { weight: 100, arbitrary: opArb(vcpus).map((o) => [o]) },
-    { weight: 20, arbitrary: asyncPfCycle },
-    { weight: 4, arbitrary: moduleReload(configArb) },
-  );
 
 /** Pieces for a case on several threads: single operations the model can check concurrently. */
-export const concurrentPieceArb = (vcpus: number): fc.Arbitrary<Op[]> =>
-  opArb(vcpus)
+export const concurrentPieceArb = (vcpus: number, swarm: Swarm = FULL_SWARM): fc.Arbitrary<Op[]> => {
+  const single = opArb(vcpus, swarm)
     .filter((o) => !SEQUENTIAL_ONLY.has(o.kind))
     .map((o) => [o]);
+  const regime = regimePieceArb(swarm, vcpus);
+  return regime ? fc.oneof({ weight: 100, arbitrary: single }, { weight: REGIME_WEIGHT, arbitrary: regime }) : single;
+};
 
 /**
  * A VM with memory at gfn 0 and a vCPU per thread (vCPU i issues its ioctls from thread i,

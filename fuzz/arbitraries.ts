@@ -9,6 +9,7 @@ import type { HostConfig, Op, TestCase } from '../api/ops.js';
 import type { Platform } from '../api/protocol.js';
 import { chance } from './chance.js';
 import { SEQUENTIAL_ONLY, concurrentPieceArb, configArb, pieceArb, prelude } from './arbitraries-x86.js';
+import { regimeHead, swarmArb, type Swarm } from './swarm.js';
 import { PPC_PRELUDE_MAX, ppcConfigArb, ppcPieceArb, ppcPreludeArb } from './arbitraries-ppc.js';
 
 export interface CaseShape {
@@ -21,6 +22,12 @@ export interface CaseShape {
 }
 
 export const DEFAULT_SHAPE: CaseShape = { maxOps: 30, vcpus: 2 };
+
+/**
+ * the most operations a generated case's body may have (`--max-ops`): a case this long
+ * still runs and is checked in well under a second, and its counterexample stays readable
+ */
+export const MAX_CASE_OPS = 1000;
 
 /** preemption points an operation passes, at most, that a preemption may follow */
 export const MAX_PREEMPT_AFTER = 8;
@@ -81,15 +88,22 @@ const assemble = (config: HostConfig, head: Op[], body: Drawn[], shape: CaseShap
   return { config, ops, threads: [...head.map(() => 0), ...body.map(([op, t]) => threadOf(op, t, threads))], preemptions };
 };
 
-const x86CaseArb = (shape: CaseShape, pieces: (vcpus: number) => fc.Arbitrary<Op[]>): fc.Arbitrary<TestCase> =>
-  fc
-    .record({
-      config: configArb,
-      // each prelude op is kept with its own odds and shrinks towards being dropped
-      kept: fc.tuple(...prelude(shape.vcpus).map((p) => chance(p.keepPercent))),
-      body: bodyArb(pieces(shape.vcpus), shape),
-    })
-    .map(({ config, kept, body }) => assemble(config, prelude(shape.vcpus).filter((_, i) => kept[i]).map((p) => p.op), body, shape));
+/** An x86 case: its swarm (swarm.ts) first, then the prelude, the regime's head and the body. */
+const x86CaseArb = (shape: CaseShape, pieces: (vcpus: number, swarm: Swarm) => fc.Arbitrary<Op[]>): fc.Arbitrary<TestCase> =>
+  swarmArb(shape.vcpus <= 1).chain((swarm) =>
+    fc
+      .record({
+        config: configArb,
+        // each prelude op is kept with its own odds and shrinks towards being dropped
+        kept: fc.tuple(...prelude(shape.vcpus).map((p) => chance(p.keepPercent))),
+        // the regime's head too: it shrinks away like the prelude
+        keptHead: fc.tuple(...regimeHead(swarm).map(() => chance(95))),
+        body: bodyArb(pieces(shape.vcpus, swarm), shape),
+      })
+      .map(({ config, kept, keptHead, body }) =>
+        assemble(config, [...prelude(shape.vcpus).filter((_, i) => kept[i]).map((p) => p.op), ...regimeHead(swarm).filter((_, i) => keptHead[i])], body, shape),
+      ),
+  );
 
 /** A case around one PPC HV VM (see arbitraries-ppc.ts), on as many threads as x86 cases. */
 const ppcCaseArb = (shape: CaseShape): fc.Arbitrary<TestCase> =>
@@ -110,6 +124,7 @@ const ppcCaseArb = (shape: CaseShape): fc.Arbitrary<TestCase> =>
  * x86 cases with every operation and lifecycle on one thread, and PPC HV cases.
  */
 export const testCaseArb = (shape: CaseShape = DEFAULT_SHAPE): fc.Arbitrary<TestCase> => {
+  if (!(shape.maxOps >= 1 && shape.maxOps <= MAX_CASE_OPS)) throw new RangeError(`maxOps must be 1..${MAX_CASE_OPS}, got ${shape.maxOps}`);
   const ppc = shape.platforms?.includes('ppcHv') ?? true;
   const x86 = shape.platforms?.includes('x86') ?? true;
   const mix: fc.WeightedArbitrary<TestCase>[] =

@@ -15,6 +15,7 @@ import { DEFAULT_SHAPE, testCaseArb } from './arbitraries.js';
 import { FORMAT, type Counterexample } from './counterexample.js';
 import type { InvariantId } from '../api/failures.js';
 import { reachOf, restrictCase, type Reach } from './reach.js';
+import { cutAfterFailure } from './cut.js';
 
 /** cases tried after a conformance failure, looking for an invariant violation */
 export const HUNT = 500;
@@ -84,9 +85,9 @@ const check = (o: CampaignOptions, numRuns: number, timeMs: number | undefined, 
   );
 
 /**
- * Cuts what the failure does not need: with one thread, the operations after the failing
- * one; then every preemption that the failure does not depend on. Each cut is kept only if
- * the failure stays the same.
+ * Cuts what the failure does not need: on every thread, the operations that began after
+ * the failure (cut.ts); then every preemption that the failure does not depend on. Each
+ * cut is kept only if the failure stays the same.
  */
 const truncate = (tc: TestCase, o: CampaignOptions): { tc: TestCase; failure: Failure } => {
   // an implementation on real threads may not fail again: keep what the campaign saw
@@ -95,11 +96,9 @@ const truncate = (tc: TestCase, o: CampaignOptions): { tc: TestCase; failure: Fa
     const f = runCase(c, o).failure;
     return f?.id === failure.id ? f : null;
   };
-  if (!tc.threads) {
-    const cut = { ...tc, ops: tc.ops.slice(0, failure.step + 1) };
-    const f = same(cut);
-    if (f) [tc, failure] = [cut, f];
-  }
+  const cut = cutAfterFailure(tc, o, failure);
+  const f = cut ? same(cut) : null;
+  if (cut && f) [tc, failure] = [cut, f];
   for (const p of tc.preemptions ?? []) {
     const cut = { ...tc, preemptions: tc.preemptions!.filter((q) => q !== p) };
     const f = same(cut);

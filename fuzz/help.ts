@@ -34,7 +34,7 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N] [--runs N | --time 3
   --mutant NAME  run against a named mutant of the built-in implementation
                  (kvm-oracle mutants --list)
   --out DIR      where counterexamples are written (default: counterexamples)
-  --max-ops N    most operations in a generated case (default 30)
+  --max-ops N    most operations in a generated case (default 30, at most 1000)
   --vcpus N      vCPUs per VM and harness threads issuing operations (default 2, at
                  most 8); the scheduler interleaves the threads at the implementation's
                  preemption points, and the interleaving is part of the counterexample.

@@ -42,6 +42,13 @@ const interleaving = (o: RunOutcome, threads: number): string[] => {
   return [`      ${head}`, ...cut.map((r) => `      ${r}`)];
 };
 
+/** Operation indices in the order they began, then those that never did (the run stopped first). */
+const executionOrder = (o: RunOutcome, tc: TestCase): number[] => {
+  const begun = o.trace.flatMap((t) => (t.record.ev === 'opBegin' ? [t.record.index] : []));
+  const seen = new Set(begun);
+  return [...begun, ...tc.ops.map((_, i) => i).filter((i) => !seen.has(i))];
+};
+
 export const reportFailure = (cx: Counterexample, outcome: RunOutcome, tc: TestCase): string[] => {
   const rule = monitorById(cx.invariant)?.rule;
   const threads = Math.max(0, ...(tc.threads ?? [0])) + 1;
@@ -49,12 +56,13 @@ export const reportFailure = (cx: Counterexample, outcome: RunOutcome, tc: TestC
   if (rule) lines.push(`  rule: ${rule}`);
   lines.push(
     `  seed ${cx.seed}, implementation ${cx.implementation}, mutant ${cx.mutant ?? 'none'}, host ${tc.config.vendor}, tdp ${tc.config.tdp ? 'on' : 'off'}, ${threads} thread(s)`,
-    `  operations (${tc.ops.length}):`,
+    `  operations (${tc.ops.length}${threads > 1 ? ', in the order they began' : ''}):`,
   );
-  tc.ops.forEach((op, i) => {
+  for (const i of executionOrder(outcome, tc)) {
     const t = threads > 1 ? `t${tc.threads?.[i] ?? 0}  ` : '';
-    lines.push(`    ${String(i).padStart(2)}  ${t}${formatOp(op)}${i === cx.step ? '   <-- fails here' : ''}`);
-  });
+    const notBegun = threads > 1 && !outcome.trace.some((x) => x.record.ev === 'opBegin' && x.record.index === i) ? '   (not begun)' : '';
+    lines.push(`    ${String(i).padStart(2)}  ${t}${formatOp(tc.ops[i]!)}${i === cx.step ? '   <-- fails here' : notBegun}`);
+  }
   if (threads > 1) {
     const pre = (tc.preemptions ?? []).map((p) => (p.after ? `op ${p.op} after point ${p.after}` : `before op ${p.op}`)).join(', ') || 'none';
     lines.push(`  interleaving (preemptions: ${pre}; ${outcome.preempted} taken):`);

@@ -57,6 +57,8 @@ export interface ModelVm {
   readonly ppc: PpcVm | null;
   /** guest frames whose host page is swapped out */
   readonly swapped: ReadonlySet<Gfn>;
+  /** its destroy has begun and not ended (see destroy.ts): new ioctls do not see it */
+  readonly dying?: boolean;
 }
 
 /** The vendor module. `vendor` and `tdp` are those of the last load attempt. */

@@ -22,6 +22,7 @@ import { newPpcVm } from './ppc/state.js';
 import { allocRma, mapHost, ppcSetRegion, unmapHost } from './ppc/memory.js';
 import { PPC_RUN_PHASES, ppcRunPhase } from './ppc/run.js';
 import { RULES } from './rules.js';
+import { destroyPhase, newIoctl } from './destroy.js';
 
 export type { Step } from './outcome.js';
 
@@ -79,7 +80,7 @@ export interface Phase {
  * retried insert.
  */
 export const phases = (op: Op): number =>
-  op.kind === 'run' || op.kind === 'hEnter' ? PPC_RUN_PHASES : op.kind === 'emulate' ? 2 : 1;
+  op.kind === 'run' || op.kind === 'hEnter' ? PPC_RUN_PHASES : op.kind === 'emulate' || op.kind === 'destroyVm' || op.kind === 'allocRma' ? 2 : 1;
 
 type RunOp = Extract<Op, { kind: 'run' }>;
 type EmulateOp = Extract<Op, { kind: 'emulate' }>;
@@ -125,10 +126,14 @@ const runPhase = (s: ModelState, o: RunOp, phase: number, tid: number): Phase =>
 };
 
 /** Phase `phase` of `op` (see phases()); for one-phase operations the same as step(). */
-export const stepPhase = (s: ModelState, op: Op, phase: number, tid = 0): Phase => {
+export const stepPhase = (s: ModelState, op: Op, phase: number, tid = 0): Phase =>
+  op.kind === 'destroyVm' ? destroyPhase(s, op.vm, phase) : phase === 0 ? newIoctl(s, op, (v) => opPhase(v, op, 0, tid)) : opPhase(s, op, phase, tid);
+
+const opPhase = (s: ModelState, op: Op, phase: number, tid: number): Phase => {
   if (op.kind === 'run') return runPhase(s, op, phase, tid);
   if (op.kind === 'emulate') return emulatePhase(s, op, phase);
   if (op.kind === 'hEnter') return ppcRunPhase(s, op.vm, op.vcpu, phase, tid, op);
+  if (op.kind === 'allocRma') return allocRma(s, op.vm, op.slot, tid, phase);
   return step(s, op, tid);
 };
 
@@ -151,7 +156,6 @@ export const step = (s: ModelState, op: Op, tid = 0): Step =>
       if (s.vms.has(vm)) return fail(s, EEXIST);
       return done(putVm(s, vm, { slots: new Map(), vcpus: new Map(), nrMmuPages: 0, ppc: ppc ? newPpcVm(ppc) : null, swapped: new Set() }));
     })
-    .with({ kind: 'destroyVm' }, ({ vm }) => (s.vms.has(vm) ? done({ ...s, vms: withoutEntry(s.vms, vm) }) : fail(s, EBADF)))
     .with({ kind: 'setMemoryRegion' }, ({ vm, slot, gfn, npages, flags }) =>
       s.vms.get(vm)?.ppc
         ? ppcSetRegion(s, vm, slot, gfn, npages, tid)
@@ -172,7 +176,7 @@ export const step = (s: ModelState, op: Op, tid = 0): Step =>
     )
     .with({ kind: 'setCr' }, ({ vm, vcpu, reg, value }) => onVcpu(s, vm, vcpu, (m, v) => setCr(s, m, v, reg, value)))
     .with({ kind: 'resetVcpu' }, ({ vm, vcpu }) => onVcpu(s, vm, vcpu, (m) => reset(s, m)))
-    .with({ kind: 'run' }, { kind: 'emulate' }, { kind: 'hEnter' }, (o) => allPhases(s, o, tid))
+    .with({ kind: 'run' }, { kind: 'emulate' }, { kind: 'hEnter' }, { kind: 'destroyVm' }, { kind: 'allocRma' }, (o) => allPhases(s, o, tid))
     .with({ kind: 'translate' }, ({ vm, vcpu, gva }) => onVcpu(s, vm, vcpu, (m, v) => ({ state: s, vm: m, vcpu: v, result: translate(m, v, gva) })))
     .with({ kind: 'getDirtyLog' }, ({ vm, slot }) => onX86Vm(s, vm, (m) => getDirtyLog(m, slot, RULES[s.rules].memSlots)))
     .with({ kind: 'setNrMmuPages' }, ({ vm, pages }) =>
@@ -187,5 +191,4 @@ export const step = (s: ModelState, op: Op, tid = 0): Step =>
     .with({ kind: 'moduleUnload' }, () => moduleUnload(s))
     .with({ kind: 'mapHostMemory' }, ({ vm, slot, pageShift, pages }) => mapHost(s, vm, slot, pageShift, pages))
     .with({ kind: 'unmapHostMemory' }, ({ vm, slot }) => unmapHost(s, vm, slot))
-    .with({ kind: 'allocRma' }, ({ vm, slot }) => allocRma(s, vm, slot, tid))
     .exhaustive();

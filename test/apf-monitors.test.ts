@@ -44,13 +44,15 @@ describe('APF_PRESENT_ONCE', () => {
 });
 
 describe('APF_PREFAULT_SAFE', () => {
-  const tdp = [rec.host(true), rec.vcpu(), rec.root(0x1000, true), ...ARRIVED];
+  // slot 0 backs gfns 0..31: a work for gfn 5 completes with its page, one for gfn 0x40 with an error page
+  const slot0 = rec.opEnd(op.slot(0, 0, 32));
+  const tdp = [rec.host(true), slot0, rec.vcpu(), rec.root(0x1000, true), ...ARRIVED];
 
   it('trips on a prefault without a valid root, with shadow paging, or for an error page', () => {
     expect(firstComplaint(APF_PREFAULT_SAFE, [...tdp, rec.prefault(0, 5, [-1])])).toMatch(/INVALID_PAGE/);
-    const shadow = [rec.host(false), rec.vcpu(), rec.cr0(0x80000001), rec.root(0x2000, false), ...ARRIVED];
+    const shadow = [rec.host(false), slot0, rec.vcpu(), rec.cr0(0x80000001), rec.root(0x2000, false), ...ARRIVED];
     expect(firstComplaint(APF_PREFAULT_SAFE, [...shadow, rec.prefault(0, 5, [0x2000])])).toMatch(/shadow paging/);
-    expect(firstComplaint(APF_PREFAULT_SAFE, [...tdp, rec.completed(1, 6, true), rec.prefault(1, 6, [0x1000])])).toMatch(/error page/);
+    expect(firstComplaint(APF_PREFAULT_SAFE, [...tdp, rec.completed(1, 0x40, true), rec.prefault(1, 0x40, [0x1000])])).toMatch(/error page/);
   });
 
   it('accepts a prefault on TDP with the live root', () => {

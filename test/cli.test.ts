@@ -20,7 +20,7 @@ describe('kvm-oracle CLI', async () => {
   });
 
   it('exits 2 with one line for usage errors', async () => {
-    for (const argv of [['fuzz', '--bogus'], ['fuzz', '--runs', 'x'], ['fuzz', '--mutant', 'nope'], ['frobnicate'], ['fuzz', '--runs', '5', '--time', '1s'], ['replay']]) {
+    for (const argv of [['fuzz', '--bogus'], ['fuzz', '--runs', 'x'], ['fuzz', '--mutant', 'nope'], ['frobnicate'], ['fuzz', '--runs', '5', '--time', '1s'], ['replay'], ['fuzz', '--max-ops', '1001']]) {
       const r = await cli(...argv);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.errLines).toBe(1);

@@ -61,7 +61,7 @@ describe('LOCK_ORDER', () => {
     expect(feed(LOCK_ORDER, [...ab, lock(1, 'kvm->lock'), lock(1, 'vcpu->mutex')])).toMatch(/opposite order/);
   });
   it('lets a PPC HV VM take mmap_sem inside its kvm->lock (seed 004)', () => {
-    const ppcVm: [number, object] = [0, { ev: 'opBegin', tid: 0, index: 0, op: { kind: 'createVm', vm: 0, ppc: { cpu: 'power7', ramPorder: 24 } } }];
+    const ppcVm: [number, object] = [0, { ev: 'opEnd', tid: 0, index: 0, op: { kind: 'createVm', vm: 0, ppc: { cpu: 'power7', ramPorder: 24 } }, result: { kind: 'ok' } }];
     expect(feed(LOCK_ORDER, [ppcVm, lock(0, 'kvm->lock'), mm(0, 'read')])).toBeNull();
   });
 });

@@ -56,11 +56,19 @@ export function* kvmDestroyVm(kvm: Kvm): Gen<void> {
   kvm.host.trace.emit({ ev: 'kvmDestroyVm', vm: kvm.vmId });
 }
 
-/** Drops every shadow page (kvm_arch_flush_shadow) and the host pages of a slot's frames. */
-function* flushSlot(kvm: Kvm, base: Gfn, npages: number): Gen<void> {
+/**
+ * Drops every shadow page (kvm_arch_flush_shadow) and changes the layout (`relayout`) in
+ * the same kvm->lock section, then drops the host pages of the slot's old frames. The
+ * kernel makes the old slot invalid before it flushes; here the zap and the change are one
+ * step, so a root another vCPU builds while the flush waits for kvm->lock cannot map the
+ * old layout and outlive the flush.
+ */
+function* flushSlot(kvm: Kvm, base: Gfn, npages: number, relayout: () => void): Gen<void> {
   const tid = kvm.host.current;
   yield* kvm.lock.lock(tid);
   kvmMmuZapAll(kvm);
+  relayout();
+  sortMemslots(kvm);
   kvm.lock.unlock(tid);
   releaseHostPages(kvm, base, npages);
 }
@@ -82,14 +90,12 @@ function* setMemoryRegionLocked(kvm: Kvm, id: SlotId, base: Gfn, npages: number,
   const old = idToMemslot(kvm, id);
   if (!npages && !old) return 0;
   kvm.host.trace.emit({ ev: 'kvmVmUpdate', vm: kvm.vmId, what: 'memslot' });
-  if (!npages) {
-    yield* flushSlot(kvm, old!.baseGfn, old!.npages);
-    kvm.memslots.splice(kvm.memslots.indexOf(old!), 1);
-  } else if (!old) kvm.memslots.push(newMemslot(id, base, npages, flags));
+  if (!npages) yield* flushSlot(kvm, old!.baseGfn, old!.npages, () => kvm.memslots.splice(kvm.memslots.indexOf(old!), 1));
+  else if (!old) kvm.memslots.push(newMemslot(id, base, npages, flags));
   else {
-    if (old.baseGfn !== base) yield* flushSlot(kvm, old.baseGfn, old.npages);
-    yield* setSlotFlags(kvm, old, flags, old.baseGfn !== base);
-    old.baseGfn = base;
+    const moved = old.baseGfn !== base;
+    if (moved) yield* flushSlot(kvm, old.baseGfn, old.npages, () => (old.baseGfn = base));
+    yield* setSlotFlags(kvm, old, flags, moved);
   }
   sortMemslots(kvm);
   return 0;

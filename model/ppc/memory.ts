@@ -60,11 +60,18 @@ export const mapHost = (s: ModelState, vm: VmId, slot: SlotId, pageShift: number
 export const unmapHost = (s: ModelState, vm: VmId, slot: SlotId): MemStep =>
   badWindow(vm, slot) ? fail(s, EINVAL) : ok(setMapping(s, vm, slot, null));
 
-/** KVM_ALLOCATE_RMA, then mmap of the RMA behind the slot */
-export const allocRma = (s: ModelState, vm: VmId, slot: SlotId, tid: number): MemStep => {
-  const m = s.vms.get(vm);
-  if (!m) return fail(s, EBADF);
-  if (!m.ppc || badWindow(vm, slot)) return fail(s, EINVAL);
+/**
+ * KVM_ALLOCATE_RMA, then mmap of the RMA behind the slot: two steps, as the ioctl looks the
+ * VM up without holding it, and the allocation and mmap that follow are the host's (they
+ * may come after a destroy of the VM began). Phase 0: the checks (result null: go on).
+ */
+export const allocRma = (s: ModelState, vm: VmId, slot: SlotId, tid: number, phase: number): { state: ModelState; result: MemStep['result'] | null } => {
+  if (phase === 0) {
+    const m = s.vms.get(vm);
+    if (!m) return fail(s, EBADF);
+    if (!m.ppc || badWindow(vm, slot)) return fail(s, EINVAL);
+    return { state: s, result: null };
+  }
   const failed = takeFailure(s, tid, 'rma');
   if (failed) return fail(failed, ENOMEM);
   return ok(setMapping(s, vm, slot, { pageShift: RMA_PAGE_SHIFT, bytes: RMA_BYTES, rma: true }));

@@ -21,6 +21,12 @@ import { setupCheck, vrmaInsert, vrmaPin } from './rma.js';
 
 /** where an unfinished PPC KVM_RUN stands */
 export type RunStage =
+  /**
+   * inside the VM (the ioctl holds its reference, so a destroy that begins now waits for
+   * it), not yet at the first-run check: a mmap that comes after the destroy began may
+   * still be what the check sees
+   */
+  | { readonly at: 'inside' }
   /** holding kvm->lock, mapping VRMA page `page` of `pages`: its pin, then (`pinned`) its HPTE */
   | { readonly at: 'vrma'; readonly page: number; readonly pages: number; readonly pinned: boolean }
   /** in the guest: its H_ENTER goes to the real-mode handler */
@@ -36,10 +42,11 @@ export type RunStage =
 const MAX_PIN_RETRIES = 4;
 
 /**
- * the most steps a PPC run takes: the check, two per VRMA page, then H_ENTER's five (real
- * mode, slot_phys, get_user_pages, record, insert), three more per retried pin
+ * the most steps a PPC run takes: the VM lookup, the check, two per VRMA page, then
+ * H_ENTER's five (real mode, slot_phys, get_user_pages, record, insert), three more per
+ * retried pin
  */
-export const PPC_RUN_PHASES = 1 + 2 * HPT_NPTEG + 5 + 3 * MAX_PIN_RETRIES;
+export const PPC_RUN_PHASES = 2 + 2 * HPT_NPTEG + 5 + 3 * MAX_PIN_RETRIES;
 
 export interface RunPhase {
   readonly state: ModelState;
@@ -75,11 +82,12 @@ export const ppcRunPhase = (s: ModelState, id: VmId, vcpu: VcpuId, phase: number
     const [, p] = ppcOf(state, id);
     return entered(putPpc(state, id, { ...p, rma: 'vrma', settingUp: null }));
   };
-  const stage: RunStage | undefined = phase === 0 ? undefined : v.ppcRun;
-  if (!stage) {
+  if (phase === 0) return next(s, { at: 'inside' });
+  const stage = v.ppcRun!;
+  if (stage.at === 'inside') {
     if (vm.ppc.settingUp !== null) return { state: s, result: null, blocked: true };
     const c = setupCheck(s, id);
-    if ('err' in c) return c.err ? errno(c.state, c.err) : entered(c.state);
+    if ('err' in c) return c.err ? errno(putVcpu(c.state, id, vcpu, undefined), c.err) : entered(c.state);
     const [, p] = ppcOf(c.state, id);
     return next(putPpc(c.state, id, { ...p, settingUp: vcpu }), { at: 'vrma', page: 0, pages: c.vrmaPages, pinned: false });
   }

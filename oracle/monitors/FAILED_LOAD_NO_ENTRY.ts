@@ -1,6 +1,10 @@
 /**
  * FAILED_LOAD_NO_ENTRY (seed 000): when loading the root fails, KVM_RUN returns that error
  * and the guest is not entered.
+ *
+ * That a load failed is not only the impl's word (`ret`): an allocation failure injected
+ * at `mmuTopup` on the thread makes the next kvm_mmu_load of that operation fail, whatever
+ * it reports (the topup is that load's first step, and nothing else uses the site).
  */
 import type { TraceRecord } from '../../api/events.js';
 import type { Monitor, MonitorSpec } from '../monitor.js';
@@ -8,10 +12,16 @@ import type { Monitor, MonitorSpec } from '../monitor.js';
 class FailedLoadNoEntry implements Monitor {
   /** `${vm}:${vcpu}` -> the errno of a failed kvm_mmu_load in the current operation */
   private readonly failed = new Map<string, number>();
+  /** threads whose mmuTopup allocation failed and whose next kvm_mmu_load has not come yet */
+  private readonly topupFailed = new Set<number>();
 
-  observe(r: TraceRecord): string | null {
+  observe(r: TraceRecord, tid: number): string | null {
     switch (r.ev) {
+      case 'allocFailInjected':
+        if (r.site === 'mmuTopup') this.topupFailed.add(tid);
+        return null;
       case 'kvmMmuLoad':
+        if (this.topupFailed.delete(tid) && r.ret >= 0) return `kvm_mmu_load of vcpu ${r.vcpu} of vm ${r.vm} reported ${r.ret} after its mmuTopup allocation failed`;
         // a later load that succeeds (the ready-time reload failed, the run loop's did not) clears it
         if (r.ret < 0) this.failed.set(`${r.vm}:${r.vcpu}`, r.ret);
         else this.failed.delete(`${r.vm}:${r.vcpu}`);
@@ -21,6 +31,8 @@ class FailedLoadNoEntry implements Monitor {
           ? `vcpu ${r.vcpu} of vm ${r.vm} entered the guest after kvm_mmu_load returned ${this.failed.get(`${r.vm}:${r.vcpu}`)}`
           : null;
       case 'opEnd': {
+        // a topup outside kvm_mmu_load (the eager path of a context switch) ends with its operation
+        this.topupFailed.delete(tid);
         if (r.op.kind !== 'run') return null;
         const key = `${r.op.vm}:${r.op.vcpu}`;
         const ret = this.failed.get(key);

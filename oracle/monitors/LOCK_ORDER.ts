@@ -25,7 +25,8 @@ class LockOrder implements Monitor {
   }
 
   observe(r: TraceRecord): string | null {
-    if (r.ev === 'opBegin' && r.op.kind === 'createVm') {
+    // a VM is what a successful create made it (a create refused with -EEXIST changes nothing)
+    if (r.ev === 'opEnd' && r.op.kind === 'createVm' && r.result.kind === 'ok') {
       if ('ppc' in r.op && r.op.ppc) this.ppc.add(r.op.vm);
       else this.ppc.delete(r.op.vm);
     }

@@ -14,6 +14,8 @@ class RmoNeverPut implements Monitor {
 
   observe(r: TraceRecord): string | null {
     if (r.ev === 'kvmppcRmaSetup' && r.mode === 'rmo') this.rmos.push({ vm: r.vm, first: r.basePfn, end: r.basePfn + r.npages });
+    // the destroy has unpinned what it will; the RMA is no RMO of a later VM with this id
+    if (r.ev === 'kvmDestroyVm') this.rmos.splice(0, this.rmos.length, ...this.rmos.filter((x) => x.vm !== r.vm));
     if (r.ev === 'getPage') this.gets.set(r.pfn, (this.gets.get(r.pfn) ?? 0) + 1);
     if (r.ev !== 'putPage') return null;
     const n = this.gets.get(r.pfn) ?? 0;

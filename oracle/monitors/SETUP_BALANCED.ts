@@ -5,6 +5,9 @@
  *
  * The load at boot is the case's precondition and is not traced, so until the first unload
  * finishes the monitor does not know what is set up and only checks loads it saw.
+ *
+ * A load failed when the module load returned an error, whatever `ret` the impl's
+ * kvmModuleInitDone tracepoint says: what is left then is checked at the operation's end.
  */
 import type { SetupStage, TraceRecord } from '../../api/events.js';
 import type { Monitor, MonitorSpec } from '../monitor.js';
@@ -21,8 +24,8 @@ class SetupBalanced implements Monitor {
   private known = false;
   /** steps set up and not undone, in setup order */
   private readonly live: Step[] = [];
-  /** how many steps were live when the load in progress began */
-  private loadStart = 0;
+  /** how many steps were live when the load in progress began; null: no load began in this operation */
+  private loadStart: number | null = null;
 
   private leftover(when: string, steps: readonly Step[]): string | null {
     return steps.length > 0 ? `${when}, still set up: ${steps.map(name).join(', ')}` : null;
@@ -49,7 +52,13 @@ class SetupBalanced implements Monitor {
       }
       case 'kvmModuleInitDone':
         // a failed load undoes what it set up; a module loaded before it stays
-        return r.ret === 0 ? null : this.leftover(`loading ${r.vendor} failed with ${r.ret}`, this.live.slice(this.loadStart));
+        return r.ret === 0 ? null : this.leftover(`loading ${r.vendor} failed with ${r.ret}`, this.live.slice(this.loadStart ?? 0));
+      case 'opEnd': {
+        const start = this.loadStart;
+        this.loadStart = null;
+        if (r.op.kind !== 'moduleLoad' || r.result.kind === 'ok' || start === null) return null;
+        return this.leftover(`loading ${r.op.vendor} returned ${r.result.kind === 'errno' ? r.result.errno : r.result.kind}`, this.live.slice(start));
+      }
       case 'kvmModuleExitDone': {
         const bad = this.known ? this.leftover(`after unloading ${r.vendor}`, this.live) : null;
         this.known = true;
