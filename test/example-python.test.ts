@@ -24,7 +24,7 @@ const cli = async (...argv: string[]) => {
 describe(hasPython ? 'examples/python through exec:' : 'examples/python through exec: (skipped: python3 is not on PATH)', () => {
   it.skipIf(!hasPython)('finds the overlap-off-by-one mutant by conformance, and the file replays', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kvm-oracle-py-'));
-    const f = await cli('fuzz', '--impl', IMPL, '--mutant', 'overlap-off-by-one', '--seed', '1', '--runs', '10', '--out', dir);
+    const f = await cli('fuzz', '--impl', IMPL, '--mutant', 'overlap-off-by-one', '--seed', '1', '--runs', '200', '--out', dir);
     expect(f.code, f.out).toBe(1);
     expect(f.out).toMatch(/^FAIL CONFORMANCE/m);
     const path = join(dir, readdirSync(dir)[0]!);

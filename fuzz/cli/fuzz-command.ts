@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { MAX_NODES } from '../../oracle/linearize.js';
 import { UsageError, durationOption, intOption, parseArgs } from '../args.js';
 import { runCampaign } from '../campaign.js';
+import { MAX_CASE_OPS } from '../arbitraries.js';
 import { counterexampleName, writeAtomic } from '../counterexample.js';
 import { FUZZ_HELP } from '../help.js';
 import { reachOf, ReachError } from '../reach.js';
@@ -30,6 +31,7 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
   const maxOps = intOption(p, 'max-ops', 30, 1);
   const vcpus = intOption(p, 'vcpus', 2, 1);
   if (vcpus > 8) throw new UsageError('--vcpus must be at most 8 (KVM_MAX_VCPUS here)');
+  if (maxOps > MAX_CASE_OPS) throw new UsageError(`--max-ops must be at most ${MAX_CASE_OPS}`);
   const out = (p.options.get('out') as string | undefined) ?? DEFAULT_OUT;
   const disabled = disabledOption(p);
   const only = listOption(p, 'ops');
