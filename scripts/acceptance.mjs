@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run acceptance [-- --seeds 1-5 --mutants a,b --vcpus N --runs N --jobs N]
+ * npm run acceptance [-- --seeds 1-5 --mutants a,b --vcpus N --runs N --jobs N --impl SPEC]
  *
  * Runs `kvm-oracle fuzz --mutant M --seed S` for every mutant and seed, as a new user
  * would, and prints for each mutant the seeds that found it, the failure ids and the
@@ -15,19 +15,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const BIN = new URL('../bin/kvm-oracle.js', import.meta.url).pathname;
-const usage = 'usage: npm run acceptance -- [--seeds A-B] [--mutants a,b] [--vcpus N] [--runs N] [--jobs N]';
+const usage = 'usage: npm run acceptance -- [--seeds A-B] [--mutants a,b] [--vcpus N] [--runs N] [--jobs N] [--impl SPEC]';
 
 const parseArgs = (argv) => {
   const o = { seeds: [1, 2, 3, 4, 5], mutants: null, vcpus: null, runs: null, jobs: 2 };
   for (let i = 0; i < argv.length; i += 2) {
     const [k, v] = [argv[i], argv[i + 1]];
-    if (!['--seeds', '--mutants', '--vcpus', '--runs', '--jobs'].includes(k)) throw new Error(`unknown option ${k}`);
+    if (!['--seeds', '--mutants', '--vcpus', '--runs', '--jobs', '--impl'].includes(k)) throw new Error(`unknown option ${k}`);
     if (v === undefined) throw new Error(`${k}: missing value`);
     if (k === '--seeds') {
       const [a, b] = v.split('-').map(Number);
       if (!Number.isInteger(a) || !(b === undefined || Number.isInteger(b))) throw new Error(`--seeds: expected A-B, got ${v}`);
       o.seeds = Array.from({ length: (b ?? a) - a + 1 }, (_, j) => a + j);
     } else if (k === '--mutants') o.mutants = v.split(',');
+    else if (k === '--impl') o.impl = v;
     else if (k === '--vcpus' || k === '--runs' || k === '--jobs') {
       if (!/^[1-9][0-9]*$/.test(v)) throw new Error(`${k}: expected a positive integer, got ${v}`);
       o[k.slice(2)] = Number(v);
@@ -68,7 +69,7 @@ const main = async () => {
   const o = parseArgs(process.argv.slice(2));
   const dir = mkdtempSync(join(tmpdir(), 'kvm-oracle-acceptance-'));
   const mutants = o.mutants ?? (await listMutants());
-  const common = [...(o.vcpus ? ['--vcpus', String(o.vcpus)] : []), ...(o.runs ? ['--runs', String(o.runs)] : [])];
+  const common = [...(o.vcpus ? ['--vcpus', String(o.vcpus)] : []), ...(o.runs ? ['--runs', String(o.runs)] : []), ...(o.impl ? ['--impl', o.impl] : [])];
   const one = (mutant, seed) => async () => {
     const outDir = join(dir, `${mutant ?? 'none'}-${seed}`);
     const r = await run(['fuzz', '--seed', String(seed), ...(mutant ? ['--mutant', mutant] : []), '--out', outDir, ...common]);
