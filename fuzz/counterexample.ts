@@ -4,7 +4,7 @@
  * regular file of reasonable size; written atomically (a temporary file, then rename), so
  * a full disk never leaves half a counterexample behind.
  */
-import { constants, closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { constants, existsSync, closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CounterexampleSchema, FORMAT, type Counterexample } from '../api/counterexample.js';
 import { checkJson } from '../api/validate.js';
@@ -48,9 +48,20 @@ export const readBounded = (path: string, max = MAX_FILE_BYTES): string => {
 
 export const readCounterexample = (path: string): Counterexample => parseCounterexample(readBounded(path));
 
+/**
+ * mkdir -p, one level at a time: Node 20's recursive mkdirSync never returns for some
+ * paths (under /proc), and a report must not hang after the campaign.
+ */
+const makeDirs = (dir: string): void => {
+  if (existsSync(dir)) return;
+  const up = dirname(dir);
+  if (up !== dir) makeDirs(up);
+  mkdirSync(dir);
+};
+
 /** Writes `text` to `path` atomically: the file is whole or absent. */
 export const writeAtomic = (path: string, text: string): void => {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(tmp, text);

@@ -78,3 +78,12 @@ describe('malformed counterexample files: exit 2 and one line naming what is wro
     }
   });
 });
+
+describe('an --out that cannot be written', () => {
+  it('under /proc: no hang, one line, and the counterexample printed whole', async () => {
+    const r = await cli('fuzz', '--mutant', 'svm-no-reload', '--out', '/proc/kvm-oracle-no-such-dir');
+    expect(r.code).toBe(1);
+    expect(r.errText).toMatch(/cannot write \/proc\/kvm-oracle-no-such-dir\/.*; the counterexample follows/);
+    expect(r.out).toContain('"invariant":"ROOT_VALID_AT_ENTRY"');
+  }, 60_000);
+});
