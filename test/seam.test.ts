@@ -83,3 +83,30 @@ describe('the seam: any implementation behind the same runner', () => {
     expect(() => reachOf(builtinFactory.capabilities, 'x', ['createVm'], ['createVm'])).toThrow(/no operation left/);
   });
 });
+
+describe('an in-process implementation that throws where the runner does not expect it', () => {
+  const broken = (what: 'abstract' | 'drain' | 'undefined'): ImplementationFactory => ({
+    name: `broken-${what}`,
+    capabilities: { ...builtinFactory.capabilities, stepping: false },
+    create: (c) => {
+      const k = new BuiltinKvm(c, null);
+      return {
+        apply: (o, tid) => (what === 'undefined' && o.kind === 'createVcpu' ? (undefined as never) : k.apply(o, tid)),
+        drainEvents: () => {
+          if (what === 'drain') throw new Error('drain exploded');
+          return k.drainEvents();
+        },
+        abstract: () => {
+          if (what === 'abstract') throw new Error('abstract exploded');
+          return k.abstract();
+        },
+      };
+    },
+  });
+  for (const [what, message] of [['abstract', /abstract\(\) threw: abstract exploded/], ['drain', /drainEvents\(\) threw: drain exploded/], ['undefined', /returned no result/]] as const) {
+    it(`${what}: IMPL_CRASH with a counterexample, not an exception`, () => {
+      const r = runCampaign({ factory: broken(what), mutant: null, seed: 1, runs: 50, vcpus: 1 });
+      expect(r.counterexample).toMatchObject({ invariant: 'IMPL_CRASH', message: expect.stringMatching(message) });
+    });
+  }
+});

@@ -1,6 +1,6 @@
 /** `kvm-oracle fuzz`: a campaign on one implementation; the first failure shrunk, printed and written. */
 import { join } from 'node:path';
-import { MAX_NODES } from '../../oracle/linearize.js';
+import { MAX_NODES, NODES_PER_OP } from '../../oracle/linearize.js';
 import { UsageError, durationOption, intOption, parseArgs } from '../args.js';
 import { runCampaign } from '../campaign.js';
 import { MAX_CASE_OPS } from '../arbitraries.js';
@@ -71,7 +71,7 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
     if (!r.counterexample) {
       io.out(`kvm-oracle fuzz: ${r.runs} runs, ${what}: no failure`);
       // say so when some concurrent cases' results could not be checked against the model
-      if (r.unchecked) io.out(`  ${r.unchecked} of them not checked for conformance: the linearizability search gave up after ${MAX_NODES} steps (monitors still ran)`);
+      if (r.unchecked) io.out(`  ${r.unchecked} of them not checked for conformance: the linearizability search gave up (its budget: ${MAX_NODES} nodes, or ${NODES_PER_OP} per operation, for each independent part; monitors still ran)`);
       if (r.unsupported) io.out(`  ${r.unsupported} of them not checked: ${spec} cannot run them here (the first: ${r.unsupportedWhy})`);
       for (const l of unchecked) io.out(l);
       return end(null, 0);
