@@ -14,7 +14,7 @@ process.stdout.on('error', (e) => {
   throw e;
 });
 try {
-  process.exitCode = main(process.argv.slice(2), {
+  process.exitCode = await main(process.argv.slice(2), {
     out: (line) => process.stdout.write(line + '\n'),
     err: (line) => process.stderr.write(line + '\n'),
   });

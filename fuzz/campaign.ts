@@ -1,21 +1,16 @@
 /**
- * A fuzz campaign: fast-check generates test cases, the lockstep runner judges them, and
- * fast-check shrinks the first failure while it keeps failing the same way.
- *
- * Invariant violations outrank conformance differences: a monitor names the rule that
- * broke, a difference with the model only says that something did. So when the first
- * failure is a CONFORMANCE one, the campaign goes on for up to HUNT more cases looking for
- * a violation, and shrinks the conformance case only if none turns up.
+ * A fuzz campaign in this thread, for the library API and the tests: the engine
+ * (fuzz/engine.ts) over the in-process executor. `kvm-oracle fuzz` runs the same engine
+ * over worker processes (fuzz/workers/), so both find the same counterexample for a seed.
  */
-import fc from 'fast-check';
 import type { ImplementationFactory } from '../api/implementation.js';
-import type { TestCase } from '../api/ops.js';
-import { runCase, type Failure } from './runner.js';
-import { DEFAULT_SHAPE, testCaseArb } from './arbitraries.js';
-import { FORMAT, type Counterexample } from './counterexample.js';
+import type { Counterexample } from './counterexample.js';
+import { campaignArb } from './campaign-arb.js';
+import { Engine } from './engine.js';
+import { inProcess } from './in-process.js';
+import type { Cut } from './shrink.js';
 
-/** cases tried after a conformance failure, looking for an invariant violation */
-export const HUNT = 500;
+export { HUNT } from './judge.js';
 
 export interface CampaignOptions {
   readonly factory: ImplementationFactory;
@@ -25,6 +20,8 @@ export interface CampaignOptions {
   readonly runs: number;
   /** stop generating after this long (the run count then depends on the machine) */
   readonly timeMs?: number;
+  /** stop shrinking after this long, with the smallest failing case so far */
+  readonly shrinkTimeMs?: number;
   /** most operations in a generated case */
   readonly maxOps?: number;
   /** vCPUs per VM and harness threads (1: everything sequential) */
@@ -36,88 +33,22 @@ export interface CampaignOptions {
 export interface CampaignResult {
   /** cases generated and run */
   readonly runs: number;
-  /** shrink steps fast-check took */
+  /** shrink steps taken */
   readonly shrinks: number;
-  /** cases (of the first `runs`) whose results the linearizability search gave up on */
+  /** cases whose results the linearizability search gave up on */
   readonly unchecked: number;
   readonly counterexample: Counterexample | null;
+  /** the run (1-based) whose case first failed */
+  readonly firstSeen: number | null;
+  readonly shrinkCut: Cut | null;
 }
 
-type Verdict = (f: Failure | null) => boolean;
-
-const check = (o: CampaignOptions, numRuns: number, timeMs: number | undefined, passes: Verdict, unchecked?: () => void) =>
-  fc.check(
-    fc.property(testCaseArb({ maxOps: o.maxOps ?? DEFAULT_SHAPE.maxOps, vcpus: o.vcpus ?? DEFAULT_SHAPE.vcpus }), (tc) => {
-      const r = runCase(tc, o);
-      if (r.unchecked) unchecked?.();
-      return passes(r.failure);
-    }),
-    { seed: o.seed, numRuns, interruptAfterTimeLimit: timeMs, markInterruptAsFailure: false },
-  );
-
-/**
- * Cuts what the failure does not need: with one thread, the operations after the failing
- * one; then every preemption that the failure does not depend on. Each cut is kept only if
- * the failure stays the same.
- */
-const truncate = (tc: TestCase, o: CampaignOptions): { tc: TestCase; failure: Failure } => {
-  let failure = runCase(tc, o).failure!;
-  const same = (c: TestCase): Failure | null => {
-    const f = runCase(c, o).failure;
-    return f?.id === failure.id ? f : null;
-  };
-  if (!tc.threads) {
-    const cut = { ...tc, ops: tc.ops.slice(0, failure.step + 1) };
-    const f = same(cut);
-    if (f) [tc, failure] = [cut, f];
-  }
-  for (const p of tc.preemptions ?? []) {
-    const cut = { ...tc, preemptions: tc.preemptions!.filter((q) => q !== p) };
-    const f = same(cut);
-    if (f) [tc, failure] = [cut, f];
-  }
-  return { tc, failure };
-};
-
-export const runCampaign = (o: CampaignOptions): CampaignResult => {
-  let seen = 0;
-  let unchecked = 0;
-  let firstConformance: number | null = null;
-  let target: string | null = null;
-  const numRuns = o.timeMs === undefined ? o.runs : 1_000_000_000;
-  const first = check(o, numRuns, o.timeMs, (f) => {
-    seen++;
-    if (f === null) return true;
-    if (f.id === 'CONFORMANCE' && target === null) {
-      firstConformance ??= seen;
-      return true;
-    }
-    target ??= f.id;
-    return f.id !== target;
-  }, () => unchecked++);
-  let details = first;
-  if (!first.failed && firstConformance !== null) {
-    // no violation: shrink the conformance failure (same seed, same cases up to it)
-    details = check(o, firstConformance, undefined, (f) => f?.id !== 'CONFORMANCE');
-  }
-  if (!details.failed || !details.counterexample) return { runs: first.numRuns, shrinks: 0, unchecked, counterexample: null };
-  const { tc, failure } = truncate(details.counterexample[0], o);
-  return {
-    runs: first.numRuns,
-    shrinks: details.numShrinks,
-    unchecked,
-    counterexample: {
-      format: FORMAT,
-      invariant: failure.id,
-      message: failure.message,
-      step: failure.step,
-      seed: o.seed,
-      implementation: o.factory.name,
-      mutant: o.mutant,
-      config: tc.config,
-      ops: tc.ops,
-      ...(tc.threads && { threads: tc.threads, preemptions: tc.preemptions ?? [] }),
-      ...(o.disabled?.size && { disabled: [...o.disabled].sort() }),
-    },
-  };
+export const runCampaign = async (o: CampaignOptions): Promise<CampaignResult> => {
+  const shape = { maxOps: o.maxOps ?? 30, vcpus: o.vcpus ?? 2 };
+  const setup = { spec: o.factory.name, mutant: o.mutant, disabled: [...(o.disabled ?? [])], shape, seed: o.seed };
+  const identity = { implementation: o.factory.name, mutant: o.mutant, ...(o.disabled && { disabled: o.disabled }) };
+  const engine = new Engine({ ...o, identity, arb: campaignArb(shape) }, inProcess(o.factory, setup));
+  const r = await engine.run();
+  const f = r.failures[0];
+  return { runs: r.runs, shrinks: f?.shrinks ?? 0, unchecked: r.unchecked, counterexample: f?.counterexample ?? null, firstSeen: f?.firstSeen ?? null, shrinkCut: f?.shrinkCut ?? null };
 };

@@ -2,20 +2,24 @@
  * The kvm-oracle command line. main() returns the exit status and prints through `io`,
  * so tests drive it in process.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { builtinFactory } from '../impl/builtin.js';
 import { MUTANTS } from '../impl/mutants.js';
 import type { ImplementationFactory } from '../api/implementation.js';
 import { UsageError, durationOption, intOption, parseArgs, type Parsed } from './args.js';
 import { INVARIANT_IDS } from '../oracle/monitors/index.js';
-import { runCampaign } from './campaign.js';
-import { MAX_NODES } from '../oracle/linearize.js';
-import { BadCounterexample, counterexampleName, readCounterexample, type Counterexample } from './counterexample.js';
+import { BadCounterexample, readCounterexample, type Counterexample } from './counterexample.js';
 import { reportFailure } from './report.js';
-import { errorText, runCase } from './runner.js';
+import { runCase } from './runner.js';
 import { formatRecord } from './format.js';
-import { FUZZ_HELP, MAIN_HELP, MUTANTS_HELP, REPLAY_HELP } from './help.js';
+import { FUZZ_HELP, MAIN_HELP, MERGE_HELP, MUTANTS_HELP, REPLAY_HELP } from './help.js';
+import { runFuzz } from './fuzz-command.js';
+import { parseSeed } from './seed.js';
+import { parseShard } from './shard.js';
+import { loadCorpus } from './corpus.js';
+import { loadBaseline } from './baseline.js';
+import { SHRINK_TIME_MS } from './engine.js';
+import { merge } from './merge.js';
 
 export interface Io {
   out(line: string): void;
@@ -23,6 +27,8 @@ export interface Io {
 }
 
 export const DEFAULT_OUT = 'counterexamples';
+/** a case that runs longer than this (wall clock) is an IMPL_HANG */
+export const CASE_TIMEOUT_MS = 10_000;
 const IMPLEMENTATIONS: Record<string, ImplementationFactory> = { builtin: builtinFactory };
 
 const checkMutant = (factory: ImplementationFactory, m: string | true | undefined): string | null => {
@@ -42,49 +48,44 @@ const disabledOption = (p: Parsed): Set<string> => {
   return new Set(ids);
 };
 
-const fuzz = (argv: string[], io: Io): number => {
+const fuzz = async (argv: string[], io: Io): Promise<number> => {
   const p = parseArgs(argv, {
     seed: { value: true }, runs: { value: true }, time: { value: true }, mutant: { value: true },
     out: { value: true }, 'max-ops': { value: true }, vcpus: { value: true }, disable: { value: true }, help: { value: false },
+    workers: { value: true }, 'case-timeout': { value: true }, 'shrink-time': { value: true }, shard: { value: true },
+    corpus: { value: true }, baseline: { value: true }, 'max-failures': { value: true },
   });
   if (p.options.has('help')) return io.out(FUZZ_HELP), 0;
   if (p.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
   if (p.options.has('runs') && p.options.has('time')) throw new UsageError('give --runs or --time, not both');
   const factory = builtinFactory;
   const mutant = checkMutant(factory, p.options.get('mutant'));
-  const seed = intOption(p, 'seed', 1);
-  const runs = intOption(p, 'runs', 2000, 1);
-  const timeMs = durationOption(p, 'time');
-  const maxOps = intOption(p, 'max-ops', 30, 1);
   const vcpus = intOption(p, 'vcpus', 2, 1);
   if (vcpus > 8) throw new UsageError('--vcpus must be at most 8 (KVM_MAX_VCPUS here)');
-  const out = (p.options.get('out') as string | undefined) ?? DEFAULT_OUT;
-  const disabled = disabledOption(p);
-  const r = runCampaign({ factory, mutant, seed, runs, timeMs, maxOps, vcpus, ...(disabled.size && { disabled }) });
-  const what = `seed ${seed}, ${vcpus} vCPU thread(s), implementation ${factory.name}, mutant ${mutant ?? 'none'}`;
-  if (!r.counterexample) {
-    io.out(`kvm-oracle fuzz: ${r.runs} runs, ${what}: no failure`);
-    // say so when some concurrent cases' results could not be checked against the model
-    if (r.unchecked) io.out(`  ${r.unchecked} of them not checked for conformance: the linearizability search gave up after ${MAX_NODES} steps (monitors still ran)`);
-    return 0;
-  }
-  const cx = r.counterexample;
-  const outcome = runCase(cx, { factory, mutant, disabled, keepTrace: true });
-  io.out(`kvm-oracle fuzz: ${what}: failure after ${r.runs} runs, shrunk in ${r.shrinks} steps`);
-  for (const l of reportFailure(cx, outcome, cx)) io.out(l);
-  const file = join(out, counterexampleName(cx));
-  try {
-    mkdirSync(out, { recursive: true });
-    writeFileSync(file, JSON.stringify(cx, null, 2) + '\n');
-  } catch (e) {
-    // never lose a counterexample: print it whole when it cannot be written
-    io.err(`kvm-oracle: cannot write ${file}: ${errorText(e)}; the counterexample follows`);
-    io.out(JSON.stringify(cx));
-    return 1;
-  }
-  io.out(`  written: ${file}`);
-  io.out(`  replay:  npx kvm-oracle replay ${file}`);
-  return 1;
+  const corpusDir = p.options.get('corpus') as string | undefined;
+  const baseline = p.options.get('baseline') as string | undefined;
+  return runFuzz({
+    factory, spec: factory.name, mutant, vcpus, corpusDir,
+    seed: parseSeed(p.options.get('seed')),
+    runs: intOption(p, 'runs', 2000, 1),
+    timeMs: durationOption(p, 'time'),
+    shrinkTimeMs: durationOption(p, 'shrink-time') ?? SHRINK_TIME_MS,
+    maxOps: intOption(p, 'max-ops', 30, 1),
+    disabled: disabledOption(p),
+    out: (p.options.get('out') as string | undefined) ?? DEFAULT_OUT,
+    workers: intOption(p, 'workers', availableParallelism()),
+    caseTimeoutMs: durationOption(p, 'case-timeout') ?? CASE_TIMEOUT_MS,
+    shard: parseShard(p.options.get('shard')),
+    corpus: corpusDir ? loadCorpus(corpusDir) : [],
+    ...(baseline && { baseline: loadBaseline(baseline) }),
+    maxFailures: intOption(p, 'max-failures', 1, 1),
+  }, io);
+};
+
+const mergeCommand = (argv: string[], io: Io): number => {
+  const p = parseArgs(argv, { json: { value: true }, help: { value: false } });
+  if (p.options.has('help')) return io.out(MERGE_HELP), 0;
+  return merge(p.positional, io, p.options.get('json') as string | undefined);
 };
 
 const replay = (argv: string[], io: Io): number => {
@@ -124,12 +125,14 @@ const mutants = (argv: string[], io: Io): number => {
   return 0;
 };
 
-export const main = (argv: string[], io: Io): number => {
+export const main = async (argv: string[], io: Io): Promise<number> => {
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {
       case 'fuzz':
-        return fuzz(rest, io);
+        return await fuzz(rest, io);
+      case 'merge':
+        return mergeCommand(rest, io);
       case 'replay':
         return replay(rest, io);
       case 'mutants':

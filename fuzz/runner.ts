@@ -25,6 +25,8 @@ export interface RunOptions {
   readonly disabled?: ReadonlySet<string>;
   /** keep the whole trace in the outcome (for reports; off in the fuzz loop) */
   readonly keepTrace?: boolean;
+  /** called as each operation begins (a worker reports it, so a hang names its operation) */
+  readonly onOpBegin?: (index: number) => void;
 }
 
 export interface Failure {
@@ -60,6 +62,7 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
   const trace: Traced[] = [];
   const monitors: [string, Monitor][] = MONITORS.filter((m) => !opts.disabled?.has(m.id)).map((m) => [m.id, m.create()]);
   const feed = (record: TraceRecord, tid: number, index: number): void => {
+    if (record.ev === 'opBegin') opts.onOpBegin?.(index);
     if (opts.keepTrace) trace.push({ tid, record });
     for (const [id, m] of monitors) {
       const msg = m.observe(record, tid);

@@ -4,40 +4,40 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../fuzz/cli.js';
 
-const cli = (...argv: string[]) => {
+const cli = async (...argv: string[]) => {
   const out: string[] = [];
   const err: string[] = [];
-  const code = main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out: out.join('\n'), err: err.join('\n'), errLines: err.length };
 };
 const tmp = () => mkdtempSync(join(tmpdir(), 'kvm-oracle-'));
 
 describe('kvm-oracle CLI', () => {
-  it('lists mutants one per line', () => {
-    const r = cli('mutants', '--list');
+  it('lists mutants one per line', async () => {
+    const r = await cli('mutants', '--list');
     expect(r.code).toBe(0);
     expect(r.out.split('\n')).toEqual(expect.arrayContaining(['eager-root-alloc', 'svm-no-reload']));
   });
 
-  it('exits 2 with one line for usage errors', () => {
+  it('exits 2 with one line for usage errors', async () => {
     for (const argv of [['fuzz', '--bogus'], ['fuzz', '--runs', 'x'], ['fuzz', '--mutant', 'nope'], ['frobnicate'], ['fuzz', '--runs', '5', '--time', '1s'], ['replay']]) {
-      const r = cli(...argv);
+      const r = await cli(...argv);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.errLines).toBe(1);
     }
   });
 
-  it('prints help for each command', () => {
-    for (const c of ['fuzz', 'replay', 'mutants']) expect(cli(c, '--help')).toMatchObject({ code: 0, out: expect.stringContaining(`usage: kvm-oracle ${c}`) });
+  it('prints help for each command', async () => {
+    for (const c of ['fuzz', 'replay', 'mutants']) expect(await cli(c, '--help')).toMatchObject({ code: 0, out: expect.stringContaining(`usage: kvm-oracle ${c}`) });
   });
 
-  it('exits 0 on the correct impl', () => {
-    expect(cli('fuzz', '--runs', '100', '--seed', '4')).toMatchObject({ code: 0, out: expect.stringContaining('no failure') });
+  it('exits 0 on the correct impl', async () => {
+    expect(await cli('fuzz', '--runs', '100', '--seed', '4')).toMatchObject({ code: 0, out: expect.stringContaining('no failure') });
   });
 
-  it('writes a counterexample that replay reproduces with the same invariant', () => {
+  it('writes a counterexample that replay reproduces with the same invariant', async () => {
     const dir = tmp();
-    const f = cli('fuzz', '--mutant', 'svm-no-reload', '--seed', '3', '--out', dir);
+    const f = await cli('fuzz', '--mutant', 'svm-no-reload', '--seed', '3', '--out', dir);
     expect(f.code).toBe(1);
     expect(f.out).toMatch(/^FAIL ROOT_VALID_AT_ENTRY/m);
     const [file] = readdirSync(dir);
@@ -45,34 +45,34 @@ describe('kvm-oracle CLI', () => {
     expect(f.out).toContain(`npx kvm-oracle replay ${path}`);
     const cx = JSON.parse(readFileSync(path, 'utf8'));
     expect(cx).toMatchObject({ seed: 3, invariant: 'ROOT_VALID_AT_ENTRY', implementation: 'builtin', mutant: 'svm-no-reload' });
-    const r = cli('replay', path);
+    const r = await cli('replay', path);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^FAIL ROOT_VALID_AT_ENTRY/m);
     // the same case without the mutant passes
     writeFileSync(path, JSON.stringify({ ...cx, mutant: null }));
-    expect(cli('replay', path).code).toBe(0);
+    expect((await cli('replay', path)).code).toBe(0);
   });
 
-  it('switches monitors off with --disable, and replays with them off', () => {
+  it('switches monitors off with --disable, and replays with them off', async () => {
     const dir = tmp();
-    const f = cli('fuzz', '--mutant', 'cmpxchg-lock-leak', '--seed', '2', '--disable', 'LOCK_ORDER', '--out', dir);
+    const f = await cli('fuzz', '--mutant', 'cmpxchg-lock-leak', '--seed', '2', '--disable', 'LOCK_ORDER', '--out', dir);
     expect(f.out).toMatch(/^FAIL LOCK_BALANCED/m);
     const path = join(dir, readdirSync(dir)[0]!);
     expect(JSON.parse(readFileSync(path, 'utf8')).disabled).toEqual(['LOCK_ORDER']);
-    expect(cli('replay', path).out).toMatch(/^FAIL LOCK_BALANCED/m);
-    expect(cli('fuzz', '--disable', 'NOT_AN_INVARIANT')).toMatchObject({ code: 2, errLines: 1 });
+    expect((await cli('replay', path)).out).toMatch(/^FAIL LOCK_BALANCED/m);
+    expect(await cli('fuzz', '--disable', 'NOT_AN_INVARIANT')).toMatchObject({ code: 2, errLines: 1 });
   });
 
-  it('prints the counterexample when it cannot write it', () => {
+  it('prints the counterexample when it cannot write it', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'file'), 'x');
-    const f = cli('fuzz', '--mutant', 'svm-no-reload', '--out', join(dir, 'file', 'sub'));
+    const f = await cli('fuzz', '--mutant', 'svm-no-reload', '--out', join(dir, 'file', 'sub'));
     expect(f.code).toBe(1);
     expect(f.err).toMatch(/cannot write/);
     expect(f.out).toContain('"invariant":"ROOT_VALID_AT_ENTRY"');
   });
 
-  it('rejects files that are not counterexamples with exit 2 and one line', () => {
+  it('rejects files that are not counterexamples with exit 2 and one line', async () => {
     const dir = tmp();
     const cases: Record<string, string> = {
       'garbage.json': '{not json',
@@ -83,10 +83,10 @@ describe('kvm-oracle CLI', () => {
     };
     for (const [name, text] of Object.entries(cases)) {
       writeFileSync(join(dir, name), text);
-      const r = cli('replay', join(dir, name));
+      const r = await cli('replay', join(dir, name));
       expect(r.code, name).toBe(2);
       expect(r.errLines, name).toBe(1);
     }
-    expect(cli('replay', join(dir, 'missing.json'))).toMatchObject({ code: 2, err: expect.stringContaining('ENOENT') });
+    expect(await cli('replay', join(dir, 'missing.json'))).toMatchObject({ code: 2, err: expect.stringContaining('ENOENT') });
   });
 });
