@@ -62,10 +62,12 @@ const fuzz = async (argv: string[], io: Io): Promise<number> => {
   const mutant = checkMutant(factory, p.options.get('mutant'));
   const vcpus = intOption(p, 'vcpus', 2, 1);
   if (vcpus > 8) throw new UsageError('--vcpus must be at most 8 (KVM_MAX_VCPUS here)');
+  const caseTimeoutMs = durationOption(p, 'case-timeout') ?? CASE_TIMEOUT_MS;
+  if (caseTimeoutMs < 1) throw new UsageError('--case-timeout must be more than 0');
   const corpusDir = p.options.get('corpus') as string | undefined;
   const baseline = p.options.get('baseline') as string | undefined;
   return runFuzz({
-    factory, spec: factory.name, mutant, vcpus, corpusDir,
+    factory, spec: factory.name, mutant, vcpus, corpusDir, caseTimeoutMs,
     seed: parseSeed(p.options.get('seed')),
     runs: intOption(p, 'runs', 2000, 1),
     timeMs: durationOption(p, 'time'),
@@ -74,7 +76,6 @@ const fuzz = async (argv: string[], io: Io): Promise<number> => {
     disabled: disabledOption(p),
     out: (p.options.get('out') as string | undefined) ?? DEFAULT_OUT,
     workers: intOption(p, 'workers', availableParallelism()),
-    caseTimeoutMs: durationOption(p, 'case-timeout') ?? CASE_TIMEOUT_MS,
     shard: parseShard(p.options.get('shard')),
     corpus: corpusDir ? loadCorpus(corpusDir) : [],
     ...(baseline && { baseline: loadBaseline(baseline) }),

@@ -10,8 +10,9 @@ import type fc from 'fast-check';
 import type { TestCase } from '../api/ops.js';
 import type { CorpusEntry } from './corpus.js';
 import type { Executor, Scanned } from './executor.js';
+import type { Failure } from './runner.js';
 import { toCounterexample, type Found, type Identity } from './found.js';
-import { HUNT, Judge } from './judge.js';
+import { HUNT, Judge, type Decision } from './judge.js';
 import { WHOLE, globalIndex, shardRuns, type Shard } from './shard.js';
 import { shrinkCase, truncate, type Cut } from './shrink.js';
 import { signatureOf } from './signature.js';
@@ -43,6 +44,8 @@ export interface EngineOptions {
   readonly arb: fc.Arbitrary<TestCase>;
   /** after each stretch of the stream */
   readonly onProgress?: (p: { readonly runs: number; readonly failures: number }) => void;
+  /** a shrink begins (it may take up to shrinkTimeMs) */
+  readonly onShrink?: (firstSeen: number, failure: Failure) => void;
 }
 
 export interface EngineResult {
@@ -107,10 +110,12 @@ export class Engine {
     const judge = new Judge(this.o.hunt ?? HUNT);
     const inflight: { from: number; count: number; verdicts: Promise<Scanned[]> }[] = [];
     let [dispatched, read, unchecked] = [0, 0, 0];
-    const settle = async (ds: Scanned[]): Promise<boolean> => {
-      for (const d of ds) if (await this.settle(d)) return true;
-      return false;
+    /** shrinks what the judge decided; the cases read when enough failures are in */
+    const settle = async (ds: Decision[]): Promise<number | null> => {
+      for (const d of ds) if (await this.settle(d.v)) return Math.min(d.at, read - 1) + 1;
+      return null;
     };
+    let enough: number | null;
     for (;;) {
       while (!this.signal && inflight.length <= this.exec.workers && dispatched < total && Date.now() < deadline) {
         const count = Math.min(CHUNK, total - dispatched);
@@ -121,17 +126,16 @@ export class Engine {
       if (!next || this.signal) break;
       const verdicts = await next.verdicts;
       if (this.signal) break;
+      read = next.from + next.count;
       for (const v of verdicts) {
         const p = (v.index - (shard.index - 1)) / shard.count;
+        if ((enough = await settle(judge.take(p, v))) !== null) return { runs: enough, unchecked };
         if (v.unchecked) unchecked++;
-        if (await settle(judge.take(p, v))) return { runs: p + 1, unchecked };
       }
-      read = next.from + next.count;
-      if (await settle(judge.reach(read - 1))) return { runs: read, unchecked };
+      if ((enough = await settle(judge.reach(read - 1))) !== null) return { runs: enough, unchecked };
       this.o.onProgress?.({ runs: read, failures: this.found.length });
     }
-    await settle(judge.end());
-    return { runs: read, unchecked };
+    return { runs: (await settle(judge.end())) ?? read, unchecked };
   }
 
   /** shrinks the failing case at stream index d.index and collects it */
@@ -143,6 +147,7 @@ export class Engine {
       const again = await this.exec.run(start.value[0]);
       if (again.failure?.id === failure.id) failure = again.failure;
     }
+    this.o.onShrink?.(d.index + 1, failure);
     const until = Date.now() + (this.o.shrinkTimeMs ?? SHRINK_TIME_MS);
     const stop = (): Cut | null => (this.signal ? 'signal' : Date.now() > until ? 'time' : null);
     let s = await shrinkCase(this.exec, this.stream, start, failure, stop);

@@ -81,7 +81,8 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
     throw e;
   }
   const identity = { implementation: s.factory.name, mutant: s.mutant, ...(s.disabled.size && { disabled: s.disabled }) };
-  const engine = new Engine({ ...s, seed, identity, corpus: s.corpus, known: s.baseline, arb: campaignArb({ maxOps: s.maxOps, vcpus: s.vcpus }) }, exec);
+  const onShrink = (run: number, f: { id: string }): void => io.err(`kvm-oracle fuzz: run ${run} failed (${f.id}); shrinking it (at most ${s.shrinkTimeMs} ms)`);
+  const engine = new Engine({ ...s, seed, identity, onShrink, corpus: s.corpus, known: s.baseline, arb: campaignArb({ maxOps: s.maxOps, vcpus: s.vcpus }) }, exec);
   try {
     const r = await runEngine(engine);
     const shard = s.shard === WHOLE ? '' : `, shard ${shardText(s.shard)}`;

@@ -12,6 +12,12 @@ import type { Scanned } from './executor.js';
 /** cases tried after a conformance failure, looking for an invariant violation */
 export const HUNT = 500;
 
+/** a failing case to shrink, and the stream position whose verdict decided it */
+export interface Decision {
+  readonly v: Scanned;
+  readonly at: number;
+}
+
 export class Judge {
   /** the conformance failure being hunted past, and the last position of the hunt */
   private pending: { readonly v: Scanned; readonly until: number } | null = null;
@@ -19,27 +25,27 @@ export class Judge {
   constructor(private readonly hunt = HUNT) {}
 
   /** the verdict of a failing (or unchecked) case at stream position `p`: what to shrink now */
-  take(p: number, v: Scanned): Scanned[] {
+  take(p: number, v: Scanned): Decision[] {
     const out = this.reach(p - 1);
     if (!v.failure) return out;
     if (v.failure.id !== 'CONFORMANCE') {
       this.pending = null;
-      return [...out, v];
+      return [...out, { v, at: p }];
     }
     this.pending ??= { v, until: p + this.hunt };
     return out;
   }
 
   /** every case up to position `p` has been seen: a hunt that ended hands its case over */
-  reach(p: number): Scanned[] {
+  reach(p: number): Decision[] {
     if (!this.pending || p < this.pending.until) return [];
-    const { v } = this.pending;
+    const { v, until } = this.pending;
     this.pending = null;
-    return [v];
+    return [{ v, at: Math.min(p, until) }];
   }
 
   /** the stream ended (budget, time, signal): a hunt under way hands its case over */
-  end(): Scanned[] {
+  end(): Decision[] {
     return this.reach(Infinity);
   }
 }

@@ -38,6 +38,8 @@ export class Pool implements Executor {
   private readonly scanning = new Map<WorkerProc, ScanTask>();
   private readonly queue: ScanTask[] = [];
   private runner: Promise<WorkerProc> | null = null;
+  /** once a run was cut, a warm worker waits to take over from the next one killed */
+  private spare: Promise<WorkerProc> | null = null;
   private running: { readonly p: WorkerProc; readonly t: RunTask } | null = null;
   private readonly runs: RunTask[] = [];
   private readonly timer: NodeJS.Timeout;
@@ -86,7 +88,7 @@ export class Pool implements Executor {
     this.closed = true;
     clearInterval(this.timer);
     for (const p of [...this.idle, ...this.scanning.keys()]) p.kill();
-    if (this.runner) (await this.runner.catch(() => null))?.kill();
+    for (const r of [this.runner, this.spare]) if (r) (await r.catch(() => null))?.kill();
   }
 
   private spawn(): Promise<WorkerProc> {
@@ -178,8 +180,10 @@ export class Pool implements Executor {
     this.running = null;
     p.since = null;
     if (cut) {
+      // shrinking a hang kills a worker per candidate: start the next one ahead
       p.kill();
-      this.runner = null;
+      this.runner = this.closed ? null : (this.spare ?? this.spawn());
+      this.spare = this.closed ? null : this.spawn();
     }
     t.resolve(v);
     void this.nextRun();
