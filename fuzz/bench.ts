@@ -11,6 +11,7 @@ import { builtinFactory } from '../impl/builtin.js';
 import { testCaseArb } from './arbitraries.js';
 import { runCase } from './runner.js';
 import { Scheduler, makeThreads } from './scheduler.js';
+import { benchWorkers } from './bench-workers.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 400);
 const ROUNDS = 3;
@@ -64,3 +65,6 @@ for (const tc of fc.sample(testCaseArb({ maxOps: 30, vcpus: 2 }), { seed: 7, num
 const table = [['run', 'ops', 'impl alone (ops/s)', 'lockstep (ops/s)', 'impl/lockstep'], row('sequential (--vcpus 1)', 1), row('interleaved (--vcpus 2)', 2)];
 const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
 for (const r of table) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+
+console.log('');
+for (const l of await benchWorkers()) console.log(l);
