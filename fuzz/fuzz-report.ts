@@ -44,7 +44,9 @@ export const reportFound = async (f: Found, c: ReportContext, io: Io): Promise<s
   if (f.shrinkCut) io.out(`  shrinking cut short (${f.shrinkCut === 'time' ? `--shrink-time ${c.shrinkTimeMs} ms reached` : 'signal'}): the case may not be minimal`);
   if (f.known) io.out(`  known: ${f.signature} is in the baseline (${cx.invariant}: ${cx.message})`);
   else {
-    for (const l of reportFailure(cx, await c.exec.run(cx, true), cx)) io.out(l);
+    const outcome = await c.exec.run(cx, true);
+    for (const l of reportFailure(cx, outcome, cx)) io.out(l);
+    if (!outcome.trace.length) io.out('  (no trace: the run for this report was cut short too, e.g. killed at --case-timeout)');
     io.out(`  signature: ${f.signature} (new)`);
   }
   const file = fileFor(f, c);
