@@ -44,6 +44,8 @@ export class Pool implements Executor {
   private readonly runs: RunTask[] = [];
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  /** a signal came: no more warm spares (the few runs left start their worker) */
+  private aborted = false;
 
   private constructor(private readonly o: PoolOptions) {
     this.timer = setInterval(() => this.watch(), Math.max(10, Math.min(100, o.caseTimeoutMs / 4)));
@@ -80,6 +82,7 @@ export class Pool implements Executor {
   }
 
   abort(): void {
+    this.aborted = true;
     if (this.running) this.endRun(this.running.p, cutShort(null));
     for (const t of this.runs.splice(0)) t.resolve(cutShort(null));
   }
@@ -93,7 +96,9 @@ export class Pool implements Executor {
 
   private spawn(): Promise<WorkerProc> {
     const p: WorkerProc = new WorkerProc(this.o.setup, { message: (m) => this.message(p, m), exit: (why) => this.died(p, why) });
-    return p.ready.then(() => p);
+    const ready = p.ready.then(() => p);
+    ready.catch(() => {}); // a spare nobody awaits yet must not be an unhandled rejection
+    return ready;
   }
 
   private pump(): void {
@@ -182,8 +187,10 @@ export class Pool implements Executor {
     if (cut) {
       // shrinking a hang kills a worker per candidate: start the next one ahead
       p.kill();
-      this.runner = this.closed ? null : (this.spare ?? this.spawn());
-      this.spare = this.closed ? null : this.spawn();
+      const ahead = !this.closed && !this.aborted;
+      if (!ahead) void this.spare?.then((q) => q.kill(), () => {});
+      this.runner = ahead ? (this.spare ?? this.spawn()) : null;
+      this.spare = ahead ? this.spawn() : null;
     }
     t.resolve(v);
     void this.nextRun();
