@@ -4,7 +4,8 @@
  * the protocol (`exec:` of kvm-oracle serve, stepped and whole-case), each as a ratio to
  * the in-process lockstep run measured in the same process, so the ratios hold on a noisy
  * machine even when the absolute numbers do not. `-- --impl SPEC` adds rows for another
- * implementation (e.g. kvm), on the cases it can run.
+ * implementation (e.g. kvm), on the cases it can run. Then cases/s with 1 and 2 workers
+ * (fuzz/bench-workers.ts).
  */
 import fc from 'fast-check';
 import type { TestCase } from '../api/ops.js';
@@ -17,6 +18,7 @@ import { UsageError, parseArgs } from './args.js';
 import { kvmUnavailable, loadFactory, packageRoot } from './impl/spec.js';
 import { reachOf, restrictCase } from './reach.js';
 import { join } from 'node:path';
+import { benchWorkers } from './bench-workers.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 400);
 /** the protocol rows cost a round trip per step: fewer cases */
@@ -102,7 +104,12 @@ const main = async (): Promise<void> => {
   for (const r of table) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
 };
 
-main().catch((e) => {
-  console.error(`bench: ${e instanceof UsageError ? e.message : e instanceof Error ? e.message : String(e)}`);
-  process.exit(2);
-});
+main()
+  .then(async () => {
+    console.log('');
+    for (const l of await benchWorkers()) console.log(l);
+  })
+  .catch((e) => {
+    console.error(`bench: ${e instanceof UsageError ? e.message : e instanceof Error ? e.message : String(e)}`);
+    process.exit(2);
+  });

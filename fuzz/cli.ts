@@ -5,7 +5,8 @@
  * cannot be loaded or started.
  */
 import { UsageError, parseArgs } from './args.js';
-import { MAIN_HELP, MUTANTS_HELP, SERVE_HELP } from './help.js';
+import { MAIN_HELP, MERGE_HELP, MUTANTS_HELP, SERVE_HELP } from './help.js';
+import { merge } from './merge.js';
 import { ImplLoadError, loadFactory } from './impl/spec.js';
 import { serve } from './impl/serve.js';
 import { builtinFactory } from '../impl/builtin.js';
@@ -41,9 +42,17 @@ const serveCommand = async (argv: string[], io: Io): Promise<number> => {
   return 0;
 };
 
+/** kvm-oracle merge: the shards' summaries as one */
+const mergeCommand = async (argv: string[], io: Io): Promise<number> => {
+  const p = parseArgs(argv, { json: { value: true }, junit: { value: true }, help: { value: false } });
+  if (p.options.has('help')) return io.out(MERGE_HELP), 0;
+  return merge(p.positional, io, p.options.get('json') as string | undefined, p.options.get('junit') as string | undefined);
+};
+
 const COMMANDS: ReadonlyMap<string, (argv: string[], io: Io) => Promise<number>> = new Map([
   ['fuzz', fuzzCommand],
   ['replay', replayCommand],
+  ['merge', mergeCommand],
   ['mutants', mutants],
   ['serve', serveCommand],
 ]);

@@ -7,7 +7,7 @@
  * if the failure stays the same: a later operation can matter to which orders exist).
  */
 import type { TestCase } from '../api/ops.js';
-import { runCase, type Failure, type RunOptions } from './runner.js';
+import { runCase, type Failure, type RunOptions, type Traced } from './runner.js';
 
 /** The case with only the operations in `keep`, its thread list and preemptions renumbered. */
 export const keepOps = (tc: TestCase, keep: ReadonlySet<number>): TestCase => {
@@ -21,8 +21,11 @@ export const keepOps = (tc: TestCase, keep: ReadonlySet<number>): TestCase => {
 };
 
 /** The case without the operations that began after `failure` was seen, or null if there are none. */
-export const cutAfterFailure = (tc: TestCase, o: RunOptions, failure: Failure): TestCase | null => {
-  const { trace } = runCase(tc, { ...o, keepTrace: true });
+export const cutAfterFailure = (tc: TestCase, o: RunOptions, failure: Failure): TestCase | null =>
+  cutByTrace(tc, runCase(tc, { ...o, keepTrace: true }).trace, failure);
+
+/** The same cut, from the trace of a run of `tc` that failed with `failure` (wherever it ran). */
+export const cutByTrace = (tc: TestCase, trace: readonly Traced[], failure: Failure): TestCase | null => {
   let end = trace.length;
   if (failure.id === 'CONFORMANCE') {
     const returned = trace.findIndex((t) => t.record.ev === 'opEnd' && t.record.index === failure.step);

@@ -8,6 +8,7 @@ commands:
   fuzz       generate test cases, run them on the implementation and the model in
              lockstep, shrink the first failure and write it as a counterexample
   replay     re-run a counterexample file
+  merge      combine the JSON summaries of a campaign's shards into one report
   mutants    list the named mutants of an implementation
   serve      serve the built-in implementation over the protocol on stdin/stdout
              (docs/PROTOCOL.md), for --impl "exec:npx kvm-oracle serve"
@@ -20,17 +21,24 @@ commands:
 
 kvm-oracle <command> --help shows the options of a command.
 exit status: 0 nothing failed, 1 a counterexample was found (or still fails),
-             2 usage error, bad input file, or an implementation that cannot be started`;
+             2 usage error, bad input, or an implementation that cannot be started,
+             130/143 fuzz interrupted by SIGINT/SIGTERM with nothing new found`;
 
-export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N] [--runs N | --time 30s] [--mutant NAME] [--out DIR]
-                       [--max-ops N] [--vcpus N] [--disable ID[,ID]]
+export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N|random] [--runs N | --time 30s] [--mutant NAME] [--out DIR]
+                       [--max-ops N] [--vcpus N] [--disable ID[,ID]] [--workers N]
+                       [--case-timeout T] [--shrink-time T] [--shard I/N] [--corpus DIR]
+                       [--baseline FILE] [--max-failures N]
                        [--impl SPEC] [--op-timeout T] [--ops K[,K]] [--skip-ops K[,K]] [--rules R]
                        [--json FILE] [--junit FILE] [--stats]
 
-  --seed N       seed of the campaign (default 1); the same seed gives the same run
-  --runs N       number of generated cases (default 2000)
+  --seed N       seed of the campaign (default 1), 0 to 4294967295 (fast-check uses 32
+                 bits); the same seed gives the same cases, with any --workers.
+                 "random" draws one and prints it first
+  --runs N       number of generated cases (default 2000; with --shard, of all shards)
   --time T       generate cases for this long instead (30s, 2m, 500ms); the run count
                  then depends on the machine, so prefer --runs for reproducible CI
+  --shrink-time T  stop each shrink after this long (default 2m) with the smallest
+                 failing case so far; the report says so when it happens
   --mutant NAME  run against a named mutant of the built-in implementation
                  (kvm-oracle mutants --list)
   --out DIR      where counterexamples are written (default: counterexamples)
@@ -41,6 +49,15 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N] [--runs N | --time 3
                  --vcpus 1 runs every case sequentially
   --disable IDS  switch these monitors off (comma-separated invariant ids); the
                  counterexample records it, so replay does the same
+  --workers N    worker processes running cases (default: the number of cores); 0 runs
+                 them in this process, without the --case-timeout watchdog
+  --case-timeout T  a case running longer than this (wall clock, default 10s) is an
+                 IMPL_HANG: its worker is killed and the case shrunk in fresh ones
+  --shard I/N    run shard I of N (1-based): every N-th case of the campaign
+  --corpus DIR   replay every counterexample stored in DIR first, and store each new
+                 failure there (one file per failure signature)
+  --baseline FILE  known failure signatures, one a line: reported as known, exit 0
+  --max-failures N  go on after a failure until N distinct signatures (default 1)
   --impl SPEC    the implementation under test: builtin (default), kvm, module:PATH or
                  exec:COMMAND (kvm-oracle --help); recorded in the counterexample
   --op-timeout T wall-clock limit for each reply of an exec: implementation (default
@@ -60,15 +77,19 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N] [--runs N | --time 3
                  test case per failure signature, a skipped one per check not run
   --stats        print what the campaign exercised: operation and result kinds, the
                  events each monitor checked, fault-injection sites armed and fired
+                 (cases run in worker processes are not counted: with --workers above
+                 0, --stats, --json and --junit name that as not checked)
 
 A counterexample is written as DIR/<INVARIANT>-seed<N>-<mutant>.json with a Markdown
 report beside it (.md) to paste into a bug report. A run over two seconds shows a
 progress line on stderr (redrawn on a terminal, every 10 s in a log); stdout stays the
 same for the same seed.
 
-exit status: 0 no failure, 1 a counterexample was found and written, 2 usage error,
-             an implementation that cannot be started, or an output file that cannot
-             be written`;
+exit status: 0 no new failure, 1 a new counterexample was found and written, 2 usage
+             error, bad input, an implementation that cannot be started or an output
+             file that cannot be written, 130 (SIGINT) or 143 (SIGTERM): interrupted,
+             nothing new found; an interrupted run still writes what it found, shrunk
+             so far`;
 
 export const REPLAY_HELP = `usage: kvm-oracle replay FILE [--trace] [--disable ID[,ID]] [--impl SPEC] [--op-timeout T]
                          [--repeat N] [--emit-c FILE] [--emit-test DIR]
@@ -107,3 +128,14 @@ export const SERVE_HELP = `usage: kvm-oracle serve [--mutant NAME]
   a mutant gets --mutant NAME. Used as: kvm-oracle fuzz --impl "exec:npx kvm-oracle serve"
 
 exit status: 0 when stdin ends, 2 usage error`;
+
+
+export const MERGE_HELP = `usage: kvm-oracle merge FILE... [--json OUT] [--junit OUT]
+
+  combines the JSON summaries of the shards of one campaign (same seed, implementation,
+  mutant and shard count) into one report: failures by signature, new or known
+  --json OUT     write the merged summary to OUT
+  --junit OUT    write a JUnit XML report of every shard (a test suite each) to OUT
+
+exit status: 0 no new failure, 1 a shard found a new failure, 2 a file is unreadable,
+             a shard is missing, given twice, from another campaign or was interrupted`;

@@ -34,6 +34,8 @@ export interface RunOptions {
   readonly mode?: DriveMode;
   /** on one thread, compare the abstract state after every operation (default) or only at the end */
   readonly eachState?: boolean;
+  /** called as each operation begins (a worker reports it, so a hang names its operation) */
+  readonly onOpBegin?: (index: number) => void;
 }
 
 /** One record of the run and the harness thread it happened on. */
@@ -82,6 +84,7 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
   let at = -1;
   const feed = (record: TraceRecord, tid: number, index: number): void => {
     at = index;
+    if (record.ev === 'opBegin') opts.onOpBegin?.(index);
     if (opts.keepTrace) trace.push({ tid, record });
     const v = monitors.observe(record, tid);
     if (v) throw new Stop({ ...v, step: index });

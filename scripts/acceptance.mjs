@@ -72,7 +72,8 @@ const main = async () => {
   const common = [...(o.vcpus ? ['--vcpus', String(o.vcpus)] : []), ...(o.runs ? ['--runs', String(o.runs)] : []), ...(o.impl ? ['--impl', o.impl] : [])];
   const one = (mutant, seed) => async () => {
     const outDir = join(dir, `${mutant ?? 'none'}-${seed}`);
-    const r = await run(['fuzz', '--seed', String(seed), ...(mutant ? ['--mutant', mutant] : []), '--out', outDir, ...common]);
+    // one worker each: the script already runs --jobs campaigns at once
+    const r = await run(['fuzz', '--seed', String(seed), '--workers', '1', ...(mutant ? ['--mutant', mutant] : []), '--out', outDir, ...common]);
     if (r.code === 0) return { found: false };
     const id = /^FAIL ([A-Z_]+)/m.exec(r.out)?.[1];
     if (r.code !== 1 || !id) return { error: r.out.trim().split('\n').pop() };

@@ -12,14 +12,14 @@ const EXPECTED: Record<string, string[]> = {
 };
 
 describe('campaigns against the seed 001 and 002 mutants', () => {
-  it.each(Object.entries(EXPECTED))('finds %s as %j or a conformance failure, shrunk to at most 8 operations', (mutant, ids) => {
-    const r = runCampaign({ factory: builtinFactory, mutant, seed: 1, runs: 1000 });
+  it.each(Object.entries(EXPECTED))('finds %s as %j or a conformance failure, shrunk to at most 8 operations', async (mutant, ids) => {
+    const r = await runCampaign({ factory: builtinFactory, mutant, seed: 1, runs: 1000 });
     expect(r.counterexample).not.toBeNull();
     expect([...ids, 'CONFORMANCE']).toContain(r.counterexample!.invariant);
     expect(r.counterexample!.ops.length).toBeLessThanOrEqual(8);
   });
 
-  it('finds nothing in the correct implementation', () => {
-    expect(runCampaign({ factory: builtinFactory, mutant: null, seed: 7, runs: 400 }).counterexample).toBeNull();
+  it('finds nothing in the correct implementation', async () => {
+    expect((await runCampaign({ factory: builtinFactory, mutant: null, seed: 7, runs: 400 })).counterexample).toBeNull();
   });
 });

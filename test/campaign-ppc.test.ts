@@ -14,9 +14,9 @@ const RACY = ['get-page-unlocked', 'unpin-unlocked', 'rma-no-recheck'];
 
 describe('fuzz campaign with PPC HV VMs in the mix', () => {
   for (const [mutant, ids] of Object.entries(SEQUENTIAL)) {
-    it(`finds ${mutant} from seeds 1 to 5 as ${ids.join(' or ')}, shrunk and replayable`, () => {
+    it(`finds ${mutant} from seeds 1 to 5 as ${ids.join(' or ')}, shrunk and replayable`, async () => {
       for (const seed of [1, 2, 3, 4, 5]) {
-        const cx = runCampaign({ factory: builtinFactory, mutant, seed, runs: 1000, vcpus: 1 }).counterexample;
+        const cx = (await runCampaign({ factory: builtinFactory, mutant, seed, runs: 1000, vcpus: 1 })).counterexample;
         expect(cx, `seed ${seed}`).not.toBeNull();
         expect(ids).toContain(cx!.invariant);
         expect(cx!.ops.length).toBeLessThanOrEqual(6);
@@ -26,21 +26,21 @@ describe('fuzz campaign with PPC HV VMs in the mix', () => {
     });
   }
 
-  it('finds them with two threads too (a VM ioctl on the other thread cannot shrink onto the first)', () => {
+  it('finds them with two threads too (a VM ioctl on the other thread cannot shrink onto the first)', async () => {
     for (const [mutant, ids] of Object.entries(SEQUENTIAL)) {
-      const cx = runCampaign({ factory: builtinFactory, mutant, seed: 1, runs: 1000 }).counterexample;
+      const cx = (await runCampaign({ factory: builtinFactory, mutant, seed: 1, runs: 1000 })).counterexample;
       expect(ids).toContain(cx?.invariant);
       expect(cx!.ops.length).toBeLessThanOrEqual(8);
     }
   });
 
-  it('does not find the racy mutants with one thread', () => {
-    for (const mutant of RACY) expect(runCampaign({ factory: builtinFactory, mutant, seed: 1, runs: 300, vcpus: 1 }).counterexample, mutant).toBeNull();
+  it('does not find the racy mutants with one thread', async () => {
+    for (const mutant of RACY) expect((await runCampaign({ factory: builtinFactory, mutant, seed: 1, runs: 300, vcpus: 1 })).counterexample, mutant).toBeNull();
   });
 
-  it('is deterministic for a PPC counterexample', () => {
-    const a = runCampaign({ factory: builtinFactory, mutant: 'unpin-puts-rmo', seed: 4, runs: 1000 });
-    const b = runCampaign({ factory: builtinFactory, mutant: 'unpin-puts-rmo', seed: 4, runs: 1000 });
+  it('is deterministic for a PPC counterexample', async () => {
+    const a = await runCampaign({ factory: builtinFactory, mutant: 'unpin-puts-rmo', seed: 4, runs: 1000 });
+    const b = await runCampaign({ factory: builtinFactory, mutant: 'unpin-puts-rmo', seed: 4, runs: 1000 });
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
   });
 });

@@ -19,8 +19,8 @@ const RACY: Record<string, { seed: number; ids: string[] }> = {
 
 describe('two-thread campaign with PPC HV VMs', () => {
   for (const [mutant, { seed, ids }] of Object.entries(RACY)) {
-    it(`finds ${mutant} from seed ${seed} as ${ids.join(' or ')}, on two threads, replayable`, () => {
-      const cx = runCampaign({ factory: builtinFactory, mutant, seed, runs: 1000 }).counterexample;
+    it(`finds ${mutant} from seed ${seed} as ${ids.join(' or ')}, on two threads, replayable`, async () => {
+      const cx = (await runCampaign({ factory: builtinFactory, mutant, seed, runs: 1000 })).counterexample;
       expect(cx, mutant).not.toBeNull();
       expect(ids).toContain(cx!.invariant);
       expect(new Set(cx!.threads).size).toBe(2);
@@ -37,8 +37,8 @@ describe('two-thread campaign with PPC HV VMs', () => {
     expect(ppc.filter((tc) => hEnterThreads(tc).size === 2).length).toBeGreaterThan(10);
   });
 
-  it('finds no failure in the correct impl on a two-thread campaign', () => {
-    const r = runCampaign({ factory: builtinFactory, mutant: null, seed: 7, runs: 400 });
+  it('finds no failure in the correct impl on a two-thread campaign', async () => {
+    const r = await runCampaign({ factory: builtinFactory, mutant: null, seed: 7, runs: 400 });
     expect(r.counterexample, r.counterexample?.message).toBeNull();
     expect(r.runs).toBe(400);
   });

@@ -14,9 +14,9 @@ const EXPECTED: Record<string, string[]> = {
 };
 
 describe('fuzz campaign', () => {
-  it('finds no failure in the correct implementation', () => {
+  it('finds no failure in the correct implementation', async () => {
     for (const seed of [1, 2, 3]) {
-      const r = runCampaign({ factory: builtinFactory, mutant: null, seed, runs: 300 });
+      const r = await runCampaign({ factory: builtinFactory, mutant: null, seed, runs: 300 });
       expect(r.counterexample, `seed ${seed}: ${r.counterexample?.message}`).toBeNull();
       expect(r.runs).toBe(300);
     }
@@ -27,9 +27,9 @@ describe('fuzz campaign', () => {
   });
 
   for (const [mutant, ids] of Object.entries(EXPECTED)) {
-    it(`finds ${mutant} through ${ids.join(' or ')}, shrunk and replayable`, () => {
+    it(`finds ${mutant} through ${ids.join(' or ')}, shrunk and replayable`, async () => {
       for (const seed of [1, 2]) {
-        const cx = runCampaign({ factory: builtinFactory, mutant, seed, runs: 1000 }).counterexample;
+        const cx = (await runCampaign({ factory: builtinFactory, mutant, seed, runs: 1000 })).counterexample;
         expect(cx, `seed ${seed}`).not.toBeNull();
         expect(ids).toContain(cx!.invariant);
         expect(cx!.ops.length).toBeLessThanOrEqual(8);
@@ -40,15 +40,15 @@ describe('fuzz campaign', () => {
     });
   }
 
-  it('finds cmpxchg-lock-leak through LOCK_BALANCED when LOCK_ORDER is switched off', () => {
-    const cx = runCampaign({ factory: builtinFactory, mutant: 'cmpxchg-lock-leak', seed: 1, runs: 1000 }).counterexample!;
+  it('finds cmpxchg-lock-leak through LOCK_BALANCED when LOCK_ORDER is switched off', async () => {
+    const cx = (await runCampaign({ factory: builtinFactory, mutant: 'cmpxchg-lock-leak', seed: 1, runs: 1000 })).counterexample!;
     const f = runCase(cx, { factory: builtinFactory, mutant: 'cmpxchg-lock-leak', disabled: new Set(['LOCK_ORDER']) }).failure;
     expect(f?.id).toBe('LOCK_BALANCED');
   });
 
-  it('is deterministic: the same seed gives the same counterexample', () => {
-    const a = runCampaign({ factory: builtinFactory, mutant: 'eager-root-alloc', seed: 7, runs: 1000 });
-    const b = runCampaign({ factory: builtinFactory, mutant: 'eager-root-alloc', seed: 7, runs: 1000 });
+  it('is deterministic: the same seed gives the same counterexample', async () => {
+    const a = await runCampaign({ factory: builtinFactory, mutant: 'eager-root-alloc', seed: 7, runs: 1000 });
+    const b = await runCampaign({ factory: builtinFactory, mutant: 'eager-root-alloc', seed: 7, runs: 1000 });
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
   });
 });

@@ -19,11 +19,12 @@ const json = (f: string) => JSON.parse(readFileSync(f, 'utf8'));
 describe('fuzz --json, --junit and --stats', () => {
   it('a passing campaign: a summary of exactly its shape, a valid JUnit file, and the stats', async () => {
     const d = tmp();
-    const r = await cli(['fuzz', '--runs', '150', '--seed', '4', '--json', join(d, 's.json'), '--junit', join(d, 'sub', 'j.xml'), '--stats', '--disable', 'LOCK_ORDER']);
+    // the stats come from cases run in this process (--workers 0)
+    const r = await cli(['fuzz', '--runs', '150', '--seed', '4', '--workers', '0', '--json', join(d, 's.json'), '--junit', join(d, 'sub', 'j.xml'), '--stats', '--disable', 'LOCK_ORDER']);
     expect(r.code).toBe(0);
     const s = json(join(d, 's.json'));
-    expect(Object.keys(s)).toEqual(['seed', 'runs', 'workers', 'shard', 'timeMs', 'failures', 'notChecked']);
-    expect(s).toMatchObject({ seed: 4, runs: 150, workers: 1, shard: null, failures: [] });
+    expect(Object.keys(s)).toEqual(['format', 'seed', 'runs', 'workers', 'shard', 'timeMs', 'implementation', 'mutant', 'replayed', 'interrupted', 'failures', 'notChecked']);
+    expect(s).toMatchObject({ seed: 4, runs: 150, workers: 0, shard: null, implementation: 'builtin', mutant: null, failures: [] });
     expect(s.notChecked).toContainEqual({ check: 'LOCK_ORDER', reason: 'switched off (--disable)' });
     const xml = readFileSync(join(d, 'sub', 'j.xml'), 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);
@@ -35,8 +36,9 @@ describe('fuzz --json, --junit and --stats', () => {
   });
 
   it('the same seed prints the same stats', async () => {
-    const a = await cli(['fuzz', '--runs', '80', '--seed', '9', '--stats']);
-    const b = await cli(['fuzz', '--runs', '80', '--seed', '9', '--stats']);
+    const a = await cli(['fuzz', '--runs', '80', '--seed', '9', '--stats', '--workers', '0']);
+    const b = await cli(['fuzz', '--runs', '80', '--seed', '9', '--stats', '--workers', '0']);
+    expect(a.out).toMatch(/^stats: 80 generated cases/m);
     expect(a.out).toBe(b.out);
   });
 
@@ -49,7 +51,7 @@ describe('fuzz --json, --junit and --stats', () => {
     expect(r.out).toContain(`  report:  ${file.replace(/json$/, 'md')}`);
     const s = json(join(d, 's.json'));
     const sig = failureSignature(readCounterexample(file));
-    expect(s.failures).toEqual([{ signature: sig, invariant: 'ROOT_VALID_AT_ENTRY', file, firstSeen: expect.any(Number) }]);
+    expect(s.failures).toEqual([{ signature: sig, invariant: 'ROOT_VALID_AT_ENTRY', file, firstSeen: expect.any(Number), known: false, source: 'generated', message: expect.any(String), shrinkCut: null }]);
     expect(s.failures[0].firstSeen).toBeGreaterThan(0);
     expect(s.failures[0].firstSeen).toBeLessThanOrEqual(s.runs);
     const xml = readFileSync(join(d, 'j.xml'), 'utf8');

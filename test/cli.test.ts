@@ -20,7 +20,7 @@ describe('kvm-oracle CLI', async () => {
   });
 
   it('exits 2 with one line for usage errors', async () => {
-    for (const argv of [['fuzz', '--bogus'], ['fuzz', '--runs', 'x'], ['fuzz', '--mutant', 'nope'], ['frobnicate'], ['fuzz', '--runs', '5', '--time', '1s'], ['replay'], ['fuzz', '--max-ops', '1001']]) {
+    for (const argv of [['fuzz', '--seed', '4294967296'], ['fuzz', '--shard', '3/2'], ['fuzz', '--workers', 'x'], ['fuzz', '--baseline', '/nonexistent'], ['fuzz', '--max-failures', '0'], ['fuzz', '--case-timeout', '0'], ['fuzz', '--bogus'], ['fuzz', '--runs', 'x'], ['fuzz', '--mutant', 'nope'], ['frobnicate'], ['fuzz', '--runs', '5', '--time', '1s'], ['replay'], ['fuzz', '--max-ops', '1001']]) {
       const r = await cli(...argv);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.errLines).toBe(1);
@@ -88,5 +88,32 @@ describe('kvm-oracle CLI', async () => {
       expect(r.errLines, name).toBe(1);
     }
     expect(await cli('replay', join(dir, 'missing.json'))).toMatchObject({ code: 2, err: expect.stringContaining('ENOENT') });
+  });
+
+  it('--seed random prints the drawn seed first, and records it in the counterexample', async () => {
+    const dir = tmp();
+    const r = await cli('fuzz', '--seed', 'random', '--mutant', 'svm-no-reload', '--workers', '1', '--out', dir);
+    const seed = Number(/^kvm-oracle fuzz: seed (\d+) \(drawn by --seed random/.exec(r.out)?.[1]);
+    expect(Number.isInteger(seed)).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]!), 'utf8')).seed).toBe(seed);
+  });
+
+  it('a stored counterexample in --corpus fails the next run before any new case; with --baseline it is known, exit 0', async () => {
+    const [out, corpus] = [tmp(), join(tmp(), 'corpus')];
+    const first = await cli('fuzz', '--mutant', 'svm-no-reload', '--seed', '3', '--workers', '1', '--out', out, '--corpus', corpus);
+    expect(first.code).toBe(1);
+    const signature = /signature: (\S+) \(new\)/.exec(first.out)![1]!;
+    expect(readdirSync(corpus)).toEqual([`${signature}.json`]);
+    const again = await cli('fuzz', '--mutant', 'svm-no-reload', '--seed', '9', '--workers', '1', '--out', out, '--corpus', corpus);
+    expect(again.code).toBe(1);
+    expect(again.out).toMatch(/fails again \(before any new case\)/);
+    expect(again.out).toContain(`${signature} is there already`);
+    const baseline = join(out, 'baseline.txt');
+    writeFileSync(baseline, `# filed upstream\n${signature}\n`);
+    const known = await cli('fuzz', '--mutant', 'svm-no-reload', '--seed', '9', '--workers', '1', '--out', out, '--corpus', corpus, '--baseline', baseline);
+    expect(known.code).toBe(0);
+    expect(known.out).toContain(`known: ${signature} is in the baseline`);
+    writeFileSync(join(corpus, 'broken.json'), '{');
+    expect(await cli('fuzz', '--corpus', corpus)).toMatchObject({ code: 2, errLines: 1 });
   });
 });

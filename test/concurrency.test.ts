@@ -95,9 +95,9 @@ describe('linearizability check', () => {
 });
 
 describe('interleaving-only mutant', () => {
-  it('entry-no-request-recheck is not found on one thread and is found on two', () => {
-    expect(runCampaign({ factory: builtinFactory, mutant: 'entry-no-request-recheck', seed: 1, runs: 600, vcpus: 1 }).counterexample).toBeNull();
-    const cx = runCampaign({ factory: builtinFactory, mutant: 'entry-no-request-recheck', seed: 1, runs: 2000, vcpus: 2 }).counterexample;
+  it('entry-no-request-recheck is not found on one thread and is found on two', async () => {
+    expect((await runCampaign({ factory: builtinFactory, mutant: 'entry-no-request-recheck', seed: 1, runs: 600, vcpus: 1 })).counterexample).toBeNull();
+    const cx = (await runCampaign({ factory: builtinFactory, mutant: 'entry-no-request-recheck', seed: 1, runs: 2000, vcpus: 2 })).counterexample;
     expect(cx?.invariant).toBe('ROOT_VALID_AT_ENTRY');
     expect(cx?.preemptions?.length).toBeGreaterThan(0);
     // the stored interleaving reproduces it; without its preemptions it passes

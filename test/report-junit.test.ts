@@ -3,7 +3,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { readCounterexample } from '../fuzz/counterexample.js';
 import { caseShape, failureSignature } from '../fuzz/signature.js';
 import { junitXml } from '../fuzz/report/junit.js';
-import type { Summary } from '../fuzz/summary.js';
+import { SUMMARY_FORMAT, type Summary } from '../fuzz/summary.js';
 
 const fixture = readCounterexample(new URL('./fixtures/ROOT_VALID_AT_ENTRY-eager-root-alloc.json', import.meta.url).pathname);
 
@@ -36,7 +36,7 @@ const parse = (xml: string) => {
   return doc.testsuites as { tests: string; failures: string; skipped: string; testsuite: { name: string; testcase: Record<string, unknown>[] }[] };
 };
 
-const summary = (over: Partial<Summary>): Summary => ({ seed: 5, runs: 2000, workers: 1, shard: null, timeMs: 1500, failures: [], notChecked: [], ...over });
+const summary = (over: Partial<Summary>): Summary => ({ format: SUMMARY_FORMAT, seed: 5, runs: 2000, workers: 1, shard: null, timeMs: 1500, implementation: 'builtin', mutant: null, replayed: 0, interrupted: null, failures: [], notChecked: [], ...over });
 
 describe('the JUnit report', () => {
   it('is one passing test case for a campaign without failures, and a skipped one per check not run', () => {
@@ -47,7 +47,7 @@ describe('the JUnit report', () => {
   });
 
   it('has a test suite per shard and a failing test case per signature, with the text escaped', () => {
-    const f = (sig: string) => ({ signature: sig, invariant: 'PIN_ONCE' as const, file: `out/<a & "b">/${sig}.json`, firstSeen: 12 });
+    const f = (sig: string) => ({ signature: sig, invariant: 'PIN_ONCE' as const, file: `out/<a & "b">/${sig}.json`, firstSeen: 12, known: false, source: 'generated' as const, message: 'pinned twice', shrinkCut: null });
     const xml = junitXml([
       summary({ shard: { index: 1, count: 2 }, failures: [f('PIN_ONCE-aaaaaaaaaaaa'), f('PIN_ONCE-bbbbbbbbbbbb')] }),
       summary({ shard: { index: 2, count: 2 } }),

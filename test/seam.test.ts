@@ -22,11 +22,11 @@ const unstepped: ImplementationFactory = {
 const noFaults = reachOf(unstepped.capabilities, 'unstepped', undefined, ['failAlloc']);
 
 describe('the seam: any implementation behind the same runner', () => {
-  it('runs an implementation that cannot be stepped on two threads without false lock reports', () => {
-    const r = runCampaign({ factory: unstepped, mutant: null, seed: 5, runs: 300, vcpus: 2, reach: noFaults });
+  it('runs an implementation that cannot be stepped on two threads without false lock reports', async () => {
+    const r = await runCampaign({ factory: unstepped, mutant: null, seed: 5, runs: 300, vcpus: 2, reach: noFaults });
     expect(r.counterexample).toBeNull();
     // and still finds what whole operations can show
-    const m = runCampaign({ factory: unstepped, mutant: 'walk-unlocked', seed: 1, runs: 2000, vcpus: 2, reach: noFaults });
+    const m = await runCampaign({ factory: unstepped, mutant: 'walk-unlocked', seed: 1, runs: 2000, vcpus: 2, reach: noFaults });
     expect(m.counterexample?.invariant).toBe('LOCK_HELD');
   });
 
@@ -55,7 +55,7 @@ describe('the seam: any implementation behind the same runner', () => {
     expect(runCase(tc, { factory: liar, mutant: null }).failure).toMatchObject({ id: 'CONFORMANCE', step: 1, message: expect.stringMatching(/nrMmuPages/) });
   });
 
-  it('generates only the operations an implementation supports, and only its hosts and platforms', () => {
+  it('generates only the operations an implementation supports, and only its hosts and platforms', async () => {
     const few: ImplementationFactory = {
       ...unstepped,
       capabilities: { ...unstepped.capabilities, ops: ['createVm', 'createVcpu', 'setMemoryRegion', 'run', 'moduleLoad', 'moduleUnload'], configs: [{ vendor: 'svm', tdp: true }], platforms: ['x86'] },
@@ -70,7 +70,7 @@ describe('the seam: any implementation behind the same runner', () => {
         return { ...impl, apply: (o, tid) => (seen.add(o.kind === 'moduleLoad' ? `moduleLoad:${o.vendor}:${o.tdp}` : o.kind), impl.apply(o, tid)) };
       },
     };
-    const r = runCampaign({ factory: spy, mutant: null, seed: 2, runs: 200, vcpus: 2, reach: reachOf(few.capabilities, 'few', undefined, ['moduleUnload']) });
+    const r = await runCampaign({ factory: spy, mutant: null, seed: 2, runs: 200, vcpus: 2, reach: reachOf(few.capabilities, 'few', undefined, ['moduleUnload']) });
     expect(r.counterexample).toBeNull();
     expect([...hosts]).toEqual(['{"vendor":"svm","tdp":true}']);
     for (const k of seen) expect(['createVm', 'createVcpu', 'setMemoryRegion', 'run', 'moduleLoad:svm:true']).toContain(k);
@@ -104,8 +104,8 @@ describe('an in-process implementation that throws where the runner does not exp
     },
   });
   for (const [what, message] of [['abstract', /abstract\(\) threw: abstract exploded/], ['drain', /drainEvents\(\) threw: drain exploded/], ['undefined', /returned no result/]] as const) {
-    it(`${what}: IMPL_CRASH with a counterexample, not an exception`, () => {
-      const r = runCampaign({ factory: broken(what), mutant: null, seed: 1, runs: 50, vcpus: 1 });
+    it(`${what}: IMPL_CRASH with a counterexample, not an exception`, async () => {
+      const r = await runCampaign({ factory: broken(what), mutant: null, seed: 1, runs: 50, vcpus: 1 });
       expect(r.counterexample).toMatchObject({ invariant: 'IMPL_CRASH', message: expect.stringMatching(message) });
     });
   }

@@ -9,12 +9,10 @@ import { MAX_NODES } from '../../oracle/linearize.js';
 import { RULES } from '../../oracle/rules.js';
 import type { Counterexample } from '../counterexample.js';
 import type { RunOutcome } from '../runner.js';
-import { failureSignature } from '../signature.js';
-import type { NotChecked, Summary } from '../summary.js';
+import { summaryOf, type NotChecked, type Summary, type SummaryInput } from '../summary.js';
 import { junitXml } from './junit.js';
 import { markdownReport } from './markdown.js';
-import { formatStats, idleMonitors } from './stats.js';
-import type { CampaignWatch } from './watch.js';
+import { formatStats, idleMonitors, type Stats } from './stats.js';
 
 export interface OutputFiles {
   readonly junit?: string;
@@ -31,42 +29,28 @@ export const writeMarkdown = (cx: Counterexample, outcome: RunOutcome, file: str
   return md;
 };
 
-export interface CampaignEnd {
-  readonly seed: number;
-  readonly runs: number;
-  readonly timeMs: number;
+export interface CampaignEnd extends Omit<SummaryInput, 'notChecked'> {
   /** cases whose linearizability search gave up */
   readonly unchecked: number;
   readonly disabled: ReadonlySet<string>;
-  readonly watch: CampaignWatch;
-  readonly counterexample: Counterexample | null;
-  /** where it was written, null if it could not be */
-  readonly file: string | null;
+  /** the stats, when they were collected (null: cases ran where they could not be) */
+  readonly stats: Stats | null;
   /** what else the command knows was not checked (the implementation's blind spots) */
   readonly more?: readonly NotChecked[];
 }
 
 const notChecked = (e: CampaignEnd): NotChecked[] => {
   const out: NotChecked[] = [...e.disabled].sort().map((check) => ({ check, reason: 'switched off (--disable)' }));
-  if (e.unchecked) out.push({ check: 'CONFORMANCE', reason: `${e.unchecked} of ${e.runs} cases: the linearizability search gave up after ${MAX_NODES} steps (monitors still ran)` });
+  if (e.unchecked) out.push({ check: 'CONFORMANCE', reason: `the linearizability search gave up after ${MAX_NODES} steps (monitors still ran)`, cases: e.unchecked });
   out.push(...(e.more ?? []));
-  const s = e.watch.stats;
+  const s = e.stats;
   if (s) for (const id of idleMonitors(s, e.disabled)) out.push({ check: id, reason: `saw none of its events (${RULES[id as keyof typeof RULES].events.join(', ')}) in ${s.cases} cases` });
+  else out.push({ check: 'monitor activity', reason: `not collected: the cases ran in ${e.workers} worker process(es) (--workers 0 collects it)` });
   return out;
 };
 
-export const campaignSummary = (e: CampaignEnd): Summary => {
-  const cx = e.counterexample;
-  return {
-    seed: e.seed,
-    runs: e.runs,
-    workers: 1,
-    shard: null,
-    timeMs: e.timeMs,
-    failures: cx ? [{ signature: failureSignature(cx), invariant: cx.invariant, file: e.file, firstSeen: e.watch.firstSeen.get(cx.invariant) ?? e.runs }] : [],
-    notChecked: notChecked(e),
-  };
-};
+export const campaignSummary = ({ unchecked: _u, disabled: _d, stats: _s, more: _m, ...e }: CampaignEnd): Summary =>
+  summaryOf({ ...e, notChecked: notChecked({ unchecked: _u, disabled: _d, stats: _s, more: _m, ...e }) });
 
 const write = (file: string, text: string): void => {
   mkdirSync(dirname(file), { recursive: true });
@@ -80,7 +64,7 @@ const write = (file: string, text: string): void => {
 export const campaignOutputs = (e: CampaignEnd, files: OutputFiles): { out: string[]; errors: string[] } => {
   const out: string[] = [];
   const errors: string[] = [];
-  if (files.stats && e.watch.stats) out.push(...formatStats(e.watch.stats, e.disabled));
+  if (files.stats && e.stats) out.push(...formatStats(e.stats, e.disabled));
   const summary = campaignSummary(e);
   const tryWrite = (what: string, file: string | undefined, text: () => string): void => {
     if (file === undefined) return;

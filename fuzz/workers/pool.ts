@@ -1,0 +1,198 @@
+/**
+ * The supervisor: N worker processes scan stretches of the case stream, one more runs
+ * single cases (shrink candidates, corpus entries), and a watchdog kills any worker whose
+ * case has run longer than the case timeout (wall clock). A killed or dead worker's case
+ * becomes an IMPL_HANG or IMPL_CRASH verdict, a fresh worker takes its place, and the rest
+ * of its stretch goes on there, so the verdicts are those of an uninterrupted scan.
+ */
+import type { TestCase } from '../../api/ops.js';
+import type { Failure, RunOutcome } from '../runner.js';
+import type { CaseSetup, Executor, ScanRequest, Scanned } from '../executor.js';
+import type { FromWorker } from './protocol.js';
+import { WorkerProc } from './proc.js';
+
+export interface PoolOptions {
+  readonly workers: number;
+  readonly caseTimeoutMs: number;
+  readonly setup: CaseSetup;
+}
+
+interface ScanTask {
+  readonly req: ScanRequest;
+  readonly acc: Scanned[];
+  resolve(v: Scanned[]): void;
+  reject(e: unknown): void;
+}
+
+interface RunTask {
+  readonly tc: TestCase;
+  readonly keepTrace: boolean;
+  resolve(v: RunOutcome): void;
+}
+
+/** the outcome of a run the pool cut short */
+const cutShort = (failure: Failure | null): RunOutcome => ({ failure, unchecked: false, unsupported: null, preempted: 0, trace: [], points: [] });
+
+export class Pool implements Executor {
+  private readonly idle: WorkerProc[] = [];
+  private readonly scanning = new Map<WorkerProc, ScanTask>();
+  private readonly queue: ScanTask[] = [];
+  private runner: Promise<WorkerProc> | null = null;
+  /** once a run was cut, a warm worker waits to take over from the next one killed */
+  private spare: Promise<WorkerProc> | null = null;
+  private running: { readonly p: WorkerProc; readonly t: RunTask } | null = null;
+  private readonly runs: RunTask[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private closed = false;
+  /** a signal came: no more warm spares (the few runs left start their worker) */
+  private aborted = false;
+
+  private constructor(private readonly o: PoolOptions) {
+    this.timer = setInterval(() => this.watch(), Math.max(10, Math.min(100, o.caseTimeoutMs / 4)));
+  }
+
+  /** starts the scanning workers; rejects (WorkerError) when the implementation does not load */
+  static async start(o: PoolOptions): Promise<Pool> {
+    const pool = new Pool(o);
+    try {
+      for (const p of await Promise.all(Array.from({ length: o.workers }, () => pool.spawn()))) pool.idle.push(p);
+    } catch (e) {
+      await pool.close();
+      throw e;
+    }
+    return pool;
+  }
+
+  get workers(): number {
+    return this.o.workers;
+  }
+
+  scan(req: ScanRequest): Promise<Scanned[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ req, acc: [], resolve, reject });
+      this.pump();
+    });
+  }
+
+  run(tc: TestCase, keepTrace = false): Promise<RunOutcome> {
+    return new Promise((resolve) => {
+      this.runs.push({ tc, keepTrace, resolve });
+      void this.nextRun();
+    });
+  }
+
+  abort(): void {
+    this.aborted = true;
+    if (this.running) this.endRun(this.running.p, cutShort(null));
+    for (const t of this.runs.splice(0)) t.resolve(cutShort(null));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    for (const p of [...this.idle, ...this.scanning.keys()]) p.kill();
+    for (const r of [this.runner, this.spare]) if (r) (await r.catch(() => null))?.kill();
+  }
+
+  private spawn(): Promise<WorkerProc> {
+    const p: WorkerProc = new WorkerProc(this.o.setup, { message: (m) => this.message(p, m), exit: (why) => this.died(p, why) });
+    const ready = p.ready.then(() => p);
+    ready.catch(() => {}); // a spare nobody awaits yet must not be an unhandled rejection
+    return ready;
+  }
+
+  private pump(): void {
+    while (!this.closed && this.idle.length && this.queue.length) {
+      const [p, t] = [this.idle.shift()!, this.queue.shift()!];
+      this.scanning.set(p, t);
+      [p.since, p.at] = [null, t.req.start];
+      p.send({ kind: 'scan', req: t.req });
+    }
+  }
+
+  private message(p: WorkerProc, m: FromWorker): void {
+    if (m.kind === 'tick') [p.since, p.at] = [Date.now(), m.index];
+    else if (m.kind === 'op') p.at = m.index;
+    else if (m.kind === 'ran') this.endRun(p, m.outcome, false);
+    else if (m.kind === 'scanned') {
+      const t = this.scanning.get(p);
+      if (!t) return;
+      this.scanning.delete(p);
+      p.since = null;
+      t.resolve([...t.acc, ...m.verdicts]);
+      this.idle.push(p);
+      this.pump();
+    }
+  }
+
+  private watch(): void {
+    const now = Date.now();
+    const late = (p: WorkerProc): boolean => p.since !== null && now - p.since > this.o.caseTimeoutMs;
+    for (const [p, t] of this.scanning) if (late(p)) this.lost(p, t, this.hang(-1));
+    if (this.running && late(this.running.p)) this.endRun(this.running.p, cutShort(this.hang(this.running.p.at)));
+  }
+
+  private hang(op: number): Failure {
+    const where = op >= 0 ? `; operation ${op} had not returned` : '';
+    return { id: 'IMPL_HANG', step: op, message: `the case ran longer than ${this.o.caseTimeoutMs} ms (wall clock${where}); its worker was killed` };
+  }
+
+  private died(p: WorkerProc, why: string): void {
+    const crash: Failure = { id: 'IMPL_CRASH', step: p.at, message: `the worker process died during the case (${why})` };
+    const t = this.scanning.get(p);
+    if (t) this.lost(p, t, { ...crash, step: -1 });
+    else if (this.running?.p === p) this.endRun(p, cutShort(crash));
+    else if (this.idle.includes(p)) this.idle.splice(this.idle.indexOf(p), 1), this.replace();
+  }
+
+  /** a scanning worker hung or died on case p.at: record it, and go on past it elsewhere */
+  private lost(p: WorkerProc, t: ScanTask, failure: Failure): void {
+    this.scanning.delete(p);
+    p.kill();
+    const { start, stride, count } = t.req;
+    const done = (p.at - start) / stride + 1;
+    t.acc.push({ index: p.at, failure, unchecked: false, unsupported: null });
+    if (done < count) this.queue.unshift({ ...t, req: { start: p.at + stride, stride, count: count - done } });
+    else t.resolve(t.acc);
+    this.replace();
+  }
+
+  private replace(): void {
+    if (this.closed) return;
+    this.spawn().then(
+      (q) => (this.closed ? q.kill() : (this.idle.push(q), this.pump())),
+      (e) => {
+        // a fresh worker that cannot start: nothing more can be scanned
+        for (const t of this.queue.splice(0)) t.reject(e);
+      },
+    );
+  }
+
+  private async nextRun(): Promise<void> {
+    if (this.running || this.closed || !this.runs.length) return;
+    this.runner ??= this.spawn();
+    const p = await this.runner;
+    if (this.running || this.closed || !this.runs.length) return;
+    this.running = { p, t: this.runs.shift()! };
+    [p.since, p.at] = [Date.now(), -1];
+    p.send({ kind: 'run', tc: this.running.t.tc, keepTrace: this.running.t.keepTrace });
+  }
+
+  /** the run on p is over: with the worker's verdict, or cut (hang, death, abort: p is replaced) */
+  private endRun(p: WorkerProc, v: RunOutcome, cut = true): void {
+    if (this.running?.p !== p) return;
+    const { t } = this.running;
+    this.running = null;
+    p.since = null;
+    if (cut) {
+      // shrinking a hang kills a worker per candidate: start the next one ahead
+      p.kill();
+      const ahead = !this.closed && !this.aborted;
+      if (!ahead) void this.spare?.then((q) => q.kill(), () => {});
+      this.runner = ahead ? (this.spare ?? this.spawn()) : null;
+      this.spare = ahead ? this.spawn() : null;
+    }
+    t.resolve(v);
+    void this.nextRun();
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * Messages between the supervisor (pool.ts) and a worker process (worker.ts), sent with
+ * structured clone over the IPC channel, so a case arrives exactly as it was made.
+ */
+import type { TestCase } from '../../api/ops.js';
+import type { CaseSetup, ScanRequest, Scanned } from '../executor.js';
+import type { RunOutcome } from '../runner.js';
+
+export type ToWorker =
+  | { readonly kind: 'init'; readonly setup: CaseSetup }
+  | { readonly kind: 'scan'; readonly req: ScanRequest }
+  | { readonly kind: 'run'; readonly tc: TestCase; readonly keepTrace: boolean };
+
+export type FromWorker =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'initFailed'; readonly message: string }
+  /** case `index` of the stream begins: the watchdog's clock for it starts */
+  | { readonly kind: 'tick'; readonly index: number }
+  /** operation `index` of the case being run begins: a hang names it */
+  | { readonly kind: 'op'; readonly index: number }
+  | { readonly kind: 'scanned'; readonly verdicts: Scanned[] }
+  | { readonly kind: 'ran'; readonly outcome: RunOutcome };

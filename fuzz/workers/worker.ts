@@ -1,0 +1,42 @@
+/**
+ * A worker process: rebuilds the implementation from its spec and the case stream from
+ * the seed, then scans stretches of the stream and runs single cases as the supervisor
+ * asks. Signals are the supervisor's business: it decides when a worker stops (and kills
+ * it); a worker whose supervisor is gone exits.
+ */
+import { loadFactory } from '../impl/spec.js';
+import { campaignArb, fromWire } from '../campaign-arb.js';
+import { scanCases } from '../executor.js';
+import { runCase, errorText, type RunOptions } from '../runner.js';
+import { CaseStream } from '../stream.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+
+const send = (m: FromWorker): void => void process.send!(m);
+let ready: { stream: CaseStream; opts: RunOptions } | null = null;
+
+const handle = async (m: ToWorker): Promise<void> => {
+  switch (m.kind) {
+    case 'init':
+      try {
+        const factory = await loadFactory(m.setup.spec, { ...(m.setup.opTimeoutMs !== undefined && { opTimeoutMs: m.setup.opTimeoutMs }) });
+        const opts = { factory, mutant: m.setup.mutant, disabled: new Set(m.setup.disabled) };
+        ready = { stream: new CaseStream(m.setup.seed, campaignArb(m.setup.shape, fromWire(m.setup.reach))), opts };
+        return send({ kind: 'ready' });
+      } catch (e) {
+        return send({ kind: 'initFailed', message: errorText(e) });
+      }
+    case 'scan':
+      return send({ kind: 'scanned', verdicts: scanCases(ready!.stream, m.req, ready!.opts, (index) => send({ kind: 'tick', index })) });
+    case 'run':
+      return send({ kind: 'ran', outcome: runCase(m.tc, { ...ready!.opts, keepTrace: m.keepTrace, onOpBegin: (index) => send({ kind: 'op', index }) }) });
+  }
+};
+
+process.on('message', (m: ToWorker) => void handle(m));
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
+process.on('disconnect', () => {
+  // an exec: implementation's own process goes with the worker
+  ready?.opts.factory.dispose?.();
+  process.exit(0);
+});

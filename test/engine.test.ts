@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { ImplementationFactory } from '../api/implementation.js';
+import type { Result } from '../api/results.js';
+import { builtinFactory } from '../impl/builtin.js';
+import { runCampaign } from '../fuzz/campaign.js';
+import { campaignArb, toWire } from '../fuzz/campaign-arb.js';
+import { reachOf } from '../fuzz/reach.js';
+import { Engine, type EngineOptions } from '../fuzz/engine.js';
+import { inProcess } from '../fuzz/in-process.js';
+import { failureSignature } from '../fuzz/signature.js';
+
+/** the built-in impl, but KVM_TRANSLATE answers "not mapped" always: only the model notices */
+const forgetful: ImplementationFactory = {
+  name: 'forgetful-translate',
+  capabilities: { ...builtinFactory.capabilities, mutants: [] },
+  create(config) {
+    const inner = builtinFactory.create(config, null);
+    const wrong = (r: Result): Result => (r.kind === 'translation' ? { kind: 'translation', gpa: null } : r);
+    return {
+      apply: (op, tid) => wrong(inner.apply(op, tid)),
+      begin: (tid, op) => {
+        const t = inner.begin!(tid, op);
+        return { step: () => { const s = t.step(); return s.done ? { done: true, result: wrong(s.result) } : s; } };
+      },
+      drainEvents: () => inner.drainEvents(),
+      abstract: () => inner.abstract(),
+    };
+  },
+};
+
+const engine = (o: Partial<EngineOptions> & { mutant: string | null; seed: number }) => {
+  const shape = { maxOps: 30, vcpus: 2 };
+  const reach = reachOf(builtinFactory.capabilities, 'builtin');
+  const setup = { spec: 'builtin', mutant: o.mutant, disabled: [], shape, reach: toWire(reach), seed: o.seed };
+  return new Engine({ runs: 1000, identity: { implementation: 'builtin', mutant: o.mutant }, arb: campaignArb(shape, reach), ...o }, inProcess(builtinFactory, setup)).run();
+};
+
+describe('the campaign engine', () => {
+  it('after a conformance failure with no violation, stops 500 cases later and reports the run it was first seen at', async () => {
+    const r = await runCampaign({ factory: forgetful, mutant: null, seed: 2, runs: 5000, vcpus: 1 });
+    expect(r.counterexample?.invariant).toBe('CONFORMANCE');
+    expect(r.firstSeen).toBeLessThan(1000);
+    expect(r.runs).toBe(r.firstSeen! + 500);
+  });
+
+  it('bounds shrinking by --shrink-time, not by --time', async () => {
+    const full = await runCampaign({ factory: builtinFactory, mutant: 'svm-no-reload', seed: 3, runs: 100 });
+    const timed = await runCampaign({ factory: builtinFactory, mutant: 'svm-no-reload', seed: 3, runs: 0, timeMs: 50 });
+    expect(timed.counterexample).toEqual(full.counterexample);
+    expect([full.shrinkCut, timed.shrinkCut]).toEqual([null, null]);
+    const cut = await runCampaign({ factory: builtinFactory, mutant: 'svm-no-reload', seed: 3, runs: 100, shrinkTimeMs: 0 });
+    expect(cut.shrinkCut).toBe('time');
+    expect(cut.counterexample!.ops.length).toBeGreaterThan(full.counterexample!.ops.length);
+  });
+
+  it('replays the corpus before any new case, and reports a baseline signature as known', async () => {
+    const first = await engine({ mutant: 'svm-no-reload', seed: 3 });
+    const [f] = first.failures;
+    expect(f).toMatchObject({ source: 'generated', firstSeen: 1, known: false, signature: failureSignature(f!.counterexample) });
+    const corpus = [{ file: 'c.json', cx: f!.counterexample }];
+    const again = await engine({ mutant: 'svm-no-reload', seed: 8, corpus });
+    expect(again).toMatchObject({ runs: 0, replayed: 1, failures: [{ source: 'corpus', firstSeen: 0, from: 'c.json', signature: f!.signature, known: false }] });
+    const known = await engine({ mutant: 'svm-no-reload', seed: 8, corpus, known: new Set([f!.signature]) });
+    expect(known.failures.map((x) => x.known)).toEqual([true]);
+    // fixed: the corpus case passes, and the campaign goes on to new cases
+    expect(await engine({ mutant: null, seed: 8, corpus, runs: 50 })).toMatchObject({ runs: 50, replayed: 1, failures: [] });
+  });
+
+  it('goes on after a failure to collect --max-failures distinct signatures', async () => {
+    const r = await engine({ mutant: 'cmpxchg-lock-leak', seed: 1, runs: 2000, maxFailures: 3 });
+    expect(r.failures.length).toBeGreaterThan(1);
+    const sigs = r.failures.map((f) => f.signature);
+    expect(new Set(sigs).size).toBe(sigs.length);
+    const seen = r.failures.map((f) => f.firstSeen);
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+  });
+
+  it('gives the same signature for the same failure in every run', async () => {
+    const [a, b] = [await engine({ mutant: 'unpin-puts-rmo', seed: 4 }), await engine({ mutant: 'unpin-puts-rmo', seed: 4 })];
+    expect(a.failures[0]!.signature).toBe(b.failures[0]!.signature);
+    expect(a.failures[0]!.signature).toMatch(/^RMO_NEVER_PUT-[0-9a-f]{12}$/);
+  });
+});
