@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Io } from './cli.js';
 import { addToCorpus } from './corpus.js';
 import { counterexampleName, writeAtomic } from './counterexample.js';
-import { shellQuote } from './cli/common.js';
+import { replayCommand } from './report/shell.js';
 import { writeMarkdown } from './report/outputs.js';
 import type { RunOutcome } from './runner.js';
 import type { Executor } from './executor.js';
@@ -73,6 +73,6 @@ export const reportFound = async (f: Found, c: ReportContext, io: Io): Promise<s
       io.err(`kvm-oracle: cannot add to the corpus ${c.corpusDir}: ${errorText(e)}`);
     }
   }
-  io.out(`  replay:  npx kvm-oracle replay ${shellQuote(file)}`);
+  io.out(`  replay:  ${replayCommand(file)}`);
   return file;
 };

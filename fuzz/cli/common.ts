@@ -65,6 +65,3 @@ export const notCheckedReport = (factory: ImplementationFactory, spec: string, d
   if (parts.length) lines.push(`not compared with the model: abstract state ${parts.join(', ')} (not shown by ${spec})`);
   return lines;
 };
-
-/** Shell-quotes one word for a command line a user can paste. */
-export const shellQuote = (s: string): string => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
