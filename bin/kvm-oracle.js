@@ -2,7 +2,7 @@
 // Entry point of `npx kvm-oracle`: runs the compiled CLI (npm ci builds it via "prepare").
 import { existsSync } from 'node:fs';
 
-const cli = new URL('../dist/fuzz/cli.js', import.meta.url);
+const cli = new URL('../dist/fuzz/cli/main.js', import.meta.url);
 if (!existsSync(cli)) {
   console.error('kvm-oracle: not built yet (dist/ is missing); run `npm ci` or `npm run build` first');
   process.exit(2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCampaign } from '../fuzz/campaign.js';
+import { runCampaign } from '../fuzz/campaign/campaign.js';
 import { builtinFactory } from '../impl/builtin.js';
 
 /** SPEC.md section 4: what each mutant of seeds 001 and 002 is expected to break */

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../fuzz/cli.js';
+import { main } from '../fuzz/cli/main.js';
 
 const cli = async (...argv: string[]) => {
   const out: string[] = [];

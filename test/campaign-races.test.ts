@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runCampaign } from '../fuzz/campaign.js';
-import { runCase } from '../fuzz/runner.js';
-import { testCaseArb } from '../fuzz/arbitraries.js';
+import { runCampaign } from '../fuzz/campaign/campaign.js';
+import { runCase } from '../fuzz/run/runner.js';
+import { testCaseArb } from '../fuzz/gen/arbitraries.js';
 import { builtinFactory } from '../impl/builtin.js';
 
 /** a seed from which the default two-thread campaign finds each racy mutant, and as what */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runCampaign } from '../fuzz/campaign.js';
-import { runCase } from '../fuzz/runner.js';
+import { runCampaign } from '../fuzz/campaign/campaign.js';
+import { runCase } from '../fuzz/run/runner.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { MUTANTS } from '../impl/mutants.js';
 

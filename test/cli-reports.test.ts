@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
-import { main, type Io } from '../fuzz/cli.js';
-import { readCounterexample } from '../fuzz/counterexample.js';
-import { failureSignature } from '../fuzz/signature.js';
+import { main, type Io } from '../fuzz/cli/main.js';
+import { readCounterexample } from '../fuzz/campaign/counterexample.js';
+import { failureSignature } from '../fuzz/campaign/signature.js';
 
 const cli = async (argv: string[], extra: Partial<Io> = {}) => {
   const out: string[] = [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../fuzz/cli.js';
+import { main } from '../fuzz/cli/main.js';
 
 const cli = async (...argv: string[]) => {
   const out: string[] = [];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TestCase } from '../api/ops.js';
 import type { Result } from '../api/results.js';
-import { runCase } from '../fuzz/runner.js';
-import { runCampaign } from '../fuzz/campaign.js';
-import { reportFailure } from '../fuzz/report.js';
+import { runCase } from '../fuzz/run/runner.js';
+import { runCampaign } from '../fuzz/campaign/campaign.js';
+import { reportFailure } from '../fuzz/report/report.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { linearize, type Interval } from '../oracle/linearize.js';
 import { BASIC, VMX, op } from './helpers.js';

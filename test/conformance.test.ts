@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkResult, checkState, firstDifference } from '../oracle/conformance.js';
-import { runCase } from '../fuzz/runner.js';
+import { runCase } from '../fuzz/run/runner.js';
 import type { ImplementationFactory } from '../api/implementation.js';
 import { builtinFactory, BuiltinKvm } from '../impl/builtin.js';
 import { BASIC, VMX, op } from './helpers.js';

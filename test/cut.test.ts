@@ -1,11 +1,11 @@
-/** Cutting what began after a failure, on every thread (fuzz/cut.ts), and reports in execution order. */
+/** Cutting what began after a failure, on every thread (fuzz/run/cut.ts), and reports in execution order. */
 import { describe, expect, it } from 'vitest';
 import type { TestCase } from '../api/ops.js';
-import { cutAfterFailure, keepOps } from '../fuzz/cut.js';
-import { runCase } from '../fuzz/runner.js';
-import { reportFailure } from '../fuzz/report.js';
+import { cutAfterFailure, keepOps } from '../fuzz/run/cut.js';
+import { runCase } from '../fuzz/run/runner.js';
+import { reportFailure } from '../fuzz/report/report.js';
 import { builtinFactory } from '../impl/builtin.js';
-import { FORMAT } from '../fuzz/counterexample.js';
+import { FORMAT } from '../fuzz/campaign/counterexample.js';
 import { op } from './helpers.js';
 
 const SVM = { vendor: 'svm', tdp: false } as const;

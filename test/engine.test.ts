@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { ImplementationFactory } from '../api/implementation.js';
 import type { Result } from '../api/results.js';
 import { builtinFactory } from '../impl/builtin.js';
-import { runCampaign } from '../fuzz/campaign.js';
-import { campaignArb, toWire } from '../fuzz/campaign-arb.js';
-import { reachOf } from '../fuzz/reach.js';
-import { Engine, type EngineOptions } from '../fuzz/engine.js';
-import { inProcess } from '../fuzz/in-process.js';
-import { failureSignature } from '../fuzz/signature.js';
+import { runCampaign } from '../fuzz/campaign/campaign.js';
+import { campaignArb, toWire } from '../fuzz/gen/campaign-arb.js';
+import { reachOf } from '../fuzz/gen/reach.js';
+import { Engine, type EngineOptions } from '../fuzz/campaign/engine.js';
+import { inProcess } from '../fuzz/campaign/in-process.js';
+import { failureSignature } from '../fuzz/campaign/signature.js';
 
 /** the built-in impl, but KVM_TRANSLATE answers "not mapped" always: only the model notices */
 const forgetful: ImplementationFactory = {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../fuzz/cli.js';
+import { main } from '../fuzz/cli/main.js';
 import { Replies } from '../api/protocol.js';
 
 const SCRIPT = 'examples/python/kvm_impl.py';

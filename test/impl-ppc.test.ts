@@ -6,7 +6,7 @@ import { H_SUCCESS } from '../api/hcall.js';
 import { KVMPPC_GOT_PAGE } from '../impl/ppc/structs.js';
 import { LPCR_VPM0, LPCR_VRMA_L, LPCR_RMLS_SH } from '../impl/ppc/lpcr.js';
 import { HPTE_V_VALID } from '../impl/ppc/hpt.js';
-import { runCase } from '../fuzz/runner.js';
+import { runCase } from '../fuzz/run/runner.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { VMX } from './helpers.js';
 import { MB16, P7, TWO_SLOTS, ppc } from './helpers-ppc.js';

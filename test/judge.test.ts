@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Judge } from '../fuzz/judge.js';
-import type { Scanned } from '../fuzz/executor.js';
+import { Judge } from '../fuzz/campaign/judge.js';
+import type { Scanned } from '../fuzz/campaign/executor.js';
 import type { FailureId } from '../oracle/monitor.js';
 
 const fail = (index: number, id: string): Scanned => ({ index, failure: { id: id as FailureId, step: 0, message: id }, unchecked: false, unsupported: null });

@@ -4,7 +4,7 @@ import type { Op, TestCase } from '../api/ops.js';
 import type { Result } from '../api/results.js';
 import { linearize, type Interval } from '../oracle/linearize.js';
 import { partition } from '../oracle/partition.js';
-import { runCase } from '../fuzz/runner.js';
+import { runCase } from '../fuzz/run/runner.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { SVM_TDP, op } from './helpers.js';
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../fuzz/cli.js';
-import { SUMMARY_FORMAT, type Summary, type FailureSummary } from '../fuzz/summary.js';
+import { main } from '../fuzz/cli/main.js';
+import { SUMMARY_FORMAT, type Summary, type FailureSummary } from '../fuzz/report/summary.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kvm-oracle-merge-'));
 const failure = (signature: string, firstSeen: number, known = false): FailureSummary => ({

@@ -4,8 +4,8 @@ import type { Op } from '../api/ops.js';
 import { EBADF, EEXIST } from '../api/errno.js';
 import { initialState, type ModelState } from '../model/state.js';
 import { step, stepPhase } from '../model/step.js';
-import { readCounterexample } from '../fuzz/counterexample.js';
-import { runCase } from '../fuzz/runner.js';
+import { readCounterexample } from '../fuzz/campaign/counterexample.js';
+import { runCase } from '../fuzz/run/runner.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { BASIC, SVM_TDP, op } from './helpers.js';
 

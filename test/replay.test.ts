@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readCounterexample } from '../fuzz/counterexample.js';
-import { runCase } from '../fuzz/runner.js';
+import { readCounterexample } from '../fuzz/campaign/counterexample.js';
+import { runCase } from '../fuzz/run/runner.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { H_PARAMETER, H_SUCCESS } from '../api/hcall.js';
 

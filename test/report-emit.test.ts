@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../fuzz/cli.js';
+import { main } from '../fuzz/cli/main.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const fixture = new URL('./fixtures/ROOT_VALID_AT_ENTRY-eager-root-alloc.json', import.meta.url).pathname;
@@ -34,7 +34,7 @@ describe('replay --emit-test', () => {
       const file = join(dir, 'ROOT_VALID_AT_ENTRY-eager-root-alloc.test.ts');
       expect(existsSync(file)).toBe(true);
       const text = readFileSync(file, 'utf8');
-      expect(text).toContain("import { runCase } from '../../fuzz/runner.js';");
+      expect(text).toContain("import { runCase } from '../../fuzz/run/runner.js';");
       expect(text).toContain('"mutant": "eager-root-alloc"');
       const onCorrect = vitest(file);
       expect(onCorrect.status, onCorrect.stdout + onCorrect.stderr).toBe(0);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { readCounterexample } from '../fuzz/counterexample.js';
-import { caseShape, failureSignature } from '../fuzz/signature.js';
+import { readCounterexample } from '../fuzz/campaign/counterexample.js';
+import { caseShape, failureSignature } from '../fuzz/campaign/signature.js';
 import { junitXml } from '../fuzz/report/junit.js';
-import { SUMMARY_FORMAT, type Summary } from '../fuzz/summary.js';
+import { SUMMARY_FORMAT, type Summary } from '../fuzz/report/summary.js';
 
 const fixture = readCounterexample(new URL('./fixtures/ROOT_VALID_AT_ENTRY-eager-root-alloc.json', import.meta.url).pathname);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readCounterexample } from '../fuzz/counterexample.js';
-import { runCase } from '../fuzz/runner.js';
+import { readCounterexample } from '../fuzz/campaign/counterexample.js';
+import { runCase } from '../fuzz/run/runner.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { markdownReport } from '../fuzz/report/markdown.js';
 import { mermaidText } from '../fuzz/report/mermaid.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCase } from '../fuzz/runner.js';
+import { runCase } from '../fuzz/run/runner.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { addCase, emptyStats, formatStats, idleMonitors, mergeStats } from '../fuzz/report/stats.js';
 import { BASIC, VMX, op } from './helpers.js';

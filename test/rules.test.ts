@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { HostConfig, Op, TestCase } from '../api/ops.js';
 import { builtinFactory } from '../impl/builtin.js';
-import { reachOf, restrictCase } from '../fuzz/reach.js';
-import { runCase } from '../fuzz/runner.js';
+import { reachOf, restrictCase } from '../fuzz/gen/reach.js';
+import { runCase } from '../fuzz/run/runner.js';
 import { BASIC, VMX, op, runModel } from './helpers.js';
 
 const UP: HostConfig = { ...VMX, rules: 'upstream' };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ImplementationFactory } from '../api/implementation.js';
 import { builtinFactory, BuiltinKvm } from '../impl/builtin.js';
-import { runCampaign } from '../fuzz/campaign.js';
-import { runCase } from '../fuzz/runner.js';
-import { reachOf } from '../fuzz/reach.js';
+import { runCampaign } from '../fuzz/campaign/campaign.js';
+import { runCase } from '../fuzz/run/runner.js';
+import { reachOf } from '../fuzz/gen/reach.js';
 import { BASIC, VMX, op } from './helpers.js';
 
 /**

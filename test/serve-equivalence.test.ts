@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtinFactory } from '../impl/builtin.js';
-import { runCampaign } from '../fuzz/campaign.js';
+import { runCampaign } from '../fuzz/campaign/campaign.js';
 import { ExecFactory } from '../fuzz/impl/exec.js';
 
 const cli = new URL('../bin/kvm-oracle.js', import.meta.url).pathname;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CaseStream } from '../fuzz/stream.js';
-import { campaignArb } from '../fuzz/campaign-arb.js';
-import { reachOf } from '../fuzz/reach.js';
+import { CaseStream } from '../fuzz/campaign/stream.js';
+import { campaignArb } from '../fuzz/gen/campaign-arb.js';
+import { reachOf } from '../fuzz/gen/reach.js';
 import { builtinFactory } from '../impl/builtin.js';
-import { MAX_SEED, parseSeed } from '../fuzz/seed.js';
-import { globalIndex, parseShard, shardRuns } from '../fuzz/shard.js';
-import { UsageError } from '../fuzz/args.js';
+import { MAX_SEED, parseSeed } from '../fuzz/campaign/seed.js';
+import { globalIndex, parseShard, shardRuns } from '../fuzz/campaign/shard.js';
+import { UsageError } from '../fuzz/cli/options.js';
 
 const arb = campaignArb({}, reachOf(builtinFactory.capabilities, 'builtin'));
 const text = (s: CaseStream, i: number) => JSON.stringify(s.at(i).value[0]);

@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinFactory } from '../impl/builtin.js';
-import { runFuzz, type FuzzSettings } from '../fuzz/run-fuzz.js';
-import { readCounterexample } from '../fuzz/counterexample.js';
-import { WHOLE } from '../fuzz/shard.js';
-import type { Summary } from '../fuzz/summary.js';
+import { runFuzz, type FuzzSettings } from '../fuzz/campaign/run-fuzz.js';
+import { readCounterexample } from '../fuzz/campaign/counterexample.js';
+import { WHOLE } from '../fuzz/campaign/shard.js';
+import type { Summary } from '../fuzz/report/summary.js';
 // @ts-expect-error a plain JS fixture (worker processes import it as module:PATH)
 import { factory as hangFactory } from './fixtures/hang-impl.mjs';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { main } from '../fuzz/cli.js';
+import { main } from '../fuzz/cli/main.js';
 import { PENDING_OPTIONS, readWorkflow, runCommands, workflowCommands } from '../scripts/workflow-commands.mjs';
 
 const exec = async (argv: string[]) => {

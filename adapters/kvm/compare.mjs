@@ -5,7 +5,7 @@
 // Usage: node adapters/kvm/compare.mjs [--runs N] [--seed N]   (after npm run build, build:kvm)
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
-import { opArb } from '../../dist/fuzz/arbitraries-x86.js';
+import { opArb } from '../../dist/fuzz/gen/arbitraries-x86.js';
 import { initialState } from '../../dist/model/state.js';
 import { step } from '../../dist/model/step.js';
 import { abstractModel } from '../../dist/model/abstract.js';

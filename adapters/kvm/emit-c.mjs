@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { initialState } from '../../dist/model/state.js';
 import { step } from '../../dist/model/step.js';
-import { formatOp, formatResult } from '../../dist/fuzz/format.js';
+import { formatOp, formatResult } from '../../dist/fuzz/report/format.js';
 
 /** The runtime, in include order; each file's local #includes are dropped. */
 const RUNTIME = ['json.h', 'oracle.h', 'guest.h', 'json.c', 'probe.c', 'ops.c', 'guest.c', 'guest-regs.c', 'state.c'];

@@ -3,7 +3,7 @@ import type { ImplementationFactory } from '../../api/implementation.js';
 import { INVARIANT_IDS } from '../../oracle/monitors/index.js';
 import { notCheckedLines } from '../../oracle/applicable.js';
 import { partsNotCompared } from '../../oracle/abstract-parts.js';
-import { UsageError, durationOption, type Parsed } from '../args.js';
+import { UsageError, durationOption, type Parsed } from './options.js';
 import { loadFactory } from '../impl/spec.js';
 import { applicableFor } from '../run/monitors.js';
 import { DEFAULT_OP_TIMEOUT_MS } from '../impl/exec.js';

@@ -1,15 +1,15 @@
-/** `kvm-oracle fuzz`: its options, checked; the campaign itself is fuzz/run-fuzz.ts. */
+/** `kvm-oracle fuzz`: its options, checked; the campaign itself is fuzz/campaign/run-fuzz.ts. */
 import { availableParallelism } from 'node:os';
-import { UsageError, durationOption, intOption, parseArgs } from '../args.js';
-import { MAX_CASE_OPS } from '../arbitraries.js';
-import { loadBaseline } from '../baseline.js';
-import { loadCorpus } from '../corpus.js';
-import { SHRINK_TIME_MS } from '../engine.js';
-import { FUZZ_HELP } from '../help.js';
-import { reachOf, ReachError } from '../reach.js';
-import { runFuzz } from '../run-fuzz.js';
-import { parseSeed } from '../seed.js';
-import { parseShard } from '../shard.js';
+import { UsageError, durationOption, intOption, parseArgs } from './options.js';
+import { MAX_CASE_OPS } from '../gen/arbitraries.js';
+import { loadBaseline } from '../campaign/baseline.js';
+import { loadCorpus } from '../campaign/corpus.js';
+import { SHRINK_TIME_MS } from '../campaign/engine.js';
+import { FUZZ_HELP } from './help.js';
+import { reachOf, ReachError } from '../gen/reach.js';
+import { runFuzz } from '../campaign/run-fuzz.js';
+import { parseSeed } from '../campaign/seed.js';
+import { parseShard } from '../campaign/shard.js';
 import { IMPL_OPTIONS, checkMutant, disabledOption, implOption, listOption, notCheckedReport, opTimeout, type Io } from './common.js';
 
 export const DEFAULT_OUT = 'counterexamples';

@@ -1,16 +1,16 @@
 /** `kvm-oracle replay FILE`: the stored case again, on the implementation and mutant it names. */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError, intOption, parseArgs } from '../args.js';
+import { UsageError, intOption, parseArgs } from './options.js';
 import { packageRoot } from '../impl/spec.js';
-import { writeAtomic } from '../counterexample.js';
+import { writeAtomic } from '../campaign/counterexample.js';
 import { errorText } from '../run/fault.js';
-import { BadCounterexample, readCounterexample, type Counterexample } from '../counterexample.js';
-import { formatRecord } from '../format.js';
-import { REPLAY_HELP } from '../help.js';
-import { outOfReach, reachOf } from '../reach.js';
-import { reportFailure } from '../report.js';
-import { runCase } from '../runner.js';
+import { BadCounterexample, readCounterexample, type Counterexample } from '../campaign/counterexample.js';
+import { formatRecord } from '../report/format.js';
+import { REPLAY_HELP } from './help.js';
+import { outOfReach, reachOf } from '../gen/reach.js';
+import { reportFailure } from '../report/report.js';
+import { runCase } from '../run/runner.js';
 import { emitTest } from '../report/emit-test.js';
 import { IMPL_OPTIONS, disabledOption, implOption, notCheckedReport, type Io } from './common.js';
 

@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Counterexample } from '../counterexample.js';
+import type { Counterexample } from '../campaign/counterexample.js';
 
 /** the repository root: the nearest folder above this module with our package.json */
 const repoRoot = (): string => {
@@ -45,8 +45,8 @@ export const emittedTest = (cx: Counterexample, file: string, dir: string): stri
     ' * mutant named by KVM_ORACLE_MUTANT (where it fails).',
     ' */',
     "import { describe, expect, it } from 'vitest';",
-    `import { parseCounterexample } from '${rel}/fuzz/counterexample.js';`,
-    `import { runCase } from '${rel}/fuzz/runner.js';`,
+    `import { parseCounterexample } from '${rel}/fuzz/campaign/counterexample.js';`,
+    `import { runCase } from '${rel}/fuzz/run/runner.js';`,
     `import { builtinFactory } from '${rel}/impl/builtin.js';`,
     '',
     `const cx = parseCounterexample(JSON.stringify(${JSON.stringify(cx, null, 2)}));`,

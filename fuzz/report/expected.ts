@@ -11,7 +11,7 @@ import type { Result } from '../../api/results.js';
 import { initialState, type ModelState } from '../../model/state.js';
 import { phases, step, stepPhase } from '../../model/step.js';
 import { linearize, type Interval } from '../../oracle/linearize.js';
-import type { RunOutcome } from '../runner.js';
+import type { RunOutcome } from '../run/runner.js';
 
 export interface ExecutedOp {
   readonly index: number;

@@ -8,7 +8,7 @@
  */
 import * as jrb from 'junit-report-builder';
 import type { Builder } from 'junit-report-builder';
-import type { Summary } from '../summary.js';
+import type { Summary } from './summary.js';
 
 // a CommonJS package whose module.exports is the builder, while its types declare an ES
 // default export: under NodeNext the default of the namespace is what it exports

@@ -7,10 +7,10 @@
  */
 import type { Op, TestCase } from '../../api/ops.js';
 import { ruleOf } from '../../oracle/rules.js';
-import type { Counterexample } from '../counterexample.js';
-import { formatOp, formatResult } from '../format.js';
-import type { RunOutcome } from '../runner.js';
-import { failureSignature } from '../signature.js';
+import type { Counterexample } from '../campaign/counterexample.js';
+import { formatOp, formatResult } from './format.js';
+import type { RunOutcome } from '../run/runner.js';
+import { failureSignature } from '../campaign/signature.js';
 import { execution } from './expected.js';
 import { sequenceDiagram } from './mermaid.js';
 import { replayCommand } from './shell.js';

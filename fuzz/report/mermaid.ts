@@ -8,8 +8,8 @@
  */
 import type { TestCase } from '../../api/ops.js';
 import { RULES } from '../../oracle/rules.js';
-import { formatOp, formatRecord, formatResult } from '../format.js';
-import type { Failure, PointAt, RunOutcome, Traced } from '../runner.js';
+import { formatOp, formatRecord, formatResult } from './format.js';
+import type { Failure, PointAt, RunOutcome, Traced } from '../run/runner.js';
 
 /** diagrams past this many lines are cut at the start (the end is where it fails) */
 const MAX_LINES = 200;

@@ -12,7 +12,7 @@ import { hcallName } from '../../api/hcall.js';
 import { INVARIANT_IDS } from '../../oracle/monitors/index.js';
 import { RULES } from '../../oracle/rules.js';
 import { OP_KINDS } from '../../api/ops.js';
-import type { RunOutcome } from '../runner.js';
+import type { RunOutcome } from '../run/runner.js';
 
 type Counts = Record<string, number>;
 

@@ -5,8 +5,8 @@
  * results are the same with or without it.
  */
 import type { FailureId } from '../../oracle/monitor.js';
-import type { CasePhase } from '../campaign.js';
-import type { RunOutcome } from '../runner.js';
+import type { CasePhase } from '../campaign/campaign.js';
+import type { RunOutcome } from '../run/runner.js';
 import { Progress, type ProgressOptions } from './progress.js';
 import { addCase, emptyStats, type Stats } from './stats.js';
 

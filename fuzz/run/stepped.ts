@@ -8,7 +8,7 @@ import type { AbstractState } from '../../api/abstract.js';
 import type { Op, TestCase } from '../../api/ops.js';
 import { threadId } from '../../api/ids.js';
 import type { Interval } from '../../oracle/linearize.js';
-import { Scheduler, describeDeadlock, makeThreads } from '../scheduler.js';
+import { Scheduler, describeDeadlock, makeThreads } from './scheduler.js';
 import { faultOf, guarded } from './fault.js';
 import { Stop, attribute, type Executed, type Feed, type Mark } from './types.js';
 

@@ -10,7 +10,7 @@ import type { Implementation } from '../../api/implementation.js';
 import type { TestCase } from '../../api/ops.js';
 import { threadId } from '../../api/ids.js';
 import type { Interval } from '../../oracle/linearize.js';
-import { Scheduler, makeThreads } from '../scheduler.js';
+import { Scheduler, makeThreads } from './scheduler.js';
 import { ImplFault, NotRunnable, faultOf, guarded } from './fault.js';
 import { Stop, attribute, type Executed, type Feed } from './types.js';
 

@@ -6,8 +6,8 @@
  * of its stretch goes on there, so the verdicts are those of an uninterrupted scan.
  */
 import type { TestCase } from '../../api/ops.js';
-import type { Failure, RunOutcome } from '../runner.js';
-import type { CaseSetup, Executor, ScanRequest, Scanned } from '../executor.js';
+import type { Failure, RunOutcome } from '../run/runner.js';
+import type { CaseSetup, Executor, ScanRequest, Scanned } from '../campaign/executor.js';
 import type { FromWorker } from './protocol.js';
 import { WorkerProc } from './proc.js';
 

@@ -8,7 +8,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CaseSetup } from '../executor.js';
+import type { CaseSetup } from '../campaign/executor.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 export class WorkerError extends Error {}

@@ -3,8 +3,8 @@
  * structured clone over the IPC channel, so a case arrives exactly as it was made.
  */
 import type { TestCase } from '../../api/ops.js';
-import type { CaseSetup, ScanRequest, Scanned } from '../executor.js';
-import type { RunOutcome } from '../runner.js';
+import type { CaseSetup, ScanRequest, Scanned } from '../campaign/executor.js';
+import type { RunOutcome } from '../run/runner.js';
 
 export type ToWorker =
   | { readonly kind: 'init'; readonly setup: CaseSetup }

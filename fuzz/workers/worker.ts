@@ -5,10 +5,10 @@
  * it); a worker whose supervisor is gone exits.
  */
 import { loadFactory } from '../impl/spec.js';
-import { campaignArb, fromWire } from '../campaign-arb.js';
-import { scanCases } from '../executor.js';
-import { runCase, errorText, type RunOptions } from '../runner.js';
-import { CaseStream } from '../stream.js';
+import { campaignArb, fromWire } from '../gen/campaign-arb.js';
+import { scanCases } from '../campaign/executor.js';
+import { runCase, errorText, type RunOptions } from '../run/runner.js';
+import { CaseStream } from '../campaign/stream.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const send = (m: FromWorker): void => void process.send!(m);

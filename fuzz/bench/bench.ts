@@ -1,0 +1,115 @@
+/**
+ * npm run bench: operations per second for the impl alone and for the lockstep run (impl +
+ * model + monitors + conformance), sequential and interleaved, and the same cases through
+ * the protocol (`exec:` of kvm-oracle serve, stepped and whole-case), each as a ratio to
+ * the in-process lockstep run measured in the same process, so the ratios hold on a noisy
+ * machine even when the absolute numbers do not. `-- --impl SPEC` adds rows for another
+ * implementation (e.g. kvm), on the cases it can run. Then cases/s with 1 and 2 workers
+ * (fuzz/bench/bench-workers.ts).
+ */
+import fc from 'fast-check';
+import type { TestCase } from '../../api/ops.js';
+import type { Implementation, ImplementationFactory } from '../../api/implementation.js';
+import { builtinFactory } from '../../impl/builtin.js';
+import { testCaseArb } from '../gen/arbitraries.js';
+import { runCase, type DriveMode } from '../run/runner.js';
+import { Scheduler, makeThreads } from '../run/scheduler.js';
+import { UsageError, parseArgs } from '../cli/options.js';
+import { kvmUnavailable, loadFactory, packageRoot } from '../impl/spec.js';
+import { reachOf, restrictCase } from '../gen/reach.js';
+import { join } from 'node:path';
+import { benchWorkers } from './bench-workers.js';
+
+const CASES = Number(process.env.BENCH_CASES ?? 400);
+/** the protocol rows cost a round trip per step: fewer cases */
+const EXEC_CASES = Number(process.env.BENCH_EXEC_CASES ?? 100);
+const ROUNDS = 3;
+
+/** The impl on its own under the same scheduler: no model, no monitors, no checks. */
+const implOnly = (tc: TestCase): void => {
+  const impl: Implementation = builtinFactory.create(tc.config, null);
+  const threads = makeThreads(tc.threads ?? tc.ops.map(() => 0));
+  const sched = new Scheduler(tc.preemptions ?? []);
+  for (let t = sched.pick(threads); t; t = sched.pick(threads)) {
+    if (!t.current) {
+      const index = t.queue.shift()!;
+      t.current = { index, op: impl.begin!(t.tid, tc.ops[index]!), steps: 0 };
+    }
+    const s = t.current.op.step();
+    impl.drainEvents();
+    if (s.done) [t.current, t.point] = [null, null];
+    else [t.point, t.current.steps] = [s.point, t.current.steps + 1];
+  }
+};
+
+const lockstep = (factory: ImplementationFactory, mode: DriveMode = 'auto', eachState = true) => (tc: TestCase): void => {
+  const r = runCase(tc, { factory, mutant: null, mode, eachState });
+  if (r.failure && factory !== builtinFactory && r.failure.id !== 'CONFORMANCE') throw new Error(`bench case failed on ${factory.name}: ${r.failure.id} ${r.failure.message}`);
+};
+
+/** best of ROUNDS, in operations per second */
+const opsPerSecond = (cases: readonly TestCase[], f: (tc: TestCase) => void): number => {
+  const ops = cases.reduce((n, c) => n + c.ops.length, 0);
+  let best = Infinity;
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = process.hrtime.bigint();
+    for (const tc of cases) f(tc);
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return ops / best;
+};
+
+const sample = (vcpus: number, n: number): TestCase[] => fc.sample(testCaseArb({ maxOps: 30, vcpus }), { seed: 42, numRuns: n });
+const table: string[][] = [['run', 'ops', 'ops/s', 'vs in-process lockstep']];
+const row = (name: string, cases: readonly TestCase[], f: (tc: TestCase) => void, base: number | null): number => {
+  const v = opsPerSecond(cases, f);
+  table.push([name, String(cases.reduce((n, c) => n + c.ops.length, 0)), v.toFixed(0), base === null ? '1.00' : (v / base).toFixed(2)]);
+  return v;
+};
+
+const main = async (): Promise<void> => {
+  const p = parseArgs(process.argv.slice(2), { impl: { value: true } });
+  // real KVM beside the built-in implementation whenever this machine can run it
+  const noKvm = kvmUnavailable();
+  const extra = p.options.get('impl') ?? (noKvm === null ? 'kvm' : undefined);
+  if (noKvm && p.options.get('impl') === undefined) console.log(`kvm: no row (${noKvm})`);
+  // warm the JIT on both paths before anything is timed
+  for (const tc of sample(2, CASES)) {
+    implOnly(tc);
+    lockstep(builtinFactory)(tc);
+  }
+  for (const vcpus of [1, 2]) {
+    const what = vcpus === 1 ? 'sequential (--vcpus 1)' : 'interleaved (--vcpus 2)';
+    const cases = sample(vcpus, CASES);
+    const base = opsPerSecond(cases, lockstep(builtinFactory));
+    row(`${what}: builtin, impl alone`, cases, implOnly, base);
+    row(`${what}: builtin, lockstep`, cases, lockstep(builtinFactory), base);
+    if (vcpus === 1) row(`${what}: builtin, lockstep, state only at the end`, cases, lockstep(builtinFactory, 'auto', false), base);
+    const serve = await loadFactory(`exec:${JSON.stringify(process.execPath)} ${JSON.stringify(join(packageRoot(), 'bin', 'kvm-oracle.js'))} serve`);
+    const few = cases.slice(0, EXEC_CASES);
+    const fewBase = opsPerSecond(few, lockstep(builtinFactory));
+    row(`${what}: exec: serve, stepped`, few, lockstep(serve, 'stepped'), fewBase);
+    row(`${what}: exec: serve, whole-case`, few, lockstep(serve, 'whole'), fewBase);
+    serve.dispose?.();
+    if (typeof extra === 'string') {
+      const f = await loadFactory(extra);
+      const reach = reachOf(f.capabilities, extra);
+      // its own cases (cut to what it runs), against the built-in lockstep run of the same cases
+      const own = few.map((tc) => restrictCase(tc, reach));
+      row(`${what}: ${extra}`, own, lockstep(f), opsPerSecond(own, lockstep(builtinFactory)));
+      f.dispose?.();
+    }
+  }
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  for (const r of table) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+};
+
+main()
+  .then(async () => {
+    console.log('');
+    for (const l of await benchWorkers()) console.log(l);
+  })
+  .catch((e) => {
+    console.error(`bench: ${e instanceof UsageError ? e.message : e instanceof Error ? e.message : String(e)}`);
+    process.exit(2);
+  });

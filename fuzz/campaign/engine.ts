@@ -1,0 +1,165 @@
+/**
+ * The campaign engine: replays the corpus, then reads the case stream in order from the
+ * executor's scans (several stretches in flight, one per worker and one more), lets the
+ * judge pick the failures to shrink, shrinks each, and collects them by signature until
+ * it has `maxFailures` of them or the budget is spent. Everything it decides follows the
+ * stream's order, never the workers' timing, so a seed gives the same counterexamples
+ * with any number of workers.
+ */
+import type fc from 'fast-check';
+import type { TestCase } from '../../api/ops.js';
+import type { CorpusEntry } from './corpus.js';
+import type { Executor, Scanned } from './executor.js';
+import type { Failure } from '../run/runner.js';
+import { toCounterexample, type Found, type Identity } from './found.js';
+import { HUNT, Judge, type Decision } from './judge.js';
+import { WHOLE, globalIndex, shardRuns, type Shard } from './shard.js';
+import { shrinkCase, truncate, type Cut } from './shrink.js';
+import { failureSignature } from './signature.js';
+import { CaseStream } from './stream.js';
+
+export type Signal = 'SIGINT' | 'SIGTERM';
+
+/** cases per scan request: small enough that --time and a failure waste little */
+export const CHUNK = 25;
+export const SHRINK_TIME_MS = 120_000;
+
+export interface EngineOptions {
+  readonly seed: number;
+  /** cases of the whole campaign (all shards); ignored when timeMs is set */
+  readonly runs: number;
+  /** generate cases for this long (then the run count depends on the machine) */
+  readonly timeMs?: number;
+  /** each shrink stops after this long with the smallest failing case so far */
+  readonly shrinkTimeMs?: number;
+  /** distinct signatures to collect before stopping (default 1) */
+  readonly maxFailures?: number;
+  readonly shard?: Shard;
+  readonly hunt?: number;
+  /** stored counterexamples, replayed before any new case */
+  readonly corpus?: readonly CorpusEntry[];
+  /** signatures of the baseline */
+  readonly known?: ReadonlySet<string>;
+  readonly identity: Identity;
+  readonly arb: fc.Arbitrary<TestCase>;
+  /** after each stretch of the stream */
+  readonly onProgress?: (p: { readonly runs: number; readonly failures: number }) => void;
+  /** a shrink begins (it may take up to shrinkTimeMs) */
+  readonly onShrink?: (firstSeen: number, failure: Failure) => void;
+}
+
+export interface EngineResult {
+  /** cases of the stream the campaign read (this shard's) */
+  readonly runs: number;
+  /** of them, cases whose linearizability search gave up */
+  readonly unchecked: number;
+  /** of them, cases the implementation could not run here, and the first one's reason */
+  readonly unsupported: number;
+  readonly unsupportedWhy: string | null;
+  readonly failures: readonly Found[];
+  /** corpus entries replayed */
+  readonly replayed: number;
+  readonly interrupted: Signal | null;
+}
+
+export class Engine {
+  private signal: Signal | null = null;
+  private readonly found: Found[] = [];
+  private readonly stream: CaseStream;
+  private unsupported = 0;
+  private unsupportedWhy: string | null = null;
+
+  constructor(private readonly o: EngineOptions, private readonly exec: Executor) {
+    this.stream = new CaseStream(o.seed, o.arb);
+  }
+
+  /** a signal: stop generating, cut the shrink under way */
+  stop(s: Signal): void {
+    if (this.signal) return;
+    this.signal = s;
+    this.exec.abort();
+  }
+
+  async run(): Promise<EngineResult> {
+    const replayed = await this.replayCorpus();
+    const { runs, unchecked } = this.full() ? { runs: 0, unchecked: 0 } : await this.scanStream();
+    const { unsupported, unsupportedWhy } = this;
+    return { runs, unchecked, unsupported, unsupportedWhy, failures: this.found, replayed, interrupted: this.signal };
+  }
+
+  private full(): boolean {
+    return this.found.length >= (this.o.maxFailures ?? 1);
+  }
+
+  /** adds a failure unless its signature is already in; true when enough are in */
+  private collect(f: Omit<Found, 'signature' | 'known'>): boolean {
+    const signature = failureSignature(f.counterexample);
+    if (!this.found.some((x) => x.signature === signature)) this.found.push({ ...f, signature, known: this.o.known?.has(signature) ?? false });
+    return this.full();
+  }
+
+  private async replayCorpus(): Promise<number> {
+    let n = 0;
+    for (const { file, cx } of this.o.corpus ?? []) {
+      if (this.signal || this.full()) break;
+      const { failure } = await this.exec.run(cx);
+      n++;
+      if (failure && !this.signal) this.collect({ counterexample: toCounterexample(cx, failure, cx.seed, this.o.identity), firstSeen: 0, source: 'corpus', from: file, shrinks: 0, shrinkCut: null });
+    }
+    return n;
+  }
+
+  private async scanStream(): Promise<{ runs: number; unchecked: number }> {
+    const shard = this.o.shard ?? WHOLE;
+    const deadline = this.o.timeMs === undefined ? Infinity : Date.now() + this.o.timeMs;
+    const total = this.o.timeMs === undefined ? shardRuns(shard, this.o.runs) : Infinity;
+    const judge = new Judge(this.o.hunt ?? HUNT);
+    const inflight: { from: number; count: number; verdicts: Promise<Scanned[]> }[] = [];
+    let [dispatched, read, unchecked] = [0, 0, 0];
+    /** shrinks what the judge decided; the cases read when enough failures are in */
+    const settle = async (ds: Decision[]): Promise<number | null> => {
+      for (const d of ds) if (await this.settle(d.v)) return Math.min(d.at, read - 1) + 1;
+      return null;
+    };
+    let enough: number | null;
+    for (;;) {
+      while (!this.signal && inflight.length <= this.exec.workers && dispatched < total && Date.now() < deadline) {
+        const count = Math.min(CHUNK, total - dispatched);
+        inflight.push({ from: dispatched, count, verdicts: this.exec.scan({ start: globalIndex(shard, dispatched), stride: shard.count, count }) });
+        dispatched += count;
+      }
+      const next = inflight.shift();
+      if (!next || this.signal) break;
+      const verdicts = await next.verdicts;
+      if (this.signal) break;
+      read = next.from + next.count;
+      for (const v of verdicts) {
+        const p = (v.index - (shard.index - 1)) / shard.count;
+        if ((enough = await settle(judge.take(p, v))) !== null) return { runs: enough, unchecked };
+        if (v.unchecked) unchecked++;
+        if (v.unsupported) [this.unsupported, this.unsupportedWhy] = [this.unsupported + 1, this.unsupportedWhy ?? v.unsupported];
+      }
+      if ((enough = await settle(judge.reach(read - 1))) !== null) return { runs: enough, unchecked };
+      this.o.onProgress?.({ runs: read, failures: this.found.length });
+    }
+    return { runs: (await settle(judge.end())) ?? read, unchecked };
+  }
+
+  /** shrinks the failing case at stream index d.index and collects it */
+  private async settle(d: Scanned): Promise<boolean> {
+    const start = this.stream.at(d.index);
+    let failure = d.failure!;
+    if (!this.signal) {
+      // run it once more on its own: a hang found by a scan learns its operation here
+      const again = await this.exec.run(start.value[0]);
+      if (again.failure?.id === failure.id) failure = again.failure;
+    }
+    this.o.onShrink?.(d.index + 1, failure);
+    const until = Date.now() + (this.o.shrinkTimeMs ?? SHRINK_TIME_MS);
+    const stop = (): Cut | null => (this.signal ? 'signal' : Date.now() > until ? 'time' : null);
+    let s = await shrinkCase(this.exec, this.stream, start, failure, stop);
+    if (!s.cut) s = await truncate(this.exec, s);
+    const counterexample = toCounterexample(s.tc, s.failure, this.o.seed, this.o.identity);
+    return this.collect({ counterexample, firstSeen: d.index + 1, source: 'generated', shrinks: s.steps, shrinkCut: s.cut }) || this.signal !== null;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Where cases run: the engine asks an Executor to scan a stretch of the case stream, or to
+ * run one case (a shrink candidate, a corpus entry). The worker pool (fuzz/workers/) is
+ * one; fuzz/campaign/in-process.ts, for the library API and --workers 0, is the other. Both scan
+ * with scanCases, so a case gives the same verdict wherever it ran.
+ */
+import type { TestCase } from '../../api/ops.js';
+import type { CaseShape } from '../gen/arbitraries.js';
+import { runCase, type Failure, type RunOptions, type RunOutcome } from '../run/runner.js';
+import type { CaseStream } from './stream.js';
+import type { WireReach } from '../gen/campaign-arb.js';
+
+/** what a run of one case says */
+export interface Verdict {
+  readonly failure: Failure | null;
+  /** the linearizability search gave up on it */
+  readonly unchecked: boolean;
+  /** the implementation cannot run it here: why (else null) */
+  readonly unsupported: string | null;
+}
+
+/** the verdict on case `index` of the stream */
+export interface Scanned extends Verdict {
+  readonly index: number;
+}
+
+/** cases start, start + stride, ... (count of them) of the stream */
+export interface ScanRequest {
+  readonly start: number;
+  readonly stride: number;
+  readonly count: number;
+}
+
+/** What a worker needs to rebuild the campaign: plain JSON, sent to each worker once. */
+export interface CaseSetup {
+  /** the implementation, as --impl names it (see fuzz/impl/spec.ts) */
+  readonly spec: string;
+  /** --op-timeout, for an exec: implementation */
+  readonly opTimeoutMs?: number;
+  readonly mutant: string | null;
+  readonly disabled: readonly string[];
+  readonly shape: CaseShape;
+  /** what the generator may make (--ops, --skip-ops, --rules, the capabilities) */
+  readonly reach: WireReach;
+  readonly seed: number;
+}
+
+export interface Executor {
+  /** workers that scan at once */
+  readonly workers: number;
+  /** the failing, unchecked and unsupported cases of the request, by increasing index */
+  scan(r: ScanRequest): Promise<Scanned[]>;
+  /** one case; with keepTrace, its whole trace (for the report) */
+  run(tc: TestCase, keepTrace?: boolean): Promise<RunOutcome>;
+  /** a signal: what runs now is dropped (a pending run() passes) */
+  abort(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * scans in this thread; `tick(index)` before each case (the supervisor's watchdog),
+ * `seen` after it (the in-process executor's per-case hook)
+ */
+export const scanCases = (stream: CaseStream, r: ScanRequest, opts: RunOptions, tick?: (index: number) => void, seen?: (tc: TestCase, o: RunOutcome) => void): Scanned[] => {
+  const out: Scanned[] = [];
+  for (let k = 0; k < r.count; k++) {
+    const index = r.start + k * r.stride;
+    tick?.(index);
+    const tc = stream.at(index).value[0];
+    const outcome = runCase(tc, opts);
+    seen?.(tc, outcome);
+    const { failure, unchecked, unsupported } = outcome;
+    if (failure || unchecked || unsupported) out.push({ index, failure, unchecked, unsupported });
+  }
+  return out;
+};

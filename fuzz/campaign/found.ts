@@ -1,0 +1,42 @@
+/** A failure a campaign found: its counterexample, signature and where it was first seen. */
+import type { TestCase } from '../../api/ops.js';
+import { FORMAT, type Counterexample } from './counterexample.js';
+import type { Failure } from '../run/runner.js';
+import type { Cut } from './shrink.js';
+import type { InvariantId } from '../../api/failures.js';
+
+export interface Identity {
+  readonly implementation: string;
+  readonly mutant: string | null;
+  readonly disabled?: ReadonlySet<string>;
+}
+
+export interface Found {
+  readonly counterexample: Counterexample;
+  readonly signature: string;
+  /** listed in the baseline: reported, but not a new failure */
+  readonly known: boolean;
+  /** the campaign run (1-based) whose case first failed; 0 for a corpus replay */
+  readonly firstSeen: number;
+  readonly source: 'corpus' | 'generated';
+  /** the corpus file it was replayed from */
+  readonly from?: string;
+  /** smaller failing cases shrinking took */
+  readonly shrinks: number;
+  /** why shrinking stopped early (--shrink-time, a signal), if it did */
+  readonly shrinkCut: Cut | null;
+}
+
+export const toCounterexample = (tc: TestCase, failure: Failure, seed: number, id: Identity): Counterexample => ({
+  format: FORMAT,
+  invariant: failure.id,
+  message: failure.message,
+  step: failure.step,
+  seed,
+  implementation: id.implementation,
+  mutant: id.mutant,
+  config: tc.config,
+  ops: tc.ops,
+  ...(tc.threads && { threads: tc.threads, preemptions: tc.preemptions ?? [] }),
+  ...(id.disabled?.size && { disabled: [...id.disabled].sort() as InvariantId[] }),
+});

@@ -1,0 +1,38 @@
+/**
+ * The executor that runs cases in this thread: for the library API (runCampaign) and
+ * `--workers 0`. It has no wall-clock watchdog: an operation that never yields hangs it
+ * (the step limit of the runner still catches one that yields forever). Only here can a
+ * per-case hook see every outcome (progress, --stats): worker processes keep theirs.
+ */
+import type { ImplementationFactory } from '../../api/implementation.js';
+import type { TestCase } from '../../api/ops.js';
+import { campaignArb, fromWire } from '../gen/campaign-arb.js';
+import { scanCases, type CaseSetup, type Executor } from './executor.js';
+import { runCase, type RunOutcome } from '../run/runner.js';
+import { CaseStream } from './stream.js';
+
+/** a case of the stream, or one run to shrink (or replay) one */
+export type CasePhase = 'generate' | 'shrink';
+
+export interface CaseHook {
+  readonly onCase: (tc: TestCase, outcome: RunOutcome, phase: CasePhase) => void;
+  /** keep each case's trace in the outcome onCase gets */
+  readonly keepTrace?: boolean;
+}
+
+export const inProcess = (factory: ImplementationFactory, setup: CaseSetup, hook?: CaseHook): Executor => {
+  const stream = new CaseStream(setup.seed, campaignArb(setup.shape, fromWire(setup.reach)));
+  const opts = { factory, mutant: setup.mutant, disabled: new Set(setup.disabled), keepTrace: hook?.keepTrace };
+  const seen = hook && ((tc: TestCase, o: RunOutcome) => hook.onCase(tc, o, 'generate'));
+  return {
+    workers: 1,
+    scan: async (r) => scanCases(stream, r, opts, undefined, seen),
+    run: async (tc, keepTrace) => {
+      const o = runCase(tc, { ...opts, keepTrace: keepTrace || opts.keepTrace });
+      hook?.onCase(tc, o, 'shrink');
+      return o;
+    },
+    abort: () => {},
+    close: async () => {},
+  };
+};

@@ -1,0 +1,131 @@
+/**
+ * `kvm-oracle fuzz` once its options are parsed (fuzz/cli/fuzz-command.ts): starts the
+ * workers, runs the engine with SIGINT and SIGTERM turned into a graceful stop, reports,
+ * writes and stores every failure it collected, then the summary files (--json, --junit,
+ * --stats).
+ */
+import type { ImplementationFactory } from '../../api/implementation.js';
+import type { Io } from '../cli/common.js';
+import { campaignArb, toWire } from '../gen/campaign-arb.js';
+import type { CorpusEntry } from './corpus.js';
+import { Engine, type EngineResult, type Signal } from './engine.js';
+import type { Found } from './found.js';
+import type { Executor } from './executor.js';
+import { inProcess } from './in-process.js';
+import { MAX_NODES, NODES_PER_OP } from '../../oracle/linearize.js';
+import { reportFound } from '../report/fuzz-report.js';
+import { reachOf, type Reach } from '../gen/reach.js';
+import { campaignOutputs, campaignSummary, type OutputFiles } from '../report/outputs.js';
+import { Progress } from '../report/progress.js';
+import { CampaignWatch } from '../report/watch.js';
+import type { Seed } from './seed.js';
+import { WHOLE, shardText, type Shard } from './shard.js';
+import type { NotChecked, Summary } from '../report/summary.js';
+import { Pool } from '../workers/pool.js';
+import { WorkerError } from '../workers/proc.js';
+
+export interface FuzzSettings {
+  /** in this process: --workers 0, and the shrink's re-runs' report */
+  readonly factory: ImplementationFactory;
+  /** what each worker rebuilds the implementation from (--impl); recorded in counterexamples */
+  readonly spec: string;
+  readonly opTimeoutMs?: number;
+  readonly mutant: string | null;
+  readonly seed: Seed;
+  readonly runs: number;
+  readonly timeMs?: number;
+  readonly shrinkTimeMs: number;
+  readonly maxOps: number;
+  readonly vcpus: number;
+  /** what the generator may make (default: the implementation's capabilities) */
+  readonly reach?: Reach;
+  readonly disabled: ReadonlySet<string>;
+  readonly out: string;
+  /** 0: in this process, without the wall-clock watchdog */
+  readonly workers: number;
+  readonly caseTimeoutMs: number;
+  readonly shard: Shard;
+  readonly corpusDir?: string;
+  readonly corpus: readonly CorpusEntry[];
+  readonly baseline?: ReadonlySet<string>;
+  readonly maxFailures: number;
+  /** --json, --junit, --stats */
+  readonly files?: OutputFiles;
+  /** printed after the verdict: what the implementation leaves unchecked */
+  readonly notes?: readonly string[];
+  /** the same, for the summary */
+  readonly more?: readonly NotChecked[];
+  /** the campaign's summary, once it is made */
+  readonly onSummary?: (s: Summary) => void;
+}
+
+const SIGNALS: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/** runs the engine; the first signal stops it gracefully, a second one exits at once */
+const runEngine = async (engine: Engine): Promise<EngineResult> => {
+  const handlers = (Object.keys(SIGNALS) as Signal[]).map((sig) => {
+    const h = (): void => (h.seen ? process.exit(SIGNALS[sig]) : ((h.seen = true), engine.stop(sig)));
+    h.seen = false;
+    process.on(sig, h);
+    return [sig, h] as const;
+  });
+  try {
+    return await engine.run();
+  } finally {
+    for (const [sig, h] of handlers) process.off(sig, h);
+  }
+};
+
+export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
+  const t0 = Date.now();
+  const seed = s.seed.seed;
+  const files = s.files ?? { stats: false };
+  if (s.seed.drawn) io.out(`kvm-oracle fuzz: seed ${seed} (drawn by --seed random; --seed ${seed} replays this run)`);
+  const reach = s.reach ?? reachOf(s.factory.capabilities, s.spec);
+  const shape = { maxOps: s.maxOps, vcpus: s.vcpus };
+  const setup = { spec: s.spec, ...(s.opTimeoutMs !== undefined && { opTimeoutMs: s.opTimeoutMs }), mutant: s.mutant, disabled: [...s.disabled].sort(), shape, reach: toWire(reach), seed };
+  // the stats (and the idle monitors the summary names) need every case's outcome: in process only
+  const wantStats = files.stats || files.json !== undefined || files.junit !== undefined;
+  const progress = io.progress && { sink: io.progress, runs: s.runs, timeMs: s.timeMs };
+  const watch = s.workers === 0 ? new CampaignWatch({ stats: wantStats, ...(progress && { progress }) }) : null;
+  const line = s.workers > 0 && progress ? new Progress(progress) : null;
+  let exec: Executor;
+  try {
+    exec = s.workers === 0 ? inProcess(s.factory, setup, watch ?? undefined) : await Pool.start({ workers: s.workers, caseTimeoutMs: s.caseTimeoutMs, setup });
+  } catch (e) {
+    if (e instanceof WorkerError) return io.err(`kvm-oracle fuzz: cannot start the workers: ${e.message}`), 2;
+    throw e;
+  }
+  const identity = { implementation: s.spec, mutant: s.mutant, ...(s.disabled.size && { disabled: s.disabled }) };
+  const onShrink = (run: number, f: { id: string }): void => io.err(`kvm-oracle fuzz: run ${run} failed (${f.id}); shrinking it (at most ${s.shrinkTimeMs} ms)`);
+  const onProgress = line ? (p: { runs: number; failures: number }) => line.tick({ cases: p.runs, failures: p.failures, shrinking: null }) : undefined;
+  const engine = new Engine({ ...s, seed, identity, onShrink, onProgress, corpus: s.corpus, known: s.baseline, arb: campaignArb(shape, reach) }, exec);
+  try {
+    const r = await runEngine(engine);
+    watch?.end();
+    line?.end();
+    const shard = s.shard === WHOLE ? '' : `, shard ${shardText(s.shard)}`;
+    const rules = reach.rules === 'seeds' ? '' : `, ${reach.rules} rules`;
+    const what = `seed ${seed}${shard}, ${s.workers} worker(s), ${s.vcpus} vCPU thread(s), implementation ${s.spec}, mutant ${s.mutant ?? 'none'}${rules}`;
+    const written: { found: Found; file: string | null }[] = [];
+    for (const f of r.failures) written.push({ found: f, file: await reportFound(f, { what, runs: r.runs, shrinkTimeMs: s.shrinkTimeMs, out: s.out, corpusDir: s.corpusDir, exec, used: written.map((w) => w.file) }, io) });
+    if (!r.failures.length) io.out(`kvm-oracle fuzz: ${r.runs} runs, ${what}: no failure`);
+    if (r.replayed) io.out(`  corpus: ${r.replayed} stored counterexample(s) replayed first`);
+    // say so when some concurrent cases' results could not be checked against the model
+    if (r.unchecked) io.out(`  ${r.unchecked} of them not checked for conformance: the linearizability search gave up (its budget: ${MAX_NODES} nodes, or ${NODES_PER_OP} per operation, for each independent part; monitors still ran)`);
+    if (r.unsupported) io.out(`  ${r.unsupported} of them not checked: ${s.spec} cannot run them here (the first: ${r.unsupportedWhy})`);
+    for (const l of s.notes ?? []) io.out(l);
+    if (r.interrupted) io.out(`  interrupted by ${r.interrupted} after ${r.runs} runs`);
+    const more = [...(r.unsupported ? [{ check: 'cases', reason: `${s.spec} cannot run them here (the first: ${r.unsupportedWhy})`, cases: r.unsupported }] : []), ...(s.more ?? [])];
+    const end = { seed, runs: r.runs, workers: s.workers, shard: s.shard === WHOLE ? null : s.shard, timeMs: Date.now() - t0, implementation: s.spec, mutant: s.mutant, replayed: r.replayed, interrupted: r.interrupted, failures: written, unchecked: r.unchecked, disabled: s.disabled, stats: watch?.stats ?? null, more };
+    s.onSummary?.(campaignSummary(end));
+    const o = campaignOutputs(end, files);
+    for (const l of o.out) io.out(l);
+    for (const l of o.errors) io.err(l);
+    if (r.failures.some((f) => !f.known)) return 1;
+    if (r.interrupted) return SIGNALS[r.interrupted];
+    return o.errors.length ? 2 : 0;
+  } finally {
+    await exec.close();
+  }
+};

@@ -1,0 +1,138 @@
+/**
+ * Generators of test cases: a prelude, then a body of pieces (an operation, a lifecycle, or
+ * a pair of contending operations; see arbitraries-x86.ts and arbitraries-ppc.ts). With
+ * several threads, each operation gets a thread and the case a schedule of a few
+ * preemptions, which shrink away.
+ */
+import fc from 'fast-check';
+import type { HostConfig, Op, TestCase } from '../../api/ops.js';
+import type { Platform } from '../../api/protocol.js';
+import { chance } from './chance.js';
+import { SEQUENTIAL_ONLY, concurrentPieceArb, configArb, pieceArb, prelude } from './arbitraries-x86.js';
+import { regimeHead, swarmArb, type Swarm } from './swarm.js';
+import { PPC_PRELUDE_MAX, ppcConfigArb, ppcPieceArb, ppcPreludeArb } from './arbitraries-ppc.js';
+
+export interface CaseShape {
+  /** most operations after the prelude */
+  readonly maxOps: number;
+  /** vCPUs per VM, and harness threads issuing operations */
+  readonly vcpus: number;
+  /** the VM platforms to draw cases for (default both) */
+  readonly platforms?: readonly Platform[];
+}
+
+export const DEFAULT_SHAPE: CaseShape = { maxOps: 30, vcpus: 2 };
+
+/**
+ * the most operations a generated case's body may have (`--max-ops`): a case this long
+ * still runs and is checked in well under a second, and its counterexample stays readable
+ */
+export const MAX_CASE_OPS = 1000;
+
+/** preemption points an operation passes, at most, that a preemption may follow */
+export const MAX_PREEMPT_AFTER = 8;
+
+/**
+ * A preemption for an operation, PCT-style (Burckhardt et al., ASPLOS 2010): a few
+ * operations of a case are preempted after one of their preemption points, so a race of
+ * depth d needs d of them well placed. Point 0 (the thread yields before the operation
+ * begins, between two ioctls) and points early in an operation (its first lock or
+ * get_user_pages, the first steps of a loop) are drawn more often. Each shrinks towards none.
+ */
+const after = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(0) },
+  { weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) },
+  fc.integer({ min: 1, max: MAX_PREEMPT_AFTER }),
+);
+const preempt = fc.option(fc.record({ after, to: fc.integer({ min: 1, max: 3 }) }), { freq: 6 });
+
+/**
+ * Like a VMM, each vCPU has its own thread (vcpu id mod threads) for its ioctls; VM
+ * ioctls and fault injection come from any thread.
+ */
+const threadOf = (op: Op, drawn: number, threads: number): number =>
+  'vcpu' in op && op.kind !== 'createVcpu' ? op.vcpu % threads : drawn;
+
+type Drawn = [Op, number, { after: number; to: number } | null];
+
+/**
+ * The thread drawn for operation i of a piece: `drawn`, except that in a piece opened by
+ * a vCPU operation, the VM ioctls that follow run on another thread than that vCPU's (the
+ * piece is a pair of operations contending for one object).
+ */
+const pieceThread = (ops: readonly Op[], i: number, drawn: number, threads: number): number => {
+  const first = ops[0]!;
+  if (i === 0 || threads < 2 || !('vcpu' in first) || first.kind === 'createVcpu') return drawn;
+  return (threadOf(first, drawn, threads) + 1 + (drawn % (threads - 1))) % threads;
+};
+
+/**
+ * The body of a case: pieces of operations, each piece with the thread its VM ioctls run on
+ * and a preemption for each of its first two operations (a pair of contending operations
+ * may need both preempted).
+ */
+const bodyArb = (pieces: fc.Arbitrary<Op[]>, shape: CaseShape): fc.Arbitrary<Drawn[]> => {
+  const threads = Math.max(1, shape.vcpus);
+  const p = threads > 1 ? preempt : fc.constant(null);
+  return fc
+    .array(fc.tuple(pieces, fc.nat({ max: threads - 1 }), p, p), { minLength: 1, maxLength: shape.maxOps, size: 'max' })
+    .map((ps) => ps.flatMap(([ops, t, p0, p1]) => ops.map((op, i): Drawn => [op, pieceThread(ops, i, t, threads), i === 0 ? p0 : i === 1 ? p1 : null])).slice(0, shape.maxOps));
+};
+
+
+const assemble = (config: HostConfig, head: Op[], body: Drawn[], shape: CaseShape): TestCase => {
+  const threads = Math.max(1, shape.vcpus);
+  const ops = [...head, ...body.map(([op]) => op)];
+  if (threads === 1) return { config, ops };
+  const preemptions = body.flatMap(([, , p], i) => (p ? [{ op: head.length + i, ...p }] : []));
+  return { config, ops, threads: [...head.map(() => 0), ...body.map(([op, t]) => threadOf(op, t, threads))], preemptions };
+};
+
+/** An x86 case: its swarm (swarm.ts) first, then the prelude, the regime's head and the body. */
+const x86CaseArb = (shape: CaseShape, pieces: (vcpus: number, swarm: Swarm) => fc.Arbitrary<Op[]>): fc.Arbitrary<TestCase> =>
+  swarmArb(shape.vcpus <= 1).chain((swarm) =>
+    fc
+      .record({
+        config: configArb,
+        // each prelude op is kept with its own odds and shrinks towards being dropped
+        kept: fc.tuple(...prelude(shape.vcpus).map((p) => chance(p.keepPercent))),
+        // the regime's head too: it shrinks away like the prelude
+        keptHead: fc.tuple(...regimeHead(swarm).map(() => chance(95))),
+        body: bodyArb(pieces(shape.vcpus, swarm), shape),
+      })
+      .map(({ config, kept, keptHead, body }) =>
+        assemble(config, [...prelude(shape.vcpus).filter((_, i) => kept[i]).map((p) => p.op), ...regimeHead(swarm).filter((_, i) => keptHead[i])], body, shape),
+      ),
+  );
+
+/** A case around one PPC HV VM (see arbitraries-ppc.ts), on as many threads as x86 cases. */
+const ppcCaseArb = (shape: CaseShape): fc.Arbitrary<TestCase> =>
+  ppcConfigArb.chain((c) =>
+    fc
+      .record({
+        config: configArb,
+        // not chained: each kept flag shrinks towards dropping its op on its own; kept 96%
+        // of the time, as a case without its slot at gpa 0 or its vCPUs tests little
+        prelude: fc.tuple(ppcPreludeArb(c), fc.tuple(...Array.from({ length: PPC_PRELUDE_MAX }, () => chance(96)))).map(([p, kept]) => p.filter((_, i) => kept[i])),
+        body: bodyArb(ppcPieceArb(c), shape),
+      })
+      .map(({ config, prelude, body }) => assemble(config, prelude, body, shape)),
+  );
+
+/**
+ * The mix: x86 cases on several threads (without the operations SEQUENTIAL_ONLY names),
+ * x86 cases with every operation and lifecycle on one thread, and PPC HV cases.
+ */
+export const testCaseArb = (shape: CaseShape = DEFAULT_SHAPE): fc.Arbitrary<TestCase> => {
+  if (!(shape.maxOps >= 1 && shape.maxOps <= MAX_CASE_OPS)) throw new RangeError(`maxOps must be 1..${MAX_CASE_OPS}, got ${shape.maxOps}`);
+  const ppc = shape.platforms?.includes('ppcHv') ?? true;
+  const x86 = shape.platforms?.includes('x86') ?? true;
+  const mix: fc.WeightedArbitrary<TestCase>[] =
+    shape.vcpus <= 1
+      ? [{ weight: 5, arbitrary: x86CaseArb(shape, pieceArb) }]
+      : [
+          { weight: 3, arbitrary: x86CaseArb(shape, concurrentPieceArb) },
+          { weight: 2, arbitrary: x86CaseArb({ ...shape, vcpus: 1 }, pieceArb) },
+        ];
+  return fc.oneof(...(x86 ? mix : []), ...(ppc || !x86 ? [{ weight: 2, arbitrary: ppcCaseArb(shape) }] : []));
+};

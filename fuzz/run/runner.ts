@@ -1,0 +1,123 @@
+/**
+ * The lockstep runner: applies a test case to an implementation and the model side by
+ * side, feeds the trace to the monitors and checks conformance. Operations run on harness
+ * threads under the deterministic scheduler, stepped (run/stepped.ts) or as one whole case
+ * (run/whole.ts); with one thread the result and abstract state are checked after every
+ * operation, with several the results are checked for a linearization. It takes the case
+ * as data and knows nothing of fast-check.
+ */
+import type { Implementation, ImplementationFactory, SchedPoint } from '../../api/implementation.js';
+import type { TraceRecord } from '../../api/events.js';
+import type { TestCase } from '../../api/ops.js';
+import { MonitorSet, applicableFor } from './monitors.js';
+import { executeStepped } from './stepped.js';
+import { executeWhole } from './whole.js';
+import { conformance } from './conformance.js';
+import { NotRunnable, faultOf, guarded } from './fault.js';
+import { Stop, type Failure, type Mark } from './types.js';
+
+export type { Failure } from './types.js';
+export { MAX_STEPS_PER_OP } from './stepped.js';
+export { errorText } from './fault.js';
+
+/** How to drive an implementation that can do both: 'auto' steps only cases with several threads. */
+export type DriveMode = 'auto' | 'stepped' | 'apply' | 'whole';
+
+export interface RunOptions {
+  readonly factory: ImplementationFactory;
+  readonly mutant: string | null;
+  /** invariant ids whose monitors are switched off */
+  readonly disabled?: ReadonlySet<string>;
+  /** keep the whole trace in the outcome (for reports; off in the fuzz loop) */
+  readonly keepTrace?: boolean;
+  /** how to drive it (default auto; bench compares the modes) */
+  readonly mode?: DriveMode;
+  /** on one thread, compare the abstract state after every operation (default) or only at the end */
+  readonly eachState?: boolean;
+  /** called as each operation begins (a worker reports it, so a hang names its operation) */
+  readonly onOpBegin?: (index: number) => void;
+}
+
+/** One record of the run and the harness thread it happened on. */
+export interface Traced {
+  readonly tid: number;
+  readonly record: TraceRecord;
+}
+
+export interface RunOutcome {
+  readonly failure: Failure | null;
+  /** the linearizability search gave up (MAX_NODES): the results were not checked */
+  readonly unchecked: boolean;
+  /** the implementation could not run the case here (its reason): nothing was judged */
+  readonly unsupported: string | null;
+  /** preemptions that switched threads */
+  readonly preempted: number;
+  readonly trace: readonly Traced[];
+  /** with keepTrace, stepped runs: every preemption point a thread stopped at, in order */
+  readonly points: readonly PointAt[];
+}
+
+/** A preemption point reached: by thread `tid` in operation `index`, when the trace had `traceAt` records. */
+export interface PointAt {
+  readonly tid: number;
+  readonly index: number;
+  readonly at: SchedPoint['at'];
+  readonly lock?: string;
+  readonly traceAt: number;
+}
+
+const modeFor = (impl: Implementation, o: RunOptions, single: boolean): 'stepped' | 'apply' | 'whole' => {
+  const caps = o.factory.capabilities;
+  const canStep = caps.stepping && impl.begin !== undefined;
+  const canWhole = caps.wholeCase && impl.runCase !== undefined;
+  const m = o.mode ?? 'auto';
+  if (m === 'stepped' && canStep) return 'stepped';
+  if (m === 'whole' && canWhole) return 'whole';
+  if (m === 'apply') return 'apply';
+  if (canStep && (!single || !canWhole)) return 'stepped';
+  return canWhole ? 'whole' : 'apply';
+};
+
+export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
+  const trace: { tid: number; record: TraceRecord }[] = [];
+  const monitors = new MonitorSet(applicableFor(opts.factory, opts.disabled).run);
+  let at = -1;
+  const feed = (record: TraceRecord, tid: number, index: number): void => {
+    at = index;
+    if (record.ev === 'opBegin') opts.onOpBegin?.(index);
+    if (opts.keepTrace) trace.push({ tid, record });
+    const v = monitors.observe(record, tid);
+    if (v) throw new Stop({ ...v, step: index });
+  };
+  const threadOf = tc.threads ?? tc.ops.map(() => 0);
+  const single = new Set(threadOf).size <= 1;
+  let preempted = 0;
+  const points: PointAt[] = [];
+  const mark: Mark = (tid, index, p) => {
+    if (opts.keepTrace) points.push({ tid, index, at: p.at, ...(p.lock !== undefined && { lock: p.lock }), traceAt: trace.length });
+  };
+  const outcome = (failure: Failure | null, unchecked = false, unsupported: string | null = null): RunOutcome => ({ failure, unchecked, unsupported, preempted, trace, points });
+  let impl: Implementation | null = null;
+  try {
+    impl = guarded('creating the implementation', () => opts.factory.create(tc.config, opts.mutant));
+    feed({ ev: 'hostConfig', config: tc.config }, 0, -1);
+    const mode = modeFor(impl, opts, single);
+    const run =
+      mode === 'whole'
+        ? executeWhole(tc, threadOf, impl, opts.factory.capabilities.realThreads === true, opts.eachState ?? true, feed)
+        : executeStepped(tc, threadOf, impl, mode === 'stepped', opts.eachState ?? true, feed, mark);
+    preempted = run.preempted;
+    const c = conformance(tc, run, new Set(opts.factory.capabilities.abstract));
+    return c === 'unchecked' ? outcome(null, true) : outcome(c);
+  } catch (e) {
+    if (e instanceof Stop) return outcome(e.failure);
+    if (e instanceof NotRunnable) return outcome(null, false, e.message);
+    return outcome({ ...faultOf(e), step: at });
+  } finally {
+    try {
+      impl?.close?.();
+    } catch {
+      // a case that is over cannot fail any more
+    }
+  }
+};
