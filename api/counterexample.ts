@@ -27,6 +27,8 @@ export const CounterexampleSchema = z
     ...testCaseShape,
     /** monitors that were switched off (--disable) */
     disabled: list(InvariantIdSchema, 64).optional(),
+    /** the engine that drew and shrank the case (`fuzz --engine`); absent: fast-check */
+    engine: z.enum(['fast-check', 'jsverify']).optional(),
   })
   .superRefine(checkCaseFields);
 export type Counterexample = z.infer<typeof CounterexampleSchema>;

@@ -3,7 +3,8 @@ import type { ImplementationFactory } from '../api/implementation.js';
 import type { Result } from '../api/results.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { runCampaign } from '../fuzz/campaign/campaign.js';
-import { campaignArb, toWire } from '../fuzz/gen/campaign-arb.js';
+import { toWire } from '../fuzz/gen/campaign-arb.js';
+import { caseSource } from '../fuzz/engines/source.js';
 import { reachOf } from '../fuzz/gen/reach.js';
 import { Engine, type EngineOptions } from '../fuzz/campaign/engine.js';
 import { inProcess } from '../fuzz/campaign/in-process.js';
@@ -32,7 +33,7 @@ const engine = (o: Partial<EngineOptions> & { mutant: string | null; seed: numbe
   const shape = { maxOps: 30, vcpus: 2 };
   const reach = reachOf(builtinFactory.capabilities, 'builtin');
   const setup = { spec: 'builtin', mutant: o.mutant, disabled: [], shape, reach: toWire(reach), seed: o.seed };
-  return new Engine({ runs: 1000, identity: { implementation: 'builtin', mutant: o.mutant }, arb: campaignArb(shape, reach), ...o }, inProcess(builtinFactory, setup)).run();
+  return new Engine({ runs: 1000, identity: { implementation: 'builtin', mutant: o.mutant }, source: caseSource(setup), ...o }, inProcess(builtinFactory, setup)).run();
 };
 
 describe('the campaign engine', () => {

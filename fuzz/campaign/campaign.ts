@@ -6,7 +6,9 @@
 import type { ImplementationFactory } from '../../api/implementation.js';
 import type { TestCase } from '../../api/ops.js';
 import type { Counterexample } from './counterexample.js';
-import { campaignArb, toWire } from '../gen/campaign-arb.js';
+import { toWire } from '../gen/campaign-arb.js';
+import { caseSource } from '../engines/source.js';
+import type { EngineName } from '../engines/name.js';
 import { DEFAULT_SHAPE } from '../gen/arbitraries.js';
 import { Engine } from './engine.js';
 import { inProcess, type CasePhase } from './in-process.js';
@@ -41,6 +43,8 @@ export interface CampaignOptions {
   readonly reach?: Reach;
   /** the --impl spec recorded in the counterexample (default: the factory's name) */
   readonly implSpec?: string;
+  /** which engine draws and shrinks the cases (default fast-check) */
+  readonly engine?: EngineName;
 }
 
 export interface CampaignResult {
@@ -63,10 +67,10 @@ export const runCampaign = async (o: CampaignOptions): Promise<CampaignResult> =
   const shape = { maxOps: o.maxOps ?? DEFAULT_SHAPE.maxOps, vcpus: o.vcpus ?? DEFAULT_SHAPE.vcpus };
   const reach = o.reach ?? reachOf(o.factory.capabilities, o.factory.name);
   const spec = o.implSpec ?? o.factory.name;
-  const setup = { spec, mutant: o.mutant, disabled: [...(o.disabled ?? [])], shape, reach: toWire(reach), seed: o.seed };
-  const identity = { implementation: spec, mutant: o.mutant, ...(o.disabled && { disabled: o.disabled }) };
+  const setup = { spec, mutant: o.mutant, disabled: [...(o.disabled ?? [])], shape, reach: toWire(reach), seed: o.seed, ...(o.engine && { engine: o.engine }) };
+  const identity = { implementation: spec, mutant: o.mutant, ...(o.disabled && { disabled: o.disabled }), ...(o.engine && { engine: o.engine }) };
   const hook = o.onCase && { onCase: o.onCase, keepTrace: o.keepTrace };
-  const engine = new Engine({ ...o, identity, arb: campaignArb(shape, reach) }, inProcess(o.factory, setup, hook));
+  const engine = new Engine({ ...o, identity, source: caseSource(setup) }, inProcess(o.factory, setup, hook));
   const r = await engine.run();
   const f = r.failures[0];
   return {

@@ -6,8 +6,6 @@
  * stream's order, never the workers' timing, so a seed gives the same counterexamples
  * with any number of workers.
  */
-import type fc from 'fast-check';
-import type { TestCase } from '../../api/ops.js';
 import type { CorpusEntry } from './corpus.js';
 import type { Executor, Scanned } from './executor.js';
 import type { Failure } from '../run/runner.js';
@@ -16,7 +14,7 @@ import { HUNT, Judge, type Decision } from './judge.js';
 import { WHOLE, globalIndex, shardRuns, type Shard } from './shard.js';
 import { shrinkCase, truncate, type Cut } from './shrink.js';
 import { failureSignature } from './signature.js';
-import { CaseStream } from './stream.js';
+import type { CaseSource } from './stream.js';
 
 export type Signal = 'SIGINT' | 'SIGTERM';
 
@@ -41,7 +39,8 @@ export interface EngineOptions {
   /** signatures of the baseline */
   readonly known?: ReadonlySet<string>;
   readonly identity: Identity;
-  readonly arb: fc.Arbitrary<TestCase>;
+  /** the case stream (fuzz/engines/source.ts), the same as the executor's */
+  readonly source: CaseSource;
   /** after each stretch of the stream */
   readonly onProgress?: (p: { readonly runs: number; readonly failures: number }) => void;
   /** a shrink begins (it may take up to shrinkTimeMs) */
@@ -65,12 +64,12 @@ export interface EngineResult {
 export class Engine {
   private signal: Signal | null = null;
   private readonly found: Found[] = [];
-  private readonly stream: CaseStream;
+  private readonly stream: CaseSource;
   private unsupported = 0;
   private unsupportedWhy: string | null = null;
 
   constructor(private readonly o: EngineOptions, private readonly exec: Executor) {
-    this.stream = new CaseStream(o.seed, o.arb);
+    this.stream = o.source;
   }
 
   /** a signal: stop generating, cut the shrink under way */

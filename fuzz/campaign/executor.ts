@@ -7,8 +7,9 @@
 import type { TestCase } from '../../api/ops.js';
 import type { CaseShape } from '../gen/arbitraries.js';
 import { runCase, type Failure, type RunOptions, type RunOutcome } from '../run/runner.js';
-import type { CaseStream } from './stream.js';
+import type { CaseSource } from './stream.js';
 import type { WireReach } from '../gen/campaign-arb.js';
+import type { EngineName } from '../engines/name.js';
 
 /** what a run of one case says */
 export interface Verdict {
@@ -43,6 +44,8 @@ export interface CaseSetup {
   /** what the generator may make (--ops, --skip-ops, --rules, the capabilities) */
   readonly reach: WireReach;
   readonly seed: number;
+  /** which engine draws and shrinks the cases (absent: fast-check) */
+  readonly engine?: EngineName;
 }
 
 export interface Executor {
@@ -61,7 +64,7 @@ export interface Executor {
  * scans in this thread; `tick(index)` before each case (the supervisor's watchdog),
  * `seen` after it (the in-process executor's per-case hook)
  */
-export const scanCases = (stream: CaseStream, r: ScanRequest, opts: RunOptions, tick?: (index: number) => void, seen?: (tc: TestCase, o: RunOutcome) => void): Scanned[] => {
+export const scanCases = (stream: CaseSource, r: ScanRequest, opts: RunOptions, tick?: (index: number) => void, seen?: (tc: TestCase, o: RunOutcome) => void): Scanned[] => {
   const out: Scanned[] = [];
   for (let k = 0; k < r.count; k++) {
     const index = r.start + k * r.stride;

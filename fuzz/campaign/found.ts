@@ -4,11 +4,14 @@ import { FORMAT, type Counterexample } from './counterexample.js';
 import type { Failure } from '../run/runner.js';
 import type { Cut } from './shrink.js';
 import type { InvariantId } from '../../api/failures.js';
+import { DEFAULT_ENGINE, type EngineName } from '../engines/name.js';
 
 export interface Identity {
   readonly implementation: string;
   readonly mutant: string | null;
   readonly disabled?: ReadonlySet<string>;
+  /** the engine that drew and shrank the case (recorded unless it is the default, fast-check) */
+  readonly engine?: EngineName;
 }
 
 export interface Found {
@@ -39,4 +42,5 @@ export const toCounterexample = (tc: TestCase, failure: Failure, seed: number, i
   ops: tc.ops,
   ...(tc.threads && { threads: tc.threads, preemptions: tc.preemptions ?? [] }),
   ...(id.disabled?.size && { disabled: [...id.disabled].sort() as InvariantId[] }),
+  ...(id.engine && id.engine !== DEFAULT_ENGINE && { engine: id.engine }),
 });

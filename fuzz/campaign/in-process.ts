@@ -6,10 +6,9 @@
  */
 import type { ImplementationFactory } from '../../api/implementation.js';
 import type { TestCase } from '../../api/ops.js';
-import { campaignArb, fromWire } from '../gen/campaign-arb.js';
 import { scanCases, type CaseSetup, type Executor } from './executor.js';
 import { runCase, type RunOutcome } from '../run/runner.js';
-import { CaseStream } from './stream.js';
+import { caseSource } from '../engines/source.js';
 
 /** a case of the stream, or one run to shrink (or replay) one */
 export type CasePhase = 'generate' | 'shrink';
@@ -21,7 +20,7 @@ export interface CaseHook {
 }
 
 export const inProcess = (factory: ImplementationFactory, setup: CaseSetup, hook?: CaseHook): Executor => {
-  const stream = new CaseStream(setup.seed, campaignArb(setup.shape, fromWire(setup.reach)));
+  const stream = caseSource(setup);
   const opts = { factory, mutant: setup.mutant, disabled: new Set(setup.disabled), keepTrace: hook?.keepTrace };
   const seen = hook && ((tc: TestCase, o: RunOutcome) => hook.onCase(tc, o, 'generate'));
   return {

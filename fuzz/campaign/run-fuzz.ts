@@ -6,7 +6,9 @@
  */
 import type { ImplementationFactory } from '../../api/implementation.js';
 import type { Io } from '../cli/common.js';
-import { campaignArb, toWire } from '../gen/campaign-arb.js';
+import { toWire } from '../gen/campaign-arb.js';
+import { caseSource } from '../engines/source.js';
+import type { EngineName } from '../engines/name.js';
 import type { CorpusEntry } from './corpus.js';
 import { Engine, type EngineResult, type Signal } from './engine.js';
 import type { Found } from './found.js';
@@ -49,6 +51,8 @@ export interface FuzzSettings {
   readonly corpus: readonly CorpusEntry[];
   readonly baseline?: ReadonlySet<string>;
   readonly maxFailures: number;
+  /** --engine: which engine draws and shrinks the cases (default fast-check) */
+  readonly engine?: EngineName;
   /** --json, --junit, --stats */
   readonly files?: OutputFiles;
   /** printed after the verdict: what the implementation leaves unchecked */
@@ -83,7 +87,7 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
   if (s.seed.drawn) io.out(`kvm-oracle fuzz: seed ${seed} (drawn by --seed random; --seed ${seed} replays this run)`);
   const reach = s.reach ?? reachOf(s.factory.capabilities, s.spec);
   const shape = { maxOps: s.maxOps, vcpus: s.vcpus };
-  const setup = { spec: s.spec, ...(s.opTimeoutMs !== undefined && { opTimeoutMs: s.opTimeoutMs }), mutant: s.mutant, disabled: [...s.disabled].sort(), shape, reach: toWire(reach), seed };
+  const setup = { spec: s.spec, ...(s.opTimeoutMs !== undefined && { opTimeoutMs: s.opTimeoutMs }), mutant: s.mutant, disabled: [...s.disabled].sort(), shape, reach: toWire(reach), seed, ...(s.engine && { engine: s.engine }) };
   // the stats (and the idle monitors the summary names) need every case's outcome: in process only
   const wantStats = files.stats || files.json !== undefined || files.junit !== undefined;
   const progress = io.progress && { sink: io.progress, runs: s.runs, timeMs: s.timeMs };
@@ -96,17 +100,18 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
     if (e instanceof WorkerError) return io.err(`kvm-oracle fuzz: cannot start the workers: ${e.message}`), 2;
     throw e;
   }
-  const identity = { implementation: s.spec, mutant: s.mutant, ...(s.disabled.size && { disabled: s.disabled }) };
+  const identity = { implementation: s.spec, mutant: s.mutant, ...(s.disabled.size && { disabled: s.disabled }), ...(s.engine && { engine: s.engine }) };
   const onShrink = (run: number, f: { id: string }): void => io.err(`kvm-oracle fuzz: run ${run} failed (${f.id}); shrinking it (at most ${s.shrinkTimeMs} ms)`);
   const onProgress = line ? (p: { runs: number; failures: number }) => line.tick({ cases: p.runs, failures: p.failures, shrinking: null }) : undefined;
-  const engine = new Engine({ ...s, seed, identity, onShrink, onProgress, corpus: s.corpus, known: s.baseline, arb: campaignArb(shape, reach) }, exec);
+  const engine = new Engine({ ...s, seed, identity, onShrink, onProgress, corpus: s.corpus, known: s.baseline, source: caseSource(setup) }, exec);
   try {
     const r = await runEngine(engine);
     watch?.end();
     line?.end();
     const shard = s.shard === WHOLE ? '' : `, shard ${shardText(s.shard)}`;
     const rules = reach.rules === 'seeds' ? '' : `, ${reach.rules} rules`;
-    const what = `seed ${seed}${shard}, ${s.workers} worker(s), ${s.vcpus} vCPU thread(s), implementation ${s.spec}, mutant ${s.mutant ?? 'none'}${rules}`;
+    const eng = s.engine && s.engine !== 'fast-check' ? `, engine ${s.engine}` : '';
+    const what = `seed ${seed}${shard}, ${s.workers} worker(s), ${s.vcpus} vCPU thread(s), implementation ${s.spec}, mutant ${s.mutant ?? 'none'}${rules}${eng}`;
     const written: { found: Found; file: string | null }[] = [];
     for (const f of r.failures) written.push({ found: f, file: await reportFound(f, { what, runs: r.runs, shrinkTimeMs: s.shrinkTimeMs, out: s.out, corpusDir: s.corpusDir, exec, used: written.map((w) => w.file) }, io) });
     if (!r.failures.length) io.out(`kvm-oracle fuzz: ${r.runs} runs, ${what}: no failure`);
@@ -117,7 +122,7 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
     for (const l of s.notes ?? []) io.out(l);
     if (r.interrupted) io.out(`  interrupted by ${r.interrupted} after ${r.runs} runs`);
     const more = [...(r.unsupported ? [{ check: 'cases', reason: `${s.spec} cannot run them here (the first: ${r.unsupportedWhy})`, cases: r.unsupported }] : []), ...(s.more ?? [])];
-    const end = { seed, runs: r.runs, workers: s.workers, shard: s.shard === WHOLE ? null : s.shard, timeMs: Date.now() - t0, implementation: s.spec, mutant: s.mutant, replayed: r.replayed, interrupted: r.interrupted, failures: written, unchecked: r.unchecked, disabled: s.disabled, stats: watch?.stats ?? null, more };
+    const end = { seed, runs: r.runs, workers: s.workers, shard: s.shard === WHOLE ? null : s.shard, timeMs: Date.now() - t0, implementation: s.spec, mutant: s.mutant, ...(s.engine && s.engine !== 'fast-check' && { engine: s.engine }), replayed: r.replayed, interrupted: r.interrupted, failures: written, unchecked: r.unchecked, disabled: s.disabled, stats: watch?.stats ?? null, more };
     s.onSummary?.(campaignSummary(end));
     const o = campaignOutputs(end, files);
     for (const l of o.out) io.out(l);

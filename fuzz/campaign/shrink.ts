@@ -8,7 +8,7 @@
 import type { TestCase } from '../../api/ops.js';
 import type { Failure } from '../run/runner.js';
 import type { Executor } from './executor.js';
-import type { CaseStream, CaseValue } from './stream.js';
+import type { CaseSource, Drawn } from './stream.js';
 import { cutByTrace } from '../run/cut.js';
 
 export type Cut = 'time' | 'signal';
@@ -28,7 +28,7 @@ const sameFailure = async (exec: Executor, tc: TestCase, target: Failure): Promi
   return failure?.id === target.id ? failure : null;
 };
 
-export const shrinkCase = async (exec: Executor, stream: CaseStream, start: CaseValue, failure: Failure, stop: () => Cut | null): Promise<Shrunk> => {
+export const shrinkCase = async (exec: Executor, stream: CaseSource, start: Drawn, failure: Failure, stop: () => Cut | null): Promise<Shrunk> => {
   let current = start;
   let steps = 0;
   descend: for (;;) {

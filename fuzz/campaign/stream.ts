@@ -13,6 +13,20 @@ import type { TestCase } from '../../api/ops.js';
 /** a generated case with what fast-check needs to shrink it */
 export type CaseValue = fc.Value<[TestCase]>;
 
+/**
+ * A case as any engine draws it: the case, and (hidden behind it) what the engine needs to
+ * shrink it. fast-check's Value is one; fuzz/engines/jsverify/ makes the other.
+ */
+export interface Drawn {
+  readonly value: readonly [TestCase];
+}
+
+/** What the engine and the executors read cases from: case i of a seed, and its shrinks. */
+export interface CaseSource {
+  at(index: number): Drawn;
+  shrinks(v: Drawn): Iterable<Drawn>;
+}
+
 type Rng = ReturnType<typeof xorshift128plus>;
 
 export class CaseStream {

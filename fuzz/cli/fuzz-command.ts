@@ -6,6 +6,7 @@ import { loadBaseline } from '../campaign/baseline.js';
 import { loadCorpus } from '../campaign/corpus.js';
 import { SHRINK_TIME_MS } from '../campaign/engine.js';
 import { FUZZ_HELP } from './help.js';
+import { engineOption } from '../engines/option.js';
 import { reachOf, ReachError } from '../gen/reach.js';
 import { runFuzz } from '../campaign/run-fuzz.js';
 import { parseSeed } from '../campaign/seed.js';
@@ -23,7 +24,7 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
     ops: { value: true }, 'skip-ops': { value: true }, rules: { value: true }, ...IMPL_OPTIONS, help: { value: false },
     junit: { value: true }, json: { value: true }, stats: { value: false },
     workers: { value: true }, 'case-timeout': { value: true }, 'shrink-time': { value: true }, shard: { value: true },
-    corpus: { value: true }, baseline: { value: true }, 'max-failures': { value: true },
+    corpus: { value: true }, baseline: { value: true }, 'max-failures': { value: true }, engine: { value: true },
   });
   if (p.options.has('help')) return io.out(FUZZ_HELP), 0;
   if (p.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
@@ -39,6 +40,7 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
   const skip = listOption(p, 'skip-ops') ?? [];
   const rules = p.options.get('rules');
   if (rules !== undefined && rules !== 'seeds' && rules !== 'upstream') throw new UsageError(`--rules must be seeds or upstream, got ${JSON.stringify(rules)}`);
+  const engine = engineOption(p);
   const corpusDir = p.options.get('corpus') as string | undefined;
   const baseline = p.options.get('baseline') as string | undefined;
   const settings = {
@@ -53,6 +55,7 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
     corpus: corpusDir ? loadCorpus(corpusDir) : [],
     ...(baseline && { baseline: loadBaseline(baseline) }),
     maxFailures: intOption(p, 'max-failures', 1, 1),
+    engine,
     files: { junit: p.options.get('junit') as string | undefined, json: p.options.get('json') as string | undefined, stats: p.options.has('stats') },
   };
   const { spec, factory } = await implOption(p);

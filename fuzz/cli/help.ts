@@ -27,7 +27,7 @@ exit status: 0 nothing failed, 1 a counterexample was found (or still fails),
 export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N|random] [--runs N | --time 30s] [--mutant NAME] [--out DIR]
                        [--max-ops N] [--vcpus N] [--disable ID[,ID]] [--workers N]
                        [--case-timeout T] [--shrink-time T] [--shard I/N] [--corpus DIR]
-                       [--baseline FILE] [--max-failures N]
+                       [--baseline FILE] [--max-failures N] [--engine E]
                        [--impl SPEC] [--op-timeout T] [--ops K[,K]] [--skip-ops K[,K]] [--rules R]
                        [--json FILE] [--junit FILE] [--stats]
 
@@ -58,6 +58,10 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N|random] [--runs N | -
                  failure there (one file per failure signature)
   --baseline FILE  known failure signatures, one a line: reported as known, exit 0
   --max-failures N  go on after a failure until N distinct signatures (default 1)
+  --engine E     which library draws and shrinks the cases: fast-check (default) or
+                 jsverify (its own generators and shrinking, the same pools, weights,
+                 prelude and reach); the same seed gives the same cases with either's
+                 own stream, and a jsverify counterexample records "engine": "jsverify"
   --impl SPEC    the implementation under test: builtin (default), kvm, module:PATH or
                  exec:COMMAND (kvm-oracle --help); recorded in the counterexample
   --op-timeout T wall-clock limit for each reply of an exec: implementation (default

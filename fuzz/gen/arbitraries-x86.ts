@@ -9,6 +9,10 @@ import type { Gfn, Gva, SlotId, VcpuId, VmId } from '../../api/ids.js';
 import { maybe } from './chance.js';
 import { apfGfn, asyncPfCycle, moduleReload } from './lifecycles.js';
 import { FULL_SWARM, regimePieceArb, type Swarm } from './swarm.js';
+import {
+  ACCESS_PERCENT, ALLOC_SITES, BASE_GFNS, CR_REGS, CR_VALUES, EMULATE_ACCESSES, GVAS, MAX_FAIL_COUNT, NPAGES, NR_MMU_PAGES, PIECE_WEIGHTS,
+  REFUSED_VCPU, SLOT0_GFNS, SLOT0_NPAGES, SLOTS, SLOT_FLAGS, VCPU_WEIGHTS, VMS, X86_OP_WEIGHTS, kindOf, type Weighted, type X86OpShape,
+} from './pools.js';
 
 /**
  * Operations whose results the model cannot yet check against a concurrent run (they look
@@ -17,39 +21,19 @@ import { FULL_SWARM, regimePieceArb, type Swarm } from './swarm.js';
  */
 export const SEQUENTIAL_ONLY = new Set<Op['kind']>(['swapOut', 'asyncPfDone', 'moduleLoad', 'moduleUnload']);
 
-/** vm 0 (the prelude's) mostly; vm 1 for a second VM, or for an ioctl on one that does not exist */
-const vm = fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, fc.constant(1)) as fc.Arbitrary<VmId>;
-const slot = fc.constantFrom(0, 0, 0, 1, 2, 3, 40) as fc.Arbitrary<SlotId>;
-const baseGfn = fc.constantFrom(0, 8, 16, 32, 48, 60) as fc.Arbitrary<Gfn>;
-/** 0 deletes; 32 matches the prelude's slot, so a new gfn moves it: both zap every root */
-const npages = fc.constantFrom(0, 0, 4, 8, 16, 32, 32);
-const slotFlags = fc.constantFrom(0, 0, 1, 1, 2);
-/**
- * An update of the prelude's slot 0 (gfn 0, 32 pages) that KVM accepts: deleted, moved,
- * or created again where it was. Each zaps every root of the VM, which is what running
- * vCPUs on other threads must notice before they enter.
- */
-const slot0Update = fc.record({ gfn: fc.constantFrom(0, 16, 32), npages: fc.constantFrom(0, 32) });
-
-/** register values around the paging-mode boundaries, plus a few the CPU refuses */
-const CR_VALUES: Record<CrReg, number[]> = {
-  cr0: [0x60000010, 0x1, 0x80000001, 0x80000011, 0x80000000],
-  cr3: [0x0, 0x1000, 0x8000, 0x10000, 0x21000, 0x3f000],
-  cr4: [0x0, 0x20, 0xa0, 0x10, 0x2000],
-  efer: [0x0, 0x100, 0x900, 0x4],
-};
+const pool = <T>(w: Weighted<T>): fc.Arbitrary<T> => fc.oneof(...w.map(([v, weight]) => ({ weight, arbitrary: fc.constant(v) })));
+const vm = pool(VMS) as fc.Arbitrary<VmId>;
+const slot = fc.constantFrom(...SLOTS) as fc.Arbitrary<SlotId>;
+const baseGfn = fc.constantFrom(...BASE_GFNS) as fc.Arbitrary<Gfn>;
+const npages = fc.constantFrom(...NPAGES);
+const slotFlags = fc.constantFrom(...SLOT_FLAGS);
+const slot0Update = fc.record({ gfn: fc.constantFrom(...SLOT0_GFNS), npages: fc.constantFrom(...SLOT0_NPAGES) });
 const crWrite = fc
-  .constantFrom<CrReg>('cr0', 'cr0', 'cr3', 'cr3', 'cr4', 'efer')
+  .constantFrom<CrReg>(...CR_REGS)
   .chain((reg) => fc.record({ reg: fc.constant(reg), value: fc.constantFrom(...CR_VALUES[reg]) }));
-
-/** gvas inside and past the mapped window; gva 0 is the page-table page under paging */
-const gva = fc.constantFrom(0x0, 0x1000, 0x5000, 0x8fff, 0x20000, 0x3f000, 0x40000, 0x81000) as fc.Arbitrary<Gva>;
-const access: fc.Arbitrary<GuestAccess | null> = maybe(fc.record({ gva, write: fc.boolean() }), 80);
-
-/** kvm_mmu_load's topup most often; every setup and async-work allocation too */
-const allocSite = fc.constantFrom<AllocSite>(
-  'mmuTopup', 'mmuTopup', 'mmuTopup', 'asyncPfWork', 'vendorHardwareSetup', 'pteListDescCache', 'mmuPageHeaderCache', 'percpuCounter',
-);
+const gva = fc.constantFrom(...GVAS) as fc.Arbitrary<Gva>;
+const access: fc.Arbitrary<GuestAccess | null> = maybe(fc.record({ gva, write: fc.boolean() }), ACCESS_PERCENT);
+const allocSite = fc.constantFrom<AllocSite>(...ALLOC_SITES);
 
 export const configArb: fc.Arbitrary<HostConfig> = fc.record({
   vendor: fc.constantFrom('vmx', 'svm'),
@@ -59,44 +43,42 @@ export const configArb: fc.Arbitrary<HostConfig> = fc.record({
 export const opArb = (vcpus: number, swarm: Swarm = FULL_SWARM): fc.Arbitrary<Op> => {
   // the prelude's vCPUs, one per thread, mostly; and one that KVM_CREATE_VCPU refuses
   const vcpu = fc.oneof(
-    { weight: 8, arbitrary: fc.integer({ min: 0, max: vcpus - 1 }) },
-    fc.constant(9),
+    { weight: VCPU_WEIGHTS.prelude, arbitrary: fc.integer({ min: 0, max: vcpus - 1 }) },
+    { weight: VCPU_WEIGHTS.refused, arbitrary: fc.constant(REFUSED_VCPU) },
   ) as fc.Arbitrary<VcpuId>;
   const k = <K extends Op['kind']>(kind: K) => fc.constant(kind);
-  const entries: [Op['kind'], number, fc.Arbitrary<Op>][] = [
-    ['createVm', 5, fc.record({ kind: k('createVm'), vm })],
-    ['destroyVm', 2, fc.record({ kind: k('destroyVm'), vm })],
-    ['setMemoryRegion', 10, fc.record({ kind: k('setMemoryRegion'), vm, slot, gfn: baseGfn, npages, flags: slotFlags })],
-    ['setMemoryRegion', 4, fc.tuple(vm, slot0Update).map(([v, u]): Op => ({ kind: 'setMemoryRegion', vm: v, slot: 0 as SlotId, gfn: u.gfn as Gfn, npages: u.npages, flags: 0 }))],
-    ['createVcpu', 6, fc.record({ kind: k('createVcpu'), vm, vcpu })],
-    ['setCr', 18, fc.tuple(vm, vcpu, crWrite).map(([v, c, w]): Op => ({ kind: 'setCr', vm: v, vcpu: c, reg: w.reg, value: w.value }))],
-    ['resetVcpu', 3, fc.record({ kind: k('resetVcpu'), vm, vcpu })],
-    ['run', 24, fc.record({ kind: k('run'), vm, vcpu, access, interruptsAllowed: fc.boolean() })],
-    ['emulate', 8, fc.record({ kind: k('emulate'), vm, vcpu, access: fc.constantFrom('read', 'write', 'cmpxchg'), gva })],
-    ['translate', 3, fc.record({ kind: k('translate'), vm, vcpu, gva })],
-    ['getDirtyLog', 4, fc.record({ kind: k('getDirtyLog'), vm, slot })],
-    ['setNrMmuPages', 2, fc.record({ kind: k('setNrMmuPages'), vm, pages: fc.constantFrom(0, 32, 64, 100, 256) })],
-    ['failAlloc', 5, fc.record({ kind: k('failAlloc'), site: allocSite, count: fc.integer({ min: 1, max: 3 }) })],
-    ['swapOut', 4, fc.record({ kind: k('swapOut'), vm, gfn: apfGfn })],
-    ['asyncPfDone', 4, fc.record({ kind: k('asyncPfDone'), vm, vcpu, gfn: apfGfn })],
-    ['moduleUnload', 2, fc.record({ kind: k('moduleUnload') })],
-    ['moduleLoad', 2, configArb.map(({ vendor, tdp }): Op => ({ kind: 'moduleLoad', vendor, tdp }))],
-  ];
+  const arbs: Record<X86OpShape, fc.Arbitrary<Op>> = {
+    createVm: fc.record({ kind: k('createVm'), vm }),
+    destroyVm: fc.record({ kind: k('destroyVm'), vm }),
+    setMemoryRegion: fc.record({ kind: k('setMemoryRegion'), vm, slot, gfn: baseGfn, npages, flags: slotFlags }),
+    slot0Update: fc.tuple(vm, slot0Update).map(([v, u]): Op => ({ kind: 'setMemoryRegion', vm: v, slot: 0 as SlotId, gfn: u.gfn as Gfn, npages: u.npages, flags: 0 })),
+    createVcpu: fc.record({ kind: k('createVcpu'), vm, vcpu }),
+    setCr: fc.tuple(vm, vcpu, crWrite).map(([v, c, w]): Op => ({ kind: 'setCr', vm: v, vcpu: c, reg: w.reg, value: w.value })),
+    resetVcpu: fc.record({ kind: k('resetVcpu'), vm, vcpu }),
+    run: fc.record({ kind: k('run'), vm, vcpu, access, interruptsAllowed: fc.boolean() }),
+    emulate: fc.record({ kind: k('emulate'), vm, vcpu, access: fc.constantFrom(...EMULATE_ACCESSES), gva }),
+    translate: fc.record({ kind: k('translate'), vm, vcpu, gva }),
+    getDirtyLog: fc.record({ kind: k('getDirtyLog'), vm, slot }),
+    setNrMmuPages: fc.record({ kind: k('setNrMmuPages'), vm, pages: fc.constantFrom(...NR_MMU_PAGES) }),
+    failAlloc: fc.record({ kind: k('failAlloc'), site: allocSite, count: fc.integer({ min: 1, max: MAX_FAIL_COUNT }) }),
+    swapOut: fc.record({ kind: k('swapOut'), vm, gfn: apfGfn }),
+    asyncPfDone: fc.record({ kind: k('asyncPfDone'), vm, vcpu, gfn: apfGfn }),
+    moduleUnload: fc.record({ kind: k('moduleUnload') }),
+    moduleLoad: configArb.map(({ vendor, tdp }): Op => ({ kind: 'moduleLoad', vendor, tdp })),
+  };
   // the swarm's kinds only (it always keeps `run`, so some remain)
-  return fc.oneof(...entries.filter(([kind]) => swarm.kinds.has(kind)).map(([, weight, arbitrary]) => ({ weight, arbitrary })));
+  return fc.oneof(...X86_OP_WEIGHTS.filter(([shape]) => swarm.kinds.has(kindOf(shape))).map(([shape, weight]) => ({ weight, arbitrary: arbs[shape] })));
 };
 
-/** how often a regime's piece comes, against 100 for single operations: a few per case */
-const REGIME_WEIGHT = 12;
 
 /** Pieces of a case body: mostly single operations, sometimes a whole lifecycle. */
 export const pieceArb = (vcpus: number, swarm: Swarm = FULL_SWARM): fc.Arbitrary<Op[]> => {
   const regime = regimePieceArb(swarm, vcpus);
   return fc.oneof(
-    { weight: 100, arbitrary: opArb(vcpus, swarm).map((o) => [o]) },
-    { weight: 20, arbitrary: asyncPfCycle },
-    { weight: 4, arbitrary: moduleReload(configArb) },
-    ...(regime ? [{ weight: REGIME_WEIGHT, arbitrary: regime }] : []),
+    { weight: PIECE_WEIGHTS.op, arbitrary: opArb(vcpus, swarm).map((o) => [o]) },
+    { weight: PIECE_WEIGHTS.asyncPfCycle, arbitrary: asyncPfCycle },
+    { weight: PIECE_WEIGHTS.moduleReload, arbitrary: moduleReload(configArb) },
+    ...(regime ? [{ weight: PIECE_WEIGHTS.regime, arbitrary: regime }] : []),
   );
 };
 
@@ -107,7 +89,7 @@ export const concurrentPieceArb = (vcpus: number, swarm: Swarm = FULL_SWARM): fc
     .filter((o) => !SEQUENTIAL_ONLY.has(o.kind))
     .map((o) => [o]);
   const regime = regimePieceArb(swarm, vcpus);
-  return regime ? fc.oneof({ weight: 100, arbitrary: single }, { weight: REGIME_WEIGHT, arbitrary: regime }) : single;
+  return regime ? fc.oneof({ weight: PIECE_WEIGHTS.op, arbitrary: single }, { weight: PIECE_WEIGHTS.regime, arbitrary: regime }) : single;
 };
 
 /**

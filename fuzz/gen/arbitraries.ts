@@ -33,6 +33,13 @@ export const MAX_CASE_OPS = 1000;
 export const MAX_PREEMPT_AFTER = 8;
 
 /**
+ * The odds of a preemption (both engines): none 1 time in noneFreq; else after point 0
+ * (atStart), after an early point 1..earlyMax (early) or after any (anywhere), by weight;
+ * then `to` (1..maxTo) points on other threads run before the thread resumes.
+ */
+export const PREEMPT = { noneFreq: 6, atStart: 1, early: 2, earlyMax: 3, anywhere: 1, maxTo: 3 } as const;
+
+/**
  * A preemption for an operation, PCT-style (Burckhardt et al., ASPLOS 2010): a few
  * operations of a case are preempted after one of their preemption points, so a race of
  * depth d needs d of them well placed. Point 0 (the thread yields before the operation
@@ -40,11 +47,11 @@ export const MAX_PREEMPT_AFTER = 8;
  * get_user_pages, the first steps of a loop) are drawn more often. Each shrinks towards none.
  */
 const after = fc.oneof(
-  { weight: 1, arbitrary: fc.constant(0) },
-  { weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) },
-  fc.integer({ min: 1, max: MAX_PREEMPT_AFTER }),
+  { weight: PREEMPT.atStart, arbitrary: fc.constant(0) },
+  { weight: PREEMPT.early, arbitrary: fc.integer({ min: 1, max: PREEMPT.earlyMax }) },
+  { weight: PREEMPT.anywhere, arbitrary: fc.integer({ min: 1, max: MAX_PREEMPT_AFTER }) },
 );
-const preempt = fc.option(fc.record({ after, to: fc.integer({ min: 1, max: 3 }) }), { freq: 6 });
+const preempt = fc.option(fc.record({ after, to: fc.integer({ min: 1, max: PREEMPT.maxTo }) }), { freq: PREEMPT.noneFreq });
 
 /**
  * Like a VMM, each vCPU has its own thread (vcpu id mod threads) for its ioctls; VM
@@ -53,7 +60,10 @@ const preempt = fc.option(fc.record({ after, to: fc.integer({ min: 1, max: 3 }) 
 const threadOf = (op: Op, drawn: number, threads: number): number =>
   'vcpu' in op && op.kind !== 'createVcpu' ? op.vcpu % threads : drawn;
 
-type Drawn = [Op, number, { after: number; to: number } | null];
+export type Preempt = { after: number; to: number };
+export type Drawn = [Op, number, Preempt | null];
+/** a piece of a body as drawn: its operations, the thread drawn for it, preemptions for its first two */
+export type DrawnPiece = readonly [Op[], number, Preempt | null, Preempt | null];
 
 /**
  * The thread drawn for operation i of a piece: `drawn`, except that in a piece opened by
@@ -76,17 +86,33 @@ const bodyArb = (pieces: fc.Arbitrary<Op[]>, shape: CaseShape): fc.Arbitrary<Dra
   const p = threads > 1 ? preempt : fc.constant(null);
   return fc
     .array(fc.tuple(pieces, fc.nat({ max: threads - 1 }), p, p), { minLength: 1, maxLength: shape.maxOps, size: 'max' })
-    .map((ps) => ps.flatMap(([ops, t, p0, p1]) => ops.map((op, i): Drawn => [op, pieceThread(ops, i, t, threads), i === 0 ? p0 : i === 1 ? p1 : null])).slice(0, shape.maxOps));
+    .map((ps) => flattenBody(ps, shape));
+};
+
+/** the operations of a body's pieces, each with its thread and preemption, at most maxOps */
+export const flattenBody = (ps: readonly DrawnPiece[], shape: CaseShape): Drawn[] => {
+  const threads = Math.max(1, shape.vcpus);
+  return ps.flatMap(([ops, t, p0, p1]) => ops.map((op, i): Drawn => [op, pieceThread(ops, i, t, threads), i === 0 ? p0 : i === 1 ? p1 : null])).slice(0, shape.maxOps);
 };
 
 
-const assemble = (config: HostConfig, head: Op[], body: Drawn[], shape: CaseShape): TestCase => {
+export const assemble = (config: HostConfig, head: Op[], body: Drawn[], shape: CaseShape): TestCase => {
   const threads = Math.max(1, shape.vcpus);
   const ops = [...head, ...body.map(([op]) => op)];
   if (threads === 1) return { config, ops };
   const preemptions = body.flatMap(([, , p], i) => (p ? [{ op: head.length + i, ...p }] : []));
   return { config, ops, threads: [...head.map(() => 0), ...body.map(([op, t]) => threadOf(op, t, threads))], preemptions };
 };
+
+/** the odds (percent) that the regime's head op and a PPC prelude op are kept */
+export const HEAD_KEEP = 95;
+export const PPC_PRELUDE_KEEP = 96;
+/** the mix of cases by weight: x86 on several threads, x86 on one, PPC HV; x86 alone on one thread */
+export const CASE_MIX = { concurrent: 3, sequential: 2, ppc: 2, sequentialOnly: 5 } as const;
+
+/** an x86 case from its prelude and regime-head keep flags and its body */
+export const x86Case = (shape: CaseShape, swarm: Swarm, d: { config: HostConfig; kept: boolean[]; keptHead: boolean[]; body: Drawn[] }): TestCase =>
+  assemble(d.config, [...prelude(shape.vcpus).filter((_, i) => d.kept[i]).map((p) => p.op), ...regimeHead(swarm).filter((_, i) => d.keptHead[i])], d.body, shape);
 
 /** An x86 case: its swarm (swarm.ts) first, then the prelude, the regime's head and the body. */
 const x86CaseArb = (shape: CaseShape, pieces: (vcpus: number, swarm: Swarm) => fc.Arbitrary<Op[]>): fc.Arbitrary<TestCase> =>
@@ -97,12 +123,10 @@ const x86CaseArb = (shape: CaseShape, pieces: (vcpus: number, swarm: Swarm) => f
         // each prelude op is kept with its own odds and shrinks towards being dropped
         kept: fc.tuple(...prelude(shape.vcpus).map((p) => chance(p.keepPercent))),
         // the regime's head too: it shrinks away like the prelude
-        keptHead: fc.tuple(...regimeHead(swarm).map(() => chance(95))),
+        keptHead: fc.tuple(...regimeHead(swarm).map(() => chance(HEAD_KEEP))),
         body: bodyArb(pieces(shape.vcpus, swarm), shape),
       })
-      .map(({ config, kept, keptHead, body }) =>
-        assemble(config, [...prelude(shape.vcpus).filter((_, i) => kept[i]).map((p) => p.op), ...regimeHead(swarm).filter((_, i) => keptHead[i])], body, shape),
-      ),
+      .map((d) => x86Case(shape, swarm, d)),
   );
 
 /** A case around one PPC HV VM (see arbitraries-ppc.ts), on as many threads as x86 cases. */
@@ -113,7 +137,7 @@ const ppcCaseArb = (shape: CaseShape): fc.Arbitrary<TestCase> =>
         config: configArb,
         // not chained: each kept flag shrinks towards dropping its op on its own; kept 96%
         // of the time, as a case without its slot at gpa 0 or its vCPUs tests little
-        prelude: fc.tuple(ppcPreludeArb(c), fc.tuple(...Array.from({ length: PPC_PRELUDE_MAX }, () => chance(96)))).map(([p, kept]) => p.filter((_, i) => kept[i])),
+        prelude: fc.tuple(ppcPreludeArb(c), fc.tuple(...Array.from({ length: PPC_PRELUDE_MAX }, () => chance(PPC_PRELUDE_KEEP)))).map(([p, kept]) => p.filter((_, i) => kept[i])),
         body: bodyArb(ppcPieceArb(c), shape),
       })
       .map(({ config, prelude, body }) => assemble(config, prelude, body, shape)),
@@ -129,10 +153,10 @@ export const testCaseArb = (shape: CaseShape = DEFAULT_SHAPE): fc.Arbitrary<Test
   const x86 = shape.platforms?.includes('x86') ?? true;
   const mix: fc.WeightedArbitrary<TestCase>[] =
     shape.vcpus <= 1
-      ? [{ weight: 5, arbitrary: x86CaseArb(shape, pieceArb) }]
+      ? [{ weight: CASE_MIX.sequentialOnly, arbitrary: x86CaseArb(shape, pieceArb) }]
       : [
-          { weight: 3, arbitrary: x86CaseArb(shape, concurrentPieceArb) },
-          { weight: 2, arbitrary: x86CaseArb({ ...shape, vcpus: 1 }, pieceArb) },
+          { weight: CASE_MIX.concurrent, arbitrary: x86CaseArb(shape, concurrentPieceArb) },
+          { weight: CASE_MIX.sequential, arbitrary: x86CaseArb({ ...shape, vcpus: 1 }, pieceArb) },
         ];
-  return fc.oneof(...(x86 ? mix : []), ...(ppc || !x86 ? [{ weight: 2, arbitrary: ppcCaseArb(shape) }] : []));
+  return fc.oneof(...(x86 ? mix : []), ...(ppc || !x86 ? [{ weight: CASE_MIX.ppc, arbitrary: ppcCaseArb(shape) }] : []));
 };

@@ -26,26 +26,35 @@ export interface Swarm {
 }
 
 /** kinds a swarm may leave out, each kept with the same odds */
-const OPTIONAL: readonly Op['kind'][] = [
+export const OPTIONAL: readonly Op['kind'][] = [
   'createVm', 'destroyVm', 'setMemoryRegion', 'createVcpu', 'setCr', 'resetVcpu', 'emulate', 'translate',
   'getDirtyLog', 'setNrMmuPages', 'failAlloc', 'swapOut', 'asyncPfDone', 'moduleUnload', 'moduleLoad',
 ];
 
 /** a kind is kept 70% of the time: most cases keep most kinds, each misses a few */
-const KEEP_PERCENT = 70;
+export const KEEP_PERCENT = 70;
+
+/** the regimes by weight; apfQueue only on one thread (async-PF operations run sequentially) */
+export const regimeWeights = (sequential: boolean): readonly (readonly [Regime, number])[] => [['plain', 4], ['smallMmu', 2], ['apfQueue', sequential ? 2 : 0], ['crowded', 1]];
+
+/** what a regime's piece draws: [min, max, minLength, maxLength] of distinct integers, and odds */
+export const REGIME_DRAWS = {
+  smallMmu: { tables: [0, 31, 4, 24], maxPage: 63, longPercent: 75 },
+  apfQueue: { gfns: [1, 31, 3, 7] },
+  crowded: { slots: [1, 31, 4, 16], ids: [0, 7, 0, 8] },
+} as const;
+const unique = ([min, max, minLength, maxLength]: readonly [number, number, number, number]) => fc.uniqueArray(fc.integer({ min, max }), { minLength, maxLength });
+
+/** the swarm of the kinds kept (one flag per OPTIONAL kind) and the regime */
+export const swarmOf = (kept: readonly boolean[], regime: Regime): Swarm => ({ kinds: new Set<Op['kind']>(['run', ...OPTIONAL.filter((_, i) => kept[i])]), regime });
 
 export const swarmArb = (sequential: boolean): fc.Arbitrary<Swarm> =>
   fc
     .record({
       kept: fc.tuple(...OPTIONAL.map(() => chance(KEEP_PERCENT))),
-      regime: fc.oneof(
-        { weight: 4, arbitrary: fc.constant<Regime>('plain') },
-        { weight: 2, arbitrary: fc.constant<Regime>('smallMmu') },
-        { weight: sequential ? 2 : 0, arbitrary: fc.constant<Regime>('apfQueue') },
-        { weight: 1, arbitrary: fc.constant<Regime>('crowded') },
-      ),
+      regime: fc.oneof(...regimeWeights(sequential).map(([r, weight]) => ({ weight, arbitrary: fc.constant<Regime>(r) }))),
     })
-    .map(({ kept, regime }) => ({ kinds: new Set<Op['kind']>(['run', ...OPTIONAL.filter((_, i) => kept[i])]), regime }));
+    .map(({ kept, regime }) => swarmOf(kept, regime));
 
 /** A swarm that keeps every kind and no regime: the generator as it was. */
 export const FULL_SWARM: Swarm = { kinds: new Set<Op['kind']>(['run', ...OPTIONAL]), regime: 'plain' };
@@ -56,6 +65,30 @@ const run = (vcpu: number, gva: number, irqs: boolean): Op => ({ kind: 'run', vm
 /** what the regime puts after the prelude */
 export const regimeHead = (s: Swarm): Op[] => (s.regime === 'smallMmu' ? [{ kind: 'setNrMmuPages', vm: vm0, pages: 64 }] : []);
 
+/**
+ * smallMmu: shadow paging on, then runs under new page-table pages (each cr3 in slot 0's 32
+ * pages), back to the first at the end: its root, cached and now old, is in use when reclaim
+ * runs (long mode mostly: four shadow pages per table, so 16 tables fill the 64-page pool)
+ */
+export const smallMmuOps = ([v, tables, page, long]: readonly [number, readonly number[], number, boolean]): Op[] => [
+  ...(long ? ([['cr4', 0x20], ['efer', 0x100]] as const) : []).map(([reg, value]): Op => ({ kind: 'setCr', vm: vm0, vcpu: v as VcpuId, reg, value })),
+  { kind: 'setCr', vm: vm0, vcpu: v as VcpuId, reg: 'cr0', value: 0x80000001 } as Op,
+  ...[...tables, tables[0]!].flatMap((t): Op[] => [{ kind: 'setCr', vm: vm0, vcpu: v as VcpuId, reg: 'cr3', value: t * 0x1000 }, run(v, page * 0x1000, false)]),
+];
+
+/** apfQueue: paging off (gva = gpa), distinct swapped-out frames touched with interrupts on */
+export const apfQueueOps = ([v, gfns]: readonly [number, readonly number[]]): Op[] => [
+  { kind: 'setCr', vm: vm0, vcpu: v as VcpuId, reg: 'cr0', value: 0x60000010 } as Op,
+  ...gfns.flatMap((g): Op[] => [{ kind: 'swapOut', vm: vm0, gfn: g as Gfn }, run(v, g * 0x1000, true)]),
+];
+
+/** crowded: up to every vCPU id and many one-page slots above the prelude's */
+export const crowdedOps = ([slots, ids]: readonly [readonly number[], readonly number[]]): Op[] => [
+  ...slots.map((n): Op => ({ kind: 'setMemoryRegion', vm: vm0, slot: n as SlotId, gfn: (64 + 2 * n) as Gfn, npages: 1 })),
+  ...ids.map((id): Op => ({ kind: 'createVcpu', vm: vm0, vcpu: id as VcpuId })),
+  run(0, 0x1000 * (64 + 2 * slots[0]!), false),
+];
+
 /** pieces that wear down the regime's resource, or null for `plain` */
 export const regimePieceArb = (s: Swarm, vcpus: number): fc.Arbitrary<Op[]> | null => {
   const vcpu = fc.integer({ min: 0, max: vcpus - 1 });
@@ -63,32 +96,16 @@ export const regimePieceArb = (s: Swarm, vcpus: number): fc.Arbitrary<Op[]> | nu
     case 'plain':
       return null;
     case 'smallMmu':
-      // shadow paging on, then runs under new page-table pages (each cr3 in slot 0's 32 pages),
-      // back to the first at the end: its root, cached and now old, is in use when reclaim runs
-      // (long mode mostly: four shadow pages per table, so 16 tables fill the 64-page pool)
       return fc
-        .tuple(vcpu, fc.uniqueArray(fc.integer({ min: 0, max: 31 }), { minLength: 4, maxLength: 24 }), fc.integer({ min: 0, max: 63 }), chance(75))
-        .map(([v, tables, page, long]) => [
-          ...(long ? ([['cr4', 0x20], ['efer', 0x100]] as const) : []).map(([reg, value]): Op => ({ kind: 'setCr', vm: vm0, vcpu: v as VcpuId, reg, value })),
-          { kind: 'setCr', vm: vm0, vcpu: v as VcpuId, reg: 'cr0', value: 0x80000001 } as Op,
-          ...[...tables, tables[0]!].flatMap((t): Op[] => [{ kind: 'setCr', vm: vm0, vcpu: v as VcpuId, reg: 'cr3', value: t * 0x1000 }, run(v, page * 0x1000, false)]),
-        ]);
+        .tuple(vcpu, unique(REGIME_DRAWS.smallMmu.tables), fc.integer({ min: 0, max: REGIME_DRAWS.smallMmu.maxPage }), chance(REGIME_DRAWS.smallMmu.longPercent))
+        .map(smallMmuOps);
     case 'apfQueue':
-      // paging off (gva = gpa), distinct swapped-out frames touched with interrupts on
       return fc
-        .tuple(vcpu, fc.uniqueArray(fc.integer({ min: 1, max: 31 }), { minLength: 3, maxLength: 7 }))
-        .map(([v, gfns]) => [
-          { kind: 'setCr', vm: vm0, vcpu: v as VcpuId, reg: 'cr0', value: 0x60000010 } as Op,
-          ...gfns.flatMap((g): Op[] => [{ kind: 'swapOut', vm: vm0, gfn: g as Gfn }, run(v, g * 0x1000, true)]),
-        ]);
+        .tuple(vcpu, unique(REGIME_DRAWS.apfQueue.gfns))
+        .map(apfQueueOps);
     case 'crowded':
-      // up to every vCPU id and many one-page slots above the prelude's
       return fc
-        .tuple(fc.uniqueArray(fc.integer({ min: 1, max: 31 }), { minLength: 4, maxLength: 16 }), fc.uniqueArray(fc.integer({ min: 0, max: 7 }), { maxLength: 8 }))
-        .map(([slots, ids]) => [
-          ...slots.map((n): Op => ({ kind: 'setMemoryRegion', vm: vm0, slot: n as SlotId, gfn: (64 + 2 * n) as Gfn, npages: 1 })),
-          ...ids.map((id): Op => ({ kind: 'createVcpu', vm: vm0, vcpu: id as VcpuId })),
-          run(0, 0x1000 * (64 + 2 * slots[0]!), false),
-        ]);
+        .tuple(unique(REGIME_DRAWS.crowded.slots), unique(REGIME_DRAWS.crowded.ids))
+        .map(crowdedOps);
   }
 };

@@ -7,6 +7,7 @@ import type { FailureId } from '../../oracle/monitor.js';
 import type { Signal } from '../campaign/engine.js';
 import type { Found } from '../campaign/found.js';
 import type { Cut } from '../campaign/shrink.js';
+import type { EngineName } from '../engines/name.js';
 
 export const SUMMARY_FORMAT = 'kvm-oracle-summary/1';
 
@@ -48,6 +49,8 @@ export interface Summary {
   /** the --impl spec */
   readonly implementation: string;
   readonly mutant: string | null;
+  /** the engine that drew the cases (`fuzz --engine`), when it is not the default, fast-check */
+  readonly engine?: EngineName;
   /** corpus entries replayed */
   readonly replayed: number;
   readonly interrupted: Signal | null;

@@ -5,14 +5,14 @@
  * it); a worker whose supervisor is gone exits.
  */
 import { loadFactory } from '../impl/spec.js';
-import { campaignArb, fromWire } from '../gen/campaign-arb.js';
 import { scanCases } from '../campaign/executor.js';
 import { runCase, errorText, type RunOptions } from '../run/runner.js';
-import { CaseStream } from '../campaign/stream.js';
+import type { CaseSource } from '../campaign/stream.js';
+import { caseSource } from '../engines/source.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const send = (m: FromWorker): void => void process.send!(m);
-let ready: { stream: CaseStream; opts: RunOptions } | null = null;
+let ready: { stream: CaseSource; opts: RunOptions } | null = null;
 
 const handle = async (m: ToWorker): Promise<void> => {
   switch (m.kind) {
@@ -20,7 +20,7 @@ const handle = async (m: ToWorker): Promise<void> => {
       try {
         const factory = await loadFactory(m.setup.spec, { ...(m.setup.opTimeoutMs !== undefined && { opTimeoutMs: m.setup.opTimeoutMs }) });
         const opts = { factory, mutant: m.setup.mutant, disabled: new Set(m.setup.disabled) };
-        ready = { stream: new CaseStream(m.setup.seed, campaignArb(m.setup.shape, fromWire(m.setup.reach))), opts };
+        ready = { stream: caseSource(m.setup), opts };
         return send({ kind: 'ready' });
       } catch (e) {
         return send({ kind: 'initFailed', message: errorText(e) });
