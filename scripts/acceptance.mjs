@@ -9,12 +9,11 @@
  * replay disagrees; a mutant that is not found is reported, not an error (some are found
  * only with two threads).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listMutants, pool, run, seedRange } from './lib/campaigns.mjs';
 
-const BIN = new URL('../bin/kvm-oracle.js', import.meta.url).pathname;
 const usage = 'usage: npm run acceptance -- [--seeds A-B] [--mutants a,b] [--vcpus N] [--runs N] [--jobs N] [--impl SPEC]';
 
 const parseArgs = (argv) => {
@@ -23,11 +22,8 @@ const parseArgs = (argv) => {
     const [k, v] = [argv[i], argv[i + 1]];
     if (!['--seeds', '--mutants', '--vcpus', '--runs', '--jobs', '--impl'].includes(k)) throw new Error(`unknown option ${k}`);
     if (v === undefined) throw new Error(`${k}: missing value`);
-    if (k === '--seeds') {
-      const [a, b] = v.split('-').map(Number);
-      if (!Number.isInteger(a) || !(b === undefined || Number.isInteger(b))) throw new Error(`--seeds: expected A-B, got ${v}`);
-      o.seeds = Array.from({ length: (b ?? a) - a + 1 }, (_, j) => a + j);
-    } else if (k === '--mutants') o.mutants = v.split(',');
+    if (k === '--seeds') o.seeds = seedRange(v);
+    else if (k === '--mutants') o.mutants = v.split(',');
     else if (k === '--impl') o.impl = v;
     else if (k === '--vcpus' || k === '--runs' || k === '--jobs') {
       if (!/^[1-9][0-9]*$/.test(v)) throw new Error(`${k}: expected a positive integer, got ${v}`);
@@ -35,34 +31,6 @@ const parseArgs = (argv) => {
     } else throw new Error(`unknown option ${k}`);
   }
   return o;
-};
-
-const run = (args) =>
-  new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (out += d));
-    p.on('close', (code) => resolve({ code, out }));
-  });
-
-const listMutants = async () => {
-  const { out } = await run(['mutants', '--list']);
-  return out.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter((m) => /^[a-z0-9]+(-[a-z0-9]+)+$/.test(m));
-};
-
-/** runs `tasks` (functions returning promises) with at most `jobs` at once, results in order */
-const pool = async (tasks, jobs) => {
-  const results = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, worker));
-  return results;
 };
 
 const main = async () => {

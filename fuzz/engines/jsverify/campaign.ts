@@ -31,6 +31,7 @@ const x86CaseArb = (shape: CaseShape, pieces: (vcpus: number, s: Swarm) => Arb<O
       }),
       (d) => x86Case(shape, swarm, d),
     ),
+    (swarm) => `${swarm.regime} ${[...swarm.kinds].sort().join(',')}`,
   );
 
 export const testCaseArb = (shape: CaseShape = DEFAULT_SHAPE): Arb<TestCase> => {

@@ -90,15 +90,28 @@ export const maybe = <T>(arb: Arb<T>, percent: number): Arb<T | null> =>
     (v) => (v === null ? [] : [null, ...shrinksOf(arb, v)]),
   );
 
+/** arbitraries built by bind, by key: the few most recent (building one costs more than drawing from it) */
+const MEMO = 64;
+
 /**
  * A value of `src`, then one of the arbitrary it names (fast-check's chain). Shrinks
- * within the second, `src`'s value kept: the second's values depend on it.
+ * within the second, `src`'s value kept: the second's values depend on it. `key` names
+ * the arbitrary f makes for a value, so one already built is reused.
  */
-export const bind = <S, T>(src: Arb<S>, f: (s: S) => Arb<T>): Arb<T> => {
+export const bind = <S, T>(src: Arb<S>, f: (s: S) => Arb<T>, key: (s: S) => string): Arb<T> => {
   const made = new WeakMap<object, Arb<T>>();
+  const memo = new Map<string, Arb<T>>();
+  const build = (s: S): Arb<T> => {
+    const k = key(s);
+    const arb = memo.get(k) ?? f(s);
+    memo.delete(k);
+    memo.set(k, arb);
+    if (memo.size > MEMO) memo.delete(memo.keys().next().value!);
+    return arb;
+  };
   return make(
     (size) => {
-      const arb = f(src.generator(size));
+      const arb = build(src.generator(size));
       const v = arb.generator(size);
       remember(made, v, arb);
       return v;

@@ -93,4 +93,5 @@ export const ppcCaseArb = (shape: CaseShape): Arb<TestCase> =>
       }),
       ({ config, prelude: [p, kept], body }) => assemble(config, p.filter((_, i) => kept[i]), body, shape),
     ),
+    (c) => `${c.cpu} ${c.ramPorder}`,
   );
