@@ -6,7 +6,7 @@
  * jsverify), every public mutant and every seed, one worker each (--jobs campaigns at
  * once, default 2), and prints a Markdown table: for each mutant and engine, the seeds
  * that found it, the run at which each seed first saw the failure and the size of each
- * shrunk counterexample (operations), seed by seed. Every counterexample is replayed and
+ * shrunk counterexample (operations), seed by seed, and the median number of shrink steps. Every counterexample is replayed and
  * must fail the same way. Exit 1 when a replay disagrees or a campaign errs.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -43,7 +43,8 @@ const campaign = (dir, engine, mutant, seed, runs) => async () => {
   const cx = JSON.parse(readFileSync(f.file, 'utf8'));
   const replay = await run(['replay', f.file]);
   const same = replay.code === 1 && new RegExp(`^FAIL ${f.invariant}\\b`, 'm').test(replay.out);
-  return { found: true, id: f.invariant, firstSeen: f.firstSeen, ops: cx.ops.length, cut: f.shrinkCut, replayed: same };
+  const steps = Number(/shrunk in (\d+) steps/.exec(r.out)?.[1] ?? NaN);
+  return { found: true, id: f.invariant, firstSeen: f.firstSeen, ops: cx.ops.length, steps, cut: f.shrinkCut, replayed: same };
 };
 
 const median = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] : null);
@@ -59,8 +60,8 @@ const main = async () => {
   let bad = false;
   console.log(`seeds ${o.seeds.join(', ')}; ${o.runs ?? 2000} runs each; "–": not found`);
   console.log('');
-  console.log('| mutant | engine | found | runs to find | median | shrunk ops | median |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('| mutant | engine | found | runs to find | median | shrunk ops | median | shrink steps (median) |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const m of mutants) {
     for (const e of ENGINES) {
       const rs = of(m, e);
@@ -70,7 +71,7 @@ const main = async () => {
       bad ||= errs.length > 0 || replayBad;
       const cut = hit.some((r) => r.cut) ? ' (a shrink cut by time)' : '';
       const note = `${replayBad ? ' REPLAY DIFFERS' : ''}${errs.length ? ` ERROR: ${errs[0].error}` : ''}`;
-      console.log(`| \`${m}\` | ${e} | ${hit.length}/${rs.length} | ${cell(rs, (r) => r.firstSeen)} | ${median(hit.map((r) => r.firstSeen)) ?? '–'} | ${cell(rs, (r) => r.ops)}${cut} | ${median(hit.map((r) => r.ops)) ?? '–'}${note} |`);
+      console.log(`| \`${m}\` | ${e} | ${hit.length}/${rs.length} | ${cell(rs, (r) => r.firstSeen)} | ${median(hit.map((r) => r.firstSeen)) ?? '–'} | ${cell(rs, (r) => r.ops)}${cut} | ${median(hit.map((r) => r.ops)) ?? '–'} | ${median(hit.map((r) => r.steps)) ?? '–'}${note} |`);
     }
   }
   process.exit(bad ? 1 : 0);
