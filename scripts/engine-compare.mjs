@@ -6,7 +6,7 @@
  * jsverify), every public mutant and every seed, one worker each (--jobs campaigns at
  * once, default 2), and prints a Markdown table: for each mutant and engine, the seeds
  * that found it, the run at which each seed first saw the failure and the size of each
- * shrunk counterexample (operations), seed by seed, and the median number of shrink steps. Every counterexample is replayed and
+ * shrunk counterexample (operations), seed by seed. --engines E,E runs only those. Every counterexample is replayed and
  * must fail the same way. Exit 1 when a replay disagrees or a campaign errs.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -15,15 +15,19 @@ import { join } from 'node:path';
 import { listMutants, pool, run, seedRange } from './lib/campaigns.mjs';
 
 const ENGINES = ['fast-check', 'jsverify'];
-const usage = 'usage: npm run engine-compare -- [--seeds A-B] [--mutants a,b] [--jobs N] [--runs N]';
+const usage = 'usage: npm run engine-compare -- [--seeds A-B] [--mutants a,b] [--engines E,E] [--jobs N] [--runs N]';
 
 const parseArgs = (argv) => {
-  const o = { seeds: [1, 2, 3, 4, 5], mutants: null, jobs: 2, runs: null };
+  const o = { seeds: [1, 2, 3, 4, 5], mutants: null, engines: ENGINES, jobs: 2, runs: null };
   for (let i = 0; i < argv.length; i += 2) {
     const [k, v] = [argv[i], argv[i + 1]];
     if (v === undefined) throw new Error(`${k}: missing value`);
     if (k === '--seeds') o.seeds = seedRange(v);
     else if (k === '--mutants') o.mutants = v.split(',');
+    else if (k === '--engines') {
+      o.engines = v.split(',');
+      if (!o.engines.every((e) => ENGINES.includes(e))) throw new Error(`--engines: expected some of ${ENGINES.join(',')}, got ${v}`);
+    }
     else if (k === '--jobs' || k === '--runs') {
       if (!/^[1-9][0-9]*$/.test(v)) throw new Error(`${k}: expected a positive integer, got ${v}`);
       o[k.slice(2)] = Number(v);
@@ -43,8 +47,7 @@ const campaign = (dir, engine, mutant, seed, runs) => async () => {
   const cx = JSON.parse(readFileSync(f.file, 'utf8'));
   const replay = await run(['replay', f.file]);
   const same = replay.code === 1 && new RegExp(`^FAIL ${f.invariant}\\b`, 'm').test(replay.out);
-  const steps = Number(/shrunk in (\d+) steps/.exec(r.out)?.[1] ?? NaN);
-  return { found: true, id: f.invariant, firstSeen: f.firstSeen, ops: cx.ops.length, steps, cut: f.shrinkCut, replayed: same };
+  return { found: true, id: f.invariant, firstSeen: f.firstSeen, ops: cx.ops.length, cut: f.shrinkCut, replayed: same };
 };
 
 const median = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] : null);
@@ -54,16 +57,16 @@ const main = async () => {
   const o = parseArgs(process.argv.slice(2));
   const dir = mkdtempSync(join(tmpdir(), 'kvm-oracle-engines-'));
   const mutants = o.mutants ?? (await listMutants());
-  const keys = mutants.flatMap((m) => ENGINES.flatMap((e) => o.seeds.map((s) => [m, e, s])));
+  const keys = mutants.flatMap((m) => o.engines.flatMap((e) => o.seeds.map((s) => [m, e, s])));
   const results = await pool(keys.map(([m, e, s]) => campaign(dir, e, m, s, o.runs)), o.jobs);
   const of = (m, e) => results.filter((_, i) => keys[i][0] === m && keys[i][1] === e);
   let bad = false;
   console.log(`seeds ${o.seeds.join(', ')}; ${o.runs ?? 2000} runs each; "–": not found`);
   console.log('');
-  console.log('| mutant | engine | found | runs to find | median | shrunk ops | median | shrink steps (median) |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| mutant | engine | found | runs to find | median | shrunk ops | median |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const m of mutants) {
-    for (const e of ENGINES) {
+    for (const e of o.engines) {
       const rs = of(m, e);
       const hit = rs.filter((r) => r.found);
       const errs = rs.filter((r) => r.error);
@@ -71,7 +74,7 @@ const main = async () => {
       bad ||= errs.length > 0 || replayBad;
       const cut = hit.some((r) => r.cut) ? ' (a shrink cut by time)' : '';
       const note = `${replayBad ? ' REPLAY DIFFERS' : ''}${errs.length ? ` ERROR: ${errs[0].error}` : ''}`;
-      console.log(`| \`${m}\` | ${e} | ${hit.length}/${rs.length} | ${cell(rs, (r) => r.firstSeen)} | ${median(hit.map((r) => r.firstSeen)) ?? '–'} | ${cell(rs, (r) => r.ops)}${cut} | ${median(hit.map((r) => r.ops)) ?? '–'} | ${median(hit.map((r) => r.steps)) ?? '–'}${note} |`);
+      console.log(`| \`${m}\` | ${e} | ${hit.length}/${rs.length} | ${cell(rs, (r) => r.firstSeen)} | ${median(hit.map((r) => r.firstSeen)) ?? '–'} | ${cell(rs, (r) => r.ops)}${cut} | ${median(hit.map((r) => r.ops)) ?? '–'}${note} |`);
     }
   }
   process.exit(bad ? 1 : 0);
