@@ -1,0 +1,86 @@
+/**
+ * One explored case, run where the workers run it: the lockstep runner as fuzz uses it
+ * (same monitors, same conformance), plus what the search needs to go on from it: the
+ * pruning key of the quiescent point it ends in, the thread that returned last, and the
+ * preemption points it reached where another thread could have run instead.
+ */
+import type { TestCase } from '../../api/ops.js';
+import { runCase, type Failure, type PointAt, type RunOptions, type Traced } from '../run/runner.js';
+import { stateKey } from './key.js';
+
+/** a run the search asks for: the case, and the operations of its last move */
+export interface Job {
+  readonly tc: TestCase;
+  /** indexes of the operations the last move added (one, or a racing pair) */
+  readonly moved: readonly number[];
+}
+
+/** a preemption the case could take next: operation `op` switched after its `after`-th point */
+export interface Cut {
+  readonly op: number;
+  readonly after: number;
+}
+
+export interface Probed {
+  readonly failure: Failure | null;
+  readonly unchecked: boolean;
+  readonly unsupported: string | null;
+  /** the pruning key (key.ts), when the run passed and was checked */
+  readonly key: string | null;
+  readonly lastTid: number;
+  /** where the moved operations could be preempted next (see cutsAfter) */
+  readonly cuts: readonly Cut[];
+}
+
+/** how many points of operation `index` the thread had passed at point `k` of the list (1-based) */
+const ordinals = (points: readonly PointAt[]): number[] => {
+  const seen = new Map<number, number>();
+  return points.map((p) => {
+    const n = (seen.get(p.index) ?? 0) + 1;
+    seen.set(p.index, n);
+    return n;
+  });
+};
+
+/**
+ * The points of the moved operations where a preemption would switch to the other one:
+ * after the last preemption the case already takes (so each schedule is made once, by
+ * adding preemptions in the order they happen), not a wait for a lock (that switches
+ * anyway), and while the other moved operation has not returned. For a single operation:
+ * every point it reaches that is not a wait (the other thread is then idle, about to start).
+ */
+export const cutsAfter = (tc: TestCase, moved: readonly number[], points: readonly PointAt[], trace: readonly Traced[]): Cut[] => {
+  const ord = ordinals(points);
+  const ended = new Map<number, number>();
+  trace.forEach((t, i) => t.record.ev === 'opEnd' && ended.set(t.record.index, i));
+  const taken = (tc.preemptions ?? []).filter((p) => p.after > 0 && moved.includes(p.op));
+  let from = 0;
+  for (const p of taken) {
+    const at = points.findIndex((q, i) => q.index === p.op && ord[i] === p.after);
+    if (at >= 0) from = Math.max(from, at + 1);
+  }
+  const out: Cut[] = [];
+  for (let i = from; i < points.length; i++) {
+    const p = points[i]!;
+    if (!moved.includes(p.index) || p.at === 'wait') continue;
+    const other = moved.find((m) => m !== p.index);
+    if (other !== undefined && (ended.get(other) ?? Infinity) < p.traceAt) continue;
+    out.push({ op: p.index, after: ord[i]! });
+  }
+  return out;
+};
+
+export const probe = (job: Job, opts: RunOptions): Probed => {
+  let key: string | null = null;
+  let lastTid = 0;
+  const o = runCase(job.tc, {
+    ...opts,
+    keepTrace: true,
+    onEnd: (end) => {
+      key = stateKey(end);
+      lastTid = end.lastTid;
+    },
+  });
+  const cuts = o.failure ? [] : cutsAfter(job.tc, job.moved, o.points, o.trace);
+  return { failure: o.failure, unchecked: o.unchecked, unsupported: o.unsupported, key, lastTid, cuts };
+};
