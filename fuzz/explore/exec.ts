@@ -13,10 +13,10 @@ export interface ExploreExec {
   /** processes probing at once (0: this one) */
   readonly workers: number;
   /**
-   * the probes of `jobs`, in order; past `deadline` (Date.now()) no more are started and
-   * the rest are null. `done` is told how many have come back, now and then.
+   * the probes of `jobs`, in order; once `stop()` says so no more are started and the rest
+   * are null. `done` is told how many have come back, now and then.
    */
-  probe(jobs: readonly Job[], deadline: number, done: (n: number) => void): Promise<(Probed | null)[]>;
+  probe(jobs: readonly Job[], stop: () => boolean, done: (n: number) => void): Promise<(Probed | null)[]>;
   /** one case, for the report and for cutting a counterexample (in a worker: a hang cannot hang the report) */
   run(tc: TestCase, keepTrace?: boolean): Promise<RunOutcome>;
   close(): Promise<void>;
@@ -36,11 +36,11 @@ export const inProcessExec = (factory: ImplementationFactory, s: ExploreSetup): 
   const opts: RunOptions = { factory, mutant: s.mutant, disabled: new Set(s.disabled) };
   return {
     workers: 0,
-    probe: async (jobs, deadline, done) => {
+    probe: async (jobs, stop, done) => {
       const out: (Probed | null)[] = jobs.map(() => null);
       for (let i = 0; i < jobs.length; i++) {
         if (i % EVERY === 0) {
-          if (Date.now() >= deadline) break;
+          if (stop()) break;
           done(i);
         }
         out[i] = probe(jobs[i]!, opts);

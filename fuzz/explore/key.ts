@@ -11,17 +11,19 @@
 import { createHash } from 'node:crypto';
 import type { RunEnd } from '../run/runner.js';
 
-/** a canonical JSON-like text of a value: Maps and Sets sorted, objects by sorted keys */
-export const canonical = (v: unknown): string => {
-  if (v === null || typeof v !== 'object') return v === undefined ? 'u' : JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v instanceof Map) return `M{${[...v].map(([k, x]) => `${canonical(k)}:${canonical(x)}`).sort().join(',')}}`;
-  if (v instanceof Set) return `S{${[...v].map(canonical).sort().join(',')}}`;
-  const o = v as Record<string, unknown>;
-  return `{${Object.keys(o).sort().filter((k) => typeof o[k] !== 'function').map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+const byKey = (a: readonly [string, unknown], b: readonly [string, unknown]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+/** JSON.stringify's replacer: Maps and Sets as entries sorted by key (objects keep their fields' order, which the code that builds them fixes) */
+const sorted = (_k: string, v: unknown): unknown => {
+  if (v instanceof Map) return ['M', ...[...v].map(([k, x]): [string, unknown] => [JSON.stringify(k), x]).sort(byKey)];
+  if (v instanceof Set) return ['S', ...[...v].map((x) => JSON.stringify(x)).sort()];
+  return v;
 };
 
-/** what the key is made of, and whether the monitors' memory is part of it */
+/** a canonical text of a value: two equal states give one text whatever order their Maps were filled in */
+export const canonical = (v: unknown): string => JSON.stringify(v, sorted);
+
+/** the key: 22 base64 digits of a SHA-1 of the canonical text (a collision would prune wrongly; at 2^-132 per pair, never in practice) */
 export const stateKey = (end: RunEnd): string => {
   const text = canonical([end.model, end.final, end.monitors, end.lastTid]);
   return createHash('sha1').update(text).digest('base64').slice(0, 22);

@@ -26,7 +26,7 @@ interface Range {
 interface Batch {
   readonly jobs: readonly Job[];
   readonly out: (Probed | null)[];
-  readonly deadline: number;
+  readonly stop: () => boolean;
   readonly done: (n: number) => void;
   /** the ranges of jobs not handed out yet */
   readonly todo: Range[];
@@ -58,11 +58,11 @@ export class ExplorePool implements ExploreExec {
     return pool;
   }
 
-  probe(jobs: readonly Job[], deadline: number, done: (n: number) => void): Promise<(Probed | null)[]> {
+  probe(jobs: readonly Job[], stop: () => boolean, done: (n: number) => void): Promise<(Probed | null)[]> {
     return new Promise((resolve) => {
       const out: (Probed | null)[] = jobs.map(() => null);
       const todo = Array.from({ length: Math.ceil(jobs.length / CHUNK) }, (_, k) => ({ from: k * CHUNK, count: Math.min(CHUNK, jobs.length - k * CHUNK) }));
-      this.batch = { jobs, out, deadline, done, todo, returned: 0, finish: () => resolve(out) };
+      this.batch = { jobs, out, stop, done, todo, returned: 0, finish: () => resolve(out) };
       this.pump();
     });
   }
@@ -93,8 +93,9 @@ export class ExplorePool implements ExploreExec {
   private pump(): void {
     const b = this.batch;
     if (!b || this.closed) return;
-    while (this.idle.length && b.todo.length && Date.now() < b.deadline) this.send(this.idle.shift()!, b.todo.shift()!);
-    if (this.busy.size === 0 && this.replacing === 0 && (!b.todo.length || Date.now() >= b.deadline)) {
+    const stop = b.stop();
+    while (this.idle.length && b.todo.length && !stop) this.send(this.idle.shift()!, b.todo.shift()!);
+    if (this.busy.size === 0 && this.replacing === 0 && (!b.todo.length || stop)) {
       this.batch = null;
       b.finish();
     }

@@ -43,13 +43,17 @@ export interface SearchResult {
   readonly unsupportedWhy: string | null;
   /** the time budget (or a signal) ended it before the bound was covered */
   readonly cut: 'time' | 'signal' | null;
+  /** the deepest depth all of whose cases were run (-1: none) */
+  readonly complete: number;
 }
 
 export interface SearchOptions {
   readonly bound: Bound;
   readonly domains: readonly Domain[];
-  readonly deadline: number;
-  readonly stopped?: () => boolean;
+  /** why to stop now (the time budget, a signal), or null to go on */
+  readonly stopped?: () => 'time' | 'signal' | null;
+  /** expand every node, seen or not (to check that pruning loses no state) */
+  readonly noPrune?: boolean;
   readonly onProgress?: (cases: number, states: number, depth: number) => void;
 }
 
@@ -62,7 +66,8 @@ export const search = async (exec: ExploreExec, o: SearchOptions): Promise<Searc
   const alone = new Map<Node, Cut[][]>();
   let [cases, unchecked, unsupported] = [0, 0, 0];
   let unsupportedWhy: string | null = null;
-  const end = (failure: SearchResult['failure'], cut: SearchResult['cut']): SearchResult => ({ cases, states: seen.size, levels, failure, unchecked, unsupported, unsupportedWhy, cut });
+  let complete = -1;
+  const end = (failure: SearchResult['failure'], cut: SearchResult['cut']): SearchResult => ({ cases, states: seen.size, levels, failure, unchecked, unsupported, unsupportedWhy, cut, complete });
 
   for (let L = 0; L <= D; L++) {
     const nodes: Node[] = [];
@@ -71,11 +76,11 @@ export const search = async (exec: ExploreExec, o: SearchOptions): Promise<Searc
     let round: Planned[] = L === 0 ? o.domains.map(rootJob) : movesTo(L);
     while (round.length) {
       const base = cases;
-      const probes = await exec.probe(round, o.deadline, (n) => o.onProgress?.(base + n, seen.size, L));
+      const probes = await exec.probe(round, () => o.stopped?.() != null, (n) => o.onProgress?.(base + n, seen.size, L));
       const next: Planned[] = [];
       for (const [k, job] of round.entries()) {
         const pr = probes[k];
-        if (!pr) return levels.push(level(L, cases - casesBefore, seen.size - statesBefore)), end(null, o.stopped?.() ? 'signal' : 'time');
+        if (!pr) return levels.push(level(L, cases - casesBefore, seen.size - statesBefore)), end(null, o.stopped?.() ?? 'time');
         cases++;
         if (pr.failure) return end({ job, probe: pr, caseNo: cases }, null);
         if (job.moved.length === 1) (alone.get(job.parent) ?? alone.set(job.parent, []).get(job.parent)!)[alphabetIndex(job)] = pr.cuts.filter((c) => c.op === job.moved[0]);
@@ -84,15 +89,18 @@ export const search = async (exec: ExploreExec, o: SearchOptions): Promise<Searc
         if (pr.unchecked) unchecked++;
         if (pr.key === null) continue;
         const left = P - job.preempted;
-        if ((seen.get(pr.key) ?? -1) >= left) continue;
-        seen.set(pr.key, left);
+        const before = seen.get(pr.key) ?? -1;
+        if (before >= left && !o.noPrune) continue;
+        seen.set(pr.key, Math.max(before, left));
         nodes.push(nodeOf(job, pr.lastTid));
       }
       round = next;
-      if (o.stopped?.()) return end(null, 'signal');
+      const stop = o.stopped?.();
+      if (stop) return levels.push(level(L, cases - casesBefore, seen.size - statesBefore)), end(null, stop);
     }
     frontier[L] = nodes;
     levels.push(level(L, cases - casesBefore, seen.size - statesBefore));
+    complete = L;
     // the nodes two levels up have made all their moves
     for (const n of frontier[L - 2] ?? []) alone.delete(n);
     if (L >= 2) frontier[L - 2] = [];
