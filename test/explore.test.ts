@@ -8,7 +8,7 @@ import { builtinFactory } from '../impl/builtin.js';
 import { runCase } from '../fuzz/run/runner.js';
 import { DOMAINS, type Domain } from '../fuzz/explore/domain.js';
 import { inProcessExec } from '../fuzz/explore/exec.js';
-import { stateKey } from '../fuzz/explore/key.js';
+import { stateKey } from '../fuzz/explore/probe.js';
 import { search, type Bound } from '../fuzz/explore/search.js';
 
 const cli = async (...argv: string[]) => {
@@ -67,6 +67,24 @@ describe('kvm-oracle explore', () => {
     const sequential = await explore({ depth: 2, threads: 1, preemptions: 0 }, d, 'entry-no-request-recheck');
     expect(sequential.failure).toBeNull();
     expect(sequential.cut).toBeNull();
+  });
+
+  it('finds a race of depth two (unpin-unlocked) only with a second preemption inside the race', async () => {
+    const d = [domain('ppc-power7')];
+    const one = await explore({ depth: 2, threads: 2, preemptions: 1 }, d, 'unpin-unlocked');
+    expect(one.failure).toBeNull();
+    const two = await explore({ depth: 2, threads: 2, preemptions: 2 }, d, 'unpin-unlocked');
+    expect(two.failure?.probe.failure?.id).toBe('PIN_ONCE');
+    expect(two.failure?.job.preempted).toBe(2);
+  });
+
+  it('prints the same with worker processes as in this process', async () => {
+    const args = ['explore', '--depth', '1', '--domains', 'x86-svm,ppc'];
+    const [inProc, workers] = [await cli(...args, '--workers', '0'), await cli(...args, '--workers', '2')];
+    expect(workers.code).toBe(0);
+    const body = (out: string) => out.split('\n').slice(1);
+    expect(body(workers.out)).toEqual(body(inProc.out));
+    expect(workers.out).toContain('bound exhausted');
   });
 
   it('writes a counterexample that replay reproduces, and says the bound was exhausted on the correct impl', async () => {

@@ -4,14 +4,14 @@ import { UsageError, durationOption, intOption, parseArgs } from './options.js';
 import { EXPLORE_HELP } from './help.js';
 import { IMPL_OPTIONS, checkMutant, disabledOption, implOption, notCheckedReport, opTimeout, type Io } from './common.js';
 import { DEFAULT_OUT, CASE_TIMEOUT_MS } from './fuzz-command.js';
-import { DEFAULT_BOUND, domainsFor } from '../explore/scope.js';
+import { DEFAULT_BOUND, domainsFor } from '../explore/domain.js';
 import { runExplore } from '../explore/run-explore.js';
 
 export const exploreCommand = async (argv: string[], io: Io): Promise<number> => {
   const p = parseArgs(argv, {
     depth: { value: true }, threads: { value: true }, preemptions: { value: true }, mutant: { value: true },
     disable: { value: true }, workers: { value: true }, time: { value: true }, out: { value: true }, json: { value: true },
-    'case-timeout': { value: true }, domains: { value: true }, ...IMPL_OPTIONS, help: { value: false },
+    'case-timeout': { value: true }, domains: { value: true }, 'no-prune': { value: false }, ...IMPL_OPTIONS, help: { value: false },
   });
   if (p.options.has('help')) return io.out(EXPLORE_HELP), 0;
   if (p.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
@@ -32,7 +32,7 @@ export const exploreCommand = async (argv: string[], io: Io): Promise<number> =>
     const domains = domainsFor(factory.capabilities, spec, p.options.get('domains'));
     const notes = notCheckedReport(factory, spec, disabled).map((l) => `  ${l}`);
     const bound = { depth, threads, preemptions };
-    return await runExplore({ factory, spec, opTimeoutMs: opTimeout(p), mutant, disabled, bound, domains, workers, caseTimeoutMs, ...(timeMs !== undefined && { timeMs }), out: (p.options.get('out') as string | undefined) ?? DEFAULT_OUT, json: p.options.get('json') as string | undefined, notes }, io);
+    return await runExplore({ noPrune: p.options.has('no-prune'), factory, spec, opTimeoutMs: opTimeout(p), mutant, disabled, bound, domains, workers, caseTimeoutMs, ...(timeMs !== undefined && { timeMs }), out: (p.options.get('out') as string | undefined) ?? DEFAULT_OUT, json: p.options.get('json') as string | undefined, notes }, io);
   } finally {
     factory.dispose?.();
   }

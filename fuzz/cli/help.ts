@@ -145,7 +145,8 @@ exit status: 0 no new failure, 1 a shard found a new failure, 2 a file is unread
 
 export const EXPLORE_HELP = `usage: kvm-oracle explore [--depth D] [--threads T] [--preemptions P] [--time T]
                           [--mutant NAME] [--disable ID[,ID]] [--workers N] [--case-timeout T]
-                          [--domains NAME[,NAME]] [--out DIR] [--json FILE] [--impl SPEC] [--op-timeout T]
+                          [--domains NAME[,NAME]] [--no-prune] [--out DIR] [--json FILE]
+                          [--impl SPEC] [--op-timeout T]
 
   runs every case up to the bound, breadth first: from each starting point (a host and a
   prelude; the report lists them with their alphabets), every sequence of up to D
@@ -166,6 +167,8 @@ export const EXPLORE_HELP = `usage: kvm-oracle explore [--depth D] [--threads T]
   --case-timeout T a case running longer than this (wall clock, default 10s) is an IMPL_HANG
   --domains NAMES  only the starting points whose names begin with these (x86, ppc,
                    x86-svm, ...)
+  --no-prune       extend every case, also those ending in a state already seen (for an
+                   implementation whose abstract state may hide what matters later)
   --out DIR        where the counterexample is written (default: counterexamples), as
                    DIR/<INVARIANT>-explore-d<D>t<T>p<P>-<mutant>.json with a Markdown report
   --json FILE      write the summary: bound, cases, states per depth, exhausted, failure

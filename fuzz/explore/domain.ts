@@ -9,6 +9,11 @@
 import type { HostConfig, Op, PpcHvConfig } from '../../api/ops.js';
 import type { Gfn, Gpa, Gva, SlotId, VcpuId, VmId } from '../../api/ids.js';
 
+import type { Capabilities } from '../../api/protocol.js';
+import { UsageError } from '../cli/options.js';
+import { outOfReach, reachOf } from '../gen/reach.js';
+import type { Bound } from './search.js';
+
 export interface Domain {
   readonly name: string;
   readonly config: HostConfig;
@@ -67,35 +72,44 @@ const x86 = (vendor: 'vmx' | 'svm', tdp: boolean): Domain => {
 
 /**
  * PPC HV: a POWER7 VM with 16 MB RAM pages, one RAM page at gpa 0 whose host memory is
- * mapped, and two vCPUs that have not run (their first runs set up the VRMA); or a PPC970,
- * whose slot at gpa 0 is a 64 MB preallocated RMA (used as RMO: RMO_NEVER_PUT).
+ * mapped (its first run sets up the VRMA over it), or a PPC970 whose slot at gpa 0 is a
+ * 64 MB preallocated RMA (used as RMO: RMO_NEVER_PUT); a second slot of one RAM page at
+ * RAM page 4, mapped, which no first run pins (so its pin is the lazy one of H_ENTER); two
+ * vCPUs that have not run.
  */
 const ppc = (cpu: PpcHvConfig['cpu']): Domain => {
   const c: PpcHvConfig = { cpu, ramPorder: 24 };
-  const ram = 2 ** 24;
-  const ramGfns = ram >> 12;
+  const ramGfns = 2 ** 24 >> 12;
   const pages = cpu === 'ppc970' ? 4 : 1;
+  const lazy = 4;
+  const slot1 = 1 as SlotId;
   const vcpus = [0, 1].map((v) => v as VcpuId);
   const backing: Op = cpu === 'ppc970' ? { kind: 'allocRma', vm, slot: slot0 } : { kind: 'mapHostMemory', vm, slot: slot0, pageShift: 24, pages };
+  const region1: Op = { kind: 'setMemoryRegion', vm, slot: slot1, gfn: (lazy * ramGfns) as Gfn, npages: ramGfns };
+  const map1: Op = { kind: 'mapHostMemory', vm, slot: slot1, pageShift: 24, pages: 1 };
   const prelude: Op[] = [
     { kind: 'createVm', vm, ppc: c },
     { kind: 'setMemoryRegion', vm, slot: slot0, gfn: 0 as Gfn, npages: pages * ramGfns },
     backing,
+    region1,
+    map1,
     ...vcpus.map((v): Op => ({ kind: 'createVcpu', vm, vcpu: v })),
   ];
-  const hEnter = (v: VcpuId, pteIndex: number): Op => ({ kind: 'hEnter', vm, vcpu: v, pteIndex, exact: false, gpa: 0 as Gpa, pageShift: 24 });
+  const hEnter = (v: VcpuId, pteIndex: number): Op => ({ kind: 'hEnter', vm, vcpu: v, pteIndex, exact: false, gpa: (lazy * 2 ** 24) as Gpa, pageShift: 24 });
   const alphabet: Op[] = [
     // first runs (RMA_ONCE) from either vCPU
     ...vcpus.map((v): Op => ({ kind: 'run', vm, vcpu: v, access: null })),
-    // H_ENTER of RAM page 0 from either vCPU: the lazy pin (PIN_ONCE, HPTE_BACKED)
+    // H_ENTER of the second slot's page from either vCPU: the lazy pin (PIN_ONCE, HPTE_BACKED)
     hEnter(vcpus[0]!, 0),
     hEnter(vcpus[1]!, 8),
-    // the slot deleted (unpin_slot: NO_PIN_AFTER_UNPIN, RMO_NEVER_PUT) and created again (LAZY_PIN)
+    // that slot deleted (unpin_slot: NO_PIN_AFTER_UNPIN) and created again (LAZY_PIN)
+    { kind: 'setMemoryRegion', vm, slot: slot1, gfn: (lazy * ramGfns) as Gfn, npages: 0 },
+    region1,
+    // its host memory unmapped and mapped again (a pin must find what is mapped now)
+    { kind: 'unmapHostMemory', vm, slot: slot1 },
+    map1,
+    // the slot at gpa 0 deleted: its RMO or VRMA pages unpinned (RMO_NEVER_PUT)
     { kind: 'setMemoryRegion', vm, slot: slot0, gfn: 0 as Gfn, npages: 0 },
-    { kind: 'setMemoryRegion', vm, slot: slot0, gfn: 0 as Gfn, npages: pages * ramGfns },
-    // the host memory behind it unmapped and mapped again
-    { kind: 'unmapHostMemory', vm, slot: slot0 },
-    backing,
     { kind: 'destroyVm', vm },
   ];
   return { name: `ppc-${cpu}`, config: { vendor: 'vmx', tdp: true }, prelude, alphabet };
@@ -103,3 +117,24 @@ const ppc = (cpu: PpcHvConfig['cpu']): Domain => {
 
 /** every starting point, in the order explore takes them */
 export const DOMAINS: readonly Domain[] = [x86('vmx', true), x86('vmx', false), x86('svm', true), x86('svm', false), ppc('power7'), ppc('ppc970')];
+
+/** the README's default: about two minutes on two cores (npm run explore-costs) */
+export const DEFAULT_BOUND: Bound = { depth: 4, threads: 2, preemptions: 1 };
+
+/**
+ * The domains an explore runs: those the implementation can run (its platforms, hosts and
+ * operations, as fuzz's generator reach says), each alphabet cut to its operations;
+ * `--domains` picks some by name prefix.
+ */
+
+export const domainsFor = (caps: Capabilities, spec: string, pick?: string | true): Domain[] => {
+  if (pick === true) throw new UsageError('--domains needs a value');
+  const names = pick?.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names ?? []) if (!DOMAINS.some((d) => d.name.startsWith(n))) throw new UsageError(`--domains: no domain is named ${JSON.stringify(n)} (known: ${DOMAINS.map((d) => d.name).join(', ')})`);
+  const reach = reachOf(caps, spec);
+  const out = DOMAINS.filter((d) => !names || names.some((n) => d.name.startsWith(n)))
+    .filter((d) => outOfReach({ config: d.config, ops: [...d.prelude] }, reach, spec) === null)
+    .map((d) => ({ ...d, alphabet: d.alphabet.filter((op) => outOfReach({ config: d.config, ops: [op] }, reach, spec) === null) }));
+  if (!out.length) throw new UsageError(`${spec} can run none of the domains${names ? ' asked for' : ''} (their prelude needs operations or hosts it does not declare)`);
+  return out;
+};

@@ -10,9 +10,8 @@ import type { CaseSetup } from '../campaign/executor.js';
 import type { FromWorker, ToWorker } from '../workers/protocol.js';
 import { WorkerProc } from '../workers/proc.js';
 import type { Failure, RunOutcome } from '../run/runner.js';
-import type { ExploreExec } from './exec.js';
 import type { Job, Probed } from './probe.js';
-import type { ExploreFromWorker, ExploreToWorker } from './wire.js';
+import type { ExploreExec, ExploreFromWorker, ExploreToWorker } from './exec.js';
 
 const ENTRY = '../explore/worker.js';
 /** jobs handed to a worker at once: few enough that the deadline and a hang waste little */

@@ -4,9 +4,37 @@
  * pruning key of the quiescent point it ends in, the thread that returned last, and the
  * preemption points it reached where another thread could have run instead.
  */
+import { createHash } from 'node:crypto';
 import type { TestCase } from '../../api/ops.js';
-import { runCase, type Failure, type PointAt, type RunOptions, type Traced } from '../run/runner.js';
-import { stateKey } from './key.js';
+import { runCase, type Failure, type PointAt, type RunEnd, type RunOptions, type Traced } from '../run/runner.js';
+
+/**
+ * The pruning key of a quiescent point (no operation in flight): a hash of everything the
+ * rest of a case can depend on that the harness can see. That is the model's state (which
+ * holds what the impl's abstraction leaves out on purpose: whether a root is loaded, the
+ * injected failures pending per thread), the impl's abstract state, each monitor's memory of
+ * the trace so far (a monitor judges the continuation by what it remembers, e.g. the roots
+ * it saw zapped), and the thread that returned last (the one the next operation goes on).
+ * Maps and Sets are written as sorted entries, so two equal states give one key whatever
+ * order they were filled in.
+ */
+const byKey = (a: readonly [string, unknown], b: readonly [string, unknown]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+/** JSON.stringify's replacer: Maps and Sets as entries sorted by key (objects keep their fields' order, which the code that builds them fixes) */
+const sorted = (_k: string, v: unknown): unknown => {
+  if (v instanceof Map) return ['M', ...[...v].map(([k, x]): [string, unknown] => [JSON.stringify(k), x]).sort(byKey)];
+  if (v instanceof Set) return ['S', ...[...v].map((x) => JSON.stringify(x)).sort()];
+  return v;
+};
+
+/** a canonical text of a value: two equal states give one text whatever order their Maps were filled in */
+export const canonical = (v: unknown): string => JSON.stringify(v, sorted);
+
+/** the key: 22 base64 digits of a SHA-1 of the canonical text (a collision would prune wrongly; at 2^-132 per pair, never in practice) */
+export const stateKey = (end: RunEnd): string => {
+  const text = canonical([end.model, end.final, end.monitors, end.lastTid]);
+  return createHash('sha1').update(text).digest('base64').slice(0, 22);
+};
 
 /** a run the search asks for: the case, and the operations of its last move */
 export interface Job {
@@ -25,7 +53,7 @@ export interface Probed {
   readonly failure: Failure | null;
   readonly unchecked: boolean;
   readonly unsupported: string | null;
-  /** the pruning key (key.ts), when the run passed and was checked */
+  /** the pruning key (stateKey), when the run passed and was checked */
   readonly key: string | null;
   readonly lastTid: number;
   /** where the moved operations could be preempted next (see cutsAfter) */

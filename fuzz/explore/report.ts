@@ -7,6 +7,7 @@
 import type { Domain } from './domain.js';
 import type { Bound, SearchResult } from './search.js';
 import { formatOp } from '../report/format.js';
+import { Progress, type ProgressOptions, type ProgressState } from '../report/progress.js';
 
 /** a search that did not cover its bound: exit 4, distinct from a failure (1) and a usage error (2) */
 export const EXIT_NOT_EXHAUSTED = 4;
@@ -86,3 +87,31 @@ export const exploreSummary = (r: SearchResult, b: Bound, id: { spec: string; mu
   failure: r.failure && { invariant: r.failure.probe.failure!.id, depth: r.failure.job.depth, file },
   notChecked: { unchecked: r.unchecked, unsupported: r.unsupported },
 });
+
+/**
+ * explore's progress line on stderr: fuzz's (fuzz/report/progress.ts: quiet for two
+ * seconds, redrawn on a terminal, a line every 10 s in a log) with what a search has
+ * instead of a run count: distinct states, and the depth under way. Timings appear only
+ * here, never on stdout.
+ */
+export class ExploreProgress extends Progress {
+  private states = 0;
+  private depth = 0;
+  private readonly budget: number | undefined;
+
+  constructor(o: ProgressOptions) {
+    super(o);
+    this.budget = o.timeMs;
+  }
+
+  explored(cases: number, states: number, depth: number): void {
+    [this.states, this.depth] = [states, depth];
+    this.tick({ cases, failures: 0, shrinking: null });
+  }
+
+  override line(s: ProgressState, t: number): string {
+    const rate = t > 0 ? Math.round((s.cases * 1000) / t) : 0;
+    const left = this.budget === undefined ? '' : `, ${Math.max(0, Math.round((this.budget - t) / 1000))}s left`;
+    return `kvm-oracle explore: ${s.cases} cases, ${this.states} states, at depth ${this.depth}, ${rate} cases/s, ${Math.round(t / 1000)}s${left}`;
+  }
+}

@@ -17,8 +17,7 @@ import { WorkerError } from '../workers/proc.js';
 import type { Domain } from './domain.js';
 import { inProcessExec, type ExploreExec } from './exec.js';
 import { ExplorePool } from './pool.js';
-import { ExploreProgress } from './progress.js';
-import { EXIT_NOT_EXHAUSTED, boundText, exhausted, exploreSummary, scopeLines, verdictLines } from './report.js';
+import { EXIT_NOT_EXHAUSTED, ExploreProgress, boundText, exhausted, exploreSummary, scopeLines, verdictLines } from './report.js';
 import { search, type Bound } from './search.js';
 
 export interface ExploreSettings {
@@ -35,6 +34,8 @@ export interface ExploreSettings {
   readonly out: string;
   readonly json?: string;
   readonly notes?: readonly string[];
+  /** expand every node, seen or not */
+  readonly noPrune?: boolean;
 }
 
 const SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -73,6 +74,7 @@ export const runExplore = async (s: ExploreSettings, io: Io): Promise<number> =>
     const res = await search(exec, {
       bound: s.bound,
       domains: s.domains,
+      noPrune: s.noPrune ?? false,
       stopped: () => (signal !== null ? 'signal' : Date.now() >= deadline ? 'time' : null),
       ...(line && { onProgress: (cases: number, states: number, depth: number) => line.explored(cases, states, depth) }),
     });

@@ -6,7 +6,7 @@
  * their runs reached. The probes are read in the order the jobs were made, never in the
  * order workers finish, so the result is the same with any number of workers.
  *
- * Pruning (see key.ts and docs/EXPLORE.md): a node is a quiescent point, so what can follow
+ * Pruning (see stateKey in probe.ts, and docs/EXPLORE.md): a node is a quiescent point, so what can follow
  * it depends on its key only; a key already reached at a depth as small or smaller (levels
  * come in order) with as many preemptions left has had every continuation this one could
  * have, and is not expanded again. Races are only made with A on the thread that returned
@@ -75,24 +75,31 @@ export const search = async (exec: ExploreExec, o: SearchOptions): Promise<Searc
     const statesBefore = seen.size;
     let round: Planned[] = L === 0 ? o.domains.map(rootJob) : movesTo(L);
     while (round.length) {
-      const base = cases;
-      const probes = await exec.probe(round, () => o.stopped?.() != null, (n) => o.onProgress?.(base + n, seen.size, L));
       const next: Planned[] = [];
-      for (const [k, job] of round.entries()) {
-        const pr = probes[k];
-        if (!pr) return levels.push(level(L, cases - casesBefore, seen.size - statesBefore)), end(null, o.stopped?.() ?? 'time');
-        cases++;
-        if (pr.failure) return end({ job, probe: pr, caseNo: cases }, null);
-        if (job.moved.length === 1) (alone.get(job.parent) ?? alone.set(job.parent, []).get(job.parent)!)[alphabetIndex(job)] = pr.cuts.filter((c) => c.op === job.moved[0]);
-        if (job.moved.length === 2 && job.preempted < P) next.push(...pr.cuts.map((c) => refineJob(job, c)));
-        if (pr.unsupported) [unsupported, unsupportedWhy] = [unsupported + 1, unsupportedWhy ?? pr.unsupported];
-        if (pr.unchecked) unchecked++;
-        if (pr.key === null) continue;
-        const left = P - job.preempted;
-        const before = seen.get(pr.key) ?? -1;
-        if (before >= left && !o.noPrune) continue;
-        seen.set(pr.key, Math.max(before, left));
-        nodes.push(nodeOf(job, pr.lastTid));
+      for (let from = 0; from < round.length; from += SLICE) {
+        const slice = round.slice(from, from + SLICE);
+        const base = cases;
+        const probes = await exec.probe(slice, () => o.stopped?.() != null, (n) => o.onProgress?.(base + n, seen.size, L));
+        for (const [k, job] of slice.entries()) {
+          const pr = probes[k];
+          if (!pr) return levels.push(level(L, cases - casesBefore, seen.size - statesBefore)), end(null, o.stopped?.() ?? 'time');
+          cases++;
+          if (pr.failure) return end({ job, probe: pr, caseNo: cases }, null);
+          if (job.moved.length === 1) {
+            if (!alone.has(job.parent)) alone.set(job.parent, []);
+            alone.get(job.parent)![alphabetIndex(job)] = pr.cuts.filter((c) => c.op === job.moved[0]);
+          }
+          if (job.moved.length === 2 && job.preempted < P) next.push(...pr.cuts.map((c) => refineJob(job, c)));
+          if (pr.unsupported) [unsupported, unsupportedWhy] = [unsupported + 1, unsupportedWhy ?? pr.unsupported];
+          if (pr.unchecked) unchecked++;
+          if (pr.key === null) continue;
+          const left = P - job.preempted;
+          const before = seen.get(pr.key) ?? -1;
+          if (before >= left && !o.noPrune) continue;
+          seen.set(pr.key, Math.max(before, left));
+          nodes.push(nodeOf(job, pr.lastTid));
+        }
+        o.onProgress?.(cases, seen.size, L);
       }
       round = next;
       const stop = o.stopped?.();
@@ -129,5 +136,8 @@ export const search = async (exec: ExploreExec, o: SearchOptions): Promise<Searc
     return jobs;
   }
 };
+
+/** jobs probed at once: a failure or the time budget is seen after at most this many more cases */
+const SLICE = 4096;
 
 const level = (depth: number, cases: number, states: number): Level => ({ depth, cases, states });

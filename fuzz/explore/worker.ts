@@ -8,7 +8,7 @@ import { loadFactory } from '../impl/spec.js';
 import { runCase, errorText, type RunOptions } from '../run/runner.js';
 import type { FromWorker, ToWorker } from '../workers/protocol.js';
 import { probe } from './probe.js';
-import type { ExploreFromWorker, ExploreToWorker } from './wire.js';
+import type { ExploreFromWorker, ExploreToWorker } from './exec.js';
 
 const send = (m: FromWorker | ExploreFromWorker): void => void process.send!(m);
 let opts: RunOptions | null = null;
