@@ -15,7 +15,7 @@ commands:
   serve      serve the built-in implementation over the protocol on stdin/stdout
              (docs/PROTOCOL.md), for --impl "exec:npx kvm-oracle serve"
 
---impl SPEC (fuzz, replay, mutants) names the implementation under test:
+--impl SPEC (fuzz, explore, replay, mutants) names the implementation under test:
   builtin        the built-in implementation (default)
   kvm            real Linux KVM through adapters/kvm (npm run build:kvm first)
   module:PATH    a JavaScript module whose default export is an ImplementationFactory
