@@ -3,16 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
-import { main, type Io } from '../fuzz/cli/main.js';
+import type { Io } from '../fuzz/cli/main.js';
 import { readCounterexample } from '../fuzz/campaign/counterexample.js';
 import { failureSignature } from '../fuzz/campaign/signature.js';
+import { cliWith } from './cli-run.js';
 
-const cli = async (argv: string[], extra: Partial<Io> = {}) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), ...extra });
-  return { code, out: out.join('\n'), err };
-};
+const cli = (argv: string[], extra: Partial<Io> = {}) => cliWith(extra, argv);
+
 const tmp = () => mkdtempSync(join(tmpdir(), 'kvm-oracle-'));
 const json = (f: string) => JSON.parse(readFileSync(f, 'utf8'));
 
@@ -67,8 +64,8 @@ describe('fuzz --json, --junit and --stats', () => {
     writeFileSync(join(d, 'file'), 'x');
     const r = await cli(['fuzz', '--runs', '20', '--json', join(d, 'file', 's.json')]);
     expect(r.code).toBe(2);
-    expect(r.err).toHaveLength(1);
-    expect(r.err[0]).toMatch(/cannot write summary/);
+    expect(r.errs).toHaveLength(1);
+    expect(r.errs[0]).toMatch(/cannot write summary/);
   });
 });
 
