@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../fuzz/cli/main.js';
+import { cli } from './cli-run.js';
 import type { TestCase } from '../api/ops.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { runCase } from '../fuzz/run/runner.js';
@@ -10,13 +10,6 @@ import { DOMAINS, type Domain } from '../fuzz/explore/domain.js';
 import { inProcessExec } from '../fuzz/explore/exec.js';
 import { stateKey } from '../fuzz/explore/probe.js';
 import { search, type Bound } from '../fuzz/explore/search.js';
-
-const cli = async (...argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n'), errLines: err.length };
-};
 
 const domain = (name: string): Domain => DOMAINS.find((d) => d.name === name)!;
 const explore = (bound: Bound, domains: readonly Domain[], mutant: string | null = null, noPrune = false) =>

@@ -80,8 +80,8 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N|random] [--runs N | -
                  test case per failure signature, a skipped one per check not run
   --stats        print what the campaign exercised: operation and result kinds, the
                  events each monitor checked, fault-injection sites armed and fired
-                 (cases run in worker processes are not counted: with --workers above
-                 0, --stats, --json and --junit name that as not checked)
+                 (the same counts with any --workers; a case a worker was killed on
+                 is not counted)
 
 A counterexample is written as DIR/<INVARIANT>-seed<N>-<mutant>.json with a Markdown
 report beside it (.md) to paste into a bug report. A run over two seconds shows a

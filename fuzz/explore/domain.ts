@@ -29,7 +29,7 @@ const slot0 = 0 as SlotId;
 
 /**
  * x86: a VM with 32 pages at gfn 0 and vCPU 0 with paging on (its tables at gfn 0, so
- * gva 0x1000 maps gfn 1, see the README's guest page-table layout).
+ * gva 0x1000 maps gfn 1, see the guest page-table layout in docs/OPERATIONS.md).
  */
 const x86Prelude: readonly Op[] = [
   { kind: 'createVm', vm },
