@@ -29,6 +29,8 @@ export const CounterexampleSchema = z
     disabled: list(InvariantIdSchema, 64).optional(),
     /** the engine that drew and shrank the case (`fuzz --engine`); absent: fast-check */
     engine: z.enum(['fast-check', 'jsverify']).optional(),
+    /** found by `kvm-oracle explore` within this bound (its seed is then 0: explore draws nothing) */
+    explore: z.strictObject({ depth: int(0, MAX_OPS), threads: int(1, 2), preemptions: int(0, MAX_OPS) }).optional(),
   })
   .superRefine(checkCaseFields);
 export type Counterexample = z.infer<typeof CounterexampleSchema>;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Line counts of the model (the specification) next to the impl, per subsystem: every
 // line, and code lines (not blank, not only a comment). `npm run loc`; --markdown prints
-// the README table.
+// the table in docs/DESIGN.md.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 

@@ -4,7 +4,7 @@
  *
  * Lists the branches a coverage run (istanbul JSON, as @vitest/coverage-v8 writes it)
  * never took, under DIR (default impl): one line each, file:line and which arm, for the
- * README's table of branches not reached. Exit 2 when the file cannot be read.
+ * table of branches not reached in docs/DESIGN.md. Exit 2 when the file cannot be read.
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';

@@ -3,14 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../fuzz/cli/main.js';
-
-const cli = async (...argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err, errText: err.join('\n') };
-};
+import { cli } from './cli-run.js';
 
 const good = {
   format: 'kvm-oracle-counterexample/1', invariant: 'CONFORMANCE', message: '', step: 0, seed: 1,
@@ -58,8 +51,8 @@ describe('malformed counterexample files: exit 2 and one line naming what is wro
       writeFileSync(file, text);
       const r = await cli('replay', file);
       expect(r.code, r.out).toBe(2);
-      expect(r.err, r.errText).toHaveLength(1);
-      expect(r.errText).toMatch(why);
+      expect(r.errs, r.err).toHaveLength(1);
+      expect(r.err).toMatch(why);
       expect(r.out).not.toMatch(/IMPL_/);
     });
   }
@@ -73,8 +66,8 @@ describe('malformed counterexample files: exit 2 and one line naming what is wro
     for (const [file, why] of [[join(dir, 'sub'), /not a regular file|EISDIR/], ['/dev/zero', /not a regular file/], [fifo, /not a regular file/], [big, /more than the 16777216/]] as const) {
       const r = await cli('replay', file);
       expect(r.code, file).toBe(2);
-      expect(r.err).toHaveLength(1);
-      expect(r.errText).toMatch(why);
+      expect(r.errs).toHaveLength(1);
+      expect(r.err).toMatch(why);
     }
   });
 });
@@ -83,7 +76,7 @@ describe('an --out that cannot be written', () => {
   it('under /proc: no hang, one line, and the counterexample printed whole', async () => {
     const r = await cli('fuzz', '--mutant', 'svm-no-reload', '--out', '/proc/kvm-oracle-no-such-dir');
     expect(r.code).toBe(1);
-    expect(r.errText).toMatch(/cannot write \/proc\/kvm-oracle-no-such-dir\/.*; the counterexample follows/);
+    expect(r.err).toMatch(/cannot write \/proc\/kvm-oracle-no-such-dir\/.*; the counterexample follows/);
     expect(r.out).toContain('"invariant":"ROOT_VALID_AT_ENTRY"');
   }, 60_000);
 });

@@ -3,28 +3,24 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
-import { main, type Io } from '../fuzz/cli/main.js';
+import type { Io } from '../fuzz/cli/main.js';
 import { readCounterexample } from '../fuzz/campaign/counterexample.js';
 import { failureSignature } from '../fuzz/campaign/signature.js';
+import { cliWith } from './cli-run.js';
 
-const cli = async (argv: string[], extra: Partial<Io> = {}) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), ...extra });
-  return { code, out: out.join('\n'), err };
-};
+const cli = (argv: string[], extra: Partial<Io> = {}) => cliWith(extra, argv);
+
 const tmp = () => mkdtempSync(join(tmpdir(), 'kvm-oracle-'));
 const json = (f: string) => JSON.parse(readFileSync(f, 'utf8'));
 
 describe('fuzz --json, --junit and --stats', () => {
   it('a passing campaign: a summary of exactly its shape, a valid JUnit file, and the stats', async () => {
     const d = tmp();
-    // the stats come from cases run in this process (--workers 0)
-    const r = await cli(['fuzz', '--runs', '150', '--seed', '4', '--workers', '0', '--json', join(d, 's.json'), '--junit', join(d, 'sub', 'j.xml'), '--stats', '--disable', 'LOCK_ORDER']);
+    const r = await cli(['fuzz', '--runs', '150', '--seed', '4', '--workers', '2', '--json', join(d, 's.json'), '--junit', join(d, 'sub', 'j.xml'), '--stats', '--disable', 'LOCK_ORDER']);
     expect(r.code).toBe(0);
     const s = json(join(d, 's.json'));
     expect(Object.keys(s)).toEqual(['format', 'seed', 'runs', 'workers', 'shard', 'timeMs', 'implementation', 'mutant', 'replayed', 'interrupted', 'failures', 'notChecked']);
-    expect(s).toMatchObject({ seed: 4, runs: 150, workers: 0, shard: null, implementation: 'builtin', mutant: null, failures: [] });
+    expect(s).toMatchObject({ seed: 4, runs: 150, workers: 2, shard: null, implementation: 'builtin', mutant: null, failures: [] });
     expect(s.notChecked).toContainEqual({ check: 'LOCK_ORDER', reason: 'switched off (--disable)' });
     const xml = readFileSync(join(d, 'sub', 'j.xml'), 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);
@@ -35,11 +31,15 @@ describe('fuzz --json, --junit and --stats', () => {
     for (const m of r.out.matchAll(/^ {4}([A-Z_]+): 0 .*saw nothing of its own/gm)) expect(s.notChecked.map((n: { check: string }) => n.check)).toContain(m[1]);
   });
 
-  it('the same seed prints the same stats', async () => {
+  it('the same seed prints the same stats, in this process or in worker processes', async () => {
     const a = await cli(['fuzz', '--runs', '80', '--seed', '9', '--stats', '--workers', '0']);
     const b = await cli(['fuzz', '--runs', '80', '--seed', '9', '--stats', '--workers', '0']);
+    const w = await cli(['fuzz', '--runs', '80', '--seed', '9', '--stats', '--workers', '2']);
     expect(a.out).toMatch(/^stats: 80 generated cases/m);
     expect(a.out).toBe(b.out);
+    const stats = (out: string) => out.slice(out.indexOf('stats:'));
+    expect(stats(w.out)).toBe(stats(a.out));
+    expect(w.out).toMatch(/^ {4}run: [1-9]\d* \(/m);
   });
 
   it('a failure: the Markdown report beside the JSON, and its signature in the summary and the JUnit file', async () => {
@@ -64,8 +64,8 @@ describe('fuzz --json, --junit and --stats', () => {
     writeFileSync(join(d, 'file'), 'x');
     const r = await cli(['fuzz', '--runs', '20', '--json', join(d, 'file', 's.json')]);
     expect(r.code).toBe(2);
-    expect(r.err).toHaveLength(1);
-    expect(r.err[0]).toMatch(/cannot write summary/);
+    expect(r.errs).toHaveLength(1);
+    expect(r.errs[0]).toMatch(/cannot write summary/);
   });
 });
 

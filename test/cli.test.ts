@@ -2,14 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../fuzz/cli/main.js';
+import { cli } from './cli-run.js';
 
-const cli = async (...argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n'), errLines: err.length };
-};
 const tmp = () => mkdtempSync(join(tmpdir(), 'kvm-oracle-'));
 
 describe('kvm-oracle CLI', async () => {

@@ -2,15 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../fuzz/cli/main.js';
+import { cli } from './cli-run.js';
 
 const fake = new URL('./fakes/faulty.mjs', import.meta.url).pathname;
-const cli = async (...argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
 
 describe('an exec: implementation that hangs, dies or breaks the protocol mid-case', () => {
   const cases: [string, string, RegExp][] = [

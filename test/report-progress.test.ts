@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LOG_EVERY_MS, Progress, QUIET_MS, type ProgressSink } from '../fuzz/report/progress.js';
+import { CampaignWatch } from '../fuzz/report/watch.js';
 
 /** a sink and a clock the test moves */
 const rig = (isTTY: boolean, o: { runs?: number; timeMs?: number } = {}) => {
@@ -54,5 +55,38 @@ describe('the progress line', () => {
     r.at(3000);
     r.p.tick({ cases: 42, failures: 1, shrinking: 7 });
     expect(r.written).toEqual(['kvm-oracle fuzz: 42 cases, 14 cases/s, 1 failure(s), shrinking (7 cases tried)\n']);
+  });
+});
+
+describe('the campaign watch (what the fuzz command feeds the line)', () => {
+  it('counts the single runs of a shrink, in process or in workers, and no others', async () => {
+    let t = 0;
+    const written: string[] = [];
+    const watch = new CampaignWatch({ sink: { isTTY: true, write: (s) => void written.push(s) }, runs: 1000, now: () => t });
+    const ran: unknown[] = [];
+    const tc = { config: { vendor: 'vmx' as const, tdp: false }, ops: [] };
+    const exec = watch.executor({
+      workers: 2,
+      scan: async () => ({ verdicts: [], stats: null }),
+      run: async (c) => (ran.push(c), { failure: null, unchecked: false, unsupported: null, preempted: 0, trace: [], points: [] }),
+      abort: () => {},
+      close: async () => {},
+    });
+    t = 2500;
+    await exec.run(tc); // a corpus replay: not a shrink step
+    watch.onProgress({ runs: 250, failures: 0 });
+    watch.onShrink();
+    for (let i = 0; i < 7; i++) {
+      t += 200;
+      await exec.run(tc);
+    }
+    t += 200;
+    watch.onProgress({ runs: 275, failures: 1 });
+    watch.end();
+    expect(ran).toHaveLength(8);
+    expect(exec.workers).toBe(2);
+    expect(written[0]).toMatch(/kvm-oracle fuzz: 250 cases, 100 cases\/s, 0 failure\(s\)/);
+    expect(written.filter((l) => l.includes('shrinking (')).map((l) => /shrinking \((\d+)/.exec(l)![1])).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+    expect(written.at(-2)).toMatch(/275 cases, .*1 failure\(s\), about/);
   });
 });

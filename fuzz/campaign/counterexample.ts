@@ -77,5 +77,7 @@ export const writeAtomic = (path: string, text: string): void => {
 };
 
 /** The file name: the same failure from the same seed always lands in the same file. */
-export const counterexampleName = (cx: Counterexample): string =>
-  `${cx.invariant}-seed${cx.seed}-${cx.mutant ?? 'nomutant'}.json`;
+export const counterexampleName = (cx: Counterexample): string => {
+  const from = cx.explore ? `explore-d${cx.explore.depth}t${cx.explore.threads}p${cx.explore.preemptions}` : `seed${cx.seed}`;
+  return `${cx.invariant}-${from}-${cx.mutant ?? 'nomutant'}.json`;
+};

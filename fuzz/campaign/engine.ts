@@ -7,7 +7,8 @@
  * with any number of workers.
  */
 import type { CorpusEntry } from './corpus.js';
-import type { Executor, Scanned } from './executor.js';
+import type { Executor, ScanResult, Scanned } from './executor.js';
+import { mergeStats, type Stats } from '../report/stats.js';
 import type { Failure } from '../run/runner.js';
 import { toCounterexample, type Found, type Identity } from './found.js';
 import { HUNT, Judge, type Decision } from './judge.js';
@@ -59,6 +60,11 @@ export interface EngineResult {
   /** corpus entries replayed */
   readonly replayed: number;
   readonly interrupted: Signal | null;
+  /**
+   * what the stretches read exercised, when the setup collects stats (whole stretches:
+   * the one a campaign stops in counts in full; a case a worker was killed on does not)
+   */
+  readonly stats: Stats | null;
 }
 
 export class Engine {
@@ -67,6 +73,7 @@ export class Engine {
   private readonly stream: CaseSource;
   private unsupported = 0;
   private unsupportedWhy: string | null = null;
+  private stats: Stats | null = null;
 
   constructor(private readonly o: EngineOptions, private readonly exec: Executor) {
     this.stream = o.source;
@@ -82,8 +89,8 @@ export class Engine {
   async run(): Promise<EngineResult> {
     const replayed = await this.replayCorpus();
     const { runs, unchecked } = this.full() ? { runs: 0, unchecked: 0 } : await this.scanStream();
-    const { unsupported, unsupportedWhy } = this;
-    return { runs, unchecked, unsupported, unsupportedWhy, failures: this.found, replayed, interrupted: this.signal };
+    const { unsupported, unsupportedWhy, stats } = this;
+    return { runs, unchecked, unsupported, unsupportedWhy, failures: this.found, replayed, interrupted: this.signal, stats };
   }
 
   private full(): boolean {
@@ -113,7 +120,7 @@ export class Engine {
     const deadline = this.o.timeMs === undefined ? Infinity : Date.now() + this.o.timeMs;
     const total = this.o.timeMs === undefined ? shardRuns(shard, this.o.runs) : Infinity;
     const judge = new Judge(this.o.hunt ?? HUNT);
-    const inflight: { from: number; count: number; verdicts: Promise<Scanned[]> }[] = [];
+    const inflight: { from: number; count: number; scanned: Promise<ScanResult> }[] = [];
     let [dispatched, read, unchecked] = [0, 0, 0];
     /** shrinks what the judge decided; the cases read when enough failures are in */
     const settle = async (ds: Decision[]): Promise<number | null> => {
@@ -124,13 +131,14 @@ export class Engine {
     for (;;) {
       while (!this.signal && inflight.length <= this.exec.workers && dispatched < total && Date.now() < deadline) {
         const count = Math.min(CHUNK, total - dispatched);
-        inflight.push({ from: dispatched, count, verdicts: this.exec.scan({ start: globalIndex(shard, dispatched), stride: shard.count, count }) });
+        inflight.push({ from: dispatched, count, scanned: this.exec.scan({ start: globalIndex(shard, dispatched), stride: shard.count, count }) });
         dispatched += count;
       }
       const next = inflight.shift();
       if (!next || this.signal) break;
-      const verdicts = await next.verdicts;
+      const { verdicts, stats } = await next.scanned;
       if (this.signal) break;
+      if (stats) this.stats = this.stats ? mergeStats(this.stats, stats) : stats;
       read = next.from + next.count;
       for (const v of verdicts) {
         const p = (v.index - (shard.index - 1)) / shard.count;

@@ -10,6 +10,7 @@ import { runCase, type Failure, type RunOptions, type RunOutcome } from '../run/
 import type { CaseSource } from './stream.js';
 import type { WireReach } from '../gen/campaign-arb.js';
 import type { EngineName } from '../engines/name.js';
+import { addCase, emptyStats, type Stats } from '../report/stats.js';
 
 /** what a run of one case says */
 export interface Verdict {
@@ -23,6 +24,12 @@ export interface Verdict {
 /** the verdict on case `index` of the stream */
 export interface Scanned extends Verdict {
   readonly index: number;
+}
+
+/** what a scan found, and (when the setup asks for them) the stats of every case it ran */
+export interface ScanResult {
+  readonly verdicts: Scanned[];
+  readonly stats: Stats | null;
 }
 
 /** cases start, start + stride, ... (count of them) of the stream */
@@ -46,13 +53,15 @@ export interface CaseSetup {
   readonly seed: number;
   /** which engine draws and shrinks the cases (absent: fast-check) */
   readonly engine?: EngineName;
+  /** collect the stats of scanned cases (--stats, --json, --junit): each case keeps its trace */
+  readonly stats?: boolean;
 }
 
 export interface Executor {
   /** workers that scan at once */
   readonly workers: number;
   /** the failing, unchecked and unsupported cases of the request, by increasing index */
-  scan(r: ScanRequest): Promise<Scanned[]>;
+  scan(r: ScanRequest): Promise<ScanResult>;
   /** one case; with keepTrace, its whole trace (for the report) */
   run(tc: TestCase, keepTrace?: boolean): Promise<RunOutcome>;
   /** a signal: what runs now is dropped (a pending run() passes) */
@@ -64,16 +73,19 @@ export interface Executor {
  * scans in this thread; `tick(index)` before each case (the supervisor's watchdog),
  * `seen` after it (the in-process executor's per-case hook)
  */
-export const scanCases = (stream: CaseSource, r: ScanRequest, opts: RunOptions, tick?: (index: number) => void, seen?: (tc: TestCase, o: RunOutcome) => void): Scanned[] => {
-  const out: Scanned[] = [];
+export const scanCases = (stream: CaseSource, r: ScanRequest, opts: RunOptions, withStats = false, tick?: (index: number) => void, seen?: (tc: TestCase, o: RunOutcome) => void): ScanResult => {
+  const verdicts: Scanned[] = [];
+  const stats = withStats ? emptyStats() : null;
+  const runOpts = withStats ? { ...opts, keepTrace: true } : opts;
   for (let k = 0; k < r.count; k++) {
     const index = r.start + k * r.stride;
     tick?.(index);
     const tc = stream.at(index).value[0];
-    const outcome = runCase(tc, opts);
+    const outcome = runCase(tc, runOpts);
     seen?.(tc, outcome);
+    if (stats) addCase(stats, outcome);
     const { failure, unchecked, unsupported } = outcome;
-    if (failure || unchecked || unsupported) out.push({ index, failure, unchecked, unsupported });
+    if (failure || unchecked || unsupported) verdicts.push({ index, failure, unchecked, unsupported });
   }
-  return out;
+  return { verdicts, stats };
 };

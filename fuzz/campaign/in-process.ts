@@ -2,7 +2,8 @@
  * The executor that runs cases in this thread: for the library API (runCampaign) and
  * `--workers 0`. It has no wall-clock watchdog: an operation that never yields hangs it
  * (the step limit of the runner still catches one that yields forever). Only here can a
- * per-case hook see every outcome (progress, --stats): worker processes keep theirs.
+ * per-case hook see every outcome (the library's onCase); --stats and the progress line
+ * work the same on both executors (per stretch, through the engine).
  */
 import type { ImplementationFactory } from '../../api/implementation.js';
 import type { TestCase } from '../../api/ops.js';
@@ -25,7 +26,7 @@ export const inProcess = (factory: ImplementationFactory, setup: CaseSetup, hook
   const seen = hook && ((tc: TestCase, o: RunOutcome) => hook.onCase(tc, o, 'generate'));
   return {
     workers: 1,
-    scan: async (r) => scanCases(stream, r, opts, undefined, seen),
+    scan: async (r) => scanCases(stream, r, opts, setup.stats, undefined, seen),
     run: async (tc, keepTrace) => {
       const o = runCase(tc, { ...opts, keepTrace: keepTrace || opts.keepTrace });
       hook?.onCase(tc, o, 'shrink');

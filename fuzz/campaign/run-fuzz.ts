@@ -18,7 +18,6 @@ import { MAX_NODES, NODES_PER_OP } from '../../oracle/linearize.js';
 import { reportFound } from '../report/fuzz-report.js';
 import { reachOf, type Reach } from '../gen/reach.js';
 import { campaignOutputs, campaignSummary, type OutputFiles } from '../report/outputs.js';
-import { Progress } from '../report/progress.js';
 import { CampaignWatch } from '../report/watch.js';
 import type { Seed } from './seed.js';
 import { WHOLE, shardText, type Shard } from './shard.js';
@@ -87,27 +86,26 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
   if (s.seed.drawn) io.out(`kvm-oracle fuzz: seed ${seed} (drawn by --seed random; --seed ${seed} replays this run)`);
   const reach = s.reach ?? reachOf(s.factory.capabilities, s.spec);
   const shape = { maxOps: s.maxOps, vcpus: s.vcpus };
-  const setup = { spec: s.spec, ...(s.opTimeoutMs !== undefined && { opTimeoutMs: s.opTimeoutMs }), mutant: s.mutant, disabled: [...s.disabled].sort(), shape, reach: toWire(reach), seed, ...(s.engine && { engine: s.engine }) };
-  // the stats (and the idle monitors the summary names) need every case's outcome: in process only
-  const wantStats = files.stats || files.json !== undefined || files.junit !== undefined;
-  const progress = io.progress && { sink: io.progress, runs: s.runs, timeMs: s.timeMs };
-  const watch = s.workers === 0 ? new CampaignWatch({ stats: wantStats, ...(progress && { progress }) }) : null;
-  const line = s.workers > 0 && progress ? new Progress(progress) : null;
+  // the stats (and the idle monitors the summary names): each executor collects them per stretch
+  const stats = files.stats || files.json !== undefined || files.junit !== undefined;
+  const setup = { spec: s.spec, ...(s.opTimeoutMs !== undefined && { opTimeoutMs: s.opTimeoutMs }), mutant: s.mutant, disabled: [...s.disabled].sort(), shape, reach: toWire(reach), seed, stats, ...(s.engine && { engine: s.engine }) };
+  const watch = io.progress ? new CampaignWatch({ sink: io.progress, runs: s.runs, timeMs: s.timeMs }) : null;
   let exec: Executor;
   try {
-    exec = s.workers === 0 ? inProcess(s.factory, setup, watch ?? undefined) : await Pool.start({ workers: s.workers, caseTimeoutMs: s.caseTimeoutMs, setup });
+    exec = s.workers === 0 ? inProcess(s.factory, setup) : await Pool.start({ workers: s.workers, caseTimeoutMs: s.caseTimeoutMs, setup });
   } catch (e) {
     if (e instanceof WorkerError) return io.err(`kvm-oracle fuzz: cannot start the workers: ${e.message}`), 2;
     throw e;
   }
   const identity = { implementation: s.spec, mutant: s.mutant, ...(s.disabled.size && { disabled: s.disabled }), ...(s.engine && { engine: s.engine }) };
-  const onShrink = (run: number, f: { id: string }): void => io.err(`kvm-oracle fuzz: run ${run} failed (${f.id}); shrinking it (at most ${s.shrinkTimeMs} ms)`);
-  const onProgress = line ? (p: { runs: number; failures: number }) => line.tick({ cases: p.runs, failures: p.failures, shrinking: null }) : undefined;
-  const engine = new Engine({ ...s, seed, identity, onShrink, onProgress, corpus: s.corpus, known: s.baseline, source: caseSource(setup) }, exec);
+  const onShrink = (run: number, f: { id: string }): void => {
+    io.err(`kvm-oracle fuzz: run ${run} failed (${f.id}); shrinking it (at most ${s.shrinkTimeMs} ms)`);
+    watch?.onShrink();
+  };
+  const engine = new Engine({ ...s, seed, identity, onShrink, ...(watch && { onProgress: watch.onProgress }), corpus: s.corpus, known: s.baseline, source: caseSource(setup) }, watch ? watch.executor(exec) : exec);
   try {
     const r = await runEngine(engine);
     watch?.end();
-    line?.end();
     const shard = s.shard === WHOLE ? '' : `, shard ${shardText(s.shard)}`;
     const rules = reach.rules === 'seeds' ? '' : `, ${reach.rules} rules`;
     const eng = s.engine && s.engine !== 'fast-check' ? `, engine ${s.engine}` : '';
@@ -122,7 +120,7 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
     for (const l of s.notes ?? []) io.out(l);
     if (r.interrupted) io.out(`  interrupted by ${r.interrupted} after ${r.runs} runs`);
     const more = [...(r.unsupported ? [{ check: 'cases', reason: `${s.spec} cannot run them here (the first: ${r.unsupportedWhy})`, cases: r.unsupported }] : []), ...(s.more ?? [])];
-    const end = { seed, runs: r.runs, workers: s.workers, shard: s.shard === WHOLE ? null : s.shard, timeMs: Date.now() - t0, implementation: s.spec, mutant: s.mutant, ...(s.engine && s.engine !== 'fast-check' && { engine: s.engine }), replayed: r.replayed, interrupted: r.interrupted, failures: written, unchecked: r.unchecked, disabled: s.disabled, stats: watch?.stats ?? null, more };
+    const end = { seed, runs: r.runs, workers: s.workers, shard: s.shard === WHOLE ? null : s.shard, timeMs: Date.now() - t0, implementation: s.spec, mutant: s.mutant, ...(s.engine && s.engine !== 'fast-check' && { engine: s.engine }), replayed: r.replayed, interrupted: r.interrupted, failures: written, unchecked: r.unchecked, disabled: s.disabled, stats: r.stats, more };
     s.onSummary?.(campaignSummary(end));
     const o = campaignOutputs(end, files);
     for (const l of o.out) io.out(l);

@@ -7,13 +7,15 @@ usage: kvm-oracle <command> [options]
 commands:
   fuzz       generate test cases, run them on the implementation and the model in
              lockstep, shrink the first failure and write it as a counterexample
+  explore    run every case up to a bound (depth, threads, preemptions) over a small
+             alphabet of operations, pruning states already seen
   replay     re-run a counterexample file
   merge      combine the JSON summaries of a campaign's shards into one report
   mutants    list the named mutants of an implementation
   serve      serve the built-in implementation over the protocol on stdin/stdout
              (docs/PROTOCOL.md), for --impl "exec:npx kvm-oracle serve"
 
---impl SPEC (fuzz, replay, mutants) names the implementation under test:
+--impl SPEC (fuzz, explore, replay, mutants) names the implementation under test:
   builtin        the built-in implementation (default)
   kvm            real Linux KVM through adapters/kvm (npm run build:kvm first)
   module:PATH    a JavaScript module whose default export is an ImplementationFactory
@@ -22,7 +24,8 @@ commands:
 kvm-oracle <command> --help shows the options of a command.
 exit status: 0 nothing failed, 1 a counterexample was found (or still fails),
              2 usage error, bad input, or an implementation that cannot be started,
-             130/143 fuzz interrupted by SIGINT/SIGTERM with nothing new found`;
+             4 explore did not exhaust its bound (--time reached, or cases not judged),
+             130/143 fuzz or explore interrupted by SIGINT/SIGTERM with nothing new found`;
 
 export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N|random] [--runs N | --time 30s] [--mutant NAME] [--out DIR]
                        [--max-ops N] [--vcpus N] [--disable ID[,ID]] [--workers N]
@@ -81,8 +84,8 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N|random] [--runs N | -
                  test case per failure signature, a skipped one per check not run
   --stats        print what the campaign exercised: operation and result kinds, the
                  events each monitor checked, fault-injection sites armed and fired
-                 (cases run in worker processes are not counted: with --workers above
-                 0, --stats, --json and --junit name that as not checked)
+                 (the same counts with any --workers; a case a worker was killed on
+                 is not counted)
 
 A counterexample is written as DIR/<INVARIANT>-seed<N>-<mutant>.json with a Markdown
 report beside it (.md) to paste into a bug report. A run over two seconds shows a
@@ -143,3 +146,45 @@ export const MERGE_HELP = `usage: kvm-oracle merge FILE... [--json OUT] [--junit
 
 exit status: 0 no new failure, 1 a shard found a new failure, 2 a file is unreadable,
              a shard is missing, given twice, from another campaign or was interrupted`;
+
+export const EXPLORE_HELP = `usage: kvm-oracle explore [--depth D] [--threads T] [--preemptions P] [--time T]
+                          [--mutant NAME] [--disable ID[,ID]] [--workers N] [--case-timeout T]
+                          [--domains NAME[,NAME]] [--no-prune] [--out DIR] [--json FILE]
+                          [--impl SPEC] [--op-timeout T]
+
+  runs every case up to the bound, breadth first: from each starting point (a host and a
+  prelude; the report lists them with their alphabets), every sequence of up to D
+  operations of its alphabet, and with two threads every race of two of them, the first
+  preempted at each point it reaches, with at most P preemptions in all (CHESS's
+  preemption bounding). A case that ends in a state (model, implementation, monitors)
+  already reached with as much budget left is not extended again. Same runner,
+  monitors and conformance as fuzz; the same bound gives the same output with any
+  --workers. docs/EXPLORE.md says what is enumerated and why the pruning is sound.
+  --depth D        operations after the prelude (default 4, at most 12)
+  --threads T      1 or 2 (default 2); with 1 every case is sequential
+  --preemptions P  preemptions inside operations, in all (default 1 with two threads)
+  --time T         stop after this long (30s, 2m): the bound is then NOT exhausted (exit 4)
+  --mutant NAME    run against a named mutant (kvm-oracle mutants --list)
+  --disable IDS    switch these monitors off (the counterexample records it)
+  --workers N      worker processes (default: the number of cores); 0 runs every case in
+                   this process, without the --case-timeout watchdog
+  --case-timeout T a case running longer than this (wall clock, default 10s) is an IMPL_HANG
+  --domains NAMES  only the starting points whose names begin with these (x86, ppc,
+                   x86-svm, ...)
+  --no-prune       extend every case, also those ending in a state already seen (for an
+                   implementation whose abstract state may hide what matters later)
+  --out DIR        where the counterexample is written (default: counterexamples), as
+                   DIR/<INVARIANT>-explore-d<D>t<T>p<P>-<mutant>.json with a Markdown report
+  --json FILE      write the summary: bound, cases, states per depth, exhausted, failure
+  --impl SPEC      the implementation under test (kvm-oracle --help); domains and
+                   operations it cannot run are left out
+  --op-timeout T   wall-clock limit for each reply of an exec: implementation (default 5s)
+
+  The first failing case, in the search's order, is at the smallest depth that fails; it
+  is cut like fuzz's (operations after the failure, preemptions it does not need),
+  printed, written and replayable with kvm-oracle replay FILE.
+
+exit status: 0 the bound was exhausted with no failure, 1 a counterexample was found and
+             written, 2 usage error or an implementation that cannot be started, 4 the
+             bound was NOT exhausted (--time reached, or some cases could not be judged),
+             130 (SIGINT) or 143 (SIGTERM): interrupted, nothing found`;

@@ -14,6 +14,7 @@ import { MUTANTS } from '../../impl/mutants.js';
 import { IMPL_OPTIONS, checkMutant, implOption, type Io } from './common.js';
 import { fuzzCommand } from './fuzz-command.js';
 import { replayCommand } from './replay-command.js';
+import { exploreCommand } from './explore-command.js';
 
 export type { Io } from './common.js';
 export { DEFAULT_OUT } from './fuzz-command.js';
@@ -52,6 +53,7 @@ const mergeCommand = async (argv: string[], io: Io): Promise<number> => {
 const COMMANDS: ReadonlyMap<string, (argv: string[], io: Io) => Promise<number>> = new Map([
   ['fuzz', fuzzCommand],
   ['replay', replayCommand],
+  ['explore', exploreCommand],
   ['merge', mergeCommand],
   ['mutants', mutants],
   ['serve', serveCommand],

@@ -1,4 +1,10 @@
-/** Command-line parsing: known options only, every mistake a one-line UsageError. */
+/**
+ * Command-line parsing on node:util parseArgs (strict: known options only), with every
+ * mistake turned into a one-line UsageError in our words rather than parseArgs' own
+ * multi-line text. Options are long only (--seed 3 or --seed=3); the last of a repeated
+ * option wins; everything after `--` is positional.
+ */
+import { parseArgs as nodeParseArgs } from 'node:util';
 
 export class UsageError extends Error {}
 
@@ -12,28 +18,35 @@ export interface Parsed {
   readonly positional: string[];
 }
 
-export const parseArgs = (argv: readonly string[], spec: Record<string, OptionSpec>): Parsed => {
-  const options = new Map<string, string | true>();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) {
-      positional.push(a);
-      continue;
-    }
-    const [name, inline] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    const s = spec[name];
-    if (!s) throw new UsageError(`unknown option --${name}`);
-    if (!s.value) {
-      if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
-      options.set(name, true);
-      continue;
-    }
-    const v = inline ?? argv[++i];
-    if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
-    options.set(name, v);
+/** the option an error of parseArgs is about, from its message ('--seed <value>' or '--x') */
+const optionIn = (message: string): string => /'(-[^' ]*)/.exec(message)?.[1] ?? '';
+
+const usageErrorOf = (e: NodeJS.ErrnoException, spec: Record<string, OptionSpec>): UsageError => {
+  const opt = optionIn(e.message);
+  const name = opt.replace(/^--?/, '');
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new UsageError(opt.startsWith('--') ? `unknown option ${opt}` : `unknown option ${opt} (options are long: --name)`);
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (spec[name] && !spec[name].value) return new UsageError(`--${name} takes no value`);
+      // a value that looks like an option ("--seed --runs 3"), or none at all
+      return new UsageError(/ambiguous/.test(e.message) ? `--${name} needs a value (one starting with "-" is written --${name}=VALUE)` : `--${name} needs a value`);
+    default:
+      return new UsageError(e.message.split('\n')[0]!);
   }
-  return { options, positional };
+};
+
+export const parseArgs = (argv: readonly string[], spec: Record<string, OptionSpec>): Parsed => {
+  const options = Object.fromEntries(Object.entries(spec).map(([k, s]) => [k, { type: s.value ? ('string' as const) : ('boolean' as const) }]));
+  let parsed: ReturnType<typeof nodeParseArgs>;
+  try {
+    parsed = nodeParseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw usageErrorOf(e as NodeJS.ErrnoException, spec);
+  }
+  const map = new Map<string, string | true>();
+  for (const [k, v] of Object.entries(parsed.values)) if (v !== undefined && v !== false) map.set(k, v === true ? true : String(v));
+  return { options: map, positional: parsed.positionals };
 };
 
 export const intOption = (p: Parsed, name: string, dflt: number, min = 0): number => {

@@ -26,6 +26,9 @@ export interface ReportContext {
   readonly exec: Executor;
   /** files already written by this run */
   readonly used: readonly (string | null)[];
+  /** the command that found it, and where, when not fuzz's shrunk run (explore) */
+  readonly command?: string;
+  readonly header?: string;
 }
 
 const header = (f: Found, c: ReportContext): string =>
@@ -42,7 +45,7 @@ const fileFor = (f: Found, c: ReportContext): string => {
 /** prints and writes one failure; the file written, or null when it could not be */
 export const reportFound = async (f: Found, c: ReportContext, io: Io): Promise<string | null> => {
   const cx = f.counterexample;
-  io.out(`kvm-oracle fuzz: ${c.what}: ${header(f, c)}`);
+  io.out(`kvm-oracle ${c.command ?? 'fuzz'}: ${c.what}: ${c.header ?? header(f, c)}`);
   if (f.shrinkCut) io.out(`  shrinking cut short (${f.shrinkCut === 'time' ? `--shrink-time ${c.shrinkTimeMs} ms reached` : 'signal'}): the case may not be minimal`);
   let outcome: RunOutcome | null = null;
   if (f.known) io.out(`  known: ${f.signature} is in the baseline (${cx.invariant}: ${cx.message})`);

@@ -46,7 +46,7 @@ export const markdownReport = (cx: Counterexample, outcome: RunOutcome, file: st
     `- **Seed patch**: ${seedLine(cx)}`,
     `- **Implementation**: ${cx.implementation}, mutant ${cx.mutant === null ? 'none' : `\`${cx.mutant}\``}`,
     `- **Host**: ${host(cx, threads)}`,
-    `- **Found by**: \`kvm-oracle fuzz\` with seed ${cx.seed}; failure signature \`${failureSignature(cx)}\``,
+    `- **Found by**: ${cx.explore ? `\`kvm-oracle explore --depth ${cx.explore.depth} --threads ${cx.explore.threads} --preemptions ${cx.explore.preemptions}\`` : `\`kvm-oracle fuzz\` with seed ${cx.seed}`}; failure signature \`${failureSignature(cx)}\``,
     ...(cx.disabled?.length ? [`- **Monitors switched off**: ${cx.disabled.join(', ')}`] : []),
     '',
     '## Operations, in execution order',

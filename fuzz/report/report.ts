@@ -55,7 +55,7 @@ export const reportFailure = (cx: Counterexample, outcome: RunOutcome, tc: TestC
   const lines = [`FAIL ${cx.invariant}: ${cx.message}`];
   if (rule) lines.push(`  rule: ${rule}`);
   lines.push(
-    `  seed ${cx.seed}, implementation ${cx.implementation}, mutant ${cx.mutant ?? 'none'}, host ${tc.config.vendor}, tdp ${tc.config.tdp ? 'on' : 'off'}, ${threads} thread(s)`,
+    `  ${cx.explore ? `explore depth ${cx.explore.depth}, ${cx.explore.threads} thread(s), ${cx.explore.preemptions} preemption(s)` : `seed ${cx.seed}`}, implementation ${cx.implementation}, mutant ${cx.mutant ?? 'none'}, host ${tc.config.vendor}, tdp ${tc.config.tdp ? 'on' : 'off'}, ${threads} thread(s)`,
     `  operations (${tc.ops.length}${threads > 1 ? ', in the order they began' : ''}):`,
   );
   for (const i of executionOrder(outcome, tc)) {

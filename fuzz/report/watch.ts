@@ -1,55 +1,53 @@
 /**
- * What the fuzz command watches while a campaign runs, through the campaign's per-case hook:
- * the count of generated cases, the case at which each failure was first seen, the progress
- * line and (with --stats or --json) the stats. It only observes: the campaign's cases and
- * results are the same with or without it.
+ * What the progress line shows while a campaign runs, from the engine's callbacks and the
+ * executor's runs: cases read so far, failures collected, and, once a shrink has begun,
+ * how many candidates it tried. It only observes: the campaign's cases and results are
+ * the same with or without it, in process or in workers.
  */
-import type { FailureId } from '../../oracle/monitor.js';
-import type { CasePhase } from '../campaign/campaign.js';
-import type { RunOutcome } from '../run/runner.js';
-import { Progress, type ProgressOptions } from './progress.js';
-import { addCase, emptyStats, type Stats } from './stats.js';
-
-export interface WatchOptions {
-  /** show the progress line here (absent: none) */
-  readonly progress?: ProgressOptions;
-  /** collect stats: the campaign must then keep each case's trace */
-  readonly stats: boolean;
-}
+import type { Executor } from '../campaign/executor.js';
+import { Progress, type ProgressOptions, type ProgressState } from './progress.js';
 
 export class CampaignWatch {
-  /** generated cases so far */
-  cases = 0;
-  /** cases tried while shrinking */
-  shrinkSteps = 0;
-  /** the generated case (1-based) at which each failure id was first seen */
-  readonly firstSeen = new Map<FailureId, number>();
-  readonly stats: Stats | null;
-  private readonly progress: Progress | null;
+  private state: ProgressState = { cases: 0, failures: 0, shrinking: null };
+  private readonly line: Progress;
 
-  constructor(o: WatchOptions) {
-    this.stats = o.stats ? emptyStats() : null;
-    this.progress = o.progress ? new Progress(o.progress) : null;
+  constructor(o: ProgressOptions) {
+    this.line = new Progress(o);
   }
 
-  /** whether the campaign must keep traces for this watch */
-  get keepTrace(): boolean {
-    return this.stats !== null;
-  }
-
-  /** the campaign's onCase hook */
-  readonly onCase = (_tc: unknown, outcome: RunOutcome, phase: CasePhase): void => {
-    if (phase === 'generate') {
-      this.cases++;
-      const id = outcome.failure?.id;
-      if (id !== undefined && !this.firstSeen.has(id)) this.firstSeen.set(id, this.cases);
-      if (this.stats) addCase(this.stats, outcome);
-    } else this.shrinkSteps++;
-    this.progress?.tick({ cases: this.cases, failures: this.firstSeen.size, shrinking: phase === 'shrink' ? this.shrinkSteps : null });
+  /** the engine's onProgress: a stretch was read (a shrink, if any, is over) */
+  readonly onProgress = (p: { readonly runs: number; readonly failures: number }): void => {
+    this.tick({ cases: p.runs, failures: p.failures, shrinking: null });
   };
+
+  /** the engine's onShrink: from now on every single run is a shrink candidate */
+  readonly onShrink = (): void => {
+    this.tick({ ...this.state, shrinking: 0 });
+  };
+
+  /** the executor, with each single run counted while a shrink is under way */
+  executor(exec: Executor): Executor {
+    return {
+      get workers() {
+        return exec.workers;
+      },
+      scan: (r) => exec.scan(r),
+      run: (tc, keepTrace) => {
+        if (this.state.shrinking !== null) this.tick({ ...this.state, shrinking: this.state.shrinking + 1 });
+        return exec.run(tc, keepTrace);
+      },
+      abort: () => exec.abort(),
+      close: () => exec.close(),
+    };
+  }
+
+  private tick(s: ProgressState): void {
+    this.state = s;
+    this.line.tick(s);
+  }
 
   /** the campaign is over */
   end(): void {
-    this.progress?.end();
+    this.line.end();
   }
 }

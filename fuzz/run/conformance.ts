@@ -16,8 +16,11 @@ import { partState } from '../../oracle/partition.js';
 import { mergeStates } from '../../model/merge.js';
 import type { Executed, Failure } from './types.js';
 
-/** Results and states against the model; 'unchecked' when the linearizability search gave up. */
-export const conformance = (tc: TestCase, run: Executed, parts: ReadonlySet<AbstractPart>): Failure | null | 'unchecked' => {
+/**
+ * Results and states against the model; 'unchecked' when the linearizability search gave
+ * up. `end`, when given, gets the model's state at the end of a run that conforms.
+ */
+export const conformance = (tc: TestCase, run: Executed, parts: ReadonlySet<AbstractPart>, end?: (model: ModelState) => void): Failure | null | 'unchecked' => {
   let model: ModelState = initialState(tc.config);
   const differs = (impl: Parameters<typeof projectAbstract>[0], m: ModelState) => checkState(projectAbstract(impl, parts), projectAbstract(abstractModel(m), parts));
   if (run.single) {
@@ -37,5 +40,7 @@ export const conformance = (tc: TestCase, run: Executed, parts: ReadonlySet<Abst
     model = lin.state;
   }
   const bad = differs(run.final, model);
-  return bad ? { id: 'CONFORMANCE', step: run.done.at(-1)?.index ?? -1, message: bad } : null;
+  if (bad) return { id: 'CONFORMANCE', step: run.done.at(-1)?.index ?? -1, message: bad };
+  end?.(model);
+  return null;
 };

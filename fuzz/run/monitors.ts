@@ -31,6 +31,11 @@ export class MonitorSet {
     this.live = specs.map((m) => [m.id, m.create()]);
   }
 
+  /** the monitors' own memory of the trace so far, by invariant id (explore's pruning key) */
+  memory(): readonly (readonly [FailureId, Monitor])[] {
+    return this.live;
+  }
+
   /** feeds one record; the first violation it causes, or null */
   observe(record: TraceRecord, tid: number): Violation | null {
     for (const [id, m] of this.live) {

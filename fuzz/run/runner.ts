@@ -9,6 +9,9 @@
 import type { Implementation, ImplementationFactory, SchedPoint } from '../../api/implementation.js';
 import type { TraceRecord } from '../../api/events.js';
 import type { TestCase } from '../../api/ops.js';
+import type { AbstractState } from '../../api/abstract.js';
+import type { ModelState } from '../../model/state.js';
+import type { Monitor } from '../../oracle/monitor.js';
 import { MonitorSet, applicableFor } from './monitors.js';
 import { executeStepped } from './stepped.js';
 import { executeWhole } from './whole.js';
@@ -36,6 +39,17 @@ export interface RunOptions {
   readonly eachState?: boolean;
   /** called as each operation begins (a worker reports it, so a hang names its operation) */
   readonly onOpBegin?: (index: number) => void;
+  /** called at the end of a run that passed, with the states it ended in (explore's pruning key) */
+  readonly onEnd?: (end: RunEnd) => void;
+}
+
+/** Where a run that passed ended: the impl's abstract state, the model's, the monitors' memory. */
+export interface RunEnd {
+  readonly final: AbstractState;
+  readonly model: ModelState;
+  readonly monitors: readonly (readonly [string, Monitor])[];
+  /** the harness thread of the operation that returned last */
+  readonly lastTid: number;
 }
 
 /** One record of the run and the harness thread it happened on. */
@@ -107,7 +121,9 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
         ? executeWhole(tc, threadOf, impl, opts.factory.capabilities.realThreads === true, opts.eachState ?? true, feed)
         : executeStepped(tc, threadOf, impl, mode === 'stepped', opts.eachState ?? true, feed, mark);
     preempted = run.preempted;
-    const c = conformance(tc, run, new Set(opts.factory.capabilities.abstract));
+    const onEnd = opts.onEnd;
+    const end = onEnd && ((model: ModelState) => onEnd({ final: run.final, model, monitors: monitors.memory(), lastTid: run.done.at(-1)?.tid ?? 0 }));
+    const c = conformance(tc, run, new Set(opts.factory.capabilities.abstract), end);
     return c === 'unchecked' ? outcome(null, true) : outcome(c);
   } catch (e) {
     if (e instanceof Stop) return outcome(e.failure);

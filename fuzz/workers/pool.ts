@@ -7,7 +7,8 @@
  */
 import type { TestCase } from '../../api/ops.js';
 import type { Failure, RunOutcome } from '../run/runner.js';
-import type { CaseSetup, Executor, ScanRequest, Scanned } from '../campaign/executor.js';
+import type { CaseSetup, Executor, ScanRequest, ScanResult, Scanned } from '../campaign/executor.js';
+import { mergeStats, type Stats } from '../report/stats.js';
 import type { FromWorker } from './protocol.js';
 import { WorkerProc } from './proc.js';
 
@@ -20,7 +21,9 @@ export interface PoolOptions {
 interface ScanTask {
   readonly req: ScanRequest;
   readonly acc: Scanned[];
-  resolve(v: Scanned[]): void;
+  /** the stats of the parts scanned so far (a part cut by a hang or death has none) */
+  stats: Stats | null;
+  resolve(v: ScanResult): void;
   reject(e: unknown): void;
 }
 
@@ -67,9 +70,9 @@ export class Pool implements Executor {
     return this.o.workers;
   }
 
-  scan(req: ScanRequest): Promise<Scanned[]> {
+  scan(req: ScanRequest): Promise<ScanResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ req, acc: [], resolve, reject });
+      this.queue.push({ req, acc: [], stats: null, resolve, reject });
       this.pump();
     });
   }
@@ -119,7 +122,8 @@ export class Pool implements Executor {
       if (!t) return;
       this.scanning.delete(p);
       p.since = null;
-      t.resolve([...t.acc, ...m.verdicts]);
+      const stats = t.stats && m.stats ? mergeStats(t.stats, m.stats) : (t.stats ?? m.stats);
+      t.resolve({ verdicts: [...t.acc, ...m.verdicts], stats });
       this.idle.push(p);
       this.pump();
     }
@@ -153,7 +157,7 @@ export class Pool implements Executor {
     const done = (p.at - start) / stride + 1;
     t.acc.push({ index: p.at, failure, unchecked: false, unsupported: null });
     if (done < count) this.queue.unshift({ ...t, req: { start: p.at + stride, stride, count: count - done } });
-    else t.resolve(t.acc);
+    else t.resolve({ verdicts: t.acc, stats: t.stats });
     this.replace();
   }
 

@@ -19,10 +19,13 @@ export interface ProcEvents {
   exit(why: string): void;
 }
 
-/** the compiled worker entry; tests run the sources, so they use the build in dist/ */
-const workerPath = (): string => {
-  const here = new URL('./worker.js', import.meta.url);
-  return fileURLToPath(existsSync(fileURLToPath(here)) ? here : new URL('../../dist/fuzz/workers/worker.js', import.meta.url));
+/**
+ * a compiled worker entry (relative to this folder; explore has its own); tests run the
+ * sources, so they use the build in dist/
+ */
+const workerPath = (entry: string): string => {
+  const here = new URL(entry, import.meta.url);
+  return fileURLToPath(existsSync(fileURLToPath(here)) ? here : new URL(entry, new URL('../../dist/fuzz/workers/', import.meta.url)));
 };
 
 const TAIL = 2000;
@@ -37,8 +40,8 @@ export class WorkerProc {
   private killed = false;
   private stderr = '';
 
-  constructor(setup: CaseSetup, on: ProcEvents) {
-    this.child = fork(workerPath(), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', execArgv: [] });
+  constructor(setup: CaseSetup, on: ProcEvents, entry = './worker.js') {
+    this.child = fork(workerPath(entry), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', execArgv: [] });
     this.child.stderr!.on('data', (d: Buffer) => void (this.stderr = (this.stderr + d.toString()).slice(-TAIL)));
     this.child.on('error', () => {}); // a send to a dead worker: its exit says the rest
     this.ready = new Promise((resolve, reject) => {

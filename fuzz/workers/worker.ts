@@ -12,7 +12,7 @@ import { caseSource } from '../engines/source.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const send = (m: FromWorker): void => void process.send!(m);
-let ready: { stream: CaseSource; opts: RunOptions } | null = null;
+let ready: { stream: CaseSource; opts: RunOptions; stats: boolean } | null = null;
 
 const handle = async (m: ToWorker): Promise<void> => {
   switch (m.kind) {
@@ -20,13 +20,13 @@ const handle = async (m: ToWorker): Promise<void> => {
       try {
         const factory = await loadFactory(m.setup.spec, { ...(m.setup.opTimeoutMs !== undefined && { opTimeoutMs: m.setup.opTimeoutMs }) });
         const opts = { factory, mutant: m.setup.mutant, disabled: new Set(m.setup.disabled) };
-        ready = { stream: caseSource(m.setup), opts };
+        ready = { stream: caseSource(m.setup), opts, stats: m.setup.stats ?? false };
         return send({ kind: 'ready' });
       } catch (e) {
         return send({ kind: 'initFailed', message: errorText(e) });
       }
     case 'scan':
-      return send({ kind: 'scanned', verdicts: scanCases(ready!.stream, m.req, ready!.opts, (index) => send({ kind: 'tick', index })) });
+      return send({ kind: 'scanned', ...scanCases(ready!.stream, m.req, ready!.opts, ready!.stats, (index) => send({ kind: 'tick', index })) });
     case 'run':
       return send({ kind: 'ran', outcome: runCase(m.tc, { ...ready!.opts, keepTrace: m.keepTrace, onOpBegin: (index) => send({ kind: 'op', index }) }) });
   }
