@@ -75,7 +75,7 @@ describe('the campaign watch (what the fuzz command feeds the line)', () => {
     t = 2500;
     await exec.run(tc); // a corpus replay: not a shrink step
     watch.onProgress({ runs: 250, failures: 0 });
-    watch.onShrink();
+    watch.onShrink(262);
     for (let i = 0; i < 7; i++) {
       t += 200;
       await exec.run(tc);
@@ -87,6 +87,7 @@ describe('the campaign watch (what the fuzz command feeds the line)', () => {
     expect(exec.workers).toBe(2);
     expect(written[0]).toMatch(/kvm-oracle fuzz: 250 cases, 100 cases\/s, 0 failure\(s\)/);
     expect(written.filter((l) => l.includes('shrinking (')).map((l) => /shrinking \((\d+)/.exec(l)![1])).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+    expect(written.find((l) => l.includes('shrinking ('))).toMatch(/ 262 cases, /); // the failing case, not the stretches read before it
     expect(written.at(-2)).toMatch(/275 cases, .*1 failure\(s\), about/);
   });
 });

@@ -100,7 +100,7 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
   const identity = { implementation: s.spec, mutant: s.mutant, ...(s.disabled.size && { disabled: s.disabled }), ...(s.engine && { engine: s.engine }) };
   const onShrink = (run: number, f: { id: string }): void => {
     io.err(`kvm-oracle fuzz: run ${run} failed (${f.id}); shrinking it (at most ${s.shrinkTimeMs} ms)`);
-    watch?.onShrink();
+    watch?.onShrink(run);
   };
   const engine = new Engine({ ...s, seed, identity, onShrink, ...(watch && { onProgress: watch.onProgress }), corpus: s.corpus, known: s.baseline, source: caseSource(setup) }, watch ? watch.executor(exec) : exec);
   try {

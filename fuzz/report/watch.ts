@@ -20,9 +20,9 @@ export class CampaignWatch {
     this.tick({ cases: p.runs, failures: p.failures, shrinking: null });
   };
 
-  /** the engine's onShrink: from now on every single run is a shrink candidate */
-  readonly onShrink = (): void => {
-    this.tick({ ...this.state, shrinking: 0 });
+  /** the engine's onShrink: case `run` failed; from now on every single run is a shrink candidate */
+  readonly onShrink = (run: number): void => {
+    this.tick({ ...this.state, cases: Math.max(this.state.cases, run), shrinking: 0 });
   };
 
   /** the executor, with each single run counted while a shrink is under way */
