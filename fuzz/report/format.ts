@@ -52,6 +52,7 @@ export const formatResult = (r: Result): string =>
     .with({ kind: 'exit', reason: 'hlt' }, () => 'exit HLT')
     .with({ kind: 'exit', reason: 'mmio' }, (x) => `exit MMIO gpa ${hex(x.gpa)}`)
     .with({ kind: 'exit', reason: 'guestPageFault' }, (x) => `#PF injected for gva ${hex(x.gva)}`)
+    .with({ kind: 'exit', reason: 'shutdown' }, () => 'exit SHUTDOWN (triple fault)')
     .with({ kind: 'emulated', outcome: 'mmio' }, (x) => `X86EMUL: MMIO exit gpa ${hex(x.gpa)}`)
     .with({ kind: 'emulated' }, (x) => `X86EMUL: ${x.outcome}`)
     .with({ kind: 'translation' }, (x) => (x.gpa === null ? 'valid 0' : `valid 1, gpa ${hex(x.gpa)}`))
