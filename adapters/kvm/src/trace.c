@@ -103,6 +103,13 @@ int trace_open(void)
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGHUP, on_signal);
+	/* a harness (or its worker) that dies mid-case closes our stdout: clean up too */
+	signal(SIGPIPE, on_signal);
+	/* and when the adapter itself crashes: the signal's default action follows */
+	signal(SIGSEGV, on_signal);
+	signal(SIGBUS, on_signal);
+	signal(SIGABRT, on_signal);
+	signal(SIGFPE, on_signal);
 	if (access(TRACEFS "/instances", F_OK)) {
 		snprintf(why_not, sizeof(why_not), "tracefs is not mounted at " TRACEFS
 			 " (mount -t tracefs nodev " TRACEFS ")");
