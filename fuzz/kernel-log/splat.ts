@@ -25,7 +25,7 @@ export const EXCERPT_LINES = 60;
 /** the symbol of "func+0x1f/0x80 [module]" or "func (file.c:12)" */
 const SYMBOL = /([A-Za-z_][\w.]*)(?:\+0x[0-9a-f]+\/0x[0-9a-f]+| \()/;
 /** frames that only say a report is being printed */
-const REPORTING = /^(dump_stack|dump_stack_lvl|show_stack|__warn|warn_slowpath|report_bug|handle_bug|exc_invalid_op|asm_exc_|print_|kasan_|__kasan|kfence_|ubsan_|__ubsan|lock_acquire|__lock_acquire|lockdep_|check_|validate_chain|__schedule|schedule|rcu_|panic|__might_|___might_|sched_show_task|watchdog|print_circular_bug|check_noncircular)/;
+const REPORTING = /^(dump_stack|dump_stack_lvl|show_stack|__warn|warn_slowpath|report_bug|handle_bug|exc_invalid_op|asm_exc_|print_|kasan_|__kasan|kfence_|ubsan_|__ubsan|lock_acquire|__lock_acquire|lockdep_|__mutex_lock|mutex_lock|_raw_spin_lock|down_read|down_write|check_|validate_chain|__schedule|schedule|rcu_|panic|__might_|___might_|sched_show_task|watchdog|print_circular_bug|check_noncircular)/;
 
 /** A report's first line: its title (with {fn} where the function goes), or null. */
 const HEADERS: readonly { readonly re: RegExp; readonly title: (m: RegExpMatchArray) => string }[] = [
@@ -51,6 +51,11 @@ const symbolOf = (s: string): string | undefined => SYMBOL.exec(`${s} `)?.[1];
 
 /** The first frame of the call trace, or of RIP, that is not the reporting machinery. */
 const culprit = (lines: readonly string[]): string => {
+  // lockdep: the function that tried to take the lock ("... at: f+0x2a/0x60")
+  const at = lines.find((l) => / at: \S+\+0x/.test(l));
+  const lockdep = /locking dependency|recursive locking|lock inversion|lock state|unlock balance|held lock/.test(lines[0]!);
+  const fromAt = lockdep && at ? symbolOf(at.slice(at.indexOf(' at: ') + 5)) : undefined;
+  if (fromAt) return fromAt;
   const rip = lines.find((l) => /^RIP: \d+:/.test(l.trim()));
   const fromRip = rip && symbolOf(rip.trim().replace(/^RIP: \d+:/, ''));
   if (fromRip && !REPORTING.test(fromRip)) return fromRip;
@@ -70,7 +75,7 @@ const END = /^---\[ end trace|^={20,}$|^irq event stamp|^Kernel panic/;
 
 /** A KVM error message: KERN_ERR or worse, from the kvm modules; numbers taken out. */
 const kvmError = (r: KmsgRecord): string | null =>
-  r.level <= 3 && /^(kvm|kvm_intel|kvm_amd|kvm-pvm|kvm_pvm)\b/.test(r.text) ? `KVM error: ${r.text.replace(/0x[0-9a-f]+|\b\d+\b/gi, 'N')}` : null;
+  r.level <= 3 && /^(kvm|kvm_intel|kvm_amd|kvm-pvm|kvm_pvm)\b/.test(r.text) ? `KVM error: ${r.text.replace(/0x[0-9a-f]+|\d+/gi, 'N')}` : null;
 
 /** Every report in `records`, in order; one per title (the first, as syzbot keeps one crash per bug). */
 export const findSplats = (records: readonly KmsgRecord[]): Splat[] => {
@@ -96,6 +101,8 @@ export const findSplats = (records: readonly KmsgRecord[]): Splat[] => {
     const lines: string[] = [];
     let j = first;
     for (; j < records.length && lines.length < EXCERPT_LINES; j++) {
+      // the next report starts where this one ends
+      if (j > first && HEADERS.some((x) => x.re.test(records[j]!.text))) break;
       lines.push(records[j]!.text);
       if (j > first && END.test(records[j]!.text.trim())) break;
     }
@@ -103,7 +110,7 @@ export const findSplats = (records: readonly KmsgRecord[]): Splat[] => {
     const hh = HEADERS.find((x) => x.re.test(head))!;
     const rw = lines.find((l) => /^(Read|Write) of size/.test(l))?.split(' ')[0] ?? 'Access';
     add({ title: hh.title(head.match(hh.re)!).replace('{rw}', rw).replace('{fn}', culprit(lines)), excerpt: lines });
-    i = j;
+    i = j - 1;
   }
   return out;
 };
