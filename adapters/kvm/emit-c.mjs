@@ -88,7 +88,7 @@ export const emitC = (testCase, source) => {
   const kinds = new Set(ops.map((o) => SECTION[o.kind]));
   const g = helpers('guest.c', kinds);
   const guest = ops.some((o) => GUEST.has(o.kind)) ? g.head + g.body
-    : 'static void guest_vm(struct vm *m) { (void)m; }\nstatic void guest_vcpu(struct vcpu *v) { (void)v; }\n';
+    : 'static inline void guest_vm(struct vm *m) { (void)m; }\nstatic inline void guest_vcpu(struct vcpu *v) { (void)v; }\n';
   const h = helpers('helpers.c', kinds, ['common']);
   const rules = config.rules ?? 'seeds';
   const many = tids.length > 1 ? `\n * It ran on ${tids.length} harness threads: here one pthread each, after the first ${prelude} operation(s).\n * The interleaving is not forced, so a run may not meet the harness's; repeat it.` : '';

@@ -1,6 +1,6 @@
 /* The guest: code, tables and handlers (each writes its vector to port 0x80) in a memslot of its own (the last id, gfn 0xf0-0xff) */
 enum { PTE = 0x63 }; static const uint64_t HID = 0xf0000, HIGH = 0xffffffffffe00000ull; static struct kvm_cpuid2 *cpuid;
-static void guest_vm(struct vm *m) {
+static inline void guest_vm(struct vm *m) {
 	uint8_t *h = mmap(NULL, 16 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0); uint64_t *q = (uint64_t *)h;
 	/* 0x00 hlt; 0x10 mov cl,[rax]; 0x20 and mov [rax],cl; 0x30, 0x40 the same in 16 bits; 0x50, 0x58, 0x60 mov cr0/3/4,rax; 0x68 wrmsr */
 	for (int i = 0; i < 5; i++) strcpy((char *)h + 16 * i, (const char *[]){ "\xf4", "\x8a\x08\xf4", "\x8a\x08\x88\x08\xf4", "\x67\x8a\x08\xf4", "\x67\x8a\x08\x67\x88\x08\xf4" }[i]);
@@ -17,7 +17,7 @@ static void guest_vm(struct vm *m) {
 	struct kvm_userspace_memory_region r = { .slot = nr_memslots - 1, .guest_phys_addr = HID, .memory_size = 16 * PG, .userspace_addr = (uint64_t)h };
 	ioctl(m->fd, KVM_SET_TSS_ADDR, 0xfffbd000ul); ioctl(m->fd, KVM_SET_USER_MEMORY_REGION, &r);
 }
-static void guest_vcpu(struct vcpu *v) {
+static inline void guest_vcpu(struct vcpu *v) {
 	if (!cpuid) { cpuid = calloc(1, sizeof(*cpuid) + 256 * sizeof(struct kvm_cpuid_entry2)); cpuid->nent = 256; ioctl(kvm, KVM_GET_SUPPORTED_CPUID, cpuid); }
 	v->run = mmap(NULL, ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0), PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0); ioctl(v->fd, KVM_SET_CPUID2, cpuid);
 }
