@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { FailureIdSchema, InvariantIdSchema } from './failures.js';
 import { MAX_OPS, int, list, name, text } from './bounds.js';
 import { checkCaseFields, testCaseShape } from './case.js';
+import { HostInfoSchema } from './limits.js';
 
 export const FORMAT = 'kvm-oracle-counterexample/1';
 
@@ -24,6 +25,8 @@ export const CounterexampleSchema = z
     /** the --impl it ran on: builtin, kvm, module:PATH or exec:COMMAND */
     implementation: text(4096),
     mutant: name().nullable(),
+    /** the machine it ran on, as the implementation told it (a real kernel: release, vendor module, MMU parameters) */
+    host: HostInfoSchema.optional(),
     ...testCaseShape,
     /** monitors that were switched off (--disable) */
     disabled: list(InvariantIdSchema, 64).optional(),

@@ -27,6 +27,8 @@ export const HARNESS_FAILURES = [
   'IMPL_PROTOCOL',
   /** every thread with work is waiting for a lock */
   'DEADLOCK',
+  /** a real kernel's log showed a WARN, BUG, KASAN, lockdep, stall or KVM error report during the case (fuzz/kernel-log/) */
+  'KERNEL_SPLAT',
 ] as const;
 
 export const FailureIdSchema = oneOf([...INVARIANTS, ...HARNESS_FAILURES]);

@@ -49,7 +49,7 @@ export interface Implementation {
    * Run a whole case in one call (capabilities.wholeCase): the operations in the order
    * given, each with its thread; `states` asks for an abstract state after each.
    */
-  runCase?(ops: readonly { readonly tid: number; readonly op: Op }[], states: boolean): CaseRun;
+  runCase?(ops: readonly { readonly tid: number; readonly op: Op }[], states: boolean, prelude?: number): CaseRun;
   /** hand over (and forget) the tracepoint events emitted since the last call */
   drainEvents(): TraceEvent[];
   /** the abstraction of the current state, for the conformance check */

@@ -9,6 +9,7 @@ import { ResultSchema } from './results.js';
 import { TraceEventKindSchema, TraceEventSchema } from './events.js';
 import { AbstractPartSchema, AbstractStateSchema } from './abstract.js';
 import { MAX_EVENTS, MAX_OPS, MAX_THREADS, int, list, name, oneOf, text } from './bounds.js';
+import { HostInfoSchema, KernelLogSchema, LimitsSchema } from './limits.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -42,6 +43,10 @@ export const CapabilitiesSchema = z.strictObject({
   pagingModes: z.array(oneOf(['nonpaging', 'paging32', 'pae', 'long'])).max(4).readonly().optional(),
   /** the VM platforms it runs */
   platforms: z.array(PlatformSchema).min(1, { error: 'expected at least one platform' }).max(2).readonly(),
+  /** its own resources (api/limits.ts): a case beyond them is not checked; the generator stays inside */
+  limits: LimitsSchema.optional(),
+  /** the machine it runs on, told truly (kernel, vendor module, MMU parameters): shown in summaries and reports */
+  host: HostInfoSchema.optional(),
 });
 export type Capabilities = z.infer<typeof CapabilitiesSchema>;
 
@@ -64,6 +69,8 @@ export const RequestSchema = z.discriminatedUnion('msg', [
     ops: list(z.strictObject({ tid, op: OpSchema }), MAX_OPS),
     /** an abstract state after each operation (the harness asks on one thread) */
     states: z.boolean(),
+    /** the leading operations (all on thread 0) that complete, in order, before any other begins */
+    prelude: int(0, MAX_OPS).optional(),
   }),
   msg('close', {}),
 ]);
@@ -105,6 +112,8 @@ export const Replies = {
     final: AbstractStateSchema.optional(),
     /** the operation that failed (steps before it are complete) */
     error: z.strictObject({ index: int(0, MAX_OPS - 1), message: text(), unsupported: z.boolean().optional() }).optional(),
+    /** a real kernel's log and taint over the case (fuzz/kernel-log/): a splat there is KERNEL_SPLAT */
+    kernel: KernelLogSchema.optional(),
   }),
   /** `unsupported`: the implementation cannot run this here (not a bug): the case is not checked */
   error: msg('error', { message: text(), unsupported: z.boolean().optional() }),

@@ -20,6 +20,7 @@ export const ResultSchema = z.union([
   exit({ reason: z.literal('hlt') }, 'KVM_RUN: the guest ran its access (if any) and halted'),
   exit({ reason: z.literal('mmio'), gpa: GpaSchema }, 'KVM_RUN: the access hit a gpa no memory slot backs (KVM_EXIT_MMIO)'),
   exit({ reason: z.literal('guestPageFault'), gva: GvaSchema }, "KVM_RUN: the guest's own page tables do not map the gva"),
+  exit({ reason: z.literal('shutdown') }, 'KVM_RUN: the guest triple-faulted (KVM_EXIT_SHUTDOWN), e.g. no memslot backs its root (upstream mmu_check_root)'),
   exit({ reason: z.literal('apfNotPresent') }, 'KVM_RUN: async work queued, "page not present" injected'),
   r('emulated', { outcome: z.enum(['continue', 'propagateFault']) }, "the emulator's verdict (X86EMUL_*): done, or #PF for the guest"),
   r('emulated', { outcome: z.literal('mmio'), gpa: GpaSchema }, "the emulator's verdict: an MMIO exit"),

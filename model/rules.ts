@@ -23,6 +23,8 @@ export interface RuleSet {
   readonly cr3NeedsMemslot: boolean;
   /** kvm_set_cr0 sets CR0.ET, and clearing CR0.PG in 64-bit mode is a #GP */
   readonly cr0Upstream: boolean;
+  /** a shadow root whose gfn no memslot backs is a triple fault at KVM_RUN (mmu_check_root) */
+  readonly rootNeedsMemslot: boolean;
 }
 
 export const RULES: Readonly<Record<Rules, RuleSet>> = {
@@ -34,6 +36,8 @@ export const RULES: Readonly<Record<Rules, RuleSet>> = {
     // seed 003's kvm_set_cr3: "Does the new cr3 value map to physical memory?"
     cr3NeedsMemslot: true,
     cr0Upstream: false,
+    // seed 003 refuses such a cr3 at the write instead; a root left unbacked walks as not present
+    rootNeedsMemslot: false,
   },
   upstream: {
     // include/linux/kvm_host.h: KVM_USER_MEM_SLOTS = KVM_MEM_SLOTS_NUM - KVM_INTERNAL_MEM_SLOTS (32767 - 3)
@@ -48,5 +52,8 @@ export const RULES: Readonly<Record<Rules, RuleSet>> = {
     cr3NeedsMemslot: false,
     // kvm_set_cr0(): "cr0 |= X86_CR0_ET"; kvm_is_valid_cr0()/kvm_set_cr0(): !PG && is_64_bit_mode()
     cr0Upstream: true,
+    // arch/x86/kvm/mmu/mmu.c mmu_alloc_shadow_roots() -> mmu_check_root(): !kvm_vcpu_is_visible_gfn()
+    // makes KVM_REQ_TRIPLE_FAULT, and vcpu_enter_guest() exits with KVM_EXIT_SHUTDOWN
+    rootNeedsMemslot: true,
   },
 };

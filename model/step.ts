@@ -12,7 +12,7 @@ import { EBADF, EEXIST, EINVAL, ENODEV } from '../api/errno.js';
 import type { ModelState, ModelVcpu, ModelVm } from './state.js';
 import { armFailures, withEntry, withoutEntry } from './state.js';
 import { done, fail, type Step, type VcpuStep } from './outcome.js';
-import { enter, hardwareWalk, newVcpu, reload, reset, runStart, setCr } from './x86/vcpu.js';
+import { enter, hardwareWalk, newVcpu, reload, reset, rootUnbacked, runStart, setCr } from './x86/vcpu.js';
 import { setRegion } from './x86/memory.js';
 import { KVM_MIN_ALLOC_MMU_PAGES, afterGuestAccess, emulate, getDirtyLog, translate } from './x86/emulate.js';
 import { moduleLoad, moduleUnload } from './setup/module.js';
@@ -109,7 +109,7 @@ const runPhase = (s: ModelState, o: RunOp, phase: number, tid: number): Phase =>
     if (phase === 0) {
       const d = runStart(s, m, v, tid);
       if (d.result) return d;
-      const failed = reload(d.state, d.vm, d.vcpu, tid);
+      const failed = reload(d.state, d.vm, d.vcpu, tid) ?? rootUnbacked(d.state, d.vm, d.vcpu);
       if (failed) return failed;
       const walked = o.access && hardwareWalk(d.state, d.vm, d.vcpu, o.access);
       if (o.access === null || walked === null) return enter(d.state, d.vm, d.vcpu, o.access, irqs, tid);

@@ -72,6 +72,7 @@ const HARNESS: Record<Exclude<FailureId, InvariantId>, string> = {
   IMPL_HANG: 'every operation finishes within the runner\'s step budget (or, out of process, its --op-timeout)',
   IMPL_PROTOCOL: 'every reply of an out-of-process implementation is a well-formed protocol line of the kind asked for',
   DEADLOCK: 'some thread with work can always make progress',
+  KERNEL_SPLAT: "a real kernel logs no WARN, BUG, KASAN, KFENCE, UBSAN or lockdep report, no hung task or RCU stall and no KVM error while a case runs, and does not become tainted",
 };
 
 /** The rule as SPEC.md states it, and its seed patch (null for the harness's own checks). */

@@ -4,9 +4,7 @@
  * Skipped, with the reason in the suite's name, where /dev/kvm or a C compiler is missing.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { HostConfig, Op } from '../api/ops.js';
 import type { Result } from '../api/results.js';
@@ -122,33 +120,6 @@ describe.skipIf(why !== null)(`real KVM adapter${why ? ` (skipped: ${why})` : ''
       for (const [a, b] of mine.slice(1).map((s, i) => [mine[i]!, s] as const)) expect(b.begin!).toBeGreaterThanOrEqual(a.end!);
     }
     expect(linearizable(ops, tids, reply.steps)).toBe(true);
-  });
-});
-
-describe.skipIf(why !== null)(`C reproducer${why ? ` (skipped: ${why})` : ''}`, () => {
-  /** emit-c, cc, run: the program's exit status and output */
-  const reproduce = (ops: Op[]) => {
-    const dir = mkdtempSync(join(tmpdir(), 'kvm-repro-'));
-    writeFileSync(join(dir, 'case.json'), JSON.stringify({ config: VMX, ops }));
-    const c = spawnSync('node', ['adapters/kvm/emit-c.mjs', join(dir, 'case.json')], { encoding: 'utf8' });
-    expect(c.status, c.stderr).toBe(0);
-    writeFileSync(join(dir, 'repro.c'), c.stdout);
-    const cc = spawnSync('cc', ['-O0', '-Wall', '-pthread', '-o', join(dir, 'repro'), join(dir, 'repro.c')], { encoding: 'utf8' });
-    expect(cc.status, cc.stderr).toBe(0);
-    expect(cc.stderr).toBe('');
-    return spawnSync(join(dir, 'repro'), [], { encoding: 'utf8', timeout: 20_000 });
-  };
-
-  it('compiles, runs the case on its own and passes where the kernel agrees with the model', () => {
-    const out = reproduce([op.createVm(), op.slot(0, 0, 32, 0, 1), op.createVcpu(), op.run(0x5000, true), { kind: 'getDirtyLog', vm: 0, slot: 0 } as Op]);
-    expect(out.stdout).toContain('kernel {"kind":"dirtyLog","pages":[5]}');
-    expect(out.status).toBe(0);
-  });
-
-  it('prints the kernel\'s answer and exits 1 where it differs (deleting a slot that does not exist)', () => {
-    const out = reproduce([op.createVm(), op.slot(3, 40, 0)]);
-    expect(out.stdout).toMatch(/kernel \{"kind":"errno","errno":-22\}\n {4}model {2}\{"kind":"ok"\} {3}<-- differs/);
-    expect(out.status).toBe(1);
   });
 });
 

@@ -15,7 +15,8 @@ import { testCaseArb } from '../gen/arbitraries.js';
 import { runCase, type DriveMode } from '../run/runner.js';
 import { Scheduler, makeThreads } from '../run/scheduler.js';
 import { UsageError, parseArgs } from '../cli/options.js';
-import { kvmUnavailable, loadFactory, packageRoot } from '../impl/spec.js';
+import { kvmAdapterPath, kvmUnavailable, loadFactory, packageRoot } from '../impl/spec.js';
+import { spawnSync } from 'node:child_process';
 import { reachOf, restrictCase } from '../gen/reach.js';
 import { join } from 'node:path';
 import { benchWorkers } from './bench-workers.js';
@@ -67,6 +68,18 @@ const row = (name: string, cases: readonly TestCase[], f: (tc: TestCase) => void
   return v;
 };
 
+/**
+ * Beside the kvm row, what C alone does in the same run: the adapter's --bench cycles
+ * (KVM_CREATE_VM with its memslot, KVM_CREATE_VCPU, close), the floor of every case.
+ */
+const cRate = (casesPerSecond: number): void => {
+  const out = spawnSync(kvmAdapterPath(), ['--bench', '200'], { encoding: 'utf8', timeout: 120_000 });
+  const m = /"cycles":(\d+),"seconds":([\d.]+)/.exec(out.stdout);
+  if (!m) return void table.push(['  C create->destroy (adapter --bench)', '-', `not measured (${out.stderr.trim().split('\n')[0] || `exit ${out.status}`})`, '-']);
+  const rate = Number(m[1]) / Number(m[2]);
+  table.push(['  C create->destroy cycles (adapter --bench 200)', m[1]!, rate.toFixed(0), `kvm cases/s ${casesPerSecond.toFixed(0)} = ${(casesPerSecond / rate).toFixed(2)} of it`]);
+};
+
 const main = async (): Promise<void> => {
   const p = parseArgs(process.argv.slice(2), { impl: { value: true } });
   // real KVM beside the built-in implementation whenever this machine can run it
@@ -96,7 +109,8 @@ const main = async (): Promise<void> => {
       const reach = reachOf(f.capabilities, extra);
       // its own cases (cut to what it runs), against the built-in lockstep run of the same cases
       const own = few.map((tc) => restrictCase(tc, reach));
-      row(`${what}: ${extra}`, own, lockstep(f), opsPerSecond(own, lockstep(builtinFactory)));
+      const opsPerS = row(`${what}: ${extra}`, own, lockstep(f), opsPerSecond(own, lockstep(builtinFactory)));
+      if (extra === 'kvm') cRate((opsPerS * own.length) / own.reduce((n, c) => n + c.ops.length, 0));
       f.dispose?.();
     }
   }

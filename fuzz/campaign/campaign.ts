@@ -68,7 +68,7 @@ export const runCampaign = async (o: CampaignOptions): Promise<CampaignResult> =
   const reach = o.reach ?? reachOf(o.factory.capabilities, o.factory.name);
   const spec = o.implSpec ?? o.factory.name;
   const setup = { spec, mutant: o.mutant, disabled: [...(o.disabled ?? [])], shape, reach: toWire(reach), seed: o.seed, ...(o.engine && { engine: o.engine }) };
-  const identity = { implementation: spec, mutant: o.mutant, ...(o.disabled && { disabled: o.disabled }), ...(o.engine && { engine: o.engine }) };
+  const identity = { implementation: spec, mutant: o.mutant, ...(o.disabled && { disabled: o.disabled }), ...(o.engine && { engine: o.engine }), ...(o.factory.capabilities.host && { host: o.factory.capabilities.host }) };
   const hook = o.onCase && { onCase: o.onCase, keepTrace: o.keepTrace };
   const engine = new Engine({ ...o, identity, source: caseSource(setup) }, inProcess(o.factory, setup, hook));
   const r = await engine.run();

@@ -1,6 +1,7 @@
 /** A failure a campaign found: its counterexample, signature and where it was first seen. */
 import type { TestCase } from '../../api/ops.js';
 import { FORMAT, type Counterexample } from './counterexample.js';
+import type { HostInfo } from '../../api/limits.js';
 import type { Failure } from '../run/runner.js';
 import type { Cut } from './shrink.js';
 import type { InvariantId } from '../../api/failures.js';
@@ -12,6 +13,8 @@ export interface Identity {
   readonly disabled?: ReadonlySet<string>;
   /** the engine that drew and shrank the case (recorded unless it is the default, fast-check) */
   readonly engine?: EngineName;
+  /** the machine the implementation runs on, as its handshake told it */
+  readonly host?: HostInfo;
 }
 
 export interface Found {
@@ -38,6 +41,7 @@ export const toCounterexample = (tc: TestCase, failure: Failure, seed: number, i
   seed,
   implementation: id.implementation,
   mutant: id.mutant,
+  ...(id.host && { host: id.host }),
   config: tc.config,
   ops: tc.ops,
   ...(tc.threads && { threads: tc.threads, preemptions: tc.preemptions ?? [] }),

@@ -97,7 +97,7 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
     if (e instanceof WorkerError) return io.err(`kvm-oracle fuzz: cannot start the workers: ${e.message}`), 2;
     throw e;
   }
-  const identity = { implementation: s.spec, mutant: s.mutant, ...(s.disabled.size && { disabled: s.disabled }), ...(s.engine && { engine: s.engine }) };
+  const identity = { implementation: s.spec, mutant: s.mutant, ...(s.disabled.size && { disabled: s.disabled }), ...(s.engine && { engine: s.engine }), ...(s.factory.capabilities.host && { host: s.factory.capabilities.host }) };
   const onShrink = (run: number, f: { id: string }): void => {
     io.err(`kvm-oracle fuzz: run ${run} failed (${f.id}); shrinking it (at most ${s.shrinkTimeMs} ms)`);
     watch?.onShrink(run);

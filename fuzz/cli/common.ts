@@ -5,6 +5,7 @@ import { notCheckedLines } from '../../oracle/applicable.js';
 import { partsNotCompared } from '../../oracle/abstract-parts.js';
 import { UsageError, durationOption, type Parsed } from './options.js';
 import { loadFactory } from '../impl/spec.js';
+import { hostLines } from '../impl/host-info.js';
 import { applicableFor } from '../run/monitors.js';
 import { DEFAULT_OP_TIMEOUT_MS } from '../impl/exec.js';
 import type { ProgressSink } from '../report/progress.js';
@@ -63,5 +64,6 @@ export const notCheckedReport = (factory: ImplementationFactory, spec: string, d
   const lines = notCheckedLines(applicableFor(factory, disabled), spec);
   const parts = partsNotCompared(new Set(factory.capabilities.abstract));
   if (parts.length) lines.push(`not compared with the model: abstract state ${parts.join(', ')} (not shown by ${spec})`);
-  return lines;
+  // a real kernel: the machine, its tracepoints and its log (fuzz/impl/host-info.ts)
+  return [...hostLines(factory.capabilities, spec), ...lines];
 };

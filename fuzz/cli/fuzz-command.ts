@@ -72,7 +72,7 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
     const notes = blind.map((l) => `  ${l}`);
     const declared = factory.capabilities.rules ?? ['seeds'];
     if (!declared.includes(reach.rules)) notes.push(`  note: ${spec} follows the ${declared.join(', ')} rules; holding it to the ${reach.rules} rules makes each difference a failure`);
-    const more = blind.map((reason) => ({ check: 'implementation', reason }));
+    const more = blind.filter((l) => l.startsWith('not ')).map((reason) => ({ check: 'implementation', reason }));
     return await runFuzz({ ...settings, factory, spec, opTimeoutMs: opTimeout(p), mutant, reach, notes, more }, io);
   } finally {
     factory.dispose?.();

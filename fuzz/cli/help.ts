@@ -110,8 +110,10 @@ export const REPLAY_HELP = `usage: kvm-oracle replay FILE [--trace] [--disable I
   --repeat N       run it N times and say how many failed (a race on real threads,
                    --impl kvm, may not come back every time)
   --emit-c FILE    instead of replaying, write a standalone C program (KVM selftest
-                   style) that makes the same ioctls on /dev/kvm and checks the model's
-                   answers
+                   style) that makes the case's ioctls on /dev/kvm and checks each result
+                   and the final state against the model's, as TAP (exit 0 agrees, 1
+                   differs, 4 no /dev/kvm); a case it cannot run (PPC, an op with no
+                   ioctl) is refused with one line, exit 2 (docs/KVM.md)
   --emit-test DIR  instead of replaying, write DIR/<name>.test.ts: a vitest regression
                    test with the case inside; it expects the case to pass on the
                    built-in implementation under test (the correct one, or the mutant

@@ -74,12 +74,19 @@ const emitReproducer = async (cx: Counterexample, file: string, out: string, io:
   } catch (e) {
     return io.err(`kvm-oracle replay: --emit-c: cannot load ${emitter}: ${errorText(e)}`), 2;
   }
+  let text: string;
   try {
-    writeAtomic(out, emitC(cx, file));
+    text = emitC(cx, file);
+  } catch (e) {
+    // a case the reproducer cannot run on this host (a PPC VM, an operation with no ioctl)
+    return io.err(`kvm-oracle replay: --emit-c: ${errorText(e)}`), 2;
+  }
+  try {
+    writeAtomic(out, text);
   } catch (e) {
     return io.err(`kvm-oracle replay: cannot write ${out}: ${errorText(e)}`), 2;
   }
   io.out(`kvm-oracle replay: ${file}: C reproducer written to ${out}`);
-  io.out(`  build and run: cc -O2 -pthread -o repro ${out} && ./repro`);
+  io.out(`  build and run: cc -O2 -Wall -pthread -o repro ${out} && ./repro (TAP; exit 0 agrees, 1 differs, 4 skipped)`);
   return 0;
 };

@@ -4,6 +4,7 @@
  * and every worker (which scans) build the same stream from the same shape and reach. The
  * reach crosses to a worker as plain JSON (WireReach).
  */
+import type { Limits } from '../../api/limits.js';
 import type fc from 'fast-check';
 import type { HostConfig, OpKind, TestCase } from '../../api/ops.js';
 import type { Platform } from '../../api/protocol.js';
@@ -24,6 +25,7 @@ export interface WireReach {
   readonly pagingModes?: readonly PagingMode[];
   readonly configs: readonly HostConfig[];
   readonly platforms: readonly Platform[];
+  readonly limits?: Limits;
 }
 
 export const toWire = (r: Reach): WireReach => ({
@@ -32,6 +34,7 @@ export const toWire = (r: Reach): WireReach => ({
   ...(r.pagingModes && { pagingModes: [...r.pagingModes] }),
   configs: r.configs,
   platforms: [...r.platforms],
+  ...(r.limits && { limits: r.limits }),
 });
 
 export const fromWire = (w: WireReach): Reach => ({
@@ -40,4 +43,5 @@ export const fromWire = (w: WireReach): Reach => ({
   ...(w.pagingModes && { pagingModes: new Set(w.pagingModes) }),
   configs: w.configs,
   platforms: new Set(w.platforms),
+  ...(w.limits && { limits: w.limits }),
 });

@@ -10,6 +10,8 @@ import type { Capabilities, Platform } from '../../api/protocol.js';
 import type { PagingMode } from '../../model/x86/registers.js';
 import type { Rules } from '../../model/rules.js';
 import { keepPagingModes } from './reach-paging.js';
+import { withinLimits } from './reach-limits.js';
+import type { Limits } from '../../api/limits.js';
 
 export interface Reach {
   readonly ops: ReadonlySet<OpKind>;
@@ -19,6 +21,8 @@ export interface Reach {
   readonly pagingModes?: ReadonlySet<PagingMode>;
   readonly configs: readonly HostConfig[];
   readonly platforms: ReadonlySet<Platform>;
+  /** the implementation's own resources, which no case names (reach-limits.ts) */
+  readonly limits?: Limits;
 }
 
 export class ReachError extends Error {}
@@ -41,7 +45,7 @@ export const reachOf = (caps: Capabilities, implName: string, only?: readonly st
   for (const k of kindList(skip, '--skip-ops')) ops.delete(k);
   if (ops.size === 0) throw new ReachError('no operation left to generate');
   const paging = caps.pagingModes && caps.pagingModes.length < 4 ? { pagingModes: new Set(caps.pagingModes) } : {};
-  return { ops, configs: caps.configs, platforms: new Set(caps.platforms), rules: rules ?? caps.rules?.[0] ?? 'seeds', ...paging };
+  return { ops, configs: caps.configs, platforms: new Set(caps.platforms), rules: rules ?? caps.rules?.[0] ?? 'seeds', ...paging, ...(caps.limits && { limits: caps.limits }) };
 };
 
 const sameConfig = (a: HostConfig, b: HostConfig) => a.vendor === b.vendor && a.tdp === b.tdp;
@@ -51,9 +55,9 @@ const hostOnly = (c: HostConfig): HostConfig => ({ vendor: c.vendor, tdp: c.tdp 
 const nearest = (configs: readonly HostConfig[], c: HostConfig): HostConfig =>
   configs.find((x) => sameConfig(x, c)) ?? configs[((c.vendor === 'svm' ? 2 : 0) + (c.tdp ? 1 : 0)) % configs.length]!;
 
-const allowed = (op: Op, r: Reach): boolean => r.ops.has(op.kind) && (op.kind !== 'createVm' || op.ppc === undefined || r.platforms.has('ppcHv'));
+const allowed = (op: Op, r: Reach): boolean => r.ops.has(op.kind) && (op.kind !== 'createVm' || op.ppc === undefined || r.platforms.has('ppcHv')) && withinLimits(op, r.limits);
 
-const everything = (r: Reach): boolean => r.ops.size === OP_KINDS.length && r.platforms.size === 2 && r.configs.length >= 4 && !r.pagingModes && r.rules === 'seeds';
+const everything = (r: Reach): boolean => r.ops.size === OP_KINDS.length && r.platforms.size === 2 && r.configs.length >= 4 && !r.pagingModes && !r.limits && r.rules === 'seeds';
 
 /** `tc` with only the operations at `keep` (ascending); threads and preemptions follow them. */
 export const keepOps = (tc: TestCase, keep: readonly number[], ops: readonly Op[] = keep.map((i) => tc.ops[i]!)): TestCase => {
@@ -83,5 +87,6 @@ export const outOfReach = (tc: TestCase, r: Reach, implName: string): string | n
   const i = tc.ops.findIndex((op) => !allowed(op, r));
   if (i < 0) return null;
   const op = tc.ops[i]!;
+  if (r.ops.has(op.kind) && !withinLimits(op, r.limits)) return `ops[${i}] (${op.kind}): names ${implName}'s own resources (its declared limits), so the case cannot be checked there`;
   return `ops[${i}] (${op.kind}${op.kind === 'createVm' ? ' of a PPC VM' : ''}): ${implName} does not support it, so the case cannot be checked there`;
 };

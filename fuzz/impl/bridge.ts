@@ -14,6 +14,8 @@ export type BridgeMessage =
 
 /** longest stdout line accepted; a longer one ends the child as a protocol error */
 export const MAX_LINE = 64 << 20;
+/** how long a child has between SIGTERM and SIGKILL */
+export const STOP_GRACE_MS = 500;
 /** stderr kept for crash reports */
 export const STDERR_TAIL = 8192;
 
@@ -48,7 +50,7 @@ if (child) {
   child.on('close', (code, signal) => post({ kind: 'exit', code, signal, stderr }));
   port.on('message', (m) => {
     if (m.kind === 'send') child.stdin.write(m.line + '\\n');
-    else if (m.kind === 'kill') { try { process.kill(-child.pid, 'SIGKILL'); } catch { try { child.kill('SIGKILL'); } catch {} } }
+    else if (m.kind === 'kill') { const sig = m.signal || 'SIGKILL'; try { process.kill(-child.pid, sig); } catch { try { child.kill(sig); } catch {} } }
   });
 }
 `;
@@ -97,9 +99,17 @@ export class SyncBridge {
     }
   }
 
-  /** Kills the child's process group and waits (briefly) for its exit and stderr. */
-  kill(): Extract<BridgeMessage, { kind: 'exit' }> | null {
-    this.port.postMessage({ kind: 'kill' });
+  /**
+   * Stops the child's process group: SIGTERM, `graceMs` for it to clean up (an adapter
+   * removes its tracefs instance), then SIGKILL; waits (briefly) for its exit and stderr.
+   */
+  kill(graceMs = STOP_GRACE_MS): Extract<BridgeMessage, { kind: 'exit' }> | null {
+    if (this.exited?.kind === 'exit') return this.exited;
+    if (graceMs > 0) {
+      this.port.postMessage({ kind: 'kill', signal: 'SIGTERM' });
+      for (let m = this.next(graceMs); m !== 'timeout'; m = this.next(graceMs)) if (m.kind === 'exit') return m;
+    }
+    this.port.postMessage({ kind: 'kill', signal: 'SIGKILL' });
     for (let m = this.next(2000); m !== 'timeout'; m = this.next(2000)) if (m.kind === 'exit') return m;
     return null;
   }

@@ -2,7 +2,7 @@
  * One implementation process speaking the protocol (docs/PROTOCOL.md): requests out,
  * replies in, each reply validated against the schema. Every way the process can let the
  * harness down becomes an ImplFault: no reply in time (IMPL_HANG, and the process is
- * killed), an exit or signal (IMPL_CRASH with its stderr tail), a line that is not JSON
+ * stopped: SIGTERM, then SIGKILL after bridge.ts STOP_GRACE_MS), an exit or signal (IMPL_CRASH with its stderr tail), a line that is not JSON
  * or not the reply the request expects (IMPL_PROTOCOL with the line), an error reply
  * (IMPL_CRASH with its message).
  */

@@ -11,6 +11,7 @@ import type { HostConfig, Op } from '../../api/ops.js';
 import type { Capabilities } from '../../api/protocol.js';
 import { ImplFault } from '../run/fault.js';
 import { ExecProcess } from './exec-process.js';
+import { judgeKernelLog } from '../kernel-log/judge.js';
 
 export const DEFAULT_OP_TIMEOUT_MS = 5000;
 
@@ -57,8 +58,12 @@ class ExecImplementation implements Implementation {
     };
   }
 
-  runCase(ops: readonly { readonly tid: number; readonly op: Op }[], states: boolean): CaseRun {
-    const r = this.proc.request({ msg: 'case', config: this.config, mutant: this.mutant, ops: [...ops], states });
+  runCase(ops: readonly { readonly tid: number; readonly op: Op }[], states: boolean, prelude?: number): CaseRun {
+    const req = { msg: 'case', config: this.config, mutant: this.mutant, ops: [...ops], states, ...(prelude !== undefined && { prelude }) } as const;
+    const r = this.proc.request(req);
+    // the kernel's own oracles: a splat in its log during the case is a failure, whatever the results
+    const splat = judgeKernelLog(r.kernel);
+    if (splat) throw new ImplFault('KERNEL_SPLAT', splat);
     return { steps: r.steps, ...(r.final && { final: r.final }), ...(r.error && { error: r.error }) };
   }
 

@@ -15,7 +15,7 @@ export const formatOp = (op: Op): string =>
     )
     .with({ kind: 'destroyVm' }, (o) => `destroy vm${o.vm} (kvm_destroy_vm)`)
     .with({ kind: 'setMemoryRegion' }, (o) =>
-      `KVM_SET_USER_MEMORY_REGION vm${o.vm} slot ${o.slot} gfn ${hex(o.gfn)} npages ${o.npages}${o.flags ? ` flags ${o.flags}` : ''}${o.npages === 0 ? ' (delete)' : ''}`,
+      `KVM_SET_USER_MEMORY_REGION vm${o.vm} slot ${o.slot} gfn ${hex(o.gfn)} npages ${o.npages}${o.flags ? ` flags ${slotFlags(o.flags)}` : ''}${o.npages === 0 ? ' (delete)' : ''}`,
     )
     .with({ kind: 'createVcpu' }, (o) => `KVM_CREATE_VCPU vm${o.vm} vcpu${o.vcpu}`)
     .with({ kind: 'setCr' }, (o) => `vm${o.vm} vcpu${o.vcpu} set ${o.reg} = ${hex(o.value)}`)
@@ -44,6 +44,14 @@ export const formatOp = (op: Op): string =>
 
 const pageSize = (shift: number): string => (shift >= 20 ? `${2 ** (shift - 20)} MB` : `${2 ** (shift - 10)} KB`);
 
+/** KVM_SET_USER_MEMORY_REGION flags by name (include/uapi/linux/kvm.h), unknown bits in hex */
+const SLOT_FLAGS: readonly [number, string][] = [[1, 'KVM_MEM_LOG_DIRTY_PAGES'], [2, 'KVM_MEM_READONLY'], [4, 'KVM_MEM_GUEST_MEMFD']];
+export const slotFlags = (flags: number): string => {
+  const names = SLOT_FLAGS.filter(([bit]) => flags & bit).map(([, n]) => n);
+  const rest = SLOT_FLAGS.reduce((f, [bit]) => f & ~bit, flags);
+  return [...names, ...(rest ? [hex(rest)] : [])].join('|');
+};
+
 export const formatResult = (r: Result): string =>
   match(r)
     .with({ kind: 'ok' }, () => '0')
@@ -52,6 +60,7 @@ export const formatResult = (r: Result): string =>
     .with({ kind: 'exit', reason: 'hlt' }, () => 'exit HLT')
     .with({ kind: 'exit', reason: 'mmio' }, (x) => `exit MMIO gpa ${hex(x.gpa)}`)
     .with({ kind: 'exit', reason: 'guestPageFault' }, (x) => `#PF injected for gva ${hex(x.gva)}`)
+    .with({ kind: 'exit', reason: 'shutdown' }, () => 'exit SHUTDOWN (triple fault)')
     .with({ kind: 'emulated', outcome: 'mmio' }, (x) => `X86EMUL: MMIO exit gpa ${hex(x.gpa)}`)
     .with({ kind: 'emulated' }, (x) => `X86EMUL: ${x.outcome}`)
     .with({ kind: 'translation' }, (x) => (x.gpa === null ? 'valid 0' : `valid 1, gpa ${hex(x.gpa)}`))

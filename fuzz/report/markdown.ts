@@ -14,6 +14,7 @@ import { failureSignature } from '../campaign/signature.js';
 import { execution } from './expected.js';
 import { sequenceDiagram } from './mermaid.js';
 import { replayCommand } from './shell.js';
+import { describeHost } from '../impl/host-info.js';
 
 /** a table cell: no line breaks, no column separators */
 const cell = (s: string): string => s.replace(/\s+/g, ' ').replace(/\|/g, '\\|');
@@ -45,7 +46,7 @@ export const markdownReport = (cx: Counterexample, outcome: RunOutcome, file: st
     `- **Rule broken** (\`${cx.invariant}\`): ${ruleOf(cx.invariant).rule}`,
     `- **Seed patch**: ${seedLine(cx)}`,
     `- **Implementation**: ${cx.implementation}, mutant ${cx.mutant === null ? 'none' : `\`${cx.mutant}\``}`,
-    `- **Host**: ${host(cx, threads)}`,
+    `- **Host**: ${cx.host ? `${describeHost(cx.host)}, running the case's config: ` : ''}${host(cx, threads)}`,
     `- **Found by**: ${cx.explore ? `\`kvm-oracle explore --depth ${cx.explore.depth} --threads ${cx.explore.threads} --preemptions ${cx.explore.preemptions}\`` : `\`kvm-oracle fuzz\` with seed ${cx.seed}`}; failure signature \`${failureSignature(cx)}\``,
     ...(cx.disabled?.length ? [`- **Monitors switched off**: ${cx.disabled.join(', ')}`] : []),
     '',

@@ -1,10 +1,10 @@
 /**
  * How an implementation can fail the harness, besides breaking a rule: it throws or dies
  * (IMPL_CRASH), does not answer in time or loops (IMPL_HANG), or answers what the
- * protocol does not allow (IMPL_PROTOCOL). Adapters throw ImplFault; any other exception
+ * protocol does not allow (IMPL_PROTOCOL); a real kernel logs a splat (KERNEL_SPLAT). Adapters throw ImplFault; any other exception
  * from an implementation is an IMPL_CRASH.
  */
-export type FaultId = 'IMPL_CRASH' | 'IMPL_HANG' | 'IMPL_PROTOCOL';
+export type FaultId = 'IMPL_CRASH' | 'IMPL_HANG' | 'IMPL_PROTOCOL' | 'KERNEL_SPLAT';
 
 export class ImplFault extends Error {
   constructor(

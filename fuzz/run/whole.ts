@@ -23,11 +23,24 @@ export const wholeOpOrder = (tc: TestCase, threadOf: readonly number[]): { order
   return { order, preempted: sched.taken };
 };
 
+/**
+ * The case's prelude (its leading operations, all on thread 0, done before any other
+ * begins) as the number of leading entries of `order` it covers; undefined without one.
+ */
+const preludeOf = (tc: TestCase, order: readonly number[], threadOf: readonly number[]): number | undefined => {
+  const want = (tc as { readonly prelude?: number }).prelude;
+  if (want === undefined) return undefined;
+  let k = 0;
+  while (k < want && k < order.length && order[k] === k && threadOf[k] === 0) k++;
+  return k;
+};
+
 export const executeWhole = (tc: TestCase, threadOf: readonly number[], impl: Implementation, realThreads: boolean, eachState: boolean, feed: Feed): Executed => {
   const { order, preempted } = wholeOpOrder(tc, threadOf);
   const single = new Set(threadOf).size <= 1;
   const withStates = single && eachState;
-  const run = guarded('runCase()', () => impl.runCase!(order.map((i) => ({ tid: threadOf[i]!, op: tc.ops[i]! })), withStates));
+  const prelude = preludeOf(tc, order, threadOf);
+  const run = guarded('runCase()', () => impl.runCase!(order.map((i) => ({ tid: threadOf[i]!, op: tc.ops[i]! })), withStates, prelude));
   const failedAt = run.error ? run.error.index : null;
   const complete = failedAt ?? order.length;
   if (run.steps.length < complete) throw new ImplFault('IMPL_PROTOCOL', `case reply has ${run.steps.length} steps for ${complete} operations`);

@@ -9,7 +9,7 @@ import { EINTR, ENOMEM } from '../../api/errno.js';
 import type { ModelState, ModelVcpu, ModelVm } from '../state.js';
 import { takeFailure } from '../state.js';
 import type { VcpuStep } from '../outcome.js';
-import { RESET_REGS, directMap, writeCr, writeResetsRoot } from './registers.js';
+import { RESET_REGS, directMap, pagingMode, writeCr, writeResetsRoot } from './registers.js';
 import { cr3BackedIn, guestTranslate, slotBacking, writableBacking } from './memory.js';
 import { RULES } from '../rules.js';
 import { faultOnSwapped, noAsyncPf } from '../apf/work.js';
@@ -57,6 +57,16 @@ export const reload = (s: ModelState, vm: ModelVm, v: ModelVcpu, tid: number): V
   const failed = takeFailure(s, tid, 'mmuTopup');
   return failed ? { state: failed, vm, vcpu: v, result: { kind: 'errno', errno: ENOMEM } } : null;
 };
+
+/**
+ * Upstream kvm_mmu_load() under shadow paging: a guest root (cr3) no memslot backs is a
+ * triple fault (mmu_check_root()), so KVM_RUN exits with KVM_EXIT_SHUTDOWN and no entry.
+ * Checked at every run: deleting the root's memslot zaps every root, so it is loaded again.
+ */
+export const rootUnbacked = (s: ModelState, vm: ModelVm, v: ModelVcpu): VcpuStep | null =>
+  RULES[s.rules].rootNeedsMemslot && !s.host.tdp && pagingMode(v) !== 'nonpaging' && !cr3BackedIn(vm)(v.cr3)
+    ? { state: s, vm, vcpu: { ...v, rootLoaded: false }, result: { kind: 'exit', reason: 'shutdown' } }
+    : null;
 
 /** Entry and the guest's access, after a successful reload. */
 export const enter = (s: ModelState, vm: ModelVm, v: ModelVcpu, access: GuestAccess | null, irqs: boolean, tid: number): VcpuStep => {

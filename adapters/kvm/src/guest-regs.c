@@ -67,14 +67,26 @@ void guest_set_cr(struct vm *vm, struct vcpu *v, const char *reg, uint64_t value
 		return;
 	if (stub != S_EFER && vcpu_mode(&sr) != PM_LONG && value >> 32) {
 		pthread_mutex_unlock(&vm->slots_lock);
-		res->kind = RES_UNSUPPORTED;
-		snprintf(res->why, sizeof(res->why),
-			 "a %s value above 32 bits cannot be written outside long mode", reg);
+		unsupported(res, "a %s value above 32 bits cannot be written outside long mode", reg);
 		return;
 	}
-	guest_enter(vm, v, &sr, stub, &r, !strcmp(reg, "cr3") ? value : NO_CR3, res, &vector);
+	/* guest code makes the write: it needs a guest that can run */
+	if (vcpu_mode(&sr) == PM_LONG && !slot_backing(vm, sr.cr3 / PAGE_SIZE)) {
+		pthread_mutex_unlock(&vm->slots_lock);
+		unsupported(res, "no memslot backs cr3 0x%llx, so no guest code can make the %s write",
+			    (unsigned long long)sr.cr3, reg);
+		return;
+	}
+	if (!strcmp(reg, "cr3") && vcpu_mode(&sr) == PM_LONG && in_hidden(value / PAGE_SIZE)) {
+		pthread_mutex_unlock(&vm->slots_lock);
+		unsupported(res, "cr3 0x%llx would be the adapter's own memory", (unsigned long long)value);
+		return;
+	}
 	target = sr;
 	set_reg(&target, reg, value);
+	/* a write that enters long mode goes on through the tables at cr3: build them first */
+	guest_enter(vm, v, &sr, stub, &r, !strcmp(reg, "cr3") ? value :
+		    vcpu_mode(&target) == PM_LONG ? sr.cr3 : NO_CR3, res, &vector);
 	if (vector == 13 && !strcmp(reg, "cr0") && (value & CR0_PG) && (value & CR0_PE) &&
 	    !(sr.efer & EFER_LME) &&
 	    !host.paging[vcpu_mode(&target)]) {
@@ -95,8 +107,17 @@ void guest_set_cr(struct vm *vm, struct vcpu *v, const char *reg, uint64_t value
 	if (res->kind == RES_ERRNO)
 		return;
 	/*
-	 * The stub halts after the write, or, when the write changed the mode under it,
-	 * faults on its next fetch; either way the register says whether the write happened.
+	 * The stub halted right after the write, with no #GP: the kernel took the instruction,
+	 * whatever it kept of the value (the state read back shows it, so a bit the kernel
+	 * ignores is the model's to predict, not hidden as "not checked").
+	 */
+	if (res->kind == RES_EXIT_HLT) {
+		res->kind = RES_OK;
+		return;
+	}
+	/*
+	 * When the write changed the mode under the stub it faults on its next fetch: the
+	 * register says whether the write happened.
 	 */
 	if (ioctl(v->fd, KVM_GET_SREGS, &after)) {
 		res->kind = RES_ERRNO;
@@ -123,9 +144,13 @@ void guest_translate(struct vm *vm, struct vcpu *v, uint64_t gva, struct result 
 
 	if (!guest_begin(vm, v, &sr, res))
 		return;
+	if (vcpu_mode(&sr) == PM_LONG && gva_ours(gva)) {
+		pthread_mutex_unlock(&vm->slots_lock);
+		unsupported(res, "gva 0x%llx reaches the adapter's own memory", (unsigned long long)gva);
+		return;
+	}
 	if (vcpu_mode(&sr) == PM_LONG)
-		build_tables(vm, sr.cr3, 0);
-	drop_scratch(vm);
+		build_tables(vm, sr.cr3);
 	rc = ioctl(v->fd, KVM_TRANSLATE, &tr);
 	pthread_mutex_unlock(&vm->slots_lock);
 	if (rc) {

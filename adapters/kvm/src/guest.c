@@ -7,6 +7,7 @@
  * mode and points rip at a stub; the registers the model sees are left as they were.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -27,6 +28,18 @@ static const struct { enum stub at; unsigned char len, code[8]; } stubs[] = {
 	{ S_CR4, 4, { 0x0f, 0x22, 0xe0, 0xf4 } },
 	{ S_EFER, 3, { 0x0f, 0x30, 0xf4 } },			/* wrmsr; hlt */
 };
+
+/* Marks `res` "not checked" with the reason; returns true. */
+bool unsupported(struct result *res, const char *fmt, ...)
+{
+	va_list ap;
+
+	res->kind = RES_UNSUPPORTED;
+	va_start(ap, fmt);
+	vsnprintf(res->why, sizeof(res->why), fmt, ap);
+	va_end(ap);
+	return true;
+}
 
 enum paging_mode vcpu_mode(const struct kvm_sregs *sr)
 {
@@ -72,13 +85,11 @@ static void fill_hidden(uint8_t *h)
 int guest_setup_vm(struct vm *vm)
 {
 	struct kvm_userspace_memory_region r = {
-		.slot = host.nr_memslots - 1, .guest_phys_addr = HIDDEN_GPA,
-		.memory_size = HIDDEN_SIZE,
+		.slot = HIDDEN_SLOT, .guest_phys_addr = HIDDEN_GPA, .memory_size = HIDDEN_SIZE,
 	};
 
-	/* the hidden region, then two scratch table pages (table_page()) */
-	vm->hidden = mmap(NULL, HIDDEN_SIZE + 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	vm->hidden = mmap(NULL, HIDDEN_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
 	if (vm->hidden == MAP_FAILED)
 		return -errno;
 	fill_hidden(vm->hidden);
@@ -97,64 +108,52 @@ int guest_setup_vcpu(struct vcpu *v)
 	return ioctl(v->fd, KVM_SET_CPUID2, host.cpuid) ? -errno : 0;
 }
 
-static uint64_t *table_page(struct vm *vm, uint64_t cr3, int scratch)
+bool in_hidden(uint64_t gfn)
 {
-	uint64_t t = cr3 / PAGE_SIZE;
+	return gfn >= HIDDEN_GFN && gfn < HIDDEN_GFN + HIDDEN_PAGES;
+}
+
+/*
+ * Writes the README's synthetic tables into the page at cr3 when a case's memslot backs
+ * it. When none does, nothing is written and nothing is added: the kernel answers for
+ * itself (upstream mmu_check_root(): a root gfn no memslot backs is a triple fault, so
+ * KVM_RUN exits with KVM_EXIT_SHUTDOWN).
+ */
+void build_tables(struct vm *vm, uint64_t cr3)
+{
+	uint64_t t = cr3 / PAGE_SIZE, *e, v;
 	struct slot *s = slot_backing(vm, t);
-	struct kvm_userspace_memory_region r = {
-		.slot = host.nr_memslots - 2 - scratch, .guest_phys_addr = t * PAGE_SIZE,
-		.memory_size = PAGE_SIZE,
-		.userspace_addr = (uint64_t)(vm->hidden + HIDDEN_SIZE + scratch * PAGE_SIZE),
-	};
 
-	if (s)
-		return (uint64_t *)(s->mem + (t - s->gfn) * PAGE_SIZE);
-	if (t >= HIDDEN_GPA / PAGE_SIZE && t < (HIDDEN_GPA + HIDDEN_SIZE) / PAGE_SIZE)
-		return NULL;
-	/*
-	 * No memslot backs the tables, so the guest's own walk must fault; but the stub and
-	 * its IDT are reached through this page too. A scratch memslot, there only while the
-	 * vCPU runs, holds a table with nothing below gva page 64 present.
-	 */
-	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r))
-		return NULL;
-	vm->scratch[scratch] = true;
-	return (uint64_t *)r.userspace_addr;
-}
-
-/* Removes the scratch memslots table_page() added. */
-void drop_scratch(struct vm *vm)
-{
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		struct kvm_userspace_memory_region r = { .slot = host.nr_memslots - 2 - i };
-
-		if (!vm->scratch[i])
-			continue;
-		ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r);
-		vm->scratch[i] = false;
-	}
-}
-
-/* Writes the README's synthetic tables into the page at cr3 (see table_page()). */
-void build_tables(struct vm *vm, uint64_t cr3, int scratch)
-{
-	uint64_t t = cr3 / PAGE_SIZE, *e = table_page(vm, cr3, scratch), v;
-	bool backed = slot_backing(vm, t);
-
-	if (!e)
+	if (!s)
 		return;
+	e = (uint64_t *)(s->mem + (t - s->gfn) * PAGE_SIZE);
 	memset(e, 0, PAGE_SIZE);
-	for (v = 0; backed && v < GUEST_MAPPED_PAGES; v++)
+	for (v = 0; v < GUEST_MAPPED_PAGES; v++)
 		e[v] = ((v + t) % GUEST_FRAMES) * PAGE_SIZE | PTE_FLAGS;
 	/*
 	 * Entry 0 is also the PML4, PDPT and PD entry of the low gvas: the page itself, which
 	 * is the layout's leaf 0 as long as t < 64 (beyond, leaf 0 maps t, not t mod 64).
 	 */
-	if (backed)
-		e[0] = t * PAGE_SIZE | PTE_FLAGS;
+	e[0] = t * PAGE_SIZE | PTE_FLAGS;
 	e[511] = (HIDDEN_GPA + OFF_PDPT) | PTE_FLAGS;
+	/*
+	 * The adapter's memory at its own gvas too, so that code running when a cr0 write
+	 * turns long-mode paging on goes on to its hlt (not a triple fault). The layout has
+	 * nothing present there: an access through these entries is not checked (gva_ours).
+	 */
+	for (v = HIDDEN_GFN; v < HIDDEN_GFN + HIDDEN_PAGES; v++)
+		e[v] = v * PAGE_SIZE | PTE_FLAGS;
+}
+
+/* In long mode, a gva whose walk meets the entries build_tables() gives the adapter. */
+bool gva_ours(uint64_t gva)
+{
+	int shift;
+
+	for (shift = 12; shift <= 39; shift += 9)
+		if (in_hidden((gva >> shift) & 511))
+			return true;
+	return false;
 }
 
 static void seg(struct kvm_segment *s, uint64_t base, uint32_t limit, uint16_t sel,
@@ -249,9 +248,8 @@ void run_stub(struct vcpu *v, struct result *res, int *vector)
 		}
 		break;
 	case KVM_EXIT_SHUTDOWN:
-		res->kind = RES_UNSUPPORTED;
-		snprintf(res->why, sizeof(res->why),
-			 "the guest shut down (triple fault: its code or IDT is not mapped)");
+		/* the kernel's answer (a triple fault), not the adapter's: a result */
+		res->kind = RES_EXIT_SHUTDOWN;
 		return;
 	}
 	res->kind = RES_UNSUPPORTED;
@@ -264,45 +262,32 @@ bool mode_ok(const struct kvm_sregs *sr, struct result *res)
 
 	if (m == PM_NONPAGING || m == PM_LONG)
 		return true;
-	res->kind = RES_UNSUPPORTED;
-	snprintf(res->why, sizeof(res->why), "%s paging: %s", paging_names[m],
-		 host.paging[m] ? "the adapter has no stub for it" : "the host refuses it");
-	return false;
+	return !unsupported(res, "%s paging: %s", paging_names[m],
+			    host.paging[m] ? "the adapter has no stub for it" : "the host refuses it");
 }
 
 /*
  * Loads the stub under the VM's slots_lock (the tables are written into slot memory) and
- * runs it; the lock is dropped for KVM_RUN unless a scratch table memslot is in place,
- * which must go before any other memslot change.
+ * runs it with the lock dropped, as a VMM's vCPU thread would.
  */
 void guest_enter(struct vm *vm, struct vcpu *v, struct kvm_sregs *sr, enum stub stub,
 		 struct kvm_regs *r, uint64_t new_cr3, struct result *res, int *vector)
 {
-	bool held = true;
 	int err;
 
 	*vector = -1;
 	if (vcpu_mode(sr) == PM_LONG)
-		build_tables(vm, sr->cr3, 0);
-	if (new_cr3 != NO_CR3 && new_cr3 / PAGE_SIZE != sr->cr3 / PAGE_SIZE)
-		build_tables(vm, new_cr3, 1);
+		build_tables(vm, sr->cr3);
+	if (new_cr3 != NO_CR3 && (vcpu_mode(sr) != PM_LONG || new_cr3 / PAGE_SIZE != sr->cr3 / PAGE_SIZE))
+		build_tables(vm, new_cr3);
 	err = load_stub(v, sr, stub, r);
+	pthread_mutex_unlock(&vm->slots_lock);
 	if (err) {
 		res->kind = RES_ERRNO;
 		res->err = err;
-		drop_scratch(vm);
-		pthread_mutex_unlock(&vm->slots_lock);
 		return;
 	}
-	if (!vm->scratch[0] && !vm->scratch[1]) {
-		pthread_mutex_unlock(&vm->slots_lock);
-		held = false;
-	}
 	run_stub(v, res, vector);
-	if (held) {
-		drop_scratch(vm);
-		pthread_mutex_unlock(&vm->slots_lock);
-	}
 }
 
 /* KVM_GET_SREGS and the mode check, taking the VM's slots_lock; false: done, unlocked. */
@@ -313,7 +298,10 @@ bool guest_begin(struct vm *vm, struct vcpu *v, struct kvm_sregs *sr, struct res
 		res->kind = RES_ERRNO;
 		res->err = -errno;
 	} else if (mode_ok(sr, res)) {
-		return true;
+		if (vcpu_mode(sr) != PM_LONG || !in_hidden(sr->cr3 / PAGE_SIZE))
+			return true;
+		unsupported(res, "cr3 0x%llx is in the adapter's own memory (gfn 0x%llx-0x%llx)",
+			    (unsigned long long)sr->cr3, HIDDEN_GFN, HIDDEN_GFN + HIDDEN_PAGES - 1);
 	}
 	pthread_mutex_unlock(&vm->slots_lock);
 	return false;
@@ -332,6 +320,13 @@ void guest_run(struct vm *vm, struct vcpu *v, const struct jval *access, bool ir
 	if (access && access->type == J_OBJ) {
 		stub = json_bool(access, "write", false) ? S_WRITE : S_READ;
 		r.rax = (uint64_t)json_int(access, "gva", 0);
+	}
+	/* the model's layout never maps a gva to the adapter's memory; without paging, gva = gpa */
+	if (stub != S_HLT && (vcpu_mode(&sr) == PM_NONPAGING ? in_hidden(r.rax / PAGE_SIZE) : gva_ours(r.rax))) {
+		pthread_mutex_unlock(&vm->slots_lock);
+		unsupported(res, "gva 0x%llx reaches the adapter's own memory",
+			    (unsigned long long)r.rax);
+		return;
 	}
 	guest_enter(vm, v, &sr, stub, &r, NO_CR3, res, &vector);
 }

@@ -6,8 +6,8 @@
 #include "oracle.h"
 
 /* Below 1 MB so that real-mode exception vectors can reach the handlers. */
-#define HIDDEN_GPA	0xf0000ull
-#define HIDDEN_SIZE	0x10000ull
+#define HIDDEN_GPA	(HIDDEN_GFN * PAGE_SIZE)
+#define HIDDEN_SIZE	(HIDDEN_PAGES * PAGE_SIZE)
 /* Where long mode sees the hidden memory: PML4, PDPT and PD index 511. */
 #define HIGH_GVA	0xffffffffffe00000ull
 
@@ -45,8 +45,9 @@
 enum stub { S_HLT = 0x00, S_READ = 0x10, S_WRITE = 0x20, S_READ16 = 0x30, S_WRITE16 = 0x40,
 	    S_CR0 = 0x50, S_CR3 = 0x58, S_CR4 = 0x60, S_EFER = 0x68 };
 
-void build_tables(struct vm *vm, uint64_t cr3, int scratch);
-void drop_scratch(struct vm *vm);
+void build_tables(struct vm *vm, uint64_t cr3);
+bool in_hidden(uint64_t gfn);
+bool gva_ours(uint64_t gva);
 int load_stub(struct vcpu *v, struct kvm_sregs *sr, enum stub stub, struct kvm_regs *r);
 void run_stub(struct vcpu *v, struct result *res, int *vector);
 bool mode_ok(const struct kvm_sregs *sr, struct result *res);

@@ -13,7 +13,7 @@
 
 #define PROTOCOL 1
 
-void write_capabilities(struct sbuf *sb, bool probe)
+void write_capabilities(struct sbuf *sb)
 {
 	unsigned int i;
 	int m, n = 0;
@@ -38,21 +38,27 @@ void write_capabilities(struct sbuf *sb, bool probe)
 		if (host.paging[m] && (m == PM_NONPAGING || m == PM_LONG))
 			sb_printf(sb, "%s\"%s\"", n++ ? "," : "", paging_names[m]);
 	sb_putc(sb, ']');
-	if (!probe)
-		goto out;
-	/* --probe only: what the host itself runs, and what was found */
-	sb_printf(sb, ",\"hostPagingModes\":[");
+	/* the adapter's own resources: a case beyond them is not checked */
+	sb_printf(sb, ",\"limits\":{\"slotIds\":%u,\"slotsPerVm\":%d,\"vcpusPerVm\":%d,\"vms\":%d,"
+		  "\"reservedGfns\":{\"gfn\":%llu,\"npages\":%llu}}", HIDDEN_SLOT, MAX_SLOTS,
+		  MAX_VCPUS, MAX_VMS, HIDDEN_GFN, HIDDEN_PAGES);
+	/* the host, told truly: the summary, reports and counterexamples show it */
+	sb_printf(sb, ",\"host\":{\"kernel\":");
+	sb_str(sb, host.release);
+	sb_printf(sb, ",\"module\":\"%s\",\"params\":{", host.module);
+	write_params(sb);
+	sb_printf(sb, "},\"pagingModes\":[");
 	for (m = 0, n = 0; m < PM_COUNT; m++)
 		if (host.paging[m])
 			sb_printf(sb, "%s\"%s\"", n++ ? "," : "", paging_names[m]);
-	sb_printf(sb, "],\"host\":{\"vendorModule\":\"%s\",\"tdp\":%s,\"memslots\":%d,"
-		  "\"maxVcpuId\":%d,\"readonlyMem\":%s,\"tracepoints\":", host.vendor,
-		  host.tdp ? "true" : "false", host.nr_memslots, host.max_vcpu_id,
-		  host.readonly_mem ? "true" : "false");
+	sb_printf(sb, "],\"memslots\":%d,\"maxVcpuId\":%d,\"readonlyMem\":%s,\"tracepoints\":",
+		  host.nr_memslots, host.max_vcpu_id, host.readonly_mem ? "true" : "false");
 	trace_write_fired(sb);
-	sb_putc(sb, '}');
-out:
-	sb_putc(sb, '}');
+	sb_printf(sb, ",\"tracing\":");
+	trace_write_why(sb);
+	sb_printf(sb, ",\"kernelLog\":");
+	kmsg_write_host(sb);
+	sb_printf(sb, "}}");
 }
 
 bool config_supported(const struct jval *config)
@@ -65,6 +71,30 @@ bool config_supported(const struct jval *config)
 	if (!strcmp(host.vendor, "vmx") || !strcmp(host.vendor, "svm"))
 		return !strcmp(vendor, host.vendor) && tdp == host.tdp;
 	return !tdp;
+}
+
+/*
+ * --bench N: N cycles of what every case starts and ends with (KVM_CREATE_VM with the
+ * adapter's memslot, KVM_CREATE_VCPU, then closing both), timed in C: the rate `npm run
+ * bench` puts beside the kvm row.
+ */
+static void bench_create_destroy(int n)
+{
+	static const char *const ops[] = { "{\"kind\":\"createVm\",\"vm\":0}",
+		"{\"kind\":\"createVcpu\",\"vm\":0,\"vcpu\":0}", "{\"kind\":\"destroyVm\",\"vm\":0}" };
+	struct jval *parsed[3];
+	struct result res;
+	uint64_t t0 = now_ns();
+	int i, k;
+
+	for (k = 0; k < 3; k++)
+		parsed[k] = json_parse(ops[k], &(const char *){ NULL });
+	for (i = 0; i < n; i++)
+		for (k = 0; k < 3; k++)
+			apply_op(parsed[k], &res);
+	printf("{\"cycles\":%d,\"seconds\":%.6f}\n", n, (now_ns() - t0) / 1e9);
+	for (k = 0; k < 3; k++)
+		json_free(parsed[k]);
 }
 
 static void reply_error(struct sbuf *out, const char *msg)
@@ -107,19 +137,23 @@ static void run_case(struct sbuf *out, const struct jval *req)
 {
 	bool states = json_bool(req, "states", false);
 	const struct jval *op = json_get(req, "ops");
+	/* `prelude`: leading ops on thread 0 that complete before any thread starts */
+	int i = 0, prelude = json_int(req, "prelude", -1), last = -1, failed;
 	struct result res;
-	int i = 0;
 
 	if (!config_supported(json_get(req, "config")))
 		return reply_unsupported(out, "unsupported host config for this host");
 	instance_reset();
 	trace_clear();
-	for (op = op ? op->kids : NULL; op; op = op->next)
+	kmsg_mark();
+	for (op = op ? op->kids : NULL; op; op = op->next, i++)
 		if (json_int(op, "tid", 0) != 0)
-			return run_case_threaded(out, json_get(req, "ops"), states);
+			last = i;
+	if (last >= 0 && prelude < 0)
+		prelude = 0;	/* without the field: every thread starts at once, as before */
 	op = json_get(req, "ops");
 	sb_printf(out, "{\"msg\":\"case\",\"steps\":[");
-	for (op = op ? op->kids : NULL; op; op = op->next, i++) {
+	for (op = op ? op->kids : NULL, i = 0; op && (last < 0 || i < prelude); op = op->next, i++) {
 		if (i)
 			sb_putc(out, ',');
 		if (!step_op(out, json_get(op, "op"), &res)) {
@@ -129,17 +163,26 @@ static void run_case(struct sbuf *out, const struct jval *req)
 			write_abstract(out);
 			sb_printf(out, ",\"error\":{\"index\":%d,\"unsupported\":true,\"message\":", i);
 			sb_str(out, res.why);
-			sb_printf(out, "}}");
+			sb_printf(out, "}");
+			kmsg_write(out);
+			sb_putc(out, '}');
 			return;
 		}
-		if (states) {
+		if (states && last < 0) {
 			sb_printf(out, ",\"state\":");
 			write_abstract(out);
 		}
 		sb_putc(out, '}');
 	}
+	failed = op ? run_case_threaded(out, op, i, res.why) : -1;
 	sb_printf(out, "],\"final\":");
 	write_abstract(out);
+	if (failed >= 0) {
+		sb_printf(out, ",\"error\":{\"index\":%d,\"unsupported\":true,\"message\":", failed);
+		sb_str(out, res.why);
+		sb_putc(out, '}');
+	}
+	kmsg_write(out);
 	sb_putc(out, '}');
 }
 
@@ -153,7 +196,7 @@ static void handle(struct sbuf *out, const struct jval *req)
 	if (!strcmp(msg, "hello")) {
 		sb_printf(out, "{\"msg\":\"hello\",\"protocol\":%d,\"name\":\"kvm\",\"capabilities\":",
 			  PROTOCOL);
-		write_capabilities(out, false);
+		write_capabilities(out);
 		sb_putc(out, '}');
 	} else if (!strcmp(msg, "create")) {
 		if (!config_supported(json_get(req, "config")))
@@ -198,6 +241,7 @@ int main(int argc, char **argv)
 
 	/* the instance is open while the probe runs, so it sees which tracepoints fire */
 	trace_open();
+	kmsg_open();
 	err = probe_host();
 	trace_note_fired();
 	if (err) {
@@ -206,8 +250,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	sb_init(&out);
+	if (argc > 2 && !strcmp(argv[1], "--bench"))
+		return bench_create_destroy(atoi(argv[2])), trace_close(), 0;
 	if (argc > 1 && !strcmp(argv[1], "--probe")) {
-		write_capabilities(&out, true);
+		write_capabilities(&out);
 		puts(out.buf);
 		trace_close();
 		return 0;

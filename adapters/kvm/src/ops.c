@@ -16,6 +16,10 @@
 #include "oracle.h"
 
 static struct vm vms[MAX_VMS];
+/* an adapter resource is in the way: the case is not checked (apply_op says which) */
+#define FULL 3		/* its table of VMs, vCPUs or slots is full */
+#define OWN_SLOT 4	/* the slot id is its own memslot's */
+#define OWN_GFNS 5	/* the range meets its own memslot's gfns */
 /* guards vms[] and each VM's vcpus[]; never held across an ioctl that can block */
 static pthread_mutex_t big = PTHREAD_MUTEX_INITIALIZER;
 bool threaded;
@@ -38,6 +42,29 @@ struct vcpu *find_vcpu(struct vm *vm, int id)
 		if (vm->vcpus[i].used && vm->vcpus[i].id == id)
 			return &vm->vcpus[i];
 	return NULL;
+}
+
+/* The live VM (vCPU) with the smallest id above `id`: the abstract state lists them sorted. */
+struct vm *next_vm(int id)
+{
+	struct vm *best = NULL;
+	int i;
+
+	for (i = 0; i < MAX_VMS; i++)
+		if (vms[i].used && !vms[i].dead && vms[i].id > id && (!best || vms[i].id < best->id))
+			best = &vms[i];
+	return best;
+}
+
+struct vcpu *next_vcpu(struct vm *vm, int id)
+{
+	struct vcpu *best = NULL;
+	int i;
+
+	for (i = 0; i < MAX_VCPUS; i++)
+		if (vm->vcpus[i].used && vm->vcpus[i].id > id && (!best || vm->vcpus[i].id < best->id))
+			best = &vm->vcpus[i];
+	return best;
 }
 
 static struct slot *find_slot(struct vm *vm, uint32_t id)
@@ -80,7 +107,7 @@ static void destroy_vm(struct vm *vm)
 		if (vm->slots[i].used)
 			munmap(vm->slots[i].mem, vm->slots[i].npages * PAGE_SIZE);
 	if (vm->hidden)
-		munmap(vm->hidden, 0x10000 + 2 * PAGE_SIZE);
+		munmap(vm->hidden, HIDDEN_PAGES * PAGE_SIZE);
 	memset(vm, 0, sizeof(*vm));
 }
 
@@ -104,7 +131,7 @@ static int create_vm(int id)
 		if (!vms[i].used)
 			vm = &vms[i];
 	if (!vm)
-		return ERR(ENOMEM);
+		return FULL;
 	vm->fd = ioctl(host.kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->fd < 0)
 		return -errno;
@@ -115,6 +142,19 @@ static int create_vm(int id)
 	if (err)
 		destroy_vm(vm);
 	return err;
+}
+
+static bool overlaps_case_slot(struct vm *vm, uint32_t id, uint64_t gfn, uint64_t npages)
+{
+	int i;
+
+	for (i = 0; i < MAX_SLOTS; i++) {
+		struct slot *s = &vm->slots[i];
+
+		if (s->used && s->id != id && gfn < s->gfn + s->npages && s->gfn < gfn + npages)
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -131,6 +171,8 @@ static int set_region(struct vm *vm, uint32_t id, uint64_t gfn, uint64_t npages,
 	void *mem = NULL;
 	int i;
 
+	if (id == HIDDEN_SLOT)
+		return OWN_SLOT;
 	if (s && npages) {
 		mem = s->mem;
 	} else if (npages) {
@@ -138,7 +180,7 @@ static int set_region(struct vm *vm, uint32_t id, uint64_t gfn, uint64_t npages,
 			if (!vm->slots[i].used)
 				fresh = &vm->slots[i];
 		if (!fresh || npages > (1 << 20))
-			return ERR(ENOMEM);
+			return FULL;
 		mem = mmap(NULL, npages * PAGE_SIZE, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (mem == MAP_FAILED)
@@ -150,6 +192,10 @@ static int set_region(struct vm *vm, uint32_t id, uint64_t gfn, uint64_t npages,
 
 		if (fresh)
 			munmap(mem, npages * PAGE_SIZE);
+		/* -EEXIST only because of the adapter's own memslot is not the kernel's rule */
+		if (err == ERR(EEXIST) && gfn < HIDDEN_GFN + HIDDEN_PAGES &&
+		    HIDDEN_GFN < gfn + npages && !overlaps_case_slot(vm, id, gfn, npages))
+			return OWN_GFNS;
 		return err;
 	}
 	if (!npages && s) {
@@ -179,13 +225,11 @@ static int create_vcpu(struct vm *vm, int id)
 	for (i = 0; i < MAX_VCPUS && !v; i++)
 		if (!vm->vcpus[i].used)
 			v = &vm->vcpus[i];
+	if (!v)
+		return FULL;
 	fd = ioctl(vm->fd, KVM_CREATE_VCPU, (unsigned long)id);
 	if (fd < 0)
 		return -errno;
-	if (!v) {
-		close(fd);
-		return ERR(ENOMEM);
-	}
 	v->fd = fd;
 	v->id = id;
 	v->used = true;
@@ -233,6 +277,8 @@ static void vm_op(struct vm *vm, const char *kind, const struct jval *op, struct
 	if (!strcmp(kind, "setMemoryRegion")) {
 		rc = set_region(vm, json_int(op, "slot", 0), json_int(op, "gfn", 0),
 				json_int(op, "npages", 0), json_int(op, "flags", 0));
+	} else if (!strcmp(kind, "getDirtyLog") && json_int(op, "slot", 0) == HIDDEN_SLOT) {
+		rc = OWN_SLOT;
 	} else if (!strcmp(kind, "getDirtyLog")) {
 		get_dirty_log(vm, json_int(op, "slot", 0), res);
 		pthread_mutex_unlock(&vm->slots_lock);
@@ -243,6 +289,14 @@ static void vm_op(struct vm *vm, const char *kind, const struct jval *op, struct
 			vm->nr_mmu_pages = json_int(op, "pages", 0);
 	}
 	pthread_mutex_unlock(&vm->slots_lock);
+	if (rc == FULL || rc == OWN_SLOT || rc == OWN_GFNS) {
+		unsupported(res, rc == FULL ? "%s: the adapter's table of %lld slots per VM is full" :
+			    rc == OWN_SLOT ? "%s: slot %lld is the adapter's own memslot" :
+			    "%s: gfns %lld+%lld meet the adapter's own memslot (gfn 0x%llx-0x%llx)", kind,
+			    rc == FULL ? (long long)MAX_SLOTS : json_int(op, rc == OWN_SLOT ? "slot" : "gfn", 0),
+			    (long long)json_int(op, "npages", 0), HIDDEN_GFN, HIDDEN_GFN + HIDDEN_PAGES - 1);
+		return;
+	}
 	res->kind = rc ? RES_ERRNO : RES_OK;
 	res->err = rc;
 }
@@ -313,6 +367,10 @@ void apply_op(const struct jval *op, struct result *res)
 		vm_op(vm, kind, op, res);
 	} else if (rc == 2 && v) {
 		vcpu_op(vm, v, kind, op, res);
+	} else if (rc == FULL) {
+		unsupported(res, "%s: the adapter's table of %d %s is full", kind,
+			    !strcmp(kind, "createVm") ? MAX_VMS : MAX_VCPUS,
+			    !strcmp(kind, "createVm") ? "VMs" : "vCPUs per VM");
 	} else {
 		if (rc == 2)
 			rc = ERR(EBADF);

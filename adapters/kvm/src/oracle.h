@@ -14,9 +14,13 @@
 
 #include "json.h"
 
-#define MAX_VMS		32	/* live and destroyed (kept to the case's end when threaded) */
-#define MAX_SLOTS	48	/* memslots per VM the harness may name (ids are any u32) */
-#define MAX_VCPUS	16	/* vCPUs per VM the harness may name */
+/*
+ * The adapter's own tables. A case that needs more gets "not checked" with the reason
+ * (never an errno the kernel did not give); the handshake declares them (`limits`).
+ */
+#define MAX_VMS		64	/* live and destroyed (kept to the case's end when threaded) */
+#define MAX_SLOTS	64	/* memslots per VM the harness may name (ids are any u32) */
+#define MAX_VCPUS	64	/* vCPUs per VM the harness may name */
 
 #define PAGE_SIZE	4096ull
 
@@ -47,8 +51,7 @@ struct vm {
 	struct slot slots[MAX_SLOTS];
 	struct vcpu vcpus[MAX_VCPUS];
 	uint8_t *hidden;	/* the guest stub's memory: see guest.c */
-	bool scratch[2];	/* a scratch table memslot is in place (guest.c table_page) */
-	pthread_mutex_t slots_lock;	/* like kvm->slots_lock: slots[], scratch[] */
+	pthread_mutex_t slots_lock;	/* like kvm->slots_lock: slots[] */
 	int64_t nr_mmu_pages;	/* last value KVM_SET_NR_MMU_PAGES accepted, 0 if none */
 };
 
@@ -66,6 +69,9 @@ struct host {
 	const char *vendor;	/* "vmx", "svm", or the module's name (e.g. "pvm") */
 	bool tdp;		/* EPT/NPT in use: kvm_intel.ept / kvm_amd.npt */
 	struct kvm_cpuid2 *cpuid;	/* KVM_GET_SUPPORTED_CPUID, given to every vCPU */
+	char release[128];	/* uname -r */
+	const char *module;	/* kvm_intel, kvm_amd, kvm_pvm, or "unknown" */
+	char paging_why[160];	/* why paging32/pae were not probed, or "" */
 };
 
 extern struct host host;
@@ -73,8 +79,8 @@ extern const char *const paging_names[PM_COUNT];
 
 /* The result of one operation, written as a Result (api/results.ts). */
 struct result {
-	enum { RES_OK, RES_ERRNO, RES_GP, RES_EXIT_HLT, RES_EXIT_MMIO, RES_EXIT_PF, RES_TRANSLATION,
-	       RES_DIRTY_LOG, RES_UNSUPPORTED } kind;
+	enum { RES_OK, RES_ERRNO, RES_GP, RES_EXIT_HLT, RES_EXIT_MMIO, RES_EXIT_PF, RES_EXIT_SHUTDOWN,
+	       RES_TRANSLATION, RES_DIRTY_LOG, RES_UNSUPPORTED } kind;
 	int err;		/* RES_ERRNO: negative errno */
 	uint64_t addr;		/* RES_EXIT_MMIO gpa, RES_EXIT_PF gva, RES_TRANSLATION gpa */
 	bool valid;		/* RES_TRANSLATION: mapped */
@@ -84,7 +90,8 @@ struct result {
 };
 
 int probe_host(void);
-void write_capabilities(struct sbuf *sb, bool probe);
+void write_capabilities(struct sbuf *sb);
+void write_params(struct sbuf *sb);
 bool config_supported(const struct jval *config);
 
 /* ops.c; `threaded`: harness threads run on real threads (threads.c) */
@@ -97,6 +104,8 @@ void write_result(struct sbuf *sb, const struct result *res);
 void write_abstract(struct sbuf *sb);
 struct vm *find_vm(int id);
 struct vcpu *find_vcpu(struct vm *vm, int id);
+struct vm *next_vm(int id);
+struct vcpu *next_vcpu(struct vm *vm, int id);
 struct slot *slot_backing(struct vm *vm, uint64_t gfn);
 
 /* guest.c */
@@ -106,6 +115,18 @@ void guest_run(struct vm *vm, struct vcpu *vcpu, const struct jval *access, bool
 void guest_set_cr(struct vm *vm, struct vcpu *vcpu, const char *reg, uint64_t value, struct result *res);
 void guest_translate(struct vm *vm, struct vcpu *vcpu, uint64_t gva, struct result *res);
 enum paging_mode vcpu_mode(const struct kvm_sregs *sr);
+
+/* The adapter's own memslot (guest.c) and what it reserves: never a case's to name. */
+#define HIDDEN_SLOT	((uint32_t)host.nr_memslots - 1)
+#define HIDDEN_GFN	0xf0ull
+#define HIDDEN_PAGES	16ull
+bool unsupported(struct result *res, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* kmsg.c: the kernel log and taint from a case's start (the kernel's own oracles) */
+void kmsg_open(void);
+void kmsg_mark(void);
+void kmsg_write(struct sbuf *sb);
+void kmsg_write_host(struct sbuf *sb);
 
 /* trace.c */
 int trace_open(void);
@@ -119,8 +140,9 @@ void trace_write_from(struct sbuf *sb, const char *buf, const struct jval *op, b
 
 /* threads.c */
 uint64_t now_ns(void);
-void run_case_threaded(struct sbuf *out, const struct jval *ops, bool states);
+int run_case_threaded(struct sbuf *out, const struct jval *first, int base, char why[160]);
 void trace_write_fired(struct sbuf *sb);
 void trace_write_kinds(struct sbuf *sb);
+void trace_write_why(struct sbuf *sb);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/utsname.h>
 
 #include "oracle.h"
 
@@ -35,14 +36,44 @@ static void find_vendor(void)
 {
 	if (!access("/sys/module/kvm_intel", F_OK)) {
 		host.vendor = "vmx";
+		host.module = "kvm_intel";
 		host.tdp = param_is_y("/sys/module/kvm_intel/parameters/ept");
 	} else if (!access("/sys/module/kvm_amd", F_OK)) {
 		host.vendor = "svm";
+		host.module = "kvm_amd";
 		host.tdp = param_is_y("/sys/module/kvm_amd/parameters/npt");
 	} else if (!access("/sys/module/kvm_pvm", F_OK)) {
 		host.vendor = "pvm";
+		host.module = "kvm_pvm";
 	} else {
 		host.vendor = "unknown";
+		host.module = "unknown";
+	}
+}
+
+/* The MMU's module parameters, where present: "name": "value" as sysfs shows it. */
+void write_params(struct sbuf *sb)
+{
+	static const char *const params[] = { "kvm/tdp_mmu", "kvm_intel/ept", "kvm_amd/npt",
+		"kvm/nx_huge_pages", "kvm/eager_page_split", "kvm/mmio_caching" };
+	unsigned int i, n = 0;
+
+	for (i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
+		const char *name = strchr(params[i], '/') + 1;
+		char path[128], val[64] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/sys/module/%.*s/parameters/%s",
+			 (int)(name - 1 - params[i]), params[i], name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (!fgets(val, sizeof(val), f))
+			val[0] = 0;
+		fclose(f);
+		val[strcspn(val, "\n")] = 0;
+		sb_printf(sb, "%s\"%s\":", n++ ? "," : "", name);
+		sb_str(sb, val);
 	}
 }
 
@@ -111,10 +142,14 @@ int probe_host(void)
 {
 	int m;
 
+	struct utsname u;
+
 	host.kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (host.kvm_fd < 0)
 		return -errno;
 	find_vendor();
+	if (!uname(&u))
+		snprintf(host.release, sizeof(host.release), "%s", u.release);
 	host.nr_memslots = ioctl(host.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS);
 	host.max_vcpu_id = ioctl(host.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPU_ID);
 	if (host.max_vcpu_id <= 0)
@@ -125,7 +160,14 @@ int probe_host(void)
 		host.nr_memslots = 32;
 	if (get_cpuid())
 		return -errno;
-	for (m = 0; m < PM_COUNT; m++)
+	for (m = 0; m < PM_COUNT; m++) {
+		/*
+		 * kvm-pvm runs paging only in long mode and says so in the kernel log each time
+		 * a VMM tries otherwise: the probe writes nothing there, so it does not try.
+		 */
+		if (!strcmp(host.vendor, "pvm") && (m == PM_PAGING32 || m == PM_PAE))
+			continue;
 		host.paging[m] = runs_mode(m);
+	}
 	return 0;
 }

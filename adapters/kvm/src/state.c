@@ -32,6 +32,9 @@ void write_result(struct sbuf *sb, const struct result *res)
 		sb_printf(sb, "{\"kind\":\"exit\",\"reason\":\"mmio\",\"gpa\":%llu}",
 			  (unsigned long long)res->addr);
 		break;
+	case RES_EXIT_SHUTDOWN:
+		sb_printf(sb, "{\"kind\":\"exit\",\"reason\":\"shutdown\"}");
+		break;
 	case RES_EXIT_PF:
 		sb_printf(sb, "{\"kind\":\"exit\",\"reason\":\"guestPageFault\",\"gva\":%llu}",
 			  (unsigned long long)res->addr);
@@ -58,22 +61,18 @@ void write_result(struct sbuf *sb, const struct result *res)
 
 static void write_vcpus(struct sbuf *sb, struct vm *vm)
 {
-	int id, n = 0;
+	struct vcpu *v;
+	int n = 0;
 
 	/* sorted by id, as the model's abstraction is */
-	for (id = 0; id <= host.max_vcpu_id; id++) {
-		struct vcpu *v = find_vcpu(vm, id);
+	for (v = next_vcpu(vm, -1); v; v = next_vcpu(vm, v->id)) {
 		struct kvm_sregs sr = { 0 };
 
-		if (!v)
-			continue;
 		ioctl(v->fd, KVM_GET_SREGS, &sr);
 		sb_printf(sb, "%s{\"vcpu\":%d,\"cr0\":%llu,\"cr3\":%llu,\"cr4\":%llu,\"efer\":%llu,"
-			  "\"asyncPf\":[],\"apfHalted\":false}", n++ ? "," : "", id,
+			  "\"asyncPf\":[],\"apfHalted\":false}", n++ ? "," : "", v->id,
 			  (unsigned long long)sr.cr0, (unsigned long long)sr.cr3,
 			  (unsigned long long)sr.cr4, (unsigned long long)(sr.efer & ~EFER_LMA));
-		if (n == MAX_VCPUS)
-			break;
 	}
 }
 
@@ -104,18 +103,15 @@ static void write_slots(struct sbuf *sb, struct vm *vm)
 
 void write_abstract(struct sbuf *sb)
 {
-	int id, n = 0;
+	struct vm *vm;
+	int n = 0;
 
 	/* host: not observable from userspace; the adapter declares no "host" part */
 	sb_printf(sb, "{\"host\":{\"loaded\":true,\"vendor\":\"%s\",\"tdp\":%s,\"spte\":\"%s\"},"
 		  "\"vms\":[", host.vendor[0] == 's' ? "svm" : "vmx", host.tdp ? "true" : "false",
 		  host.tdp && host.vendor[0] == 'v' ? "ept" : "x86");
-	for (id = 0; id < 1024; id++) {
-		struct vm *vm = find_vm(id);
-
-		if (!vm)
-			continue;
-		sb_printf(sb, "%s{\"vm\":%d,\"nrMmuPages\":%lld,\"slots\":[", n++ ? "," : "", id,
+	for (vm = next_vm(-1); vm; vm = next_vm(vm->id)) {
+		sb_printf(sb, "%s{\"vm\":%d,\"nrMmuPages\":%lld,\"slots\":[", n++ ? "," : "", vm->id,
 			  (long long)vm->nr_mmu_pages);
 		write_slots(sb, vm);
 		sb_printf(sb, "],\"vcpus\":[");

@@ -64,7 +64,12 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-void run_case_threaded(struct sbuf *out, const struct jval *ops, bool states)
+/*
+ * Runs the ops from `first` (the case's op number `base`) on real threads and writes their
+ * steps, each after a comma when base > 0. Returns the index of the first op that did not
+ * run (its reason in why), or -1.
+ */
+int run_case_threaded(struct sbuf *out, const struct jval *first, int base, char why[160])
 {
 	struct worker workers[MAX_THREADS];
 	pthread_barrier_t start;
@@ -73,10 +78,10 @@ void run_case_threaded(struct sbuf *out, const struct jval *ops, bool states)
 	int n = 0, nw = 0, i, j, failed = -1;
 	struct sbuf trace;
 
-	for (o = ops ? ops->kids : NULL; o; o = o->next)
+	for (o = first; o; o = o->next)
 		n++;
 	steps = calloc(n ? n : 1, sizeof(*steps));
-	for (o = ops ? ops->kids : NULL, i = 0; o; o = o->next, i++) {
+	for (o = first, i = 0; o; o = o->next, i++) {
 		steps[i].op = json_get(o, "op");
 		steps[i].tid = json_int(o, "tid", 0);
 		for (j = 0; j < nw && workers[j].tid != steps[i].tid; j++)
@@ -101,32 +106,24 @@ void run_case_threaded(struct sbuf *out, const struct jval *ops, bool states)
 	for (i = 0; i < n && failed < 0; i++)
 		if (!steps[i].ran || steps[i].res.kind == RES_UNSUPPORTED)
 			failed = i;
-	sb_printf(out, "{\"msg\":\"case\",\"steps\":[");
 	for (i = 0; i < n && (failed < 0 || i < failed); i++) {
 		struct step *s = &steps[i];
 
-		sb_printf(out, "%s{\"result\":", i ? "," : "");
+		/* with threads there is no state after each op: only the final one */
+		sb_printf(out, "%s{\"result\":", i + base ? "," : "");
 		write_result(out, &s->res);
 		sb_printf(out, ",\"events\":[");
 		trace_write_from(out, trace.buf, s->op, s->res.kind == RES_OK, s->task,
 				 s->begin, s->end);
-		sb_printf(out, "],\"begin\":%llu,\"end\":%llu", (unsigned long long)s->begin,
+		sb_printf(out, "],\"begin\":%llu,\"end\":%llu}", (unsigned long long)s->begin,
 			  (unsigned long long)s->end);
-		/* with threads there is no state after each op: only the final one */
-		(void)states;
-		sb_putc(out, '}');
 	}
-	sb_printf(out, "],\"final\":");
-	write_abstract(out);
-	if (failed >= 0) {
-		sb_printf(out, ",\"error\":{\"index\":%d,\"unsupported\":true,\"message\":", failed);
-		sb_str(out, steps[failed].ran ? steps[failed].res.why :
-			    "not run: an earlier operation of its thread was unsupported");
-		sb_putc(out, '}');
-	}
-	sb_putc(out, '}');
+	if (failed >= 0)
+		snprintf(why, 160, "%s", steps[failed].ran ? steps[failed].res.why :
+			 "not run: an earlier operation of its thread was unsupported");
 	for (i = 0; i < n; i++)
 		free(steps[i].res.pages);
 	free(steps);
 	sb_free(&trace);
+	return failed < 0 ? -1 : failed + base;
 }

@@ -33,6 +33,7 @@ static struct tp {
 enum { TP_EXIT, TP_CR, TP_MSR, TP_COUNT };
 
 static char inst[128];
+static char why_not[200];	/* why tracing is not available, or "" */
 static int pipe_fd = -1;
 static bool traced;	/* the instance was set up when the probe ran */
 
@@ -71,8 +72,8 @@ static void on_signal(int sig)
 {
 	if (pipe_fd >= 0)
 		close(pipe_fd);
-	if (inst[0])
-		rmdir(inst);
+	if (inst[0] && rmdir(inst))
+		write_file("events/enable", "0"), rmdir(inst);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -99,9 +100,26 @@ int trace_open(void)
 	char pid[32], path[256];
 	int i;
 
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	signal(SIGHUP, on_signal);
+	/* a harness (or its worker) that dies mid-case closes our stdout: clean up too */
+	signal(SIGPIPE, on_signal);
+	/* and when the adapter itself crashes: the signal's default action follows */
+	signal(SIGSEGV, on_signal);
+	signal(SIGBUS, on_signal);
+	signal(SIGABRT, on_signal);
+	signal(SIGFPE, on_signal);
+	if (access(TRACEFS "/instances", F_OK)) {
+		snprintf(why_not, sizeof(why_not), "tracefs is not mounted at " TRACEFS
+			 " (mount -t tracefs nodev " TRACEFS ")");
+		return -ENOENT;
+	}
 	remove_stale();
 	snprintf(inst, sizeof(inst), TRACEFS "/instances/kvm-oracle-%d", getpid());
 	if (mkdir(inst, 0700)) {
+		snprintf(why_not, sizeof(why_not), "cannot make a tracefs instance in " TRACEFS
+			 "/instances: %s", strerror(errno));
 		inst[0] = 0;
 		return -errno;
 	}
@@ -119,13 +137,11 @@ int trace_open(void)
 	}
 	snprintf(path, sizeof(path), "%s/trace_pipe", inst);
 	pipe_fd = open(path, O_RDONLY | O_NONBLOCK);
-	if (pipe_fd >= 0) {
-		signal(SIGTERM, on_signal);
-		signal(SIGINT, on_signal);
-		signal(SIGHUP, on_signal);
+	if (pipe_fd >= 0)
 		return 0;
-	}
 fail:
+	snprintf(why_not, sizeof(why_not), "the tracefs instance %s could not be set up: %s", inst,
+		 strerror(errno));
 	trace_close();
 	return -1;
 }
@@ -191,6 +207,15 @@ static bool have_exit(void)
 static bool have_set_cr(void)
 {
 	return tps[TP_CR].fired && tps[TP_MSR].fired;
+}
+
+/* "tracing": null when the instance works, else why the events are not available. */
+void trace_write_why(struct sbuf *sb)
+{
+	if (traced)
+		sb_printf(sb, "null");
+	else
+		sb_str(sb, why_not[0] ? why_not : "the tracefs instance could not be set up");
 }
 
 void trace_write_kinds(struct sbuf *sb)
