@@ -1,12 +1,13 @@
 /**
- * The data both engines draw x86 cases from (fast-check in this folder, jsverify in
- * fuzz/engines/jsverify/): value pools around the boundaries the rules care about, and the
- * weights of the operations and pieces. A pool lists a value once per share it gets (the
+ * The values x86 cases are drawn from (the operation table, op-table.ts, names which field
+ * takes which): pools around the boundaries the rules care about, and the weights of the
+ * pieces. A pool lists a value once per share it gets (the
  * first is where shrinking goes); a weighted list pairs each value with its weight.
  */
-import type { AllocSite, CrReg, Op } from '../../api/ops.js';
+import type { AllocSite, CrReg } from '../../api/ops.js';
+import type { Weighted } from './domain.js';
 
-export type Weighted<T> = readonly (readonly [T, number])[];
+export type { Weighted } from './domain.js';
 
 /** vm 0 (the prelude's) mostly; vm 1 for a second VM, or for an ioctl on one that does not exist */
 export const VMS: Weighted<number> = [[0, 6], [1, 1]];
@@ -45,18 +46,6 @@ export const MAX_FAIL_COUNT = 3;
 /** the prelude's vCPUs (weight 8, spread over 0..vcpus-1) and one KVM_CREATE_VCPU refuses */
 export const VCPU_WEIGHTS = { prelude: 8, refused: 1 } as const;
 export const REFUSED_VCPU = 9;
-
-/**
- * The single x86 operations and their weights, towards the ones that change MMU state;
- * `slot0Update` is a setMemoryRegion of slot 0 (SLOT0_*).
- */
-export const X86_OP_WEIGHTS = [
-  ['createVm', 5], ['destroyVm', 2], ['setMemoryRegion', 10], ['slot0Update', 4], ['createVcpu', 6], ['setCr', 18],
-  ['resetVcpu', 3], ['run', 24], ['emulate', 8], ['translate', 3], ['getDirtyLog', 4], ['setNrMmuPages', 2],
-  ['failAlloc', 5], ['swapOut', 4], ['asyncPfDone', 4], ['moduleUnload', 2], ['moduleLoad', 2],
-] as const satisfies Weighted<Op['kind'] | 'slot0Update'>;
-export type X86OpShape = (typeof X86_OP_WEIGHTS)[number][0];
-export const kindOf = (s: X86OpShape): Op['kind'] => (s === 'slot0Update' ? 'setMemoryRegion' : s);
 
 /** pieces of a sequential x86 body, against 100 for single operations */
 export const PIECE_WEIGHTS = { op: 100, asyncPfCycle: 20, moduleReload: 4, regime: 12 } as const;
