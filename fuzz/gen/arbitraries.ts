@@ -101,7 +101,8 @@ export const assemble = (config: HostConfig, head: Op[], body: Drawn[], shape: C
   const ops = [...head, ...body.map(([op]) => op)];
   if (threads === 1) return { config, ops };
   const preemptions = body.flatMap(([, , p], i) => (p ? [{ op: head.length + i, ...p }] : []));
-  return { config, ops, threads: [...head.map(() => 0), ...body.map(([op, t]) => threadOf(op, t, threads))], preemptions };
+  // the head (VM, slots, vCPUs) is the case's prelude: it completes before the threads race
+  return { config, ops, threads: [...head.map(() => 0), ...body.map(([op, t]) => threadOf(op, t, threads))], preemptions, ...(head.length > 0 && { prelude: head.length }) };
 };
 
 /** the odds (percent) that the regime's head op and a PPC prelude op are kept */

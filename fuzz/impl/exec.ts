@@ -57,8 +57,8 @@ class ExecImplementation implements Implementation {
     };
   }
 
-  runCase(ops: readonly { readonly tid: number; readonly op: Op }[], states: boolean): CaseRun {
-    const r = this.proc.request({ msg: 'case', config: this.config, mutant: this.mutant, ops: [...ops], states });
+  runCase(ops: readonly { readonly tid: number; readonly op: Op }[], states: boolean, prelude = 0): CaseRun {
+    const r = this.proc.request({ msg: 'case', config: this.config, mutant: this.mutant, ops: [...ops], states, ...(prelude > 0 && { prelude }) });
     return { steps: r.steps, ...(r.final && { final: r.final }), ...(r.error && { error: r.error }) };
   }
 

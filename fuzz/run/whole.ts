@@ -17,7 +17,7 @@ import { Stop, attribute, type Executed, type Feed } from './types.js';
 /** The order in which the scheduler issues whole operations: indexes into tc.ops. */
 export const wholeOpOrder = (tc: TestCase, threadOf: readonly number[]): { order: number[]; preempted: number } => {
   const threads = makeThreads(threadOf);
-  const sched = new Scheduler(tc.preemptions ?? []);
+  const sched = new Scheduler(tc.preemptions ?? [], tc.prelude);
   const order: number[] = [];
   for (let t = sched.pick(threads); t !== null; t = sched.pick(threads)) order.push(t.queue.shift()!);
   return { order, preempted: sched.taken };
@@ -27,7 +27,7 @@ export const executeWhole = (tc: TestCase, threadOf: readonly number[], impl: Im
   const { order, preempted } = wholeOpOrder(tc, threadOf);
   const single = new Set(threadOf).size <= 1;
   const withStates = single && eachState;
-  const run = guarded('runCase()', () => impl.runCase!(order.map((i) => ({ tid: threadOf[i]!, op: tc.ops[i]! })), withStates));
+  const run = guarded('runCase()', () => impl.runCase!(order.map((i) => ({ tid: threadOf[i]!, op: tc.ops[i]! })), withStates, tc.prelude ?? 0));
   const failedAt = run.error ? run.error.index : null;
   const complete = failedAt ?? order.length;
   if (run.steps.length < complete) throw new ImplFault('IMPL_PROTOCOL', `case reply has ${run.steps.length} steps for ${complete} operations`);
