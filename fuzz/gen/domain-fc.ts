@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import type { Op } from '../../api/ops.js';
-import { maybe } from './chance.js';
-import { toOp, type Domain, type Fields, type OpSpec, type Weighted } from './domain.js';
+import { chance, maybe } from './chance.js';
+import { toOp, type Domain, type Fields, type OpSpec, type PieceSpec, type Weighted } from './domain.js';
 
 const byWeight = <T>(arbs: Weighted<fc.Arbitrary<T>>): fc.Arbitrary<T> =>
   arbs.length === 1 ? arbs[0]![0] : fc.oneof(...arbs.map(([arbitrary, weight]) => ({ weight, arbitrary })));
@@ -21,6 +21,8 @@ export const domainArb = (d: Domain): fc.Arbitrary<unknown> => {
       return fc.integer({ min: d.min, max: d.max });
     case 'bool':
       return fc.boolean();
+    case 'chance':
+      return chance(d.percent);
     case 'maybe':
       return maybe(fieldsArb(d.fields), d.percent);
   }
@@ -31,6 +33,9 @@ export const fieldsArb = (f: Fields): fc.Arbitrary<Record<string, unknown>> =>
 
 /** one row's operations */
 export const specArb = (s: OpSpec): fc.Arbitrary<Op> => byWeight(s.variants.map(([f, w]) => [fieldsArb(f).map((r) => toOp(s.kind, r)), w] as const));
+
+/** a lifecycle piece: its draw, then its operations */
+export const pieceSpecArb = (p: PieceSpec): fc.Arbitrary<Op[]> => fieldsArb(p.fields).map(p.ops);
 
 /** the operations of a table's rows, by their weights */
 export const tableArb = (rows: readonly OpSpec[]): fc.Arbitrary<Op> => byWeight(rows.map((s) => [specArb(s), s.weight] as const));

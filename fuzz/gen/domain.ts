@@ -16,6 +16,8 @@ export type Domain =
   /** an integer of min..max, uniform */
   | { readonly t: 'range'; readonly min: number; readonly max: number }
   | { readonly t: 'bool' }
+  /** true `percent` times in 100; shrinks to false */
+  | { readonly t: 'chance'; readonly percent: number }
   /** a record of `fields` `percent` times in 100, else null */
   | { readonly t: 'maybe'; readonly percent: number; readonly fields: Fields };
 
@@ -26,6 +28,7 @@ export const weighted = (values: Weighted<unknown>): Domain => ({ t: 'weighted',
 export const value = (v: unknown): Domain => ({ t: 'pool', values: [v] });
 export const range = (min: number, max: number): Domain => ({ t: 'range', min, max });
 export const bool: Domain = { t: 'bool' };
+export const chance = (percent: number): Domain => ({ t: 'chance', percent });
 export const maybe = (percent: number, fields: Fields): Domain => ({ t: 'maybe', percent, fields });
 
 /** the fields of operation kind K, each with its domain (an optional field may be left out) */
@@ -55,6 +58,17 @@ export const opSpec = <K extends OpKind>(kind: K, weight: number, fields: Fields
 export const opVariants = <K extends OpKind>(kind: K, weight: number, common: Partial<FieldsOf<K>>, variants: Weighted<Partial<FieldsOf<K>>>, shape: string = kind): OpSpec => ({
   shape, kind, weight, variants: variants.map(([v, w]) => [{ ...common, ...v } as Fields, w] as const),
 });
+
+/**
+ * A piece of several operations (a lifecycle): what is drawn for it, as fields with their
+ * domains, and the operations that draw becomes. Both engines draw the fields their way.
+ */
+export interface PieceSpec {
+  readonly name: string;
+  readonly weight: number;
+  readonly fields: Fields;
+  readonly ops: (draw: Record<string, unknown>) => Op[];
+}
 
 /** what a drawn record becomes: the operation of this row */
 export const toOp = (kind: OpKind, fields: Record<string, unknown>): Op => ({ kind, ...fields }) as Op;

@@ -8,8 +8,8 @@ import type { CrReg, OpKind } from '../../api/ops.js';
 import { APF_GFNS } from './lifecycle-ops.js';
 import { bool, maybe, opSpec, opVariants, pool, range, value, weighted, type Fields, type OpSpec } from './domain.js';
 import {
-  ACCESS_PERCENT, ALLOC_SITES, BASE_GFNS, CR_REGS, CR_VALUES, EMULATE_ACCESSES, GVAS, MAX_FAIL_COUNT, NPAGES, NR_MMU_PAGES, REFUSED_VCPU,
-  SLOT0_GFNS, SLOT0_NPAGES, SLOTS, SLOT_FLAGS, VCPU_WEIGHTS, VMS,
+  ACCESS_PERCENT, ALLOC_SITES, BASE_GFNS, CREATE_VCPU_IDS, CREATE_VMS, CR_REGS, CR_RULE_SHARE, CR_RULE_VALUES, CR_VALUES, EDGE_GVAS, EDGE_REGIONS,
+  EMULATE_ACCESSES, GVAS, MAX_FAIL_COUNT, NPAGES, NR_MMU_PAGES, REFUSED_VCPU, SLOT0_GFNS, SLOT0_NPAGES, SLOTS, SLOT_FLAGS, VCPU_WEIGHTS, VMS,
 } from './pools.js';
 
 /** the host a case starts on, and what a module load brings */
@@ -19,8 +19,21 @@ export const CONFIG_FIELDS = { vendor: pool(['vmx', 'svm']), tdp: bool } as cons
 export const vcpuDomain = (vcpus: number) =>
   weighted([...Array.from({ length: vcpus }, (_, i) => [i, VCPU_WEIGHTS.prelude] as const), [REFUSED_VCPU, VCPU_WEIGHTS.refused * vcpus]]);
 
+/** per register (by its share of CR_REGS): its usual values, or every bit and the combinations the rules name */
 const crVariants = (): [Fields, number][] =>
-  [...new Set(CR_REGS)].map((reg: CrReg) => [{ reg: value(reg), value: pool(CR_VALUES[reg]) }, CR_REGS.filter((r) => r === reg).length]);
+  [...new Set(CR_REGS)].flatMap((reg: CrReg): [Fields, number][] => {
+    const share = CR_REGS.filter((r) => r === reg).length;
+    return [
+      [{ reg: value(reg), value: pool(CR_VALUES[reg]) }, share * CR_RULE_SHARE.typical],
+      [{ reg: value(reg), value: pool(CR_RULE_VALUES[reg]) }, share * CR_RULE_SHARE.rule],
+    ];
+  });
+
+/** regions: the usual bases and sizes (weight 16 against 1 for each edge region) */
+const regionVariants = (): [Fields, number][] => [
+  [{ gfn: pool(BASE_GFNS), npages: pool(NPAGES) }, 16],
+  ...EDGE_REGIONS.map(([g, n]): [Fields, number] => [{ gfn: value(g), npages: value(n) }, 1]),
+];
 
 /**
  * The single x86 operations, weighted towards the ones that change MMU state;
@@ -29,15 +42,15 @@ const crVariants = (): [Fields, number][] =>
 export const x86OpTable = (vcpus: number): readonly OpSpec[] => {
   const vm = weighted(VMS);
   const vcpu = vcpuDomain(vcpus);
-  const slot = pool(SLOTS);
-  const gva = pool(GVAS);
+  const slot = weighted(SLOTS);
+  const gva = weighted([...GVAS.map((g) => [g, 6] as const), ...EDGE_GVAS.map((g) => [g, 1] as const)]);
   const apfGfn = pool(APF_GFNS);
   return [
-    opSpec('createVm', 5, { vm }),
+    opSpec('createVm', 5, { vm: weighted(CREATE_VMS) }),
     opSpec('destroyVm', 2, { vm }),
-    opSpec('setMemoryRegion', 10, { vm, slot, gfn: pool(BASE_GFNS), npages: pool(NPAGES), flags: pool(SLOT_FLAGS) }),
+    opVariants('setMemoryRegion', 10, { vm, slot, flags: weighted(SLOT_FLAGS) }, regionVariants()),
     opSpec('setMemoryRegion', 4, { vm, slot: value(0), gfn: pool(SLOT0_GFNS), npages: pool(SLOT0_NPAGES), flags: value(0) }, { shape: 'slot0Update' }),
-    opSpec('createVcpu', 6, { vm, vcpu }),
+    opSpec('createVcpu', 6, { vm, vcpu: weighted([...Array.from({ length: vcpus }, (_, i) => [i, 4] as const), ...CREATE_VCPU_IDS]) }),
     opVariants('setCr', 18, { vm, vcpu }, crVariants()),
     opSpec('resetVcpu', 3, { vm, vcpu }),
     opSpec('run', 24, { vm, vcpu, access: maybe(ACCESS_PERCENT, { gva, write: bool }), interruptsAllowed: bool }),

@@ -43,7 +43,7 @@ export const addCaseFigures = (f: ReachFigures, tc: TestCase, trace: readonly { 
     if (r.ev === 'opBegin') {
       f.ops++;
       running.set(tid, r.op.kind);
-      if ('vcpu' in r.op && 'vm' in r.op) {
+      if ('vcpu' in r.op && 'vm' in r.op && r.op.kind !== 'createVcpu' && r.index >= (tc.prelude ?? 0)) {
         const k = `${r.op.vm}/${r.op.vcpu}`;
         vcpuThreads.set(k, (vcpuThreads.get(k) ?? new Set()).add(tid));
       }

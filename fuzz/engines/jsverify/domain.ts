@@ -6,8 +6,8 @@
  */
 import jsc from 'jsverify';
 import type { Op } from '../../../api/ops.js';
-import { toOp, type Domain, type Fields, type OpSpec } from '../../gen/domain.js';
-import { frequency, mapped, maybe, weighted, widen, type Arb } from './combinators.js';
+import { toOp, type Domain, type Fields, type OpSpec, type PieceSpec } from '../../gen/domain.js';
+import { chance, frequency, mapped, maybe, weighted, widen, type Arb } from './combinators.js';
 
 export const domainArb = (d: Domain): Arb<unknown> => {
   switch (d.t) {
@@ -19,6 +19,8 @@ export const domainArb = (d: Domain): Arb<unknown> => {
       return widen(jsc.integer(d.min, d.max));
     case 'bool':
       return widen(jsc.bool);
+    case 'chance':
+      return widen(chance(d.percent));
     case 'maybe':
       return widen(maybe(fieldsArb(d.fields), d.percent));
   }
@@ -32,6 +34,9 @@ export const specArb = (s: OpSpec): Arb<Op> => {
   const rows = s.variants.map(([f, w]) => [mapped(fieldsArb(f), (r) => toOp(s.kind, r)), w] as const);
   return rows.length === 1 ? rows[0]![0] : weighted(rows);
 };
+
+/** a lifecycle piece: its draw, then its operations */
+export const pieceSpecArb = (p: PieceSpec): Arb<Op[]> => mapped(fieldsArb(p.fields), p.ops);
 
 /** the operations of a table's rows, by their weights */
 export const tableArb = (rows: readonly OpSpec[]): Arb<Op> => weighted(rows.map((s) => [specArb(s), s.weight] as const));

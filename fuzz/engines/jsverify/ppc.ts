@@ -57,7 +57,7 @@ export const ppcCaseArb = (shape: CaseShape): Arb<TestCase> =>
         prelude: jsc.tuple([ppcPreludeArb(c), keptFlags(Array.from({ length: PPC_PRELUDE_MAX }, () => PPC_PRELUDE_KEEP))]) as unknown as Arb<[Op[], boolean[]]>,
         body: bodyArb(ppcPieceArb(c), shape),
       }),
-      ({ config, prelude: [p, kept], body }) => assemble(config, p.filter((_, i) => kept[i]), body, shape),
+      ({ config, prelude: [p, kept], body }) => assemble(config, p.filter((_, i) => kept[i]), body, shape, false),
     ),
     (c) => `${c.cpu} ${c.ramPorder}`,
   );
