@@ -119,6 +119,8 @@ export const reloadOps = ({ shutdown, fail, config, rebuild }: ReloadDraw): Op[]
   { kind: 'moduleUnload' },
   ...(fail ? [{ kind: 'failAlloc', site: fail, count: 1 } as const] : []),
   { kind: 'moduleLoad', vendor: config.vendor, tdp: config.tdp },
+  // a load that failed is tried again before the VM is rebuilt
+  ...(shutdown && rebuild && fail ? [{ kind: 'moduleLoad', vendor: config.vendor, tdp: config.tdp } as const] : []),
   ...(shutdown && rebuild
     ? ([
         { kind: 'createVm', vm: 0 as VmId },

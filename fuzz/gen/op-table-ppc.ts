@@ -28,7 +28,7 @@ const gpas = (ram: number): Weighted<number> => {
 export const ppcOpTable = (c: PpcHvConfig): readonly OpSpec[] => {
   const ramGfns = 2 ** (c.ramPorder - 12);
   const vm = weighted(PPC_VMS);
-  const vcpu = weighted([...PPC_VCPUS.prelude.map((v) => [v, PPC_VCPUS.preludeWeight] as const), [PPC_VCPUS.other, 2]]);
+  const vcpu = weighted([...PPC_VCPUS.prelude.map((v) => [v, PPC_VCPUS.preludeWeight] as const), [PPC_VCPUS.other, 1]]);
   const gfn = weighted(inRamPages(RAM_PAGE_STARTS, ramGfns));
   const mapSlot = pool(MAP_SLOTS);
   return [

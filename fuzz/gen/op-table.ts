@@ -47,7 +47,8 @@ export const x86OpTable = (vcpus: number): readonly OpSpec[] => {
   const apfGfn = pool(APF_GFNS);
   return [
     opSpec('createVm', 5, { vm: weighted(CREATE_VMS) }),
-    opSpec('destroyVm', 2, { vm }),
+    // rare: everything after it meets a VM that is gone (the vmRebuild lifecycle destroys and rebuilds)
+    opSpec('destroyVm', 1, { vm }),
     opVariants('setMemoryRegion', 10, { vm, slot, flags: weighted(SLOT_FLAGS) }, regionVariants()),
     opSpec('setMemoryRegion', 4, { vm, slot: value(0), gfn: pool(SLOT0_GFNS), npages: pool(SLOT0_NPAGES), flags: value(0) }, { shape: 'slot0Update' }),
     opSpec('createVcpu', 6, { vm, vcpu: weighted([...Array.from({ length: vcpus }, (_, i) => [i, 4] as const), ...CREATE_VCPU_IDS]) }),

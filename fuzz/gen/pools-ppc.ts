@@ -8,7 +8,7 @@ import type { Gfn, Gpa, SlotId, VcpuId, VmId } from '../../api/ids.js';
 import type { Weighted } from './pools.js';
 
 /** the prelude's VM mostly; vm 1 (another, or none) now and then */
-export const PPC_VMS: Weighted<number> = [[0, 9], [1, 1]];
+export const PPC_VMS: Weighted<number> = [[0, 19], [1, 1]];
 /**
  * vCPUs 0 and 1 (the prelude's, weight 9 together) run on different threads, so their runs
  * and H_ENTERs overlap; vCPU 2 (weight 1) is not the prelude's

@@ -92,4 +92,4 @@ export const REFUSED_VCPU = 9;
 export const CREATE_VCPU_IDS: Weighted<number> = [[2, 4], [3, 2], [7, 2], [8, 2], [4095, 1], [4096, 1], [2 ** 32 - 1, 1]];
 
 /** pieces of a sequential x86 body, against 100 for single operations */
-export const PIECE_WEIGHTS = { op: 100, asyncPfCycle: 20, moduleReload: 4, regime: 12 } as const;
+export const PIECE_WEIGHTS = { op: 100, asyncPfCycle: 20, moduleReload: 4, regime: 20 } as const;

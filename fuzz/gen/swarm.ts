@@ -39,7 +39,7 @@ export const regimeWeights = (sequential: boolean): readonly (readonly [Regime, 
 
 /** what a regime's piece draws: [min, max, minLength, maxLength] of distinct integers, and odds */
 export const REGIME_DRAWS = {
-  smallMmu: { tables: [0, 31, 4, 24], maxPage: 63, longPercent: 75 },
+  smallMmu: { tables: [0, 31, 8, 24], maxPage: 31, longPercent: 75 },
   apfQueue: { gfns: [1, 31, 3, 7] },
   crowded: { slots: [1, 31, 4, 16], ids: [0, 7, 0, 8] },
 } as const;
