@@ -10,7 +10,7 @@ import type { Weighted } from './domain.js';
 export type { Weighted } from './domain.js';
 
 /** vm 0 (the prelude's) mostly; vm 1 for a second VM (createVm makes it more often than others address it) */
-export const VMS: Weighted<number> = [[0, 14], [1, 1]];
+export const VMS: Weighted<number> = [[0, 20], [1, 1]];
 export const CREATE_VMS: Weighted<number> = [[0, 1], [1, 2]];
 /**
  * the prelude's slot 0 mostly, slots the body makes, and the ids at the limits of both
