@@ -99,7 +99,7 @@ export const apfCycleOps = ({ pages: p, swap, first, during, complete, after, re
 
 /** the allocations of a module load, and the odds of a shutdown first and of a failing one */
 export const SETUP_SITES: AllocSite[] = ['vendorHardwareSetup', 'pteListDescCache', 'mmuPageHeaderCache', 'percpuCounter'];
-export const RELOAD_ODDS = { shutdown: 75, fail: 50, rebuild: 90 } as const;
+export const RELOAD_ODDS = { shutdown: 75, fail: 50, rebuild: 95 } as const;
 
 export interface ReloadDraw {
   readonly shutdown: boolean;

@@ -48,7 +48,7 @@ export const x86OpTable = (vcpus: number): readonly OpSpec[] => {
   return [
     opSpec('createVm', 5, { vm: weighted(CREATE_VMS) }),
     // rare: everything after it meets a VM that is gone (the vmRebuild lifecycle destroys and rebuilds)
-    opSpec('destroyVm', 1, { vm }),
+    opSpec('destroyVm', 1, { vm: weighted([[0, 1], [1, 1]]) }),
     opVariants('setMemoryRegion', 10, { vm, slot, flags: weighted(SLOT_FLAGS) }, regionVariants()),
     opSpec('setMemoryRegion', 4, { vm, slot: value(0), gfn: pool(SLOT0_GFNS), npages: pool(SLOT0_NPAGES), flags: value(0) }, { shape: 'slot0Update' }),
     opSpec('createVcpu', 6, { vm, vcpu: weighted([...Array.from({ length: vcpus }, (_, i) => [i, 4] as const), ...CREATE_VCPU_IDS]) }),

@@ -85,10 +85,10 @@ export const x86PieceTable = (vcpus: number): readonly PieceSpec[] => [
   },
   {
     name: 'vmRebuild',
-    weight: 3,
+    weight: 2,
     fields: {
       flags: pool([0, 1]),
-      vcpus: { t: 'pool', values: [Array.from({ length: vcpus }, () => true), Array.from({ length: vcpus }, (_, i) => i === 0)] },
+      vcpus: { t: 'pool', values: [Array.from({ length: vcpus }, () => true)] },
     },
     ops: (d) => rebuildOps(d as unknown as RebuildDraw),
   },
