@@ -15,6 +15,8 @@ export const MAX_NPAGES = 2 ** 18;
 export const MAX_MMU_PAGES = 2 ** 20;
 /** ids of VMs, vCPUs and slots (KVM refuses most of them; the bound is the harness's) */
 export const MAX_ID = 2 ** 16 - 1;
+/** a u32 ioctl argument (vCPU ids, memslot numbers: KVM takes any and refuses most) */
+export const MAX_U32 = 2 ** 32 - 1;
 /** guest frame numbers (a 52-bit physical address space) */
 export const MAX_GFN = 2 ** 40 - 1;
 /** tracepoint events in one reply or one operation */

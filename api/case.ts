@@ -7,6 +7,13 @@ import { z } from 'zod';
 import { HostConfigSchema, OpSchema } from './ops.js';
 import { MAX_OPS, MAX_THREADS, int, list } from './bounds.js';
 
+/** the case's `keep` (ascending indexes) kept: how many of them are in its prelude */
+export const keptPrelude = (prelude: number | undefined, keep: Iterable<number>): number => {
+  let n = 0;
+  for (const i of keep) if (i < (prelude ?? 0)) n++;
+  return n;
+};
+
 /**
  * Operation `op` is preempted after its `after`-th preemption point (1 = the first); with
  * `after` 0 its thread yields before it begins the operation (between two ioctls).
@@ -34,10 +41,18 @@ export const testCaseShape = {
    * running (or, when it cannot, the lowest-numbered thread that can)
    */
   preemptions: list(PreemptionSchema, MAX_OPS).optional(),
+  /**
+   * the case's common set-up: its first `prelude` operations, all on thread 0, run in
+   * order to completion before any other operation begins (absent: 0); none is preempted
+   */
+  prelude: int(0, MAX_OPS).optional(),
 };
 
 /** The checks across fields, shared by every object that holds a case. */
-export const checkCaseFields = (c: { ops: readonly unknown[]; threads?: readonly number[] | undefined; preemptions?: readonly Preemption[] | undefined }, ctx: z.RefinementCtx): void => {
+export const checkCaseFields = (
+  c: { ops: readonly unknown[]; threads?: readonly number[] | undefined; preemptions?: readonly Preemption[] | undefined; prelude?: number | undefined },
+  ctx: z.RefinementCtx,
+): void => {
   if (c.threads !== undefined && c.threads.length !== c.ops.length) {
     ctx.addIssue({ code: 'custom', path: ['threads'], message: `expected a thread for each of the ${c.ops.length} operations, got ${c.threads.length}` });
   }
@@ -46,7 +61,12 @@ export const checkCaseFields = (c: { ops: readonly unknown[]; threads?: readonly
   }
   c.preemptions?.forEach((p, i) => {
     if (p.op >= c.ops.length) ctx.addIssue({ code: 'custom', path: ['preemptions', i, 'op'], message: `expected an operation index 0..${c.ops.length - 1}, got ${p.op}` });
+    else if (p.op < (c.prelude ?? 0)) ctx.addIssue({ code: 'custom', path: ['preemptions', i, 'op'], message: `operation ${p.op} is in the prelude (the first ${c.prelude}), which is never preempted` });
   });
+  const prelude = c.prelude ?? 0;
+  if (prelude > c.ops.length) ctx.addIssue({ code: 'custom', path: ['prelude'], message: `expected at most the ${c.ops.length} operations, got ${prelude}` });
+  const off = c.threads?.slice(0, prelude).findIndex((t) => t !== 0) ?? -1;
+  if (off >= 0) ctx.addIssue({ code: 'custom', path: ['threads', off], message: `operation ${off} is in the prelude, which runs on thread 0; got thread ${c.threads![off]}` });
 };
 
 export const TestCaseSchema = z.strictObject(testCaseShape).superRefine(checkCaseFields);

@@ -4,14 +4,14 @@
  * schema (api/bounds.ts gives the ranges).
  */
 import type { z } from 'zod';
-import { MAX_GFN, MAX_ID, MAX_THREADS, int } from './bounds.js';
+import { MAX_GFN, MAX_ID, MAX_THREADS, MAX_U32, int } from './bounds.js';
 
 /** A VM, as userspace names it (the fd of KVM_CREATE_VM). */
 export const VmIdSchema = int(0, MAX_ID).brand<'vm'>();
-/** A vCPU id inside its VM (KVM_CREATE_VCPU's argument). */
-export const VcpuIdSchema = int(0, MAX_ID).brand<'vcpu'>();
-/** A memory slot number (kvm_userspace_memory_region.slot). */
-export const SlotIdSchema = int(0, MAX_ID).brand<'slot'>();
+/** A vCPU id inside its VM (KVM_CREATE_VCPU's argument: any u32, most refused). */
+export const VcpuIdSchema = int(0, MAX_U32).brand<'vcpu'>();
+/** A memory slot number (kvm_userspace_memory_region.slot, a u32: address space << 16 | id). */
+export const SlotIdSchema = int(0, MAX_U32).brand<'slot'>();
 /** Guest frame number: guest physical address >> PAGE_SHIFT. */
 export const GfnSchema = int(0, MAX_GFN).brand<'gfn'>();
 /** Guest virtual address (up to 2^53: JSON numbers are doubles). */

@@ -47,7 +47,9 @@ export interface Implementation {
   begin?(tid: number, op: Op): OpThread;
   /**
    * Run a whole case in one call (capabilities.wholeCase): the operations in the order
-   * given, each with its thread; `states` asks for an abstract state after each.
+   * given, each with its thread; `states` asks for an abstract state after each. The
+   * first `prelude` operations (thread 0) complete before any other begins, on real
+   * threads too.
    */
   runCase?(ops: readonly { readonly tid: number; readonly op: Op }[], states: boolean, prelude?: number): CaseRun;
   /** hand over (and forget) the tracepoint events emitted since the last call */

@@ -69,7 +69,7 @@ export const RequestSchema = z.discriminatedUnion('msg', [
     ops: list(z.strictObject({ tid, op: OpSchema }), MAX_OPS),
     /** an abstract state after each operation (the harness asks on one thread) */
     states: z.boolean(),
-    /** the leading operations (all on thread 0) that complete, in order, before any other begins */
+    /** the first `prelude` operations (tid 0) complete before any other begins (TestCase.prelude); absent: 0 */
     prelude: int(0, MAX_OPS).optional(),
   }),
   msg('close', {}),

@@ -120,7 +120,8 @@ const runPhase = (s: ModelState, o: RunOp, phase: number, tid: number): Phase =>
     if (e.result.kind !== 'exit' || e.result.reason !== 'hlt') return { ...e, vcpu: { ...e.vcpu, rootLoaded: v.rootLoaded } };
     const { walked: _, ...before } = v;
     const failed = reload(e.state, e.vm, before, tid);
-    if (failed) return failed;
+    // the write's fault mapped the page (mark_page_dirty) before re-entry's reload failed
+    if (failed) return { ...failed, vm: afterGuestAccess(failed.vm, e.vcpu, o.access, e.result) };
     return { ...e, vm: afterGuestAccess(e.vm, e.vcpu, o.access, e.result) };
   });
 };

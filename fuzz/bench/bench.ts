@@ -30,7 +30,7 @@ const ROUNDS = 3;
 const implOnly = (tc: TestCase): void => {
   const impl: Implementation = builtinFactory.create(tc.config, null);
   const threads = makeThreads(tc.threads ?? tc.ops.map(() => 0));
-  const sched = new Scheduler(tc.preemptions ?? []);
+  const sched = new Scheduler(tc.preemptions ?? [], tc.prelude);
   for (let t = sched.pick(threads); t; t = sched.pick(threads)) {
     if (!t.current) {
       const index = t.queue.shift()!;

@@ -45,6 +45,7 @@ export const toCounterexample = (tc: TestCase, failure: Failure, seed: number, i
   config: tc.config,
   ops: tc.ops,
   ...(tc.threads && { threads: tc.threads, preemptions: tc.preemptions ?? [] }),
+  ...(tc.prelude && { prelude: tc.prelude }),
   ...(id.disabled?.size && { disabled: [...id.disabled].sort() as InvariantId[] }),
   ...(id.engine && id.engine !== DEFAULT_ENGINE && { engine: id.engine }),
 });

@@ -45,7 +45,8 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N|random] [--runs N | -
   --mutant NAME  run against a named mutant of the built-in implementation
                  (kvm-oracle mutants --list)
   --out DIR      where counterexamples are written (default: counterexamples)
-  --max-ops N    most operations in a generated case (default 30, at most 1000)
+  --max-ops N    operations in a generated case's body after which no new piece starts
+                 (default 30, at most 1000; a lifecycle begun runs to its end, up to 3x)
   --vcpus N      vCPUs per VM and harness threads issuing operations (default 2, at
                  most 8); the scheduler interleaves the threads at the implementation's
                  preemption points, and the interleaving is part of the counterexample.

@@ -8,60 +8,19 @@
 import fc from 'fast-check';
 import { chance } from './chance.js';
 import type { Op, PpcHvConfig } from '../../api/ops.js';
-import type { Gfn, Gpa, SlotId, VcpuId, VmId } from '../../api/ids.js';
+import { weighted } from './domain.js';
 import {
-  DELETE_SLOTS, GPA_OFFSETS, LAZY_PAGES, MAP_PAGES, MAP_SLOTS, ODD_GFNS, PAIR_KEEP, PAIR_PAGE_MAX, PAIR_PTES, PPC_CPUS, PPC_FAIL_SITES,
-  PPC_MAX_FAIL_COUNT, PPC_OP_WEIGHTS, PPC_PIECE_WEIGHTS, PPC_SLOTS, PPC_VCPUS, PPC_VMS, PRELUDE_PAGES, PTE_INDEXES, RAM_PAGE_COUNTS,
-  RAM_PAGE_MAX, RAM_PAGE_STARTS, RECREATE_SLOT0_PAGES, SECONDS, deleteOp, hEnterShifts, mapShifts, mappedPool, pairOps, pinOp,
-  ppcPreludeOps, rmaPagesPool, type PpcOpShape, type PpcPreludeDraw,
+  LAZY_PAGES, PAIR_KEEP, PAIR_PAGE_MAX, PAIR_PTES, PPC_PIECE_WEIGHTS, PRELUDE_PAGES, SECONDS, deleteOp, mappedPool, pairOps, pinOp,
+  ppcPreludeOps, rmaPagesPool, type PpcPreludeDraw,
 } from './pools-ppc.js';
-
-const vm = fc.oneof(...PPC_VMS.map(([v, weight]) => ({ weight, arbitrary: fc.constant(v) }))) as fc.Arbitrary<VmId>;
-const vcpu = fc.oneof({ weight: PPC_VCPUS.preludeWeight, arbitrary: fc.constantFrom(...PPC_VCPUS.prelude) }, fc.constant(PPC_VCPUS.other)) as fc.Arbitrary<VcpuId>;
-const slot = fc.constantFrom(...PPC_SLOTS) as fc.Arbitrary<SlotId>;
-const mapSlot = fc.constantFrom(...MAP_SLOTS) as fc.Arbitrary<SlotId>;
+import { PPC_CONFIGS, ppcOpTable } from './op-table-ppc.js';
+import { domainArb, tableArb } from './domain-fc.js';
 
 /** the CPUs and RAM page sizes of PPC_CPUS */
-export const ppcConfigArb: fc.Arbitrary<PpcHvConfig> = fc.oneof(
-  ...PPC_CPUS.map(({ cpu, weight, ramPorders }) => ({ weight, arbitrary: fc.record({ cpu: fc.constant(cpu), ramPorder: fc.constantFrom(...ramPorders) }) })),
-);
+export const ppcConfigArb = domainArb(weighted(PPC_CONFIGS)) as fc.Arbitrary<PpcHvConfig>;
 
-/** The body of a case around a VM whose RAM pages are 2^ramPorder bytes. */
-const ppcOpArb = (c: PpcHvConfig): fc.Arbitrary<Op> => {
-  const ramGfns = 2 ** (c.ramPorder - 12);
-  const ram = 2 ** c.ramPorder;
-  // mostly whole RAM pages; 8 gfns is never a whole page
-  const gfn = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...RAM_PAGE_STARTS).map((n) => n * ramGfns) }, fc.constant(ODD_GFNS)) as fc.Arbitrary<Gfn>;
-  const npages = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...RAM_PAGE_COUNTS).map((n) => n * ramGfns) }, fc.constant(ODD_GFNS));
-  // any of the first RAM pages, or one of the second slot's, which no first run pins
-  const ramPage = fc.oneof(fc.nat(RAM_PAGE_MAX), { weight: 2, arbitrary: fc.constantFrom(...LAZY_PAGES) });
-  const gpa = fc.tuple(ramPage, fc.constantFrom(...GPA_OFFSETS)).map(([n, off]) => (n * ram + off) as Gpa);
-  const k = <K extends Op['kind']>(kind: K) => fc.constant(kind);
-  const arbs: Record<PpcOpShape, fc.Arbitrary<Op>> = {
-    hEnter: fc.record({ kind: k('hEnter'), vm, vcpu, pteIndex: fc.constantFrom(...PTE_INDEXES), exact: fc.boolean(), gpa, pageShift: fc.constantFrom(...hEnterShifts(c)) }),
-    run: fc.record({ kind: k('run'), vm, vcpu, access: fc.constant(null) }),
-    setMemoryRegion: fc.record({ kind: k('setMemoryRegion'), vm, slot, gfn, npages }),
-    // deletes of the prelude's slots, which H_ENTERs may have pinned pages in: unpin_slot
-    deleteSlot: fc.record({ kind: k('setMemoryRegion'), vm, slot: fc.constantFrom(...DELETE_SLOTS) as fc.Arbitrary<SlotId>, gfn, npages: fc.constant(0) }),
-    // a prelude slot created again where it was (after a delete): its pages unpinned again
-    recreateSlot: fc
-      .oneof(
-        fc.constant({ slot: 1, gfn: LAZY_PAGES[0] * ramGfns, npages: LAZY_PAGES.length * ramGfns }),
-        fc.constantFrom(...RECREATE_SLOT0_PAGES).map((n) => ({ slot: 0, gfn: 0, npages: n * ramGfns })),
-      )
-      .map((r): Op => ({ kind: 'setMemoryRegion', vm: 0 as VmId, slot: r.slot as SlotId, gfn: r.gfn as Gfn, npages: r.npages })),
-    mapHostMemory: fc.record({ kind: k('mapHostMemory'), vm, slot: mapSlot, pageShift: fc.constantFrom(...mapShifts(c)), pages: fc.constantFrom(...MAP_PAGES) }),
-    unmapHostMemory: fc.record({ kind: k('unmapHostMemory'), vm, slot: mapSlot }),
-    allocRma: fc.record({ kind: k('allocRma'), vm, slot: mapSlot }),
-    createVcpu: fc.record({ kind: k('createVcpu'), vm, vcpu }),
-    createVm: fc.record({ kind: k('createVm'), vm, ppc: ppcConfigArb }),
-    // rarer than the rest: everything after it in the case meets a VM that is gone
-    destroyVm: fc.record({ kind: k('destroyVm'), vm }),
-    failAlloc: fc.record({ kind: k('failAlloc'), site: fc.constantFrom(...PPC_FAIL_SITES), count: fc.integer({ min: 1, max: PPC_MAX_FAIL_COUNT }) }),
-    setCr: fc.record({ kind: k('setCr'), vm, vcpu, reg: fc.constant('cr0' as const), value: fc.constant(1) }),
-  };
-  return fc.oneof(...PPC_OP_WEIGHTS.map(([shape, weight]) => ({ weight, arbitrary: arbs[shape] })));
-};
+/** The body of a case around a VM whose RAM pages are 2^ramPorder bytes (op-table-ppc.ts). */
+const ppcOpArb = (c: PpcHvConfig): fc.Arbitrary<Op> => tableArb(ppcOpTable(c));
 
 /**
  * Pieces of a PPC case body: mostly single operations, sometimes two that contend for the

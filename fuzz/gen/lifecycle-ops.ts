@@ -99,21 +99,33 @@ export const apfCycleOps = ({ pages: p, swap, first, during, complete, after, re
 
 /** the allocations of a module load, and the odds of a shutdown first and of a failing one */
 export const SETUP_SITES: AllocSite[] = ['vendorHardwareSetup', 'pteListDescCache', 'mmuPageHeaderCache', 'percpuCounter'];
-export const RELOAD_ODDS = { shutdown: 75, fail: 50 } as const;
+export const RELOAD_ODDS = { shutdown: 75, fail: 50, rebuild: 95 } as const;
 
 export interface ReloadDraw {
   readonly shutdown: boolean;
   readonly fail: AllocSite | null;
   readonly config: HostConfig;
+  /** after a shutdown, the VM is built again (VM, slot 0, vCPU 0) once the module is back */
+  readonly rebuild: boolean;
 }
 
 /**
  * A module reload: the prelude's VM may be shut down first (a VM holds the module), rmmod,
- * perhaps a setup allocation that will fail, then modprobe with a vendor and tdp of its own.
+ * perhaps a setup allocation that will fail, then modprobe with a vendor and tdp of its own;
+ * a VM shut down is mostly built again, so the operations after the piece have one.
  */
-export const reloadOps = ({ shutdown, fail, config }: ReloadDraw): Op[] => [
+export const reloadOps = ({ shutdown, fail, config, rebuild }: ReloadDraw): Op[] => [
   ...(shutdown ? [{ kind: 'destroyVm', vm: 0 as VmId } as const] : []),
   { kind: 'moduleUnload' },
   ...(fail ? [{ kind: 'failAlloc', site: fail, count: 1 } as const] : []),
   { kind: 'moduleLoad', vendor: config.vendor, tdp: config.tdp },
+  // a load that failed is tried again before the VM is rebuilt
+  ...(shutdown && rebuild && fail ? [{ kind: 'moduleLoad', vendor: config.vendor, tdp: config.tdp } as const] : []),
+  ...(shutdown && rebuild
+    ? ([
+        { kind: 'createVm', vm: 0 as VmId },
+        { kind: 'setMemoryRegion', vm: 0 as VmId, slot: 0 as SlotId, gfn: 0 as Gfn, npages: 32 },
+        { kind: 'createVcpu', vm: 0 as VmId, vcpu: 0 as VcpuId },
+      ] as const)
+    : []),
 ];

@@ -44,4 +44,4 @@ export const asyncPfCycle: fc.Arbitrary<Op[]> = fc
 
 /** A module reload (reloadOps). */
 export const moduleReload = (configArb: fc.Arbitrary<HostConfig>): fc.Arbitrary<Op[]> =>
-  fc.record({ shutdown: chance(RELOAD_ODDS.shutdown), fail: maybe(fc.constantFrom(...SETUP_SITES), RELOAD_ODDS.fail), config: configArb }).map(reloadOps);
+  fc.record({ shutdown: chance(RELOAD_ODDS.shutdown), fail: maybe(fc.constantFrom(...SETUP_SITES), RELOAD_ODDS.fail), config: configArb, rebuild: chance(RELOAD_ODDS.rebuild) }).map(reloadOps);

@@ -8,7 +8,7 @@ import type { Gfn, Gpa, SlotId, VcpuId, VmId } from '../../api/ids.js';
 import type { Weighted } from './pools.js';
 
 /** the prelude's VM mostly; vm 1 (another, or none) now and then */
-export const PPC_VMS: Weighted<number> = [[0, 9], [1, 1]];
+export const PPC_VMS: Weighted<number> = [[0, 19], [1, 1]];
 /**
  * vCPUs 0 and 1 (the prelude's, weight 9 together) run on different threads, so their runs
  * and H_ENTERs overlap; vCPU 2 (weight 1) is not the prelude's
@@ -43,12 +43,6 @@ export const mapShifts = (c: PpcHvConfig): number[] => [c.ramPorder, c.ramPorder
 export const MAP_PAGES = [1, 2, 4];
 export const PPC_FAIL_SITES = ['vzalloc', 'gup', 'rma'] as const;
 
-/** the single PPC operations and their weights (`deleteSlot`, `recreateSlot`: of the prelude's slots) */
-export const PPC_OP_WEIGHTS = [
-  ['hEnter', 36], ['run', 8], ['setMemoryRegion', 10], ['deleteSlot', 8], ['recreateSlot', 6], ['mapHostMemory', 8], ['unmapHostMemory', 2],
-  ['allocRma', 3], ['createVcpu', 4], ['createVm', 3], ['destroyVm', 1], ['failAlloc', 5], ['setCr', 1],
-] as const;
-export type PpcOpShape = (typeof PPC_OP_WEIGHTS)[number][0];
 export const DELETE_SLOTS = [0, 1, 1];
 export const RECREATE_SLOT0_PAGES = [1, 2, 4];
 /** pieces: single operations, an H_ENTER and the delete of its slot, H_ENTERs of a page from both vCPUs */

@@ -7,6 +7,7 @@
  */
 import { OP_KINDS, type HostConfig, type Op, type OpKind, type TestCase } from '../../api/ops.js';
 import type { Capabilities, Platform } from '../../api/protocol.js';
+import { keptPrelude } from '../../api/case.js';
 import type { PagingMode } from '../../model/x86/registers.js';
 import type { Rules } from '../../model/rules.js';
 import { keepPagingModes } from './reach-paging.js';
@@ -64,7 +65,8 @@ export const keepOps = (tc: TestCase, keep: readonly number[], ops: readonly Op[
   if (!tc.threads) return { config: tc.config, ops };
   const renumber = new Map(keep.map((old, i) => [old, i]));
   const preemptions = (tc.preemptions ?? []).flatMap((p) => (renumber.has(p.op) ? [{ ...p, op: renumber.get(p.op)! }] : []));
-  return { config: tc.config, ops, threads: keep.map((i) => tc.threads![i]!), preemptions };
+  const prelude = keptPrelude(tc.prelude, keep);
+  return { config: tc.config, ops, threads: keep.map((i) => tc.threads![i]!), preemptions, ...(prelude > 0 && { prelude }) };
 };
 
 /** `tc` cut to what the implementation can run; threads and preemptions follow the operations kept. */

@@ -9,7 +9,8 @@
  * - `apfQueue`: bursts of async page faults on distinct gfns, past ASYNC_PF_PER_VCPU, so the
  *   queue fills and faults are taken synchronously (one thread only: async-PF operations
  *   run sequentially);
- * - `crowded`: many vCPUs and many small memslots, so memslot lookups search a full array.
+ * - `crowded`: many vCPUs and many small memslots, up to the seeds' limits (every slot id
+ *   below 32, every vCPU id below 8), so memslot lookups search a full array.
  * Weights are set by what each regime exhausts, never by a mutant.
  */
 import fc from 'fast-check';
@@ -39,9 +40,9 @@ export const regimeWeights = (sequential: boolean): readonly (readonly [Regime, 
 
 /** what a regime's piece draws: [min, max, minLength, maxLength] of distinct integers, and odds */
 export const REGIME_DRAWS = {
-  smallMmu: { tables: [0, 31, 4, 24], maxPage: 63, longPercent: 75 },
+  smallMmu: { tables: [0, 31, 8, 24], maxPage: 31, longPercent: 75 },
   apfQueue: { gfns: [1, 31, 3, 7] },
-  crowded: { slots: [1, 31, 4, 16], ids: [0, 7, 0, 8] },
+  crowded: { slots: [1, 31, 8, 31], ids: [0, 7, 4, 8] },
 } as const;
 const unique = ([min, max, minLength, maxLength]: readonly [number, number, number, number]) => fc.uniqueArray(fc.integer({ min, max }), { minLength, maxLength });
 

@@ -58,9 +58,8 @@ class ExecImplementation implements Implementation {
     };
   }
 
-  runCase(ops: readonly { readonly tid: number; readonly op: Op }[], states: boolean, prelude?: number): CaseRun {
-    const req = { msg: 'case', config: this.config, mutant: this.mutant, ops: [...ops], states, ...(prelude !== undefined && { prelude }) } as const;
-    const r = this.proc.request(req);
+  runCase(ops: readonly { readonly tid: number; readonly op: Op }[], states: boolean, prelude = 0): CaseRun {
+    const r = this.proc.request({ msg: 'case', config: this.config, mutant: this.mutant, ops: [...ops], states, ...(prelude > 0 && { prelude }) });
     // the kernel's own oracles: a splat in its log during the case is a failure, whatever the results
     const splat = judgeKernelLog(r.kernel);
     if (splat) throw new ImplFault('KERNEL_SPLAT', splat);

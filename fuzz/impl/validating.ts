@@ -37,8 +37,8 @@ const validatingImpl = (impl: Implementation): Implementation => {
       },
     }),
     ...(runCase && {
-      runCase: (ops, states) => {
-        const r = runCase(ops, states);
+      runCase: (ops, states, prelude) => {
+        const r = runCase(ops, states, prelude);
         r.steps.forEach((s, i) => valid(CaseStepSchema, `runCase() step ${i}`, s));
         if (r.final) valid(AbstractStateSchema, 'runCase() final state', r.final);
         return r;

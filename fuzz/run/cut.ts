@@ -7,6 +7,7 @@
  * if the failure stays the same: a later operation can matter to which orders exist).
  */
 import type { TestCase } from '../../api/ops.js';
+import { keptPrelude } from '../../api/case.js';
 import { runCase, type Failure, type RunOptions, type Traced } from './runner.js';
 
 /** The case with only the operations in `keep`, its thread list and preemptions renumbered. */
@@ -17,7 +18,9 @@ export const keepOps = (tc: TestCase, keep: ReadonlySet<number>): TestCase => {
   if (!tc.threads) return { ...tc, ops };
   const threads = tc.threads.filter((_, i) => keep.has(i));
   const preemptions = (tc.preemptions ?? []).flatMap((p) => (renumber.has(p.op) ? [{ ...p, op: renumber.get(p.op)! }] : []));
-  return { ...tc, ops, threads, preemptions };
+  const { prelude: _, ...rest } = tc;
+  const prelude = keptPrelude(tc.prelude, [...keep].sort((a, b) => a - b));
+  return { ...rest, ops, threads, preemptions, ...(prelude > 0 && { prelude }) };
 };
 
 /** The case without the operations that began after `failure` was seen, or null if there are none. */

@@ -4,7 +4,8 @@
  * except where the case preempts an operation after one of its preemption points; then
  * another runnable thread takes over. With no preemptions (what shrinking aims for) the run
  * has the fewest switches. Preemptions are anchored to operations, so they survive the
- * removal of unrelated operations while shrinking.
+ * removal of unrelated operations while shrinking. A case's prelude (its first operations,
+ * on thread 0) runs to completion before any other thread starts.
  */
 import type { OpThread, SchedPoint } from '../../api/implementation.js';
 import type { Preemption } from '../../api/ops.js';
@@ -38,8 +39,9 @@ export class Scheduler {
   /** preemptions that switched threads */
   taken = 0;
 
-  constructor(preemptions: readonly Preemption[]) {
-    for (const p of preemptions) this.at.set(`${p.op}:${p.after}`, p.to);
+  /** the case's prelude (TestCase.prelude): operations 0..prelude-1, on thread 0, run first and alone */
+  constructor(preemptions: readonly Preemption[], private readonly prelude = 0) {
+    for (const p of preemptions) if (p.op >= prelude) this.at.set(`${p.op}:${p.after}`, p.to);
   }
 
   /** called after thread `t` stopped at a preemption point */
@@ -49,6 +51,13 @@ export class Scheduler {
 
   /** the thread to step next, or null when none can run */
   pick(threads: readonly HarnessThread[]): HarnessThread | null {
+    const first = threads[0];
+    if (first && (first.current?.index ?? first.queue[0] ?? Infinity) < this.prelude) {
+      // the prelude runs alone: a thread 0 that cannot go on is a deadlock
+      this.pending = null;
+      this.running = 0;
+      return runnable(first) ? first : null;
+    }
     const ready = threads.filter(runnable);
     if (ready.length === 0) return null;
     const cur = ready.find((t) => t.tid === this.running);

@@ -19,7 +19,7 @@ const atomically = (impl: Implementation, tid: number, op: Op): OpThread => ({ s
 
 export const executeStepped = (tc: TestCase, threadOf: readonly number[], impl: Implementation, stepped: boolean, eachState: boolean, feed: Feed, mark?: Mark): Executed => {
   const threads = makeThreads(threadOf);
-  const sched = new Scheduler(tc.preemptions ?? []);
+  const sched = new Scheduler(tc.preemptions ?? [], tc.prelude);
   const single = threads.length <= 1;
   const done: Interval[] = [];
   const states: AbstractState[] | null = single && eachState ? [] : null;

@@ -17,30 +17,17 @@ import { Stop, attribute, type Executed, type Feed } from './types.js';
 /** The order in which the scheduler issues whole operations: indexes into tc.ops. */
 export const wholeOpOrder = (tc: TestCase, threadOf: readonly number[]): { order: number[]; preempted: number } => {
   const threads = makeThreads(threadOf);
-  const sched = new Scheduler(tc.preemptions ?? []);
+  const sched = new Scheduler(tc.preemptions ?? [], tc.prelude);
   const order: number[] = [];
   for (let t = sched.pick(threads); t !== null; t = sched.pick(threads)) order.push(t.queue.shift()!);
   return { order, preempted: sched.taken };
-};
-
-/**
- * The case's prelude (its leading operations, all on thread 0, done before any other
- * begins) as the number of leading entries of `order` it covers; undefined without one.
- */
-const preludeOf = (tc: TestCase, order: readonly number[], threadOf: readonly number[]): number | undefined => {
-  const want = (tc as { readonly prelude?: number }).prelude;
-  if (want === undefined) return undefined;
-  let k = 0;
-  while (k < want && k < order.length && order[k] === k && threadOf[k] === 0) k++;
-  return k;
 };
 
 export const executeWhole = (tc: TestCase, threadOf: readonly number[], impl: Implementation, realThreads: boolean, eachState: boolean, feed: Feed): Executed => {
   const { order, preempted } = wholeOpOrder(tc, threadOf);
   const single = new Set(threadOf).size <= 1;
   const withStates = single && eachState;
-  const prelude = preludeOf(tc, order, threadOf);
-  const run = guarded('runCase()', () => impl.runCase!(order.map((i) => ({ tid: threadOf[i]!, op: tc.ops[i]! })), withStates, prelude));
+  const run = guarded('runCase()', () => impl.runCase!(order.map((i) => ({ tid: threadOf[i]!, op: tc.ops[i]! })), withStates, tc.prelude ?? 0));
   const failedAt = run.error ? run.error.index : null;
   const complete = failedAt ?? order.length;
   if (run.steps.length < complete) throw new ImplFault('IMPL_PROTOCOL', `case reply has ${run.steps.length} steps for ${complete} operations`);

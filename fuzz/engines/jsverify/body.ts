@@ -7,7 +7,7 @@
  */
 import jsc from 'jsverify';
 import type { Op } from '../../../api/ops.js';
-import { MAX_PREEMPT_AFTER, PREEMPT, flattenBody, type CaseShape, type Drawn, type DrawnPiece, type Preempt } from '../../gen/arbitraries.js';
+import { MAX_PREEMPT_AFTER, PREEMPT, THREAD_DRAWS, flattenBody, type CaseShape, type Drawn, type DrawnPiece, type Preempt } from '../../gen/arbitraries.js';
 import { frequency, mapped, maybe, type Arb } from './combinators.js';
 
 /**
@@ -39,6 +39,6 @@ const nearrayOf = <T>(arb: Arb<T>, max: number): Arb<T[]> => {
 export const bodyArb = (pieces: Arb<Op[]>, shape: CaseShape): Arb<Drawn[]> => {
   const threads = Math.max(1, shape.vcpus);
   const p = threads > 1 ? preempt : jsc.constant(null);
-  const piece = jsc.tuple([pieces, jsc.integer(0, threads - 1), p, p]) as unknown as Arb<DrawnPiece>;
+  const piece = jsc.tuple([pieces, jsc.integer(0, threads * THREAD_DRAWS - 1), p, p]) as unknown as Arb<DrawnPiece>;
   return mapped(nearrayOf(piece, shape.maxOps), (ps) => flattenBody(ps, shape));
 };

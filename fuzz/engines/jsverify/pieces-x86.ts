@@ -16,6 +16,8 @@ import { SEQUENTIAL_ONLY } from '../../gen/arbitraries-x86.js';
 import { KEEP_PERCENT, OPTIONAL, REGIME_DRAWS, apfQueueOps, crowdedOps, regimeWeights, smallMmuOps, swarmOf, type Swarm } from '../../gen/swarm.js';
 import { chance, frequency, mapped, maybe, uniqueInts, weighted, type Arb } from './combinators.js';
 import { apfGfn, configArb, opArb } from './ops-x86.js';
+import { pieceSpecArb } from './domain.js';
+import { x86PieceTable } from '../../gen/piece-table.js';
 
 const inFlightArbs: Record<InFlight['t'], Arb<InFlight>> = {
   cr: mapped(jsc.elements(CONTEXT_CHANGES), (w): InFlight => ({ t: 'cr', ...w })),
@@ -39,7 +41,7 @@ const asyncPfCycle: Arb<Op[]> = mapped(
   apfCycleOps,
 );
 
-const moduleReload: Arb<Op[]> = mapped(jsc.record({ shutdown: chance(RELOAD_ODDS.shutdown), fail: maybe(jsc.elements(SETUP_SITES), RELOAD_ODDS.fail), config: configArb }), reloadOps);
+const moduleReload: Arb<Op[]> = mapped(jsc.record({ shutdown: chance(RELOAD_ODDS.shutdown), fail: maybe(jsc.elements(SETUP_SITES), RELOAD_ODDS.fail), config: configArb, rebuild: chance(RELOAD_ODDS.rebuild) }), reloadOps);
 
 /** the swarm of a case: each optional kind kept with its odds, and a regime */
 export const swarmArb = (sequential: boolean): Arb<Swarm> =>
@@ -66,9 +68,11 @@ const regimePieceArb = (s: Swarm, vcpus: number): Arb<Op[]> | null => {
   }
 };
 
+/** the pieces, the lifecycles of piece-table.ts and the regime's pieces, by weight */
 const withRegime = (pieces: (readonly [Arb<Op[]>, number])[], s: Swarm, vcpus: number): Arb<Op[]> => {
   const regime = regimePieceArb(s, vcpus);
-  return weighted(regime ? [...pieces, [regime, PIECE_WEIGHTS.regime]] : pieces);
+  const lifecycles = x86PieceTable(vcpus).map((p) => [pieceSpecArb(p), p.weight] as const);
+  return weighted([...pieces, ...lifecycles, ...(regime ? [[regime, PIECE_WEIGHTS.regime] as const] : [])]);
 };
 
 /** pieces of a sequential body: mostly single operations, sometimes a whole lifecycle */
