@@ -9,7 +9,22 @@ export class Memslots {
   /** `${vm}:${slot}` -> [first gfn, npages, flags] */
   private readonly slots = new Map<string, [number, number, number]>();
 
+  /** thread -> [vm, first gfn, npages] of a KVM_SET_USER_MEMORY_REGION in flight */
+  private readonly inFlight = new Map<number, [number, number, number]>();
+
+  /** an operation starts: a region being set may be in place before its result comes */
+  begin(r: Extract<TraceRecord, { ev: 'opBegin' }>): void {
+    if (r.op.kind === 'setMemoryRegion') this.inFlight.set(r.tid, [r.op.vm, r.op.gfn, r.op.npages]);
+  }
+
+  /** whether a region still in flight (so perhaps already in place) covers gfn */
+  pending(vm: number, gfn: number): boolean {
+    for (const [v, base, n] of this.inFlight.values()) if (v === vm && gfn >= base && gfn < base + n) return true;
+    return false;
+  }
+
   track(r: TraceRecord): void {
+    if (r.ev === 'opEnd') this.inFlight.delete(r.tid);
     if (r.ev === 'opEnd' && r.op.kind === 'setMemoryRegion' && r.result.kind === 'ok') {
       const { vm, slot, gfn, npages, flags } = r.op;
       if (npages === 0) this.slots.delete(`${vm}:${slot}`);
