@@ -63,6 +63,7 @@ export const RULES: Record<InvariantId, RuleSource> = {
   RMO_NEVER_PUT: { seed: '004', events: ['kvmppcRmaSetup'] },
   LAZY_PIN: { seed: '004', events: ['slotPhysAlloc'] },
   RMA_ONCE: { seed: '004', events: ['kvmppcRmaSetup'] },
+  RMA_LPCR: { seed: '004', events: ['kvmppcSetLpcr'] },
   HPTE_BACKED: { seed: '004', events: ['hpteInsert'] },
 };
 

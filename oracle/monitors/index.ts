@@ -21,6 +21,7 @@ import { RMO_NEVER_PUT } from './RMO_NEVER_PUT.js';
 import { NO_PIN_AFTER_UNPIN } from './NO_PIN_AFTER_UNPIN.js';
 import { PIN_ONCE } from './PIN_ONCE.js';
 import { RMA_ONCE } from './RMA_ONCE.js';
+import { RMA_LPCR } from './RMA_LPCR.js';
 import { HPTE_BACKED } from './HPTE_BACKED.js';
 
 /**
@@ -40,6 +41,7 @@ export const MONITORS: readonly MonitorSpec[] = [
   NO_PIN_AFTER_UNPIN,
   PIN_ONCE,
   RMA_ONCE,
+  RMA_LPCR,
   HPTE_BACKED,
   APF_NO_RECURSION,
   APF_ONE_PER_GFN,
