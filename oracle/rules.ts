@@ -58,6 +58,7 @@ export const RULES: Record<InvariantId, RuleSource> = {
   LOCK_HELD: { seed: '003', events: ['kvmGuestMem', 'kvmRmap', 'kvmVmUpdate', 'kvmMmuGetPage'] },
   LOCK_ORDER: { seed: '003', events: ['lockAcquire'] },
   LOCK_BALANCED: { seed: '003', events: ['lockRelease'] },
+  SLOT_PHYS_LOCKED: { seed: '004', events: ['slotPhysSet', 'unpinSlot'] },
   PIN_ONCE: { seed: '004', events: ['slotPhysSet', 'putPage'] },
   NO_PIN_AFTER_UNPIN: { seed: '004', events: ['unpinSlot'] },
   RMO_NEVER_PUT: { seed: '004', events: ['kvmppcRmaSetup'] },

@@ -20,6 +20,7 @@ import { LAZY_PIN } from './LAZY_PIN.js';
 import { RMO_NEVER_PUT } from './RMO_NEVER_PUT.js';
 import { NO_PIN_AFTER_UNPIN } from './NO_PIN_AFTER_UNPIN.js';
 import { PIN_ONCE } from './PIN_ONCE.js';
+import { SLOT_PHYS_LOCKED } from './SLOT_PHYS_LOCKED.js';
 import { RMA_ONCE } from './RMA_ONCE.js';
 import { RMA_LPCR } from './RMA_LPCR.js';
 import { HPTE_BACKED } from './HPTE_BACKED.js';
@@ -40,6 +41,7 @@ export const MONITORS: readonly MonitorSpec[] = [
   RMO_NEVER_PUT,
   NO_PIN_AFTER_UNPIN,
   PIN_ONCE,
+  SLOT_PHYS_LOCKED,
   RMA_ONCE,
   RMA_LPCR,
   HPTE_BACKED,
