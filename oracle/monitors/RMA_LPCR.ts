@@ -17,10 +17,11 @@ import type { Monitor, MonitorSpec } from '../monitor.js';
 import { HID4, P7, hexReg, parseReg, rmlsFor } from './ppc/lpcr-fields.js';
 
 type Setup = Extract<TraceRecord, { ev: 'kvmppcRmaSetup' }>;
+/** registers as the hex text of the trace: a monitor's memory is plain data (explore hashes it) */
 interface Vm {
   readonly cpu: PpcCpu;
-  lpcr: bigint | null;
-  rmor: bigint | null;
+  lpcr: string | null;
+  rmor: string | null;
   setup: Setup | null;
 }
 
@@ -103,15 +104,15 @@ class RmaLpcr implements Monitor {
     const s = vm.setup;
     const bad = !s
       ? vm.lpcr === null && vm.cpu === 'power7' ? initProblem(v) ?? (rmor ? 'RMOR is not 0 at creation' : null) : null
-      : expectLpcr(vm.cpu, s, vm.lpcr, v) ?? this.rmorProblem(vm, s, rmor);
-    vm.lpcr = v;
-    if (rmor !== undefined) vm.rmor = rmor;
+      : expectLpcr(vm.cpu, s, vm.lpcr === null ? null : BigInt(vm.lpcr), v) ?? this.rmorProblem(vm, s, rmor);
+    vm.lpcr = hexReg(v);
+    if (rmor !== undefined) vm.rmor = hexReg(rmor);
     return bad && `${what} ${s ? `for its ${s.mode === 'rmo' ? 'RMO' : 'VRMA'}` : 'at creation'}: ${bad}`;
   }
 
   private rmorProblem(vm: Vm, s: Setup, rmor: bigint | undefined): string | null {
     if (rmor === undefined) return null;
-    const want = vm.cpu === 'power7' && s.mode === 'rmo' ? BigInt(s.basePfn) << 12n : vm.rmor;
+    const want = vm.cpu === 'power7' && s.mode === 'rmo' ? BigInt(s.basePfn) << 12n : vm.rmor === null ? null : BigInt(vm.rmor);
     return want === null || rmor === want ? null : `RMOR should be ${hexReg(want)}`;
   }
 }
