@@ -69,8 +69,8 @@ export const PPC_EVENT_CHECKS: EventChecks<Kinds> = {
     by: ['HPTE_BACKED'],
     fields: {
       tid: unchecked('named in the complaint; any vCPU thread may insert'), vm, index: by('HPTE_BACKED', 'CONFORMANCE'),
-      gpa: how('the valid HPTEs with their gpa are in the abstract state (ppc.hptes)', 'CONFORMANCE'),
-      pfn: how('a pinned or RMO page', 'HPTE_BACKED'),
+      gpa: how('the page it maps is the one slot_phys holds for gpa; the valid HPTEs with their gpa are in the abstract state (ppc.hptes)', 'HPTE_BACKED', 'CONFORMANCE'),
+      pfn: how('a pinned or RMO page: slot_phys\'s entry for gpa', 'HPTE_BACKED'),
     },
   },
   hpteInvalidate: { by: ['HPTE_BACKED'], fields: { tid: unchecked('not needed: any thread may invalidate'), vm, index: by('HPTE_BACKED', 'CONFORMANCE') } },
