@@ -27,7 +27,8 @@ export const PpcTraceEventSchemas = [
     /** RMO: first pfn and number of 4 KB pages the guest uses as its RMO; VRMA: 0, 0 */
     basePfn: pfn, npages: int(0, 2 ** 30),
   }, 'kvmppc_hv_setup_rma passed its checks and sets up an RMO (the RMA pfns) or a VRMA'),
-  ev('kvmppcSetLpcr', { tid, vm, lpcr: text(32) }, 'kvm->arch.lpcr written (hex)'),
+  ev('kvmppcSetLpcr', { tid, vm, lpcr: text(32), rmor: text(32).optional() },
+    'kvm->arch.lpcr written (hex): at VM creation (kvmppc_core_init_vm) and by the RMA setup; `rmor`: kvm->arch.rmor at the same time (hex, POWER7 keeps the RMO base there)'),
   ev('kvmppcRmaSetupDone', { tid, vm }, 'kvm->arch.rma_setup_done = 1, after smp_wmb()'),
   ev('hpteInsert', { tid, vm, index: int(0, 2 ** 20), gpa: int(0, Number.MAX_SAFE_INTEGER), pfn }, 'an HPTE became valid: guest address gpa, backed by the RAM page at pfn'),
   ev('hpteInvalidate', { tid, vm, index: int(0, 2 ** 20) }, 'an HPTE was invalidated'),

@@ -59,7 +59,8 @@ const x86Events = [
     'lockdep: `tid` took lock class `lock` (instance `instance`)'),
   ev('lockRelease', { tid, lock: text(128), instance: text(256), mode: LockModeSchema }, 'lockdep: `tid` released it'),
   ev('kvmGuestMem', { vm, what: GuestMemAccessSchema, gfn }, 'a guest walk step, a guest memory read or write, a PDPTR load, or get_user_pages'),
-  ev('kvmRmap', { vm, gfn, add: z.boolean() }, 'rmap_add / rmap_remove for gfn'),
+  ev('kvmRmap', { vm, gfn, add: z.boolean(), hpa: HpaSchema.optional() },
+    'rmap_add / rmap_remove for gfn; `hpa`: the shadow page whose spte it is (optional: without it only per-gfn counts are checked)'),
   ev('kvmVmUpdate', { vm, what: oneOf(['memslot', 'alias', 'nrMmuPages', 'dirtyLog']) }, "a change to the VM's memslots, aliases, nr_mmu_pages or a dirty bitmap"),
   ev('kvmDestroyVm', { vm }, 'kvm_destroy_vm finished: nothing of the VM may be left'),
 ] as const;

@@ -47,6 +47,7 @@ export const RULES: Record<InvariantId, RuleSource> = {
   ROOT_VALID_AT_ENTRY: { seed: '000', events: ['kvmEntry'] },
   FAILED_LOAD_NO_ENTRY: { seed: '000', events: ['kvmMmuLoad'] },
   ROOTS_FREED_ONCE: { seed: '000', events: ['kvmMmuFreePage', 'kvmDestroyVm'] },
+  RMAP_CONSISTENT: { seed: '003', events: ['kvmRmap', 'kvmMmuFreePage', 'kvmDestroyVm'] },
   APF_NO_RECURSION: { seed: '001', events: ['kvmAsyncPfPrefault'] },
   APF_ONE_PER_GFN: { seed: '001', events: ['kvmAsyncPfNotPresent'] },
   APF_PRESENT_ONCE: { seed: '001', events: ['kvmAsyncPfPresent', 'kvmAsyncPfCancel'] },
@@ -57,11 +58,13 @@ export const RULES: Record<InvariantId, RuleSource> = {
   LOCK_HELD: { seed: '003', events: ['kvmGuestMem', 'kvmRmap', 'kvmVmUpdate', 'kvmMmuGetPage'] },
   LOCK_ORDER: { seed: '003', events: ['lockAcquire'] },
   LOCK_BALANCED: { seed: '003', events: ['lockRelease'] },
+  SLOT_PHYS_LOCKED: { seed: '004', events: ['slotPhysSet', 'unpinSlot'] },
   PIN_ONCE: { seed: '004', events: ['slotPhysSet', 'putPage'] },
   NO_PIN_AFTER_UNPIN: { seed: '004', events: ['unpinSlot'] },
   RMO_NEVER_PUT: { seed: '004', events: ['kvmppcRmaSetup'] },
   LAZY_PIN: { seed: '004', events: ['slotPhysAlloc'] },
   RMA_ONCE: { seed: '004', events: ['kvmppcRmaSetup'] },
+  RMA_LPCR: { seed: '004', events: ['kvmppcSetLpcr'] },
   HPTE_BACKED: { seed: '004', events: ['hpteInsert'] },
 };
 

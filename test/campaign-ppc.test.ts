@@ -34,8 +34,13 @@ describe('fuzz campaign with PPC HV VMs in the mix', () => {
     }
   });
 
-  it('does not find the racy mutants with one thread', async () => {
-    for (const mutant of RACY) expect((await runCampaign({ factory: builtinFactory, mutant, seed: 1, runs: 300, vcpus: 1 })).counterexample, mutant).toBeNull();
+  it('does not find the racy mutants with one thread, but for the lock rule', async () => {
+    // SLOT_PHYS_LOCKED sees the missing slot_phys_lock without a race; the race itself needs two threads
+    const disabled = new Set(['SLOT_PHYS_LOCKED']);
+    for (const mutant of RACY) expect((await runCampaign({ factory: builtinFactory, mutant, seed: 1, runs: 300, vcpus: 1, disabled })).counterexample, mutant).toBeNull();
+    for (const mutant of ['get-page-unlocked', 'unpin-unlocked']) {
+      expect((await runCampaign({ factory: builtinFactory, mutant, seed: 1, runs: 300, vcpus: 1 })).counterexample?.invariant, mutant).toBe('SLOT_PHYS_LOCKED');
+    }
   });
 
   it('is deterministic for a PPC counterexample', async () => {

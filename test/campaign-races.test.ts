@@ -10,7 +10,10 @@ import { runCase } from '../fuzz/run/runner.js';
 import { testCaseArb } from '../fuzz/gen/arbitraries.js';
 import { builtinFactory } from '../impl/builtin.js';
 
-/** a seed from which the default two-thread campaign finds each racy mutant, and as what */
+/**
+ * a seed from which the default two-thread campaign finds each racy mutant, and as what,
+ * with SLOT_PHYS_LOCKED off (the lock rule catches the two slot_phys mutants on one thread)
+ */
 const RACY: Record<string, { seed: number; ids: string[] }> = {
   'get-page-unlocked': { seed: 3, ids: ['PIN_ONCE', 'NO_PIN_AFTER_UNPIN'] },
   'unpin-unlocked': { seed: 2, ids: ['PIN_ONCE', 'NO_PIN_AFTER_UNPIN'] },
@@ -18,14 +21,15 @@ const RACY: Record<string, { seed: number; ids: string[] }> = {
 };
 
 describe('two-thread campaign with PPC HV VMs', () => {
+  const disabled = new Set(['SLOT_PHYS_LOCKED']);
   for (const [mutant, { seed, ids }] of Object.entries(RACY)) {
     it(`finds ${mutant} from seed ${seed} as ${ids.join(' or ')}, on two threads, replayable`, async () => {
-      const cx = (await runCampaign({ factory: builtinFactory, mutant, seed, runs: 1000 })).counterexample;
+      const cx = (await runCampaign({ factory: builtinFactory, mutant, seed, runs: 1000, disabled })).counterexample;
       expect(cx, mutant).not.toBeNull();
       expect(ids).toContain(cx!.invariant);
       expect(new Set(cx!.threads).size).toBe(2);
       expect(cx!.ops.some((op) => op.kind === 'hEnter' || op.kind === 'run')).toBe(true);
-      expect(runCase(cx!, { factory: builtinFactory, mutant }).failure?.id).toBe(cx!.invariant);
+      expect(runCase(cx!, { factory: builtinFactory, mutant, disabled }).failure?.id).toBe(cx!.invariant);
       expect(runCase(cx!, { factory: builtinFactory, mutant: null }).failure).toBeNull();
     });
   }

@@ -34,9 +34,9 @@ export interface ThreadRun {
  * schedule lists thread indexes, one step each; afterwards every unfinished thread runs to
  * the end, round robin (a thread waiting for a lock yields its turn).
  */
-export const runThreads = (mutant: string | null, setup: readonly Op[], threads: readonly Op[], schedule: readonly number[]): ThreadRun => {
+export const runThreads = (mutant: string | null, setup: readonly Op[], threads: readonly Op[], schedule: readonly number[], disabled: readonly string[] = []): ThreadRun => {
   const impl = new BuiltinKvm(HOST, mutant);
-  const monitors = MONITORS.map((m) => [m.id, m.create()] as const);
+  const monitors = MONITORS.filter((m) => !disabled.includes(m.id)).map((m) => [m.id, m.create()] as const);
   let violation: Violation | null = null;
   const feed = (r: TraceRecord): void => {
     for (const [id, m] of monitors) {
@@ -89,5 +89,5 @@ export const runThreads = (mutant: string | null, setup: readonly Op[], threads:
 };
 
 /** the same threads, one after the other: what a single vCPU thread can do */
-export const runSequentially = (mutant: string | null, setup: readonly Op[], threads: readonly Op[]): ThreadRun =>
-  runThreads(mutant, setup, threads, []);
+export const runSequentially = (mutant: string | null, setup: readonly Op[], threads: readonly Op[], disabled: readonly string[] = []): ThreadRun =>
+  runThreads(mutant, setup, threads, [], disabled);

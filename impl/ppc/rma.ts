@@ -84,7 +84,7 @@ export function* kvmppcHvSetupRma(vcpu: KvmPpcVcpu): Gen<number> {
       if (kvm.cpu === 'ppc970') return EPERM; // "KVM: CPU requires an RMO"
       host.trace.emit({ ev: 'kvmppcRmaSetup', ...ids, mode: 'vrma', basePfn: 0, npages: 0 });
       arch.lpcr = vrmaLpcr(arch.lpcr);
-      host.trace.emit({ ev: 'kvmppcSetLpcr', ...ids, lpcr: hex(arch.lpcr) });
+      host.trace.emit({ ev: 'kvmppcSetLpcr', ...ids, lpcr: hex(arch.lpcr), rmor: hex(arch.rmor) });
       yield* kvmppcMapVrma(vcpu, memslot);
     } else {
       const rmaSize = Math.min(ri.npages, memslot.npages) * 2 ** PAGE_SHIFT;
@@ -95,7 +95,7 @@ export function* kvmppcHvSetupRma(vcpu: KvmPpcVcpu): Gen<number> {
       host.trace.emit({ ev: 'kvmppcRmaSetup', ...ids, mode: 'rmo', basePfn: ri.basePfn, npages: rmaSize / 2 ** PAGE_SHIFT });
       arch.lpcr = rmoLpcr(kvm.cpu, arch.lpcr, rmls, ri.basePfn);
       if (kvm.cpu === 'power7') arch.rmor = BigInt(ri.basePfn) << BigInt(PAGE_SHIFT);
-      host.trace.emit({ ev: 'kvmppcSetLpcr', ...ids, lpcr: hex(arch.lpcr) });
+      host.trace.emit({ ev: 'kvmppcSetLpcr', ...ids, lpcr: hex(arch.lpcr), rmor: hex(arch.rmor) });
       const step = arch.ramPsize >> PAGE_SHIFT;
       yield* arch.slotPhysLock.lock(tid);
       // kvm->lock does not hold off memslot updates: the slot may have been deleted (and

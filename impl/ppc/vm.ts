@@ -15,13 +15,19 @@ import { kvmCheckMemoryRegion } from '../kvm-main.js';
 import { slotUserspaceAddr } from '../mm/mm.js';
 import type { KvmPpc, KvmPpcVcpu } from './structs.js';
 import { KVM_MEM_SLOTS_NUM } from './structs.js';
-import { initLpcr } from './lpcr.js';
+import { hex, initLpcr } from './lpcr.js';
 import { kvmppcAllocHpt, kvmppcFlushHptes, kvmppcFreeHpt } from './hpt.js';
 import { kvmppcCorePrepareMemoryRegion, unpinSlot } from './slot-phys.js';
 import { kvmReleaseRma, kvmppcHvSetupRma } from './rma.js';
 
 /** kvm_create_vm() + kvmppc_core_init_vm() */
-export const kvmppcCreateVm = (host: KvmHost, vmId: VmId, c: PpcHvConfig): KvmPpc => ({
+export const kvmppcCreateVm = (host: KvmHost, vmId: VmId, c: PpcHvConfig): KvmPpc => {
+  const kvm = newKvmPpc(host, vmId, c);
+  host.trace.emit({ ev: 'kvmppcSetLpcr', tid: host.current as ThreadId, vm: vmId, lpcr: hex(kvm.arch.lpcr), rmor: hex(kvm.arch.rmor) });
+  return kvm;
+};
+
+const newKvmPpc = (host: KvmHost, vmId: VmId, c: PpcHvConfig): KvmPpc => ({
   vmId,
   host,
   cpu: c.cpu,

@@ -17,7 +17,7 @@ export const rmapAdd = (vcpu: KvmVcpu, sp: KvmMmuPage, index: number, gfn: Gfn):
   }
   sp.gfns[index] = gfn;
   list.push({ sp, index });
-  vcpu.kvm.host.trace.emit({ ev: 'kvmRmap', vm: vcpu.kvm.vmId, gfn, add: true });
+  vcpu.kvm.host.trace.emit({ ev: 'kvmRmap', vm: vcpu.kvm.vmId, gfn, add: true, hpa: sp.hpa });
 };
 
 /** rmap_remove(): called when a leaf spte is dropped */
@@ -28,7 +28,7 @@ export const rmapRemove = (kvm: Kvm, sp: KvmMmuPage, index: number): void => {
   const k = list?.findIndex((e) => e.sp === sp && e.index === index) ?? -1;
   if (k < 0) throw new Error(`BUG: rmap_remove: spte ${index} of page ${sp.hpa} not in the rmap of gfn ${gfn}`);
   list!.splice(k, 1);
-  kvm.host.trace.emit({ ev: 'kvmRmap', vm: kvm.vmId, gfn, add: false });
+  kvm.host.trace.emit({ ev: 'kvmRmap', vm: kvm.vmId, gfn, add: false, hpa: sp.hpa });
 };
 
 /** kvm_unmap_rmapp(): drop every spte mapping gfn (the mmu notifier's unmap) */

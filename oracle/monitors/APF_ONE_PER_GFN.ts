@@ -1,6 +1,7 @@
 /**
  * APF_ONE_PER_GFN (seed 001): a vCPU never has two outstanding async works for one gfn;
- * a second fault on it must be recognised (kvm_find_async_pf_gfn) as the doublefault.
+ * a second fault on it must be recognised (kvm_find_async_pf_gfn) as the doublefault, and
+ * a doublefault is only for a gfn that has work outstanding.
  */
 import type { TraceRecord } from '../../api/events.js';
 import type { Monitor, MonitorSpec } from '../monitor.js';
@@ -22,6 +23,12 @@ class ApfOnePerGfn implements Monitor {
         this.outstanding.set(prefix + r.token, r.gfn);
         return null;
       }
+      case 'kvmAsyncPfDoublefault': {
+        // kvm_find_async_pf_gfn found it: the gfn has work outstanding on this vCPU
+        const prefix = `${r.vm}:${r.vcpu}:`;
+        for (const [k, gfn] of this.outstanding) if (k.startsWith(prefix) && gfn === r.gfn) return null;
+        return `vcpu ${r.vcpu} of vm ${r.vm} made a doublefault halt request for gfn ${hex(r.gfn)}, which has no async work outstanding`;
+      }
       case 'kvmAsyncPfPresent':
       case 'kvmAsyncPfCancel':
         this.outstanding.delete(`${r.vm}:${r.vcpu}:${r.token}`);
@@ -38,7 +45,7 @@ class ApfOnePerGfn implements Monitor {
 export const APF_ONE_PER_GFN: MonitorSpec = {
   id: 'APF_ONE_PER_GFN',
   rule: 'a vcpu never has two outstanding async works for one gfn',
-  needs: ['kvmAsyncPfNotPresent', 'kvmAsyncPfPresent', 'kvmAsyncPfCancel'],
+  needs: ['kvmAsyncPfNotPresent', 'kvmAsyncPfDoublefault', 'kvmAsyncPfPresent', 'kvmAsyncPfCancel'],
   needsIf: { destroyVm: ['kvmDestroyVm'] },
   scope: { ops: ['swapOut'] },
   create: () => new ApfOnePerGfn(),

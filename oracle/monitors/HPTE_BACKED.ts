@@ -1,10 +1,13 @@
 /**
  * HPTE_BACKED (seed 004): every valid HPTE maps a pinned page or an RMO page. Checked when
  * an HPTE is inserted, when unpin_slot has released an array, and at every guest entry.
+ * At insert, the page is the one slot_phys holds for the HPTE's guest address: the entry
+ * of the RAM page gpa falls in, in the slot backing it (kvmppc_h_enter's translation).
  */
 import type { TraceRecord } from '../../api/events.js';
 import type { Monitor, MonitorSpec } from '../monitor.js';
 import { SlotPhysView, hex } from './ppc/slot-phys.js';
+import { Memslots } from './x86/memslots.js';
 
 class HpteBacked implements Monitor {
   private readonly view = new SlotPhysView();
@@ -12,17 +15,27 @@ class HpteBacked implements Monitor {
   private readonly hptes = new Map<number, Map<number, number>>();
   /** RMO pfn ranges per VM */
   private readonly rmo = new Map<number, [number, number]>();
+  private readonly slots = new Memslots();
+  /** log2 of each PPC VM's RAM page size */
+  private readonly ramPorder = new Map<number, number>();
 
   observe(r: TraceRecord): string | null {
     this.view.track(r);
+    this.slots.track(r);
     switch (r.ev) {
+      case 'opBegin':
+        this.slots.begin(r);
+        return null;
+      case 'opEnd':
+        if (r.op.kind === 'createVm' && r.op.ppc && r.result.kind === 'ok') this.ramPorder.set(r.op.vm, r.op.ppc.ramPorder);
+        return null;
       case 'kvmppcRmaSetup':
         if (r.mode === 'rmo') this.rmo.set(r.vm, [r.basePfn, r.basePfn + r.npages]);
         return null;
       case 'hpteInsert': {
         const m = this.hptes.get(r.vm) ?? new Map<number, number>();
         this.hptes.set(r.vm, m.set(r.index, r.pfn));
-        return this.unbacked(r.vm, `HPTE inserted by thread ${r.tid}`);
+        return this.unbacked(r.vm, `HPTE inserted by thread ${r.tid}`) ?? this.wrongPage(r);
       }
       case 'hpteInvalidate':
         this.hptes.get(r.vm)?.delete(r.index);
@@ -33,6 +46,7 @@ class HpteBacked implements Monitor {
       case 'kvmDestroyVm':
         this.hptes.delete(r.vm);
         this.rmo.delete(r.vm);
+        this.ramPorder.delete(r.vm);
         return null;
       case 'unpinSlot':
         return r.phase === 'end' ? this.unbacked(r.vm, `after unpin_slot of slot ${r.slot}`) : null;
@@ -41,6 +55,23 @@ class HpteBacked implements Monitor {
       default:
         return null;
     }
+  }
+
+  /** the pfn slot_phys holds for the HPTE's gpa, where the trace says which one that is */
+  private wrongPage(r: Extract<TraceRecord, { ev: 'hpteInsert' }>): string | null {
+    const porder = this.ramPorder.get(r.vm);
+    const gfn = Math.floor(r.gpa / 4096);
+    if (porder === undefined) return null;
+    const held: number[] = [];
+    for (const { slot, base } of this.slots.slotsAt(r.vm, gfn)) {
+      const index = Math.floor((gfn - base) / 2 ** (porder - 12));
+      for (const a of this.view.arrays.values()) {
+        const e = a.vm === r.vm && a.slot === slot ? a.entries.get(index) : undefined;
+        if (e) held.push(e.pfn);
+      }
+    }
+    if (held.length === 0 || held.includes(r.pfn)) return null;
+    return `HPTE ${r.index} of vm ${r.vm} maps gpa ${hex(r.gpa)} to pfn ${hex(r.pfn)}, but slot_phys holds pfn ${hex(held[0]!)} for that guest page`;
   }
 
   private unbacked(vm: number, when: string): string | null {
@@ -55,7 +86,7 @@ class HpteBacked implements Monitor {
 
 export const HPTE_BACKED: MonitorSpec = {
   id: 'HPTE_BACKED',
-  rule: 'every valid HPTE maps a pinned page or an RMO page',
+  rule: 'every valid HPTE maps a pinned page or an RMO page: the one slot_phys holds for its guest address',
   needs: ['hpteInsert', 'hpteInvalidate', 'kvmppcEntry', 'kvmppcFreeHpt', 'kvmppcRmaSetup', 'slotPhysAlloc', 'slotPhysSet', 'unpinSlot'],
   needsIf: { destroyVm: ['kvmDestroyVm'] },
   scope: { platform: 'ppcHv' },

@@ -1,7 +1,8 @@
 /**
  * LOCK_HELD (seed 003): guest walks and guest memory reads hold mmap_sem (read or write);
- * shadow hash and rmap updates hold kvm->lock; memslot, alias, nr_mmu_pages and dirty-log
- * changes hold mmap_sem for write.
+ * shadow hash and rmap updates, zaps and frees of shadow pages hold kvm->lock; memslot,
+ * alias, nr_mmu_pages and dirty-log changes hold mmap_sem for write. (Seed 004's
+ * slot_phys_lock is SLOT_PHYS_LOCKED's.) The VM's lock instance is `kvm->lock@vm<N>`.
  */
 import type { TraceRecord } from '../../api/events.js';
 import type { Monitor, MonitorSpec } from '../monitor.js';
@@ -18,6 +19,7 @@ class LockHeld implements Monitor {
         return this.locks.holds(tid, 'mmap_sem') ? null : `${who}: guest ${r.what} of gfn ${r.gfn} (vm ${r.vm}) without mmap_sem`;
       case 'kvmMmuGetPage':
       case 'kvmMmuZapPage':
+      case 'kvmMmuFreePage':
       case 'kvmRmap':
         return this.holdsKvmLock(tid, r.vm) ? null : `${who}: shadow page ${r.ev === 'kvmRmap' ? 'rmap' : 'hash'} update (${r.ev}, vm ${r.vm}) without kvm->lock`;
       case 'kvmVmUpdate':
@@ -34,7 +36,7 @@ class LockHeld implements Monitor {
 
 export const LOCK_HELD: MonitorSpec = {
   id: 'LOCK_HELD',
-  rule: 'guest walks and guest memory reads hold mmap_sem; shadow hash/rmap updates hold kvm->lock; memslot, alias, nr_mmu_pages and dirty-log changes hold mmap_sem for write',
-  needs: ['lockAcquire', 'lockRelease', 'kvmGuestMem', 'kvmMmuGetPage', 'kvmMmuZapPage', 'kvmRmap', 'kvmVmUpdate'],
+  rule: 'guest walks and guest memory reads hold mmap_sem; shadow hash/rmap updates, zaps and frees hold kvm->lock; memslot, alias, nr_mmu_pages and dirty-log changes hold mmap_sem for write',
+  needs: ['lockAcquire', 'lockRelease', 'kvmGuestMem', 'kvmMmuGetPage', 'kvmMmuZapPage', 'kvmMmuFreePage', 'kvmRmap', 'kvmVmUpdate'],
   create: () => new LockHeld(),
 };

@@ -3,6 +3,7 @@ import type { InvariantId, MonitorSpec } from '../monitor.js';
 import { ROOT_VALID_AT_ENTRY } from './ROOT_VALID_AT_ENTRY.js';
 import { FAILED_LOAD_NO_ENTRY } from './FAILED_LOAD_NO_ENTRY.js';
 import { ROOTS_FREED_ONCE } from './ROOTS_FREED_ONCE.js';
+import { RMAP_CONSISTENT } from './RMAP_CONSISTENT.js';
 import { APF_NO_RECURSION } from './APF_NO_RECURSION.js';
 import { APF_ONE_PER_GFN } from './APF_ONE_PER_GFN.js';
 import { APF_PRESENT_ONCE } from './APF_PRESENT_ONCE.js';
@@ -19,7 +20,9 @@ import { LAZY_PIN } from './LAZY_PIN.js';
 import { RMO_NEVER_PUT } from './RMO_NEVER_PUT.js';
 import { NO_PIN_AFTER_UNPIN } from './NO_PIN_AFTER_UNPIN.js';
 import { PIN_ONCE } from './PIN_ONCE.js';
+import { SLOT_PHYS_LOCKED } from './SLOT_PHYS_LOCKED.js';
 import { RMA_ONCE } from './RMA_ONCE.js';
+import { RMA_LPCR } from './RMA_LPCR.js';
 import { HPTE_BACKED } from './HPTE_BACKED.js';
 
 /**
@@ -31,13 +34,16 @@ export const MONITORS: readonly MonitorSpec[] = [
   FAILED_LOAD_NO_ENTRY,
   ROOTS_FREED_ONCE,
   LOCK_HELD,
+  RMAP_CONSISTENT,
   LOCK_ORDER,
   LOCK_BALANCED,
   LAZY_PIN,
   RMO_NEVER_PUT,
   NO_PIN_AFTER_UNPIN,
   PIN_ONCE,
+  SLOT_PHYS_LOCKED,
   RMA_ONCE,
+  RMA_LPCR,
   HPTE_BACKED,
   APF_NO_RECURSION,
   APF_ONE_PER_GFN,
