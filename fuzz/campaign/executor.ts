@@ -76,7 +76,7 @@ export interface Executor {
 export const scanCases = (stream: CaseSource, r: ScanRequest, opts: RunOptions, withStats = false, tick?: (index: number) => void, seen?: (tc: TestCase, o: RunOutcome) => void): ScanResult => {
   const verdicts: Scanned[] = [];
   const stats = withStats ? emptyStats() : null;
-  const runOpts = withStats ? { ...opts, keepTrace: true } : opts;
+  const runOpts = withStats ? { ...opts, keepTrace: true, coverage: true } : opts;
   for (let k = 0; k < r.count; k++) {
     const index = r.start + k * r.stride;
     tick?.(index);
