@@ -74,6 +74,8 @@ export interface RunOutcome {
   readonly points: readonly PointAt[];
   /** with coverage: the rule outcomes the model took (model/outcomes/), as far as the run was checked */
   readonly outcomes?: readonly Outcome[];
+  /** the coverage features the implementation reported for the case (protocol `features`), if any */
+  readonly features?: readonly string[];
 }
 
 /** A preemption point reached: by thread `tid` in operation `index`, when the trace had `traceAt` records. */
