@@ -59,7 +59,7 @@ class ExecImplementation implements Implementation {
 
   runCase(ops: readonly { readonly tid: number; readonly op: Op }[], states: boolean): CaseRun {
     const r = this.proc.request({ msg: 'case', config: this.config, mutant: this.mutant, ops: [...ops], states });
-    return { steps: r.steps, ...(r.final && { final: r.final }), ...(r.error && { error: r.error }) };
+    return { steps: r.steps, ...(r.final && { final: r.final }), ...(r.error && { error: r.error }), ...(r.features && { features: r.features }) };
   }
 
   drainEvents(): TraceEvent[] {

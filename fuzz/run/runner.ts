@@ -118,7 +118,9 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
     if (opts.keepTrace) points.push({ tid, index, at: p.at, ...(p.lock !== undefined && { lock: p.lock }), traceAt: trace.length });
   };
   const taken: Outcome[] | undefined = opts.coverage ? [] : undefined;
-  const outcome = (failure: Failure | null, unchecked = false, unsupported: string | null = null): RunOutcome => ({ failure, unchecked, unsupported, preempted, trace, points, ...(taken && { outcomes: taken }) });
+  let features: readonly string[] | undefined;
+  const outcome = (failure: Failure | null, unchecked = false, unsupported: string | null = null): RunOutcome =>
+    ({ failure, unchecked, unsupported, preempted, trace, points, ...(taken && { outcomes: taken }), ...(features && { features }) });
   let impl: Implementation | null = null;
   try {
     impl = guarded('creating the implementation', () => opts.factory.create(tc.config, opts.mutant));
@@ -129,6 +131,7 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
         ? executeWhole(tc, threadOf, impl, opts.factory.capabilities.realThreads === true, opts.eachState ?? true, feed)
         : executeStepped(tc, threadOf, impl, mode === 'stepped', opts.eachState ?? true, feed, mark);
     preempted = run.preempted;
+    features = run.features;
     const onEnd = opts.onEnd;
     const end = onEnd && ((model: ModelState) => onEnd({ final: run.final, model, monitors: monitors.memory(), lastTid: run.done.at(-1)?.tid ?? 0 }));
     const c = conformance(tc, run, new Set(opts.factory.capabilities.abstract), end, taken);
