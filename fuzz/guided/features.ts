@@ -54,7 +54,10 @@ export const runFeatures = (o: RunOutcome, final: AbstractState | null, reported
   const events = new Map<string, number>();
   for (const { record } of o.trace) {
     if (record.ev === 'opEnd') out.add(`r:${record.op.kind}/${resultKind(record.result)}`);
-    else if (record.ev !== 'opBegin') events.set(eventFeature(record), (events.get(eventFeature(record)) ?? 0) + 1);
+    else if (record.ev !== 'opBegin') {
+      const f = eventFeature(record);
+      events.set(f, (events.get(f) ?? 0) + 1);
+    }
   }
   for (const [f, n] of events) out.add(`${f}#${bucket(n)}`);
   if (o.preempted) out.add(`x:preempted=${bucket(o.preempted)}`);
