@@ -9,7 +9,7 @@ import { builtinFactory } from '../impl/builtin.js';
 import { campaignArb } from '../fuzz/gen/campaign-arb.js';
 import { reachOf } from '../fuzz/gen/reach.js';
 import { addCase, emptyStats, formatStats, mergeStats } from '../fuzz/report/stats.js';
-import { specCoverage } from '../fuzz/report/spec-coverage.js';
+import { mergeCoverage, specCoverage } from '../fuzz/report/spec-coverage.js';
 import { BASIC, SVM_TDP, TO_LONG_MODE, VMX, op } from './helpers.js';
 import { P7, TWO_SLOTS, ppc } from './helpers-ppc.js';
 
@@ -122,5 +122,9 @@ describe('spec coverage', () => {
     const text = formatStats(sum).join('\n');
     expect(text).toMatch(/operations on a missing VM, vCPU or slot: 2 of 10 \(20\.0%\)/);
     expect(text).toMatch(/^ {4}getDirtyLog\/nonEmpty: 0 {3}<-- never reached/m);
+    // shards' summaries add up; one without coverage makes the merge say nothing rather than something partial
+    const shard = { rules: 'seeds' as const, ops: 10, outcomes: sum.outcomes };
+    expect(mergeCoverage([shard, shard])).toEqual({ rules: 'seeds', ops: 20, outcomes: mergeStats(sum, sum).outcomes });
+    expect(mergeCoverage([shard, undefined])).toBeUndefined();
   });
 });
