@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestCaseSchema } from '../api/case.js';
@@ -80,6 +80,16 @@ describe('guided generation', () => {
     expect(two.guide).toBe(zero.guide);
     expect(two.summary!.coverage).toEqual(zero.summary!.coverage);
   }, 120_000);
+
+  it('refuses a --guide-corpus file that is not one, in one line, exit 2', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, GUIDE_FILE), '{"format":"kvm-oracle-guide/1","entries":[{"tc":{"ops":[]},"features":[]}]}');
+    const out: string[] = [];
+    const code = await main(['fuzz', '--guided', '--guide-corpus', dir, '--runs', '1', '--workers', '0'], { out: (l) => out.push(l), err: (l) => out.push(l) });
+    expect(code).toBe(2);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/--guide-corpus: .*guide-corpus\.json: not a guide corpus \(entries\.0\.tc\.config/);
+  });
 
   it('finds a mutant, and its counterexample replays', async () => {
     const r = await fuzz({ mutant: 'rma-no-recheck', seed: { seed: 2, drawn: false }, runs: 3000 });

@@ -116,7 +116,7 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
     watch?.end();
     const shard = s.shard === WHOLE ? '' : `, shard ${shardText(s.shard)}`;
     const rules = reach.rules === 'seeds' ? '' : `, ${reach.rules} rules`;
-    const eng = s.engine && s.engine !== 'fast-check' ? `, engine ${s.engine}` : '';
+    const eng = `${s.engine && s.engine !== 'fast-check' ? `, engine ${s.engine}` : ''}${s.guided ? ', guided' : ''}`;
     const what = `seed ${seed}${shard}, ${s.workers} worker(s), ${s.vcpus} vCPU thread(s), implementation ${s.spec}, mutant ${s.mutant ?? 'none'}${rules}${eng}`;
     const written: { found: Found; file: string | null }[] = [];
     for (const f of r.failures) written.push({ found: f, file: await reportFound(f, { what, runs: r.runs, shrinkTimeMs: s.shrinkTimeMs, out: s.out, corpusDir: s.corpusDir, exec, used: written.map((w) => w.file) }, io) });
