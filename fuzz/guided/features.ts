@@ -7,7 +7,7 @@
  * reports itself (`features` in the protocol: gcov or kcov edges, ioctl paths).
  */
 import type { AbstractState } from '../../api/abstract.js';
-import type { TraceRecord } from '../../api/events.js';
+import { TraceEventSchema, type TraceRecord } from '../../api/events.js';
 import type { RunOutcome } from '../run/runner.js';
 import { resultKind } from '../report/stats.js';
 import { pagingMode } from '../../model/x86/registers.js';
@@ -20,12 +20,23 @@ const KEY_FIELDS = ['reason', 'what', 'site', 'lock', 'mode', 'stage', 'phase', 
 /** boolean fields worth telling apart */
 const FLAG_FIELDS = ['created', 'root', 'errorPage', 'noApf', 'write', 'add', 'gotPage', 'dirty', 'spin'] as const;
 
+/** which of those fields each event kind declares (api/events.ts), so the hot path reads only those */
+const PLANS = new Map(
+  TraceEventSchema.options.map((o) => {
+    const fields = Object.keys(o.shape);
+    const has = (k: string): boolean => fields.includes(k);
+    return [o.shape.ev.value as string, { keys: KEY_FIELDS.filter(has), flags: FLAG_FIELDS.filter(has), ret: has('ret') }] as const;
+  }),
+);
+const NO_PLAN = { keys: [], flags: [], ret: false };
+
 const eventFeature = (r: TraceRecord): string => {
   const e = r as unknown as Record<string, unknown>;
+  const plan = PLANS.get(r.ev) ?? NO_PLAN;
   let f = `e:${r.ev}`;
-  for (const k of KEY_FIELDS) if (typeof e[k] === 'string') f += `.${k}=${e[k] as string}`;
-  for (const k of FLAG_FIELDS) if (e[k] === true) f += `.${k}`;
-  if (typeof e.ret === 'number' && e.ret !== 0) f += '.fail';
+  for (const k of plan.keys) if (typeof e[k] === 'string') f += `.${k}=${e[k] as string}`;
+  for (const k of plan.flags) if (e[k] === true) f += `.${k}`;
+  if (plan.ret && typeof e.ret === 'number' && e.ret !== 0) f += '.fail';
   return f;
 };
 
