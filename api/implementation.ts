@@ -34,6 +34,8 @@ export interface CaseRun {
   readonly final?: AbstractState;
   /** the operation that failed; the steps before it are complete */
   readonly error?: { readonly index: number; readonly message: string; readonly unsupported?: boolean };
+  /** the implementation's own coverage of the case (protocol `features`), if it reports any */
+  readonly features?: readonly string[];
 }
 
 export interface Implementation {

@@ -96,6 +96,9 @@ export type CaseStep = z.infer<typeof CaseStepSchema>;
 
 const blocked = list(tid, MAX_THREADS);
 
+/** coverage features one case reply may carry */
+export const MAX_FEATURES = 10_000;
+
 /** Implementation to harness: each reply kind, by the request it answers. */
 export const Replies = {
   hello: msg('hello', { protocol: z.literal(PROTOCOL_VERSION, { error: `expected protocol ${PROTOCOL_VERSION}` }), name: text(256), capabilities: CapabilitiesSchema }),
@@ -114,6 +117,8 @@ export const Replies = {
     error: z.strictObject({ index: int(0, MAX_OPS - 1), message: text(), unsupported: z.boolean().optional() }).optional(),
     /** a real kernel's log and taint over the case (fuzz/kernel-log/): a splat there is KERNEL_SPLAT */
     kernel: KernelLogSchema.optional(),
+    /** optional: the implementation's own coverage of the case (kcov or gcov edges, ioctl paths), as names; guided generation keeps cases that reach new ones */
+    features: list(text(256), MAX_FEATURES).optional(),
   }),
   /** `unsupported`: the implementation cannot run this here (not a bug): the case is not checked */
   error: msg('error', { message: text(), unsupported: z.boolean().optional() }),

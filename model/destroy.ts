@@ -24,11 +24,11 @@ const busy = (vm: ModelVm): boolean => [...vm.vcpus.values()].some((v) => v.walk
 export const destroyPhase = (s: ModelState, id: VmId, phase: number): Phase => {
   const vm = s.vms.get(id);
   if (phase === 0) {
-    if (!vm || vm.dying) return { state: s, result: { kind: 'errno', errno: EBADF } };
+    if (!vm || vm.dying) return { state: s, result: { kind: 'errno', errno: EBADF }, outcomes: ['vm.missing→EBADF'] };
     return { state: { ...s, vms: withEntry(s.vms, id, { ...vm, dying: true }) }, result: null };
   }
   if (busy(vm!)) return { state: s, result: null, blocked: true };
-  return { state: { ...s, vms: withoutEntry(s.vms, id) }, result: { kind: 'ok' } };
+  return { state: { ...s, vms: withoutEntry(s.vms, id) }, result: { kind: 'ok' }, outcomes: ['destroyVm/destroyed'] };
 };
 
 /**

@@ -11,7 +11,7 @@ import type { VcpuId, VmId } from '../api/ids.js';
 import { EBADF, EEXIST, EINVAL, ENODEV } from '../api/errno.js';
 import type { ModelState, ModelVcpu, ModelVm } from './state.js';
 import { armFailures, withEntry, withoutEntry } from './state.js';
-import { done, fail, type Step, type VcpuStep } from './outcome.js';
+import { done, fail, named, type Outcome, type Step, type VcpuStep } from './outcome.js';
 import { enter, hardwareWalk, newVcpu, reload, reset, rootUnbacked, runStart, setCr } from './x86/vcpu.js';
 import { setRegion } from './x86/memory.js';
 import { KVM_MIN_ALLOC_MMU_PAGES, afterGuestAccess, emulate, getDirtyLog, translate } from './x86/emulate.js';
@@ -35,23 +35,32 @@ const putVm = (s: ModelState, id: VmId, vm: ModelVm): ModelState => ({ ...s, vms
 const onVcpu = (s: ModelState, id: VmId, vcpu: VcpuId, f: (vm: ModelVm, v: ModelVcpu) => VcpuStep): Step => {
   const vm = s.vms.get(id);
   const v = vm?.vcpus.get(vcpu);
-  if (!vm || !v) return fail(s, EBADF);
-  if (vm.ppc) return fail(s, EINVAL);
+  if (!vm || !v) return fail(s, EBADF, vm ? 'vcpu.missing→EBADF' : 'vm.missing→EBADF');
+  if (vm.ppc) return fail(s, EINVAL, 'vcpu.ppc→EINVAL');
   const r = f(vm, v);
-  return { state: putVm(r.state, id, { ...r.vm, vcpus: withEntry(r.vm.vcpus, vcpu, r.vcpu) }), result: r.result };
+  return { state: putVm(r.state, id, { ...r.vm, vcpus: withEntry(r.vm.vcpus, vcpu, r.vcpu) }), result: r.result, ...(r.outcomes && { outcomes: r.outcomes }) };
 };
+
+/** What a VM operation makes of its VM. */
+interface VmStep {
+  readonly vm: ModelVm;
+  readonly result: Result;
+  readonly outcomes?: readonly Outcome[];
+}
 
 /** Runs a VM operation on an existing VM, or -EBADF. */
-const onVm = (s: ModelState, id: VmId, f: (vm: ModelVm) => { vm: ModelVm; result: Result }): Step => {
+const onVm = (s: ModelState, id: VmId, f: (vm: ModelVm) => VmStep): Step => {
   const vm = s.vms.get(id);
-  if (!vm) return fail(s, EBADF);
+  if (!vm) return fail(s, EBADF, 'vm.missing→EBADF');
   const r = f(vm);
-  return { state: putVm(s, id, r.vm), result: r.result };
+  return { state: putVm(s, id, r.vm), result: r.result, ...(r.outcomes && { outcomes: r.outcomes }) };
 };
 
+const refused = (vm: ModelVm, code: number, o: Outcome): VmStep => ({ vm, result: errno(code), outcomes: [o] });
+
 /** An x86-only VM ioctl: -EINVAL on a PPC VM. */
-const onX86Vm = (s: ModelState, id: VmId, f: (vm: ModelVm) => { vm: ModelVm; result: Result }): Step =>
-  s.vms.get(id)?.ppc ? fail(s, EINVAL) : onVm(s, id, f);
+const onX86Vm = (s: ModelState, id: VmId, f: (vm: ModelVm) => VmStep): Step =>
+  s.vms.get(id)?.ppc ? fail(s, EINVAL, 'vm.ppc→EINVAL') : onVm(s, id, f);
 
 /** Deleting or moving a slot zaps every shadow page: all roots must be reloaded. */
 const dropRoots = (vm: ModelVm): ModelVm => ({
@@ -65,6 +74,8 @@ export interface Phase {
   readonly result: Result | null;
   /** the phase cannot be taken in this state (it waits for a lock another operation holds) */
   readonly blocked?: boolean;
+  /** the rule outcomes the phase took */
+  readonly outcomes?: readonly Outcome[];
 }
 
 /**
@@ -93,13 +104,13 @@ const vcpuPhase = (s: ModelState, id: VmId, vcpu: VcpuId, f: (vm: ModelVm, v: Mo
     pending = e.result === null;
     return { ...e, result: e.result ?? ok };
   });
-  return pending ? { state: r.state, result: null } : r;
+  return pending ? { state: r.state, result: null, ...(r.outcomes && { outcomes: r.outcomes }) } : r;
 };
 
 const emulatePhase = (s: ModelState, o: EmulateOp, phase: number): Phase =>
   vcpuPhase(s, o.vm, o.vcpu, (m, v) => {
     const e = emulate(m, v, o.access, o.gva, s.host.tdp, phase);
-    return { state: s, vm: e.vm, vcpu: e.vcpu, result: e.result };
+    return { state: s, vm: e.vm, vcpu: e.vcpu, result: e.result, ...(e.outcomes && { outcomes: e.outcomes }) };
   });
 
 const runPhase = (s: ModelState, o: RunOp, phase: number, tid: number): Phase => {
@@ -109,20 +120,25 @@ const runPhase = (s: ModelState, o: RunOp, phase: number, tid: number): Phase =>
     if (phase === 0) {
       const d = runStart(s, m, v, tid);
       if (d.result) return d;
-      const failed = reload(d.state, d.vm, d.vcpu, tid) ?? rootUnbacked(d.state, d.vm, d.vcpu);
-      if (failed) return failed;
+      const failed = reload(d.state, d.vm, d.vcpu, tid, 'run/reload→ENOMEM') ?? rootUnbacked(d.state, d.vm, d.vcpu);
+      if (failed) return named(failed, ...(d.outcomes ?? []));
+      const before = [...(d.outcomes ?? []), ...(d.vcpu.rootLoaded ? [] : ['run/rootReload' as const])];
       const walked = o.access && hardwareWalk(d.state, d.vm, d.vcpu, o.access);
-      if (o.access === null || walked === null) return enter(d.state, d.vm, d.vcpu, o.access, irqs, tid);
-      return { ...d, vcpu: { ...d.vcpu, rootLoaded: true, walked }, result: null };
+      if (o.access === null || walked === null) {
+        const e = enter(d.state, d.vm, d.vcpu, o.access, irqs, tid);
+        return { ...e, outcomes: [...before, ...(e.outcomes ?? [])] };
+      }
+      return { ...d, vcpu: { ...d.vcpu, rootLoaded: true, walked }, result: null, outcomes: before };
     }
     const e = enter(s, m, v, o.access, irqs, tid);
     // no re-entry: the root stays as other threads left it
     if (e.result.kind !== 'exit' || e.result.reason !== 'hlt') return { ...e, vcpu: { ...e.vcpu, rootLoaded: v.rootLoaded } };
     const { walked: _, ...before } = v;
-    const failed = reload(e.state, e.vm, before, tid);
+    const failed = reload(e.state, e.vm, before, tid, 'run/reentry→ENOMEM');
     // the write's fault mapped the page (mark_page_dirty) before re-entry's reload failed
     if (failed) return { ...failed, vm: afterGuestAccess(failed.vm, e.vcpu, o.access, e.result) };
-    return { ...e, vm: afterGuestAccess(e.vm, e.vcpu, o.access, e.result) };
+    const entered = { ...e, vm: afterGuestAccess(e.vm, e.vcpu, o.access, e.result) };
+    return before.rootLoaded ? entered : { ...entered, outcomes: ['run/rootReload', ...(e.outcomes ?? [])] };
   });
 };
 
@@ -141,9 +157,11 @@ const opPhase = (s: ModelState, op: Op, phase: number, tid: number): Phase => {
 /** A phased operation on one thread: its phases back to back. */
 const allPhases = (s: ModelState, op: Op, tid: number): Step => {
   let state = s;
+  const outcomes: Outcome[] = [];
   for (let phase = 0; ; phase++) {
     const r = stepPhase(state, op, phase, tid);
-    if (r.result) return { state: r.state, result: r.result };
+    if (r.outcomes) outcomes.push(...r.outcomes);
+    if (r.result) return { state: r.state, result: r.result, outcomes };
     if (r.blocked || phase + 1 >= phases(op)) throw new Error(`model: ${op.kind} stopped in phase ${phase}`);
     state = r.state;
   }
@@ -153,40 +171,41 @@ export const step = (s: ModelState, op: Op, tid = 0): Step =>
   match(op)
     .with({ kind: 'createVm' }, ({ vm, ppc }) => {
       // no vendor module: /dev/kvm has no driver behind it
-      if (!s.host.loaded) return fail(s, ENODEV);
-      if (s.vms.has(vm)) return fail(s, EEXIST);
-      return done(putVm(s, vm, { slots: new Map(), vcpus: new Map(), nrMmuPages: 0, ppc: ppc ? newPpcVm(ppc) : null, swapped: new Set() }));
+      if (!s.host.loaded) return fail(s, ENODEV, 'createVm/noModule→ENODEV');
+      if (s.vms.has(vm)) return fail(s, EEXIST, 'createVm/exists→EEXIST');
+      const created = putVm(s, vm, { slots: new Map(), vcpus: new Map(), nrMmuPages: 0, ppc: ppc ? newPpcVm(ppc) : null, swapped: new Set() });
+      return done(created, ppc ? 'createVm/ppc' : 'createVm/x86');
     })
     .with({ kind: 'setMemoryRegion' }, ({ vm, slot, gfn, npages, flags }) =>
       s.vms.get(vm)?.ppc
         ? ppcSetRegion(s, vm, slot, gfn, npages, tid)
         : onVm(s, vm, (m) => {
             const r = setRegion(m, slot, gfn, npages, flags ?? 0, RULES[s.rules]);
-            if (typeof r === 'number') return { vm: m, result: errno(r) };
+            if ('errno' in r) return refused(m, r.errno, r.outcome);
             const next = { ...m, slots: r.slots };
-            if (r.change !== 'delete' && r.change !== 'move') return { vm: next, result: ok };
-            return { vm: dropRoots(forgetSwapped(next, m.slots.get(slot)!)), result: ok };
+            if (r.change !== 'delete' && r.change !== 'move') return { vm: next, result: ok, outcomes: [r.outcome] };
+            return { vm: dropRoots(forgetSwapped(next, m.slots.get(slot)!)), result: ok, outcomes: [r.outcome] };
           }),
     )
     .with({ kind: 'createVcpu' }, ({ vm, vcpu }) =>
       onVm(s, vm, (m) => {
-        if (vcpu < 0 || vcpu >= RULES[s.rules].vcpuIds) return { vm: m, result: errno(EINVAL) };
-        if (m.vcpus.has(vcpu)) return { vm: m, result: errno(EEXIST) };
-        return { vm: { ...m, vcpus: withEntry(m.vcpus, vcpu, newVcpu()) }, result: ok };
+        if (vcpu < 0 || vcpu >= RULES[s.rules].vcpuIds) return refused(m, EINVAL, 'createVcpu/id→EINVAL');
+        if (m.vcpus.has(vcpu)) return refused(m, EEXIST, 'createVcpu/exists→EEXIST');
+        return { vm: { ...m, vcpus: withEntry(m.vcpus, vcpu, newVcpu()) }, result: ok, outcomes: ['createVcpu/created'] };
       }),
     )
     .with({ kind: 'setCr' }, ({ vm, vcpu, reg, value }) => onVcpu(s, vm, vcpu, (m, v) => setCr(s, m, v, reg, value)))
     .with({ kind: 'resetVcpu' }, ({ vm, vcpu }) => onVcpu(s, vm, vcpu, (m) => reset(s, m)))
     .with({ kind: 'run' }, { kind: 'emulate' }, { kind: 'hEnter' }, { kind: 'destroyVm' }, { kind: 'allocRma' }, (o) => allPhases(s, o, tid))
-    .with({ kind: 'translate' }, ({ vm, vcpu, gva }) => onVcpu(s, vm, vcpu, (m, v) => ({ state: s, vm: m, vcpu: v, result: translate(m, v, gva) })))
+    .with({ kind: 'translate' }, ({ vm, vcpu, gva }) => onVcpu(s, vm, vcpu, (m, v) => translate(s, m, v, gva)))
     .with({ kind: 'getDirtyLog' }, ({ vm, slot }) => onX86Vm(s, vm, (m) => getDirtyLog(m, slot, RULES[s.rules].memSlots)))
     .with({ kind: 'setNrMmuPages' }, ({ vm, pages }) =>
       onX86Vm(s, vm, (m) =>
-        pages < KVM_MIN_ALLOC_MMU_PAGES ? { vm: m, result: errno(EINVAL) } : { vm: { ...m, nrMmuPages: pages }, result: ok },
+        pages < KVM_MIN_ALLOC_MMU_PAGES ? refused(m, EINVAL, 'setNrMmuPages/belowMin→EINVAL') : { vm: { ...m, nrMmuPages: pages }, result: ok, outcomes: ['setNrMmuPages/set'] },
       ),
     )
-    .with({ kind: 'failAlloc' }, ({ site, count }) => done(armFailures(s, tid, site, count)))
-    .with({ kind: 'swapOut' }, ({ vm, gfn }) => (s.vms.get(vm)?.ppc ? fail(s, EINVAL) : swapOut(s, vm, gfn)))
+    .with({ kind: 'failAlloc' }, ({ site, count }) => done(armFailures(s, tid, site, count), 'failAlloc/armed'))
+    .with({ kind: 'swapOut' }, ({ vm, gfn }) => (s.vms.get(vm)?.ppc ? fail(s, EINVAL, 'vm.ppc→EINVAL') : swapOut(s, vm, gfn)))
     .with({ kind: 'asyncPfDone' }, ({ vm, vcpu, gfn }) => onVcpu(s, vm, vcpu, (m, v) => asyncPfDone(s, m, v, gfn)))
     .with({ kind: 'moduleLoad' }, ({ vendor, tdp }) => moduleLoad(s, vendor, tdp, tid))
     .with({ kind: 'moduleUnload' }, () => moduleUnload(s))

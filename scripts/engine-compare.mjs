@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
- * npm run engine-compare [-- --seeds 1-5 --mutants a,b --jobs N --runs N]
+ * npm run engine-compare [-- --seeds 1-5 --mutants a,b --jobs N --runs N --shrink-time T]
+ * npm run guided-compare   (the same for fast-check and guided, shrinks cut at 5 s)
  *
  * Runs `kvm-oracle fuzz --engine E --mutant M --seed S` for both engines (fast-check and
- * jsverify), every public mutant and every seed, one worker each (--jobs campaigns at
+ * jsverify; or `--engines fast-check,guided`: fast-check alone and with --guided), every
+ * public mutant and every seed, one worker each (--jobs campaigns at
  * once, default 2), and prints a Markdown table: for each mutant and engine, the seeds
  * that found it, the run at which each seed first saw the failure and the size of each
  * shrunk counterexample (operations), seed by seed. --engines E,E runs only those. Every counterexample is replayed and
@@ -14,11 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listMutants, pool, run, seedRange } from './lib/campaigns.mjs';
 
-const ENGINES = ['fast-check', 'jsverify'];
-const usage = 'usage: npm run engine-compare -- [--seeds A-B] [--mutants a,b] [--engines E,E] [--jobs N] [--runs N]';
+/** each generator compared, and the fuzz options that select it ("guided": fast-check with --guided) */
+const ENGINES = { 'fast-check': ['--engine', 'fast-check'], jsverify: ['--engine', 'jsverify'], guided: ['--engine', 'fast-check', '--guided'] };
+const usage = 'usage: npm run engine-compare -- [--seeds A-B] [--mutants a,b] [--engines E,E] [--jobs N] [--runs N] [--shrink-time T]';
 
 const parseArgs = (argv) => {
-  const o = { seeds: [1, 2, 3, 4, 5], mutants: null, engines: ENGINES, jobs: 2, runs: null };
+  const o = { seeds: [1, 2, 3, 4, 5], mutants: null, engines: ['fast-check', 'jsverify'], jobs: 2, runs: null, shrinkTime: null };
   for (let i = 0; i < argv.length; i += 2) {
     const [k, v] = [argv[i], argv[i + 1]];
     if (v === undefined) throw new Error(`${k}: missing value`);
@@ -26,8 +29,8 @@ const parseArgs = (argv) => {
     else if (k === '--mutants') o.mutants = v.split(',');
     else if (k === '--engines') {
       o.engines = v.split(',');
-      if (!o.engines.every((e) => ENGINES.includes(e))) throw new Error(`--engines: expected some of ${ENGINES.join(',')}, got ${v}`);
-    }
+      if (!o.engines.every((e) => e in ENGINES)) throw new Error(`--engines: expected some of ${Object.keys(ENGINES).join(',')}, got ${v}`);
+    } else if (k === '--shrink-time') o.shrinkTime = v;
     else if (k === '--jobs' || k === '--runs') {
       if (!/^[1-9][0-9]*$/.test(v)) throw new Error(`${k}: expected a positive integer, got ${v}`);
       o[k.slice(2)] = Number(v);
@@ -37,10 +40,10 @@ const parseArgs = (argv) => {
 };
 
 /** one campaign: the run that first saw the failure, the shrunk size, whether the replay agrees */
-const campaign = (dir, engine, mutant, seed, runs) => async () => {
+const campaign = (dir, engine, mutant, seed, runs, shrinkTime) => async () => {
   const out = join(dir, `${engine}-${mutant}-${seed}`);
   const json = join(out, 'summary.json');
-  const r = await run(['fuzz', '--engine', engine, '--mutant', mutant, '--seed', String(seed), '--workers', '1', '--out', out, '--json', json, ...(runs ? ['--runs', String(runs)] : [])]);
+  const r = await run(['fuzz', ...ENGINES[engine], '--mutant', mutant, '--seed', String(seed), '--workers', '1', '--out', out, '--json', json, ...(runs ? ['--runs', String(runs)] : []), ...(shrinkTime ? ['--shrink-time', shrinkTime] : [])]);
   if (r.code === 0) return { found: false };
   if (r.code !== 1) return { error: r.out.trim().split('\n').pop() };
   const f = JSON.parse(readFileSync(json, 'utf8')).failures[0];
@@ -58,7 +61,7 @@ const main = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kvm-oracle-engines-'));
   const mutants = o.mutants ?? (await listMutants());
   const keys = mutants.flatMap((m) => o.engines.flatMap((e) => o.seeds.map((s) => [m, e, s])));
-  const results = await pool(keys.map(([m, e, s]) => campaign(dir, e, m, s, o.runs)), o.jobs);
+  const results = await pool(keys.map(([m, e, s]) => campaign(dir, e, m, s, o.runs, o.shrinkTime)), o.jobs);
   const of = (m, e) => results.filter((_, i) => keys[i][0] === m && keys[i][1] === e);
   let bad = false;
   console.log(`seeds ${o.seeds.join(', ')}; ${o.runs ?? 2000} runs each; "–": not found`);

@@ -33,6 +33,12 @@ CAPABILITIES = {
 }
 
 
+def ioctl_path(op, result):
+    """The path an ioctl took, as a coverage feature: "setMemoryRegion:errno:-17", "run:exit:mmio"."""
+    detail = result.get("errno", result.get("reason", ""))
+    return f"{op['kind']}:{result['kind']}" + (f":{detail}" if detail != "" else "")
+
+
 class Server:
     """One request line in, one reply line out (docs/PROTOCOL.md)."""
 
@@ -45,7 +51,7 @@ class Server:
         return self.kvm
 
     def whole_case(self, req):
-        kvm, steps = Kvm(req["config"], req["mutant"]), []
+        kvm, steps, paths = Kvm(req["config"], req["mutant"]), [], set()
         self.kvm = kvm
         for index, item in enumerate(req["ops"]):
             try:
@@ -53,7 +59,9 @@ class Server:
             except (KeyError, TypeError, ValueError) as e:
                 return {"msg": "case", "steps": steps, "error": {"index": index, "message": describe(e)}}
             steps.append({"result": result, "events": [], **({"state": kvm.abstract()} if req["states"] else {})})
-        return {"msg": "case", "steps": steps, "final": kvm.abstract()}
+            paths.add(ioctl_path(item["op"], result))
+        # optional: our own coverage (here the ioctl paths taken), so guided generation can aim at it
+        return {"msg": "case", "steps": steps, "final": kvm.abstract(), "features": sorted(paths)}
 
     def handle(self, req):
         msg = req["msg"]

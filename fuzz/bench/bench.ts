@@ -20,6 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { reachOf, restrictCase } from '../gen/reach.js';
 import { join } from 'node:path';
 import { benchWorkers } from './bench-workers.js';
+import { guidedScanRows, withFeedback } from './bench-guided.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 400);
 /** the protocol rows cost a round trip per step: fewer cases */
@@ -98,6 +99,12 @@ const main = async (): Promise<void> => {
     row(`${what}: builtin, impl alone`, cases, implOnly, base);
     row(`${what}: builtin, lockstep`, cases, lockstep(builtinFactory), base);
     if (vcpus === 1) row(`${what}: builtin, lockstep, state only at the end`, cases, lockstep(builtinFactory, 'auto', false), base);
+    row(`${what}: builtin, lockstep + guided feedback`, cases, withFeedback, base);
+    if (vcpus === 2) {
+      // a guided scan of derived cases (fuzz/guided/) against a plain scan of the base stream, per operation
+      const g = guidedScanRows(cases.slice(0, 50), CASES, ROUNDS);
+      table.push([`${what}: guided scan (derived cases + feedback)`, String(g.ops), g.guided.toFixed(0), (g.guided / g.plain).toFixed(2)]);
+    }
     const serve = await loadFactory(`exec:${JSON.stringify(process.execPath)} ${JSON.stringify(join(packageRoot(), 'bin', 'kvm-oracle.js'))} serve`);
     const few = cases.slice(0, EXEC_CASES);
     const fewBase = opsPerSecond(few, lockstep(builtinFactory));

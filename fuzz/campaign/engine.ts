@@ -130,16 +130,21 @@ export class Engine {
     let enough: number | null;
     for (;;) {
       while (!this.signal && inflight.length <= this.exec.workers && dispatched < total && Date.now() < deadline) {
-        const count = Math.min(CHUNK, total - dispatched);
-        inflight.push({ from: dispatched, count, scanned: this.exec.scan({ start: globalIndex(shard, dispatched), stride: shard.count, count }) });
+        const start = globalIndex(shard, dispatched);
+        // a guided stream makes the cases of an epoch only once the epoch before is in
+        if (this.stream.ready?.(start) === false) break;
+        const count = Math.min(CHUNK, total - dispatched, this.stream.stretch?.(start, shard.count) ?? CHUNK);
+        const guide = this.stream.guide?.(start);
+        inflight.push({ from: dispatched, count, scanned: this.exec.scan({ start, stride: shard.count, count, ...(guide && { guide }) }) });
         dispatched += count;
       }
       const next = inflight.shift();
       if (!next || this.signal) break;
-      const { verdicts, stats } = await next.scanned;
+      const { verdicts, stats, novel } = await next.scanned;
       if (this.signal) break;
       if (stats) this.stats = this.stats ? mergeStats(this.stats, stats) : stats;
       read = next.from + next.count;
+      this.stream.fold?.(novel ?? [], globalIndex(shard, read));
       for (const v of verdicts) {
         const p = (v.index - (shard.index - 1)) / shard.count;
         if ((enough = await settle(judge.take(p, v))) !== null) return { runs: enough, unchecked };

@@ -11,6 +11,8 @@ import type { CaseSource } from './stream.js';
 import type { WireReach } from '../gen/campaign-arb.js';
 import type { EngineName } from '../engines/name.js';
 import { addCase, emptyStats, type Stats } from '../report/stats.js';
+import type { GuideSnapshot, Novel } from '../guided/corpus.js';
+import { guidedScan } from '../guided/scan.js';
 
 /** what a run of one case says */
 export interface Verdict {
@@ -30,6 +32,8 @@ export interface Scanned extends Verdict {
 export interface ScanResult {
   readonly verdicts: Scanned[];
   readonly stats: Stats | null;
+  /** guided: the cases that reached a feature their epoch's corpus lacks, by index */
+  readonly novel?: Novel[];
 }
 
 /** cases start, start + stride, ... (count of them) of the stream */
@@ -37,6 +41,8 @@ export interface ScanRequest {
   readonly start: number;
   readonly stride: number;
   readonly count: number;
+  /** guided: the corpus the cases' epoch sees (fuzz/guided/) */
+  readonly guide?: GuideSnapshot;
 }
 
 /** What a worker needs to rebuild the campaign: plain JSON, sent to each worker once. */
@@ -55,6 +61,8 @@ export interface CaseSetup {
   readonly engine?: EngineName;
   /** collect the stats of scanned cases (--stats, --json, --junit): each case keeps its trace */
   readonly stats?: boolean;
+  /** guided generation (fuzz/guided/): cases derived from those that reached something new */
+  readonly guided?: boolean;
 }
 
 export interface Executor {
@@ -76,16 +84,19 @@ export interface Executor {
 export const scanCases = (stream: CaseSource, r: ScanRequest, opts: RunOptions, withStats = false, tick?: (index: number) => void, seen?: (tc: TestCase, o: RunOutcome) => void): ScanResult => {
   const verdicts: Scanned[] = [];
   const stats = withStats ? emptyStats() : null;
-  const runOpts = withStats ? { ...opts, keepTrace: true } : opts;
+  const guided = r.guide && guidedScan(stream, r.guide);
+  const statsOpts = withStats ? { ...opts, keepTrace: true, coverage: true } : opts;
+  const runOpts = guided ? guided.opts(statsOpts) : statsOpts;
   for (let k = 0; k < r.count; k++) {
     const index = r.start + k * r.stride;
     tick?.(index);
     const tc = stream.at(index).value[0];
     const outcome = runCase(tc, runOpts);
     seen?.(tc, outcome);
+    guided?.seen(index, tc, outcome);
     if (stats) addCase(stats, outcome);
     const { failure, unchecked, unsupported } = outcome;
     if (failure || unchecked || unsupported) verdicts.push({ index, failure, unchecked, unsupported });
   }
-  return { verdicts, stats };
+  return { verdicts, stats, ...(guided && { novel: guided.novel }) };
 };

@@ -4,6 +4,8 @@
  * writes and stores every failure it collected, then the summary files (--json, --junit,
  * --stats).
  */
+import { GuideCorpus } from '../guided/corpus.js';
+import { loadGuide, saveGuide } from '../guided/store.js';
 import type { ImplementationFactory } from '../../api/implementation.js';
 import type { Io } from '../cli/common.js';
 import { toWire } from '../gen/campaign-arb.js';
@@ -52,6 +54,10 @@ export interface FuzzSettings {
   readonly maxFailures: number;
   /** --engine: which engine draws and shrinks the cases (default fast-check) */
   readonly engine?: EngineName;
+  /** guided generation (fuzz/guided/): derive cases from those that reached something new */
+  readonly guided?: boolean;
+  /** --guide-corpus: where the guide corpus is kept between campaigns (read first, written after) */
+  readonly guideDir?: string;
   /** --json, --junit, --stats */
   readonly files?: OutputFiles;
   /** printed after the verdict: what the implementation leaves unchecked */
@@ -63,6 +69,7 @@ export interface FuzzSettings {
 }
 
 const SIGNALS: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143 };
+
 
 /** runs the engine; the first signal stops it gracefully, a second one exits at once */
 const runEngine = async (engine: Engine): Promise<EngineResult> => {
@@ -88,7 +95,8 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
   const shape = { maxOps: s.maxOps, vcpus: s.vcpus };
   // the stats (and the idle monitors the summary names): each executor collects them per stretch
   const stats = files.stats || files.json !== undefined || files.junit !== undefined;
-  const setup = { spec: s.spec, ...(s.opTimeoutMs !== undefined && { opTimeoutMs: s.opTimeoutMs }), mutant: s.mutant, disabled: [...s.disabled].sort(), shape, reach: toWire(reach), seed, stats, ...(s.engine && { engine: s.engine }) };
+  const setup = { spec: s.spec, ...(s.opTimeoutMs !== undefined && { opTimeoutMs: s.opTimeoutMs }), mutant: s.mutant, disabled: [...s.disabled].sort(), shape, reach: toWire(reach), seed, stats, ...(s.engine && { engine: s.engine }), ...(s.guided && { guided: true }) };
+  const guide = s.guided ? new GuideCorpus(s.guideDir ? loadGuide(s.guideDir) : []) : undefined;
   const watch = io.progress ? new CampaignWatch({ sink: io.progress, runs: s.runs, timeMs: s.timeMs }) : null;
   let exec: Executor;
   try {
@@ -102,13 +110,13 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
     io.err(`kvm-oracle fuzz: run ${run} failed (${f.id}); shrinking it (at most ${s.shrinkTimeMs} ms)`);
     watch?.onShrink(run);
   };
-  const engine = new Engine({ ...s, seed, identity, onShrink, ...(watch && { onProgress: watch.onProgress }), corpus: s.corpus, known: s.baseline, source: caseSource(setup) }, watch ? watch.executor(exec) : exec);
+  const engine = new Engine({ ...s, seed, identity, onShrink, ...(watch && { onProgress: watch.onProgress }), corpus: s.corpus, known: s.baseline, source: caseSource(setup, guide) }, watch ? watch.executor(exec) : exec);
   try {
     const r = await runEngine(engine);
     watch?.end();
     const shard = s.shard === WHOLE ? '' : `, shard ${shardText(s.shard)}`;
     const rules = reach.rules === 'seeds' ? '' : `, ${reach.rules} rules`;
-    const eng = s.engine && s.engine !== 'fast-check' ? `, engine ${s.engine}` : '';
+    const eng = `${s.engine && s.engine !== 'fast-check' ? `, engine ${s.engine}` : ''}${s.guided ? ', guided' : ''}`;
     const what = `seed ${seed}${shard}, ${s.workers} worker(s), ${s.vcpus} vCPU thread(s), implementation ${s.spec}, mutant ${s.mutant ?? 'none'}${rules}${eng}`;
     const written: { found: Found; file: string | null }[] = [];
     for (const f of r.failures) written.push({ found: f, file: await reportFound(f, { what, runs: r.runs, shrinkTimeMs: s.shrinkTimeMs, out: s.out, corpusDir: s.corpusDir, exec, used: written.map((w) => w.file) }, io) });
@@ -119,8 +127,9 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
     if (r.unsupported) io.out(`  ${r.unsupported} of them not checked: ${s.spec} cannot run them here (the first: ${r.unsupportedWhy})`);
     for (const l of s.notes ?? []) io.out(l);
     if (r.interrupted) io.out(`  interrupted by ${r.interrupted} after ${r.runs} runs`);
+    if (guide) io.out(`  guided: ${guide.entries.length} case(s) in the guide corpus, ${guide.known.size} feature(s) reached${s.guideDir ? `; kept in ${saveGuide(s.guideDir, guide.entries)}` : ''}`);
     const more = [...(r.unsupported ? [{ check: 'cases', reason: `${s.spec} cannot run them here (the first: ${r.unsupportedWhy})`, cases: r.unsupported }] : []), ...(s.more ?? [])];
-    const end = { seed, runs: r.runs, workers: s.workers, shard: s.shard === WHOLE ? null : s.shard, timeMs: Date.now() - t0, implementation: s.spec, mutant: s.mutant, ...(s.engine && s.engine !== 'fast-check' && { engine: s.engine }), replayed: r.replayed, interrupted: r.interrupted, failures: written, unchecked: r.unchecked, disabled: s.disabled, stats: r.stats, more };
+    const end = { seed, runs: r.runs, workers: s.workers, shard: s.shard === WHOLE ? null : s.shard, timeMs: Date.now() - t0, implementation: s.spec, mutant: s.mutant, ...(s.engine && s.engine !== 'fast-check' && { engine: s.engine }), replayed: r.replayed, interrupted: r.interrupted, failures: written, unchecked: r.unchecked, disabled: s.disabled, stats: r.stats, more, rules: reach.rules };
     s.onSummary?.(campaignSummary(end));
     const o = campaignOutputs(end, files);
     for (const l of o.out) io.out(l);

@@ -9,6 +9,7 @@
 import fc from 'fast-check';
 import { xorshift128plus } from 'pure-rand/generator/xorshift128plus';
 import type { TestCase } from '../../api/ops.js';
+import type { GuideSnapshot, Novel } from '../guided/corpus.js';
 
 /** a generated case with what fast-check needs to shrink it */
 export type CaseValue = fc.Value<[TestCase]>;
@@ -21,10 +22,22 @@ export interface Drawn {
   readonly value: readonly [TestCase];
 }
 
-/** What the engine and the executors read cases from: case i of a seed, and its shrinks. */
+/**
+ * What the engine and the executors read cases from: case i of a seed, and its shrinks.
+ * A guided stream (fuzz/guided/source.ts) also says which cases can be made yet, with
+ * which corpus, and takes the new cases the scans found.
+ */
 export interface CaseSource {
   at(index: number): Drawn;
   shrinks(v: Drawn): Iterable<Drawn>;
+  /** the most cases from `start` (every `stride`) one scan may take */
+  stretch?(start: number, stride: number): number;
+  /** may cases from `start` be made now? */
+  ready?(start: number): boolean;
+  /** what a scan from `start` must carry */
+  guide?(start: number): GuideSnapshot | undefined;
+  /** the new cases of a stretch read; every case before `readTo` is read */
+  fold?(novel: readonly Novel[], readTo: number): void;
 }
 
 type Rng = ReturnType<typeof xorshift128plus>;

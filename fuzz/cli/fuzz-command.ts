@@ -7,6 +7,7 @@ import { loadCorpus } from '../campaign/corpus.js';
 import { SHRINK_TIME_MS } from '../campaign/engine.js';
 import { FUZZ_HELP } from './help.js';
 import { engineOption } from '../engines/option.js';
+import { guidedOptions } from '../guided/option.js';
 import { reachOf, ReachError } from '../gen/reach.js';
 import { runFuzz } from '../campaign/run-fuzz.js';
 import { parseSeed } from '../campaign/seed.js';
@@ -25,6 +26,7 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
     junit: { value: true }, json: { value: true }, stats: { value: false },
     workers: { value: true }, 'case-timeout': { value: true }, 'shrink-time': { value: true }, shard: { value: true },
     corpus: { value: true }, baseline: { value: true }, 'max-failures': { value: true }, engine: { value: true },
+    guided: { value: false }, 'guide-corpus': { value: true },
   });
   if (p.options.has('help')) return io.out(FUZZ_HELP), 0;
   if (p.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
@@ -56,6 +58,7 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
     ...(baseline && { baseline: loadBaseline(baseline) }),
     maxFailures: intOption(p, 'max-failures', 1, 1),
     engine,
+    ...guidedOptions(p),
     files: { junit: p.options.get('junit') as string | undefined, json: p.options.get('json') as string | undefined, stats: p.options.has('stats') },
   };
   const { spec, factory } = await implOption(p);

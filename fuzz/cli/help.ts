@@ -30,7 +30,7 @@ exit status: 0 nothing failed, 1 a counterexample was found (or still fails),
 export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N|random] [--runs N | --time 30s] [--mutant NAME] [--out DIR]
                        [--max-ops N] [--vcpus N] [--disable ID[,ID]] [--workers N]
                        [--case-timeout T] [--shrink-time T] [--shard I/N] [--corpus DIR]
-                       [--baseline FILE] [--max-failures N] [--engine E]
+                       [--baseline FILE] [--max-failures N] [--engine E] [--guided [--guide-corpus DIR]]
                        [--impl SPEC] [--op-timeout T] [--ops K[,K]] [--skip-ops K[,K]] [--rules R]
                        [--json FILE] [--junit FILE] [--stats]
 
@@ -66,6 +66,12 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N|random] [--runs N | -
                  jsverify (its own generators and shrinking, the same pools, weights,
                  prelude and reach); the same seed gives the same cases with either's
                  own stream, and a jsverify counterexample records "engine": "jsverify"
+  --guided       coverage-guided generation: keep the cases that reached a rule outcome,
+                 result kind, event kind, end-state feature or implementation feature
+                 no kept case did, and derive new cases from them (insert, delete,
+                 swap, change, splice, move to another thread); the same seed gives
+                 the same cases with any --workers (docs/COVERAGE.md)
+  --guide-corpus DIR  keep that corpus between campaigns: read first, written after
   --impl SPEC    the implementation under test: builtin (default), kvm, module:PATH or
                  exec:COMMAND (kvm-oracle --help); recorded in the counterexample
   --op-timeout T wall-clock limit for each reply of an exec: implementation (default
@@ -84,9 +90,12 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N|random] [--runs N | -
   --junit FILE   write a JUnit XML report: a test suite for the campaign, a failing
                  test case per failure signature, a skipped one per check not run
   --stats        print what the campaign exercised: operation and result kinds, the
-                 events each monitor checked, fault-injection sites armed and fired
-                 (the same counts with any --workers; a case a worker was killed on
-                 is not counted)
+                 events each monitor checked, fault-injection sites armed and fired,
+                 and the spec coverage: each rule outcome of the model reached (with
+                 counts) or never reached (with the reason, if none can be), and the
+                 share of operations on a missing VM, vCPU or slot (the same counts with
+                 any --workers; a case a worker was killed on is not counted). The
+                 --json summary keeps the outcome counts; npm run coverage:spec prints them
 
 A counterexample is written as DIR/<INVARIANT>-seed<N>-<mutant>.json with a Markdown
 report beside it (.md) to paste into a bug report. A run over two seconds shows a

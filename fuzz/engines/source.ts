@@ -8,8 +8,13 @@ import { CaseStream, type CaseSource } from '../campaign/stream.js';
 import { campaignArb, fromWire } from '../gen/campaign-arb.js';
 import { jsverifyCampaignArb } from './jsverify/campaign.js';
 import { JsverifyStream } from './jsverify/stream.js';
+import { GuidedSource } from '../guided/source.js';
+import type { GuideCorpus } from '../guided/corpus.js';
+import { DEFAULT_SHAPE } from '../gen/arbitraries.js';
 
-export const caseSource = (s: Pick<CaseSetup, 'engine' | 'seed' | 'shape' | 'reach'>): CaseSource => {
+/** `corpus`: the supervisor's guide corpus (a worker's guided stream gets snapshots with each scan) */
+export const caseSource = (s: Pick<CaseSetup, 'engine' | 'seed' | 'shape' | 'reach' | 'guided'>, corpus?: GuideCorpus): CaseSource => {
   const reach = fromWire(s.reach);
-  return s.engine === 'jsverify' ? new JsverifyStream(s.seed, jsverifyCampaignArb(s.shape, reach)) : new CaseStream(s.seed, campaignArb(s.shape, reach));
+  const base = s.engine === 'jsverify' ? new JsverifyStream(s.seed, jsverifyCampaignArb(s.shape, reach)) : new CaseStream(s.seed, campaignArb(s.shape, reach));
+  return s.guided ? new GuidedSource(base, s.seed, { ...DEFAULT_SHAPE, ...s.shape }, reach, corpus ?? null) : base;
 };

@@ -119,8 +119,9 @@ export const reloadOps = ({ shutdown, fail, config, rebuild }: ReloadDraw): Op[]
   { kind: 'moduleUnload' },
   ...(fail ? [{ kind: 'failAlloc', site: fail, count: 1 } as const] : []),
   { kind: 'moduleLoad', vendor: config.vendor, tdp: config.tdp },
-  // a load that failed is tried again before the VM is rebuilt
-  ...(shutdown && rebuild && fail ? [{ kind: 'moduleLoad', vendor: config.vendor, tdp: config.tdp } as const] : []),
+  // a load that failed is tried again before the VM is rebuilt, after an rmmod of the module
+  // that is not loaded (the failed load must have left nothing for kvm_exit() to undo)
+  ...(shutdown && rebuild && fail ? ([{ kind: 'moduleUnload' }, { kind: 'moduleLoad', vendor: config.vendor, tdp: config.tdp }] as const) : []),
   ...(shutdown && rebuild
     ? ([
         { kind: 'createVm', vm: 0 as VmId },

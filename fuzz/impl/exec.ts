@@ -63,7 +63,7 @@ class ExecImplementation implements Implementation {
     // the kernel's own oracles: a splat in its log during the case is a failure, whatever the results
     const splat = judgeKernelLog(r.kernel);
     if (splat) throw new ImplFault('KERNEL_SPLAT', splat);
-    return { steps: r.steps, ...(r.final && { final: r.final }), ...(r.error && { error: r.error }) };
+    return { steps: r.steps, ...(r.final && { final: r.final }), ...(r.error && { error: r.error }), ...(r.features && { features: r.features }) };
   }
 
   drainEvents(): TraceEvent[] {

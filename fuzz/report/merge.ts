@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { junitXml } from './junit.js';
 import { UsageError } from '../cli/options.js';
 import { SUMMARY_FORMAT, type NotChecked, type Summary, type FailureSummary } from './summary.js';
+import { mergeCoverage } from './spec-coverage.js';
 
 export interface MergeIo {
   out(line: string): void;
@@ -45,8 +46,10 @@ export const mergeSummaries = (ss: readonly Summary[]): Summary => {
     notChecked.set(key, had && n.cases !== undefined ? { ...had, cases: (had.cases ?? 0) + n.cases } : had ?? n);
   }
   const first = ss[0]!;
+  const coverage = mergeCoverage(ss.map((s) => s.coverage));
   return {
     ...first,
+    ...(coverage ? { coverage } : { coverage: undefined }),
     runs: ss.reduce((n, s) => n + s.runs, 0),
     workers: ss.reduce((n, s) => n + s.workers, 0),
     shard: null,

@@ -13,6 +13,8 @@ import { summaryOf, type NotChecked, type Summary, type SummaryInput } from './s
 import { junitXml } from './junit.js';
 import { markdownReport } from './markdown.js';
 import { formatStats, idleMonitors, type Stats } from './stats.js';
+import { opsIssued } from './spec-coverage.js';
+import type { Rules } from '../../model/rules.js';
 
 export interface OutputFiles {
   readonly junit?: string;
@@ -37,6 +39,8 @@ export interface CampaignEnd extends Omit<SummaryInput, 'notChecked'> {
   readonly stats: Stats | null;
   /** what else the command knows was not checked (the implementation's blind spots) */
   readonly more?: readonly NotChecked[];
+  /** the rules the cases were held to (spec coverage lists what they cannot reach) */
+  readonly rules?: Rules;
 }
 
 const notChecked = (e: CampaignEnd): NotChecked[] => {
@@ -49,8 +53,12 @@ const notChecked = (e: CampaignEnd): NotChecked[] => {
   return out;
 };
 
-export const campaignSummary = ({ unchecked: _u, disabled: _d, stats: _s, more: _m, ...e }: CampaignEnd): Summary =>
-  summaryOf({ ...e, notChecked: notChecked({ unchecked: _u, disabled: _d, stats: _s, more: _m, ...e }) });
+export const campaignSummary = ({ unchecked: _u, disabled: _d, stats: _s, more: _m, rules = 'seeds', ...e }: CampaignEnd): Summary =>
+  summaryOf({
+    ...e,
+    notChecked: notChecked({ unchecked: _u, disabled: _d, stats: _s, more: _m, ...e }),
+    ...(_s && { coverage: { rules, ops: opsIssued(_s), outcomes: _s.outcomes } }),
+  });
 
 const write = (file: string, text: string): void => {
   mkdirSync(dirname(file), { recursive: true });
@@ -64,7 +72,7 @@ const write = (file: string, text: string): void => {
 export const campaignOutputs = (e: CampaignEnd, files: OutputFiles): { out: string[]; errors: string[] } => {
   const out: string[] = [];
   const errors: string[] = [];
-  if (files.stats && e.stats) out.push(...formatStats(e.stats, e.disabled));
+  if (files.stats && e.stats) out.push(...formatStats(e.stats, e.disabled, e.rules));
   const summary = campaignSummary(e);
   const tryWrite = (what: string, file: string | undefined, text: () => string): void => {
     if (file === undefined) return;

@@ -13,6 +13,8 @@ import { INVARIANT_IDS } from '../../oracle/monitors/index.js';
 import { RULES } from '../../oracle/rules.js';
 import { OP_KINDS } from '../../api/ops.js';
 import type { RunOutcome } from '../run/runner.js';
+import type { Rules } from '../../model/rules.js';
+import { formatSpecCoverage, opsIssued, specCoverage } from './spec-coverage.js';
 
 type Counts = Record<string, number>;
 
@@ -28,6 +30,8 @@ export interface Stats {
   /** failAlloc operations issued per site, and failures consumed there */
   faultsArmed: Counts;
   faultsFired: Counts;
+  /** rule outcomes the model took (model/outcomes/), by name */
+  outcomes: Counts;
 }
 
 /** every site, so one never armed or never fired shows as 0 */
@@ -36,7 +40,7 @@ const SITES: Record<AllocSite, true> = {
   vendorHardwareSetup: true, pteListDescCache: true, mmuPageHeaderCache: true, percpuCounter: true,
 };
 
-export const emptyStats = (): Stats => ({ cases: 0, ops: {}, results: {}, monitorEvents: {}, faultsArmed: {}, faultsFired: {} });
+export const emptyStats = (): Stats => ({ cases: 0, ops: {}, results: {}, monitorEvents: {}, faultsArmed: {}, faultsFired: {}, outcomes: {} });
 
 /** the kind of a result, without its values: "-EINVAL", "exit mmio", "H_SUCCESS" */
 export const resultKind = (r: Result): string => {
@@ -81,6 +85,7 @@ const addRecord = (s: Stats, r: TraceRecord): void => {
 export const addCase = (s: Stats, o: RunOutcome): void => {
   s.cases++;
   for (const t of o.trace) addRecord(s, t.record);
+  for (const name of o.outcomes ?? []) bump(s.outcomes, name);
 };
 
 export const mergeStats = (a: Stats, b: Stats): Stats => {
@@ -94,6 +99,7 @@ export const mergeStats = (a: Stats, b: Stats): Stats => {
   return {
     cases: a.cases + b.cases, ops: add(a.ops, b.ops), results, monitorEvents: add(a.monitorEvents, b.monitorEvents),
     faultsArmed: add(a.faultsArmed, b.faultsArmed), faultsFired: add(a.faultsFired, b.faultsFired),
+    outcomes: add(a.outcomes ?? {}, b.outcomes ?? {}),
   };
 };
 
@@ -108,7 +114,7 @@ const byCount = (c: Counts): string =>
     .join(', ');
 
 /** the --stats text; the same seed and runs give the same text */
-export const formatStats = (s: Stats, disabled: ReadonlySet<string> = new Set()): string[] => {
+export const formatStats = (s: Stats, disabled: ReadonlySet<string> = new Set(), rules: Rules = 'seeds'): string[] => {
   const lines = [`stats: ${s.cases} generated cases (cases tried while shrinking not counted)`, '  operations issued (results):'];
   for (const k of OP_KINDS) {
     const n = s.ops[k] ?? 0;
@@ -125,5 +131,5 @@ export const formatStats = (s: Stats, disabled: ReadonlySet<string> = new Set())
     const fired = s.faultsFired[site] ?? 0;
     lines.push(`    ${site}: ${s.faultsArmed[site] ?? 0}, ${fired}${fired === 0 ? '   <-- never fired' : ''}`);
   }
-  return lines;
+  return [...lines, ...formatSpecCoverage(specCoverage(s.outcomes, opsIssued(s), rules))];
 };

@@ -8,6 +8,7 @@ import type { Signal } from '../campaign/engine.js';
 import type { Found } from '../campaign/found.js';
 import type { Cut } from '../campaign/shrink.js';
 import type { EngineName } from '../engines/name.js';
+import type { CoverageCounts } from './spec-coverage.js';
 
 export const SUMMARY_FORMAT = 'kvm-oracle-summary/1';
 
@@ -56,6 +57,8 @@ export interface Summary {
   readonly interrupted: Signal | null;
   readonly failures: readonly FailureSummary[];
   readonly notChecked: readonly NotChecked[];
+  /** spec coverage (fuzz/report/spec-coverage.ts), when the stats were collected */
+  readonly coverage?: CoverageCounts;
 }
 
 export interface SummaryInput extends Omit<Summary, 'format' | 'failures'> {

@@ -15,19 +15,24 @@ import { projectAbstract } from '../../oracle/abstract-parts.js';
 import { partState } from '../../oracle/partition.js';
 import { mergeStates } from '../../model/merge.js';
 import type { Executed, Failure } from './types.js';
+import type { Outcome } from '../../model/outcome.js';
+import { outcomesAlong } from './outcomes.js';
 
 /**
  * Results and states against the model; 'unchecked' when the linearizability search gave
- * up. `end`, when given, gets the model's state at the end of a run that conforms.
+ * up. `end`, when given, gets the model's state at the end of a run that conforms;
+ * `outcomes`, when given, the rule outcomes the model took (fuzz/run/outcomes.ts).
  */
-export const conformance = (tc: TestCase, run: Executed, parts: ReadonlySet<AbstractPart>, end?: (model: ModelState) => void): Failure | null | 'unchecked' => {
-  let model: ModelState = initialState(tc.config);
+export const conformance = (tc: TestCase, run: Executed, parts: ReadonlySet<AbstractPart>, end?: (model: ModelState) => void, outcomes?: Outcome[]): Failure | null | 'unchecked' => {
+  const initial = initialState(tc.config);
+  let model: ModelState = initial;
   const differs = (impl: Parameters<typeof projectAbstract>[0], m: ModelState) => checkState(projectAbstract(impl, parts), projectAbstract(abstractModel(m), parts));
   if (run.single) {
     // one thread: program order is the only order; check the state after every operation
     for (const [k, it] of run.done.entries()) {
       const expected = step(model, it.op, it.tid);
       model = expected.state;
+      if (outcomes && expected.outcomes) outcomes.push(...expected.outcomes);
       const bad = checkResult(it.result, expected.result) ?? (run.states && differs(run.states[k]!, model));
       if (bad) return { id: 'CONFORMANCE', step: it.index, message: bad };
     }
@@ -38,6 +43,7 @@ export const conformance = (tc: TestCase, run: Executed, parts: ReadonlySet<Abst
     if (lin === 'gave-up') return 'unchecked';
     if ('message' in lin) return { id: 'CONFORMANCE', step: lin.index, message: lin.message };
     model = lin.state;
+    if (outcomes) outcomes.push(...(outcomesAlong(initial, run.done, lin.order) ?? []));
   }
   const bad = differs(run.final, model);
   if (bad) return { id: 'CONFORMANCE', step: run.done.at(-1)?.index ?? -1, message: bad };

@@ -18,6 +18,7 @@ import { executeWhole } from './whole.js';
 import { conformance } from './conformance.js';
 import { NotRunnable, faultOf, guarded } from './fault.js';
 import { Stop, type Failure, type Mark } from './types.js';
+import type { Outcome } from '../../model/outcome.js';
 
 export type { Failure } from './types.js';
 export { MAX_STEPS_PER_OP } from './stepped.js';
@@ -41,6 +42,8 @@ export interface RunOptions {
   readonly onOpBegin?: (index: number) => void;
   /** called at the end of a run that passed, with the states it ended in (explore's pruning key) */
   readonly onEnd?: (end: RunEnd) => void;
+  /** collect the rule outcomes the model took (RunOutcome.outcomes) */
+  readonly coverage?: boolean;
 }
 
 /** Where a run that passed ended: the impl's abstract state, the model's, the monitors' memory. */
@@ -69,6 +72,10 @@ export interface RunOutcome {
   readonly trace: readonly Traced[];
   /** with keepTrace, stepped runs: every preemption point a thread stopped at, in order */
   readonly points: readonly PointAt[];
+  /** with coverage: the rule outcomes the model took (model/outcomes/), as far as the run was checked */
+  readonly outcomes?: readonly Outcome[];
+  /** the coverage features the implementation reported for the case (protocol `features`), if any */
+  readonly features?: readonly string[];
 }
 
 /** A preemption point reached: by thread `tid` in operation `index`, when the trace had `traceAt` records. */
@@ -110,7 +117,10 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
   const mark: Mark = (tid, index, p) => {
     if (opts.keepTrace) points.push({ tid, index, at: p.at, ...(p.lock !== undefined && { lock: p.lock }), traceAt: trace.length });
   };
-  const outcome = (failure: Failure | null, unchecked = false, unsupported: string | null = null): RunOutcome => ({ failure, unchecked, unsupported, preempted, trace, points });
+  const taken: Outcome[] | undefined = opts.coverage ? [] : undefined;
+  let features: readonly string[] | undefined;
+  const outcome = (failure: Failure | null, unchecked = false, unsupported: string | null = null): RunOutcome =>
+    ({ failure, unchecked, unsupported, preempted, trace, points, ...(taken && { outcomes: taken }), ...(features && { features }) });
   let impl: Implementation | null = null;
   try {
     impl = guarded('creating the implementation', () => opts.factory.create(tc.config, opts.mutant));
@@ -121,9 +131,10 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
         ? executeWhole(tc, threadOf, impl, opts.factory.capabilities.realThreads === true, opts.eachState ?? true, feed)
         : executeStepped(tc, threadOf, impl, mode === 'stepped', opts.eachState ?? true, feed, mark);
     preempted = run.preempted;
+    features = run.features;
     const onEnd = opts.onEnd;
     const end = onEnd && ((model: ModelState) => onEnd({ final: run.final, model, monitors: monitors.memory(), lastTid: run.done.at(-1)?.tid ?? 0 }));
-    const c = conformance(tc, run, new Set(opts.factory.capabilities.abstract), end);
+    const c = conformance(tc, run, new Set(opts.factory.capabilities.abstract), end, taken);
     return c === 'unchecked' ? outcome(null, true) : outcome(c);
   } catch (e) {
     if (e instanceof Stop) return outcome(e.failure);

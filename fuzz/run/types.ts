@@ -31,6 +31,8 @@ export interface Executed {
   readonly final: AbstractState;
   /** preemptions that switched threads */
   readonly preempted: number;
+  /** the implementation's own coverage features of the case, if it reported any */
+  readonly features?: readonly string[];
 }
 
 /**

@@ -54,7 +54,7 @@ export const executeWhole = (tc: TestCase, threadOf: readonly number[], impl: Im
   if (!run.final) throw new ImplFault('IMPL_PROTOCOL', 'case reply has no "final" abstract state');
   const states = withStates ? run.steps.map((s) => s.state!) : null;
   if (realThreads) done.sort((a, b) => a.end - b.end);
-  return { done, single, states, final: run.final, preempted };
+  return { done, single, states, final: run.final, preempted, ...(run.features && { features: run.features }) };
 };
 
 const realInterval = (step: { begin?: number; end?: number }, index: number): [number, number] => {

@@ -123,7 +123,8 @@ export class Pool implements Executor {
       this.scanning.delete(p);
       p.since = null;
       const stats = t.stats && m.stats ? mergeStats(t.stats, m.stats) : (t.stats ?? m.stats);
-      t.resolve({ verdicts: [...t.acc, ...m.verdicts], stats });
+      // guided: a part cut by a hang or death brings no new cases
+      t.resolve({ verdicts: [...t.acc, ...m.verdicts], stats, ...(m.novel && { novel: m.novel }) });
       this.idle.push(p);
       this.pump();
     }
@@ -156,7 +157,7 @@ export class Pool implements Executor {
     const { start, stride, count } = t.req;
     const done = (p.at - start) / stride + 1;
     t.acc.push({ index: p.at, failure, unchecked: false, unsupported: null });
-    if (done < count) this.queue.unshift({ ...t, req: { start: p.at + stride, stride, count: count - done } });
+    if (done < count) this.queue.unshift({ ...t, req: { ...t.req, start: p.at + stride, stride, count: count - done } });
     else t.resolve({ verdicts: t.acc, stats: t.stats });
     this.replace();
   }

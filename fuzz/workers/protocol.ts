@@ -5,6 +5,7 @@
 import type { TestCase } from '../../api/ops.js';
 import type { CaseSetup, ScanRequest, Scanned } from '../campaign/executor.js';
 import type { Stats } from '../report/stats.js';
+import type { Novel } from '../guided/corpus.js';
 import type { RunOutcome } from '../run/runner.js';
 
 export type ToWorker =
@@ -19,5 +20,5 @@ export type FromWorker =
   | { readonly kind: 'tick'; readonly index: number }
   /** operation `index` of the case being run begins: a hang names it */
   | { readonly kind: 'op'; readonly index: number }
-  | { readonly kind: 'scanned'; readonly verdicts: Scanned[]; readonly stats: Stats | null }
+  | { readonly kind: 'scanned'; readonly verdicts: Scanned[]; readonly stats: Stats | null; readonly novel?: Novel[] }
   | { readonly kind: 'ran'; readonly outcome: RunOutcome };

@@ -6,7 +6,7 @@ import type { Gfn } from '../../api/ids.js';
 import type { ModelState, ModelVcpu, ModelVm } from '../state.js';
 import { takeFailure } from '../state.js';
 import { directMap } from '../x86/registers.js';
-import type { VcpuStep } from '../outcome.js';
+import type { Outcome, VcpuStep } from '../outcome.js';
 import { swapIn } from './swap.js';
 
 /**
@@ -22,12 +22,14 @@ export const deliverCompleted = (s: ModelState, vm: ModelVm, v: ModelVcpu, tid: 
   let state = s;
   let m = vm;
   let cur = v;
+  const outcomes: Outcome[] = ['run/apf.delivered'];
   for (const w of v.apf.done) {
     if (w.errorPage || !directMap(cur, s.host.tdp)) continue;
     if (!cur.rootLoaded) {
       const failed = takeFailure(state, tid, 'mmuTopup');
       if (failed) {
         state = failed;
+        outcomes.push('run/apf.deliverNoRoot');
         continue;
       }
       cur = { ...cur, rootLoaded: true };
@@ -35,5 +37,5 @@ export const deliverCompleted = (s: ModelState, vm: ModelVm, v: ModelVcpu, tid: 
     // the prefault (no_apf) brings a page swapped out again back synchronously
     m = swapIn(m, Math.floor(w.addr / 4096) as Gfn);
   }
-  return { state, vm: m, vcpu: { ...cur, apf: { ...cur.apf, done: [], halted: false } } };
+  return { state, vm: m, vcpu: { ...cur, apf: { ...cur.apf, done: [], halted: false } }, outcomes };
 };

@@ -12,9 +12,9 @@ import { done, fail, type Step } from '../outcome.js';
 /** MADV_PAGEOUT on the gfn's host page: -EFAULT when no memslot backs the gfn. */
 export const swapOut = (s: ModelState, id: VmId, gfn: Gfn): Step => {
   const vm = s.vms.get(id);
-  if (!vm) return fail(s, EBADF);
-  if (!slotBacking(vm, gfn)) return fail(s, EFAULT);
-  return done({ ...s, vms: withEntry(s.vms, id, { ...vm, swapped: new Set(vm.swapped).add(gfn) }) });
+  if (!vm) return fail(s, EBADF, 'vm.missing→EBADF');
+  if (!slotBacking(vm, gfn)) return fail(s, EFAULT, 'swapOut/unbacked→EFAULT');
+  return done({ ...s, vms: withEntry(s.vms, id, { ...vm, swapped: new Set(vm.swapped).add(gfn) }) }, 'swapOut/swapped');
 };
 
 /** The page is resident again (a synchronous fault, the async worker, or a prefault). */

@@ -7,7 +7,7 @@ import type { Gfn } from '../../api/ids.js';
 import { EINTR, ENOENT } from '../../api/errno.js';
 import type { ModelApf, ModelState, ModelVcpu, ModelVm } from '../state.js';
 import { takeFailure } from '../state.js';
-import type { VcpuStep } from '../outcome.js';
+import type { Outcome, VcpuStep } from '../outcome.js';
 import { slotBacking } from '../x86/memory.js';
 import { swapIn } from './swap.js';
 
@@ -34,16 +34,16 @@ export const faultOnSwapped = (
   interruptsAllowed: boolean,
   tid: number,
 ): VcpuStep => {
-  const sync = (state: ModelState): VcpuStep => ({ state, vm: swapIn(vm, g), vcpu: v, result: { kind: 'exit', reason: 'hlt' } });
-  if (!interruptsAllowed) return sync(s);
+  const sync = (state: ModelState, o: Outcome): VcpuStep => ({ state, vm: swapIn(vm, g), vcpu: v, result: { kind: 'exit', reason: 'hlt' }, outcomes: [o] });
+  if (!interruptsAllowed) return sync(s, 'run/apf.sync');
   if (hasWork(v.apf, g)) {
-    return { state: s, vm, vcpu: { ...v, apf: { ...v.apf, halted: true } }, result: { kind: 'errno', errno: EINTR } };
+    return { state: s, vm, vcpu: { ...v, apf: { ...v.apf, halted: true } }, result: { kind: 'errno', errno: EINTR }, outcomes: ['run/apf.doubleFault→EINTR'] };
   }
-  if (outstanding(v.apf) >= ASYNC_PF_PER_VCPU) return sync(s);
+  if (outstanding(v.apf) >= ASYNC_PF_PER_VCPU) return sync(s, 'run/apf.queueFull');
   const noMemory = takeFailure(s, tid, 'asyncPfWork');
-  if (noMemory) return sync(noMemory);
+  if (noMemory) return sync(noMemory, 'run/apf.noMemory');
   const apf = { ...v.apf, queued: new Map(v.apf.queued).set(g, addr) };
-  return { state: s, vm, vcpu: { ...v, apf }, result: { kind: 'exit', reason: 'apfNotPresent' } };
+  return { state: s, vm, vcpu: { ...v, apf }, result: { kind: 'exit', reason: 'apfNotPresent' }, outcomes: ['run/apf.queued'] };
 };
 
 /**
@@ -51,10 +51,10 @@ export const faultOnSwapped = (
  * error page when no memslot backs the gfn any more; otherwise it is resident again.
  */
 export const asyncPfDone = (s: ModelState, vm: ModelVm, v: ModelVcpu, g: Gfn): VcpuStep => {
-  if (!v.apf.queued.has(g)) return { state: s, vm, vcpu: v, result: { kind: 'errno', errno: ENOENT } };
+  if (!v.apf.queued.has(g)) return { state: s, vm, vcpu: v, result: { kind: 'errno', errno: ENOENT }, outcomes: ['asyncPfDone/noWork→ENOENT'] };
   const errorPage = slotBacking(vm, g) === undefined;
   const queued = new Map(v.apf.queued);
   queued.delete(g);
   const apf = { ...v.apf, queued, done: [...v.apf.done, { gfn: g, addr: v.apf.queued.get(g)!, errorPage }] };
-  return { state: s, vm: errorPage ? vm : swapIn(vm, g), vcpu: { ...v, apf }, result: { kind: 'ok' } };
+  return { state: s, vm: errorPage ? vm : swapIn(vm, g), vcpu: { ...v, apf }, result: { kind: 'ok' }, outcomes: [errorPage ? 'asyncPfDone/errorPage' : 'asyncPfDone/done'] };
 };

@@ -7,6 +7,7 @@ import { H_PARAMETER, H_PTEG_FULL, H_SUCCESS } from '../../api/hcall.js';
 import type { ModelState } from '../state.js';
 import { takeFailure, withEntry } from '../state.js';
 import { HPTES_PER_GROUP, HPT_NPTE, ppcOf, putPpc, slotAt, windowOf, type PpcVm } from './state.js';
+import type { Outcome } from '../outcome.js';
 
 export interface HEnterArgs {
   readonly pteIndex: number;
@@ -19,6 +20,7 @@ export interface HEnterStep {
   readonly state: ModelState;
   readonly ret: number;
   readonly index: number | null;
+  readonly outcomes: readonly Outcome[];
 }
 
 /** HPTE page sizes the CPU encodes: 4 KB and 16 MB, and 64 KB only on POWER7 */
@@ -70,7 +72,7 @@ export const gup = (s: ModelState, id: VmId, slot: SlotId, offset: number, tid: 
 /** What one H_ENTER attempt says: a return code for the guest, or H_TOO_HARD (retry in virtual mode). */
 export type Attempt = HEnterStep | 'tooHard';
 
-export const refuse = (state: ModelState, ret = H_PARAMETER): HEnterStep => ({ state, ret, index: null });
+export const refuse = (state: ModelState, o: Outcome, ret = H_PARAMETER): HEnterStep => ({ state, ret, index: null, outcomes: [o] });
 
 /** the slot backing the HPTE's page, and the page's gpa, or null (H_PARAMETER) */
 export const target = (s: ModelState, id: VmId, a: HEnterArgs): { slot: SlotId; offset: number; gpa: number } | null => {
@@ -88,19 +90,19 @@ export const target = (s: ModelState, id: VmId, a: HEnterArgs): { slot: SlotId; 
  */
 export const realMode = (s: ModelState, id: VmId, a: HEnterArgs): Attempt => {
   const t = target(s, id, a);
-  if (!t) return refuse(s);
+  if (!t) return refuse(s, 'hEnter/badPage→H_PARAMETER');
   const [, p] = ppcOf(s, id);
   if (!p.phys.get(t.slot)!.has(pageOf(p, t.offset))) return 'tooHard';
-  if (2 ** p.ramPorder < 2 ** a.pageShift || a.pteIndex < 0 || a.pteIndex >= HPT_NPTE) return refuse(s);
+  if (2 ** p.ramPorder < 2 ** a.pageShift || a.pteIndex < 0 || a.pteIndex >= HPT_NPTE) return refuse(s, 'hEnter/badIndex→H_PARAMETER');
   const index = freeHpte(p, a.pteIndex, a.exact);
-  if (index === null) return refuse(s, H_PTEG_FULL);
-  return { state: putPpc(s, id, { ...p, hpt: withEntry(p.hpt, index, t.gpa) }), ret: H_SUCCESS, index };
+  if (index === null) return refuse(s, 'hEnter/ptegFull→H_PTEG_FULL', H_PTEG_FULL);
+  return { state: putPpc(s, id, { ...p, hpt: withEntry(p.hpt, index, t.gpa) }), ret: H_SUCCESS, index, outcomes: ['hEnter/inserted'] };
 };
 
 /** the pin of kvmppc_map_vrma's virtual-mode H_ENTER: a state with the page pinned, or its H_PARAMETER */
 export const virtualModePin = (s: ModelState, id: VmId, a: HEnterArgs, tid: number): ModelState | HEnterStep => {
   const t = target(s, id, a);
-  if (!t) return refuse(s);
+  if (!t) return refuse(s, 'hEnter/badPage→H_PARAMETER');
   const { state, ok } = pin(s, id, t.slot, t.offset, tid);
-  return ok ? state : refuse(state);
+  return ok ? state : refuse(state, 'hEnter/gupFailed→H_PARAMETER');
 };

@@ -10,37 +10,39 @@ import { EBADF, EINVAL, ENOMEM } from '../../api/errno.js';
 import type { ModelState } from '../state.js';
 import { takeFailure, withEntry, withoutEntry } from '../state.js';
 import { setRegion } from '../x86/memory.js';
+import type { Outcome } from '../outcome.js';
 import { RMA_BYTES, RMA_PAGE_SHIFT, WINDOW_BYTES, ppcOf, putPpc, windowOf, type HostMapping } from './state.js';
 
 export interface MemStep {
   readonly state: ModelState;
   readonly result: Result;
+  readonly outcomes: readonly Outcome[];
 }
 
-const ok = (state: ModelState): MemStep => ({ state, result: { kind: 'ok' } });
-const fail = (state: ModelState, errno: number): MemStep => ({ state, result: { kind: 'errno', errno } });
+const ok = (state: ModelState, o: Outcome): MemStep => ({ state, result: { kind: 'ok' }, outcomes: [o] });
+const fail = (state: ModelState, errno: number, o: Outcome): MemStep => ({ state, result: { kind: 'errno', errno }, outcomes: [o] });
 
 /** KVM_SET_USER_MEMORY_REGION on a PPC VM */
 export const ppcSetRegion = (s: ModelState, id: VmId, slot: SlotId, gfn: Gfn, npages: number, tid: number): MemStep => {
   const [vm, p] = ppcOf(s, id);
   const r = setRegion(vm, slot, gfn, npages, 0);
-  if (typeof r === 'number') return fail(s, r);
+  if ('errno' in r) return fail(s, r.errno, r.outcome);
   const withSlots = (state: ModelState): ModelState => ({ ...state, vms: withEntry(state.vms, id, { ...state.vms.get(id)!, slots: r.slots }) });
-  if (r.change === 'noop') return ok(s);
+  if (r.change === 'noop') return ok(s, r.outcome);
   // a deleted or moved slot's HPTEs go; a deleted slot's pages are unpinned
   const old = vm.slots.get(slot);
   const inOld = (gpa: number): boolean => !!old && gpa >= old.gfn * 4096 && gpa < (old.gfn + old.npages) * 4096;
   const flushed = new Map([...p.hpt].filter(([, gpa]) => !inOld(gpa)));
-  if (r.change === 'delete') return ok(withSlots(putPpc(s, id, { ...p, hpt: flushed, phys: withoutEntry(p.phys, slot) })));
+  if (r.change === 'delete') return ok(withSlots(putPpc(s, id, { ...p, hpt: flushed, phys: withoutEntry(p.phys, slot) })), r.outcome);
   // kvmppc_core_prepare_memory_region: RAM-page alignment, then a slot_phys array if none
   const ramPages = 2 ** (p.ramPorder - 12);
-  if (gfn % ramPages !== 0 || npages % ramPages !== 0) return fail(s, EINVAL);
-  if (r.change === 'move') return ok(withSlots(putPpc(s, id, { ...p, hpt: flushed })));
-  if (p.phys.has(slot)) return ok(withSlots(s));
+  if (gfn % ramPages !== 0 || npages % ramPages !== 0) return fail(s, EINVAL, 'setMemoryRegion/ppc.align→EINVAL');
+  if (r.change === 'move') return ok(withSlots(putPpc(s, id, { ...p, hpt: flushed })), r.outcome);
+  if (p.phys.has(slot)) return ok(withSlots(s), r.outcome);
   const failed = takeFailure(s, tid, 'vzalloc');
-  if (failed) return fail(failed, ENOMEM);
+  if (failed) return fail(failed, ENOMEM, 'setMemoryRegion/ppc.vzalloc→ENOMEM');
   const gen = (p.physGen.get(slot) ?? 0) + 1;
-  return ok(withSlots(putPpc(s, id, { ...p, phys: withEntry(p.phys, slot, new Map()), physGen: withEntry(p.physGen, slot, gen) })));
+  return ok(withSlots(putPpc(s, id, { ...p, phys: withEntry(p.phys, slot, new Map()), physGen: withEntry(p.physGen, slot, gen) })), r.outcome);
 };
 
 const badWindow = (vm: VmId, slot: SlotId): boolean => vm < 0 || slot < 0 || slot >= 32;
@@ -53,26 +55,26 @@ const setMapping = (s: ModelState, vm: VmId, slot: SlotId, m: HostMapping | null
 /** mmap of host memory behind a slot; munmap of it (pinned pages stay pinned) */
 export const mapHost = (s: ModelState, vm: VmId, slot: SlotId, pageShift: number, pages: number): MemStep => {
   const bytes = pages * 2 ** pageShift;
-  if (badWindow(vm, slot) || ![12, 16, 24].includes(pageShift) || pages < 1 || bytes > WINDOW_BYTES) return fail(s, EINVAL);
-  return ok(setMapping(s, vm, slot, { pageShift, bytes, rma: false }));
+  if (badWindow(vm, slot) || ![12, 16, 24].includes(pageShift) || pages < 1 || bytes > WINDOW_BYTES) return fail(s, EINVAL, 'mapHostMemory/args→EINVAL');
+  return ok(setMapping(s, vm, slot, { pageShift, bytes, rma: false }), 'mapHostMemory/mapped');
 };
 
 export const unmapHost = (s: ModelState, vm: VmId, slot: SlotId): MemStep =>
-  badWindow(vm, slot) ? fail(s, EINVAL) : ok(setMapping(s, vm, slot, null));
+  badWindow(vm, slot) ? fail(s, EINVAL, 'unmapHostMemory/window→EINVAL') : ok(setMapping(s, vm, slot, null), 'unmapHostMemory/unmapped');
 
 /**
  * KVM_ALLOCATE_RMA, then mmap of the RMA behind the slot: two steps, as the ioctl looks the
  * VM up without holding it, and the allocation and mmap that follow are the host's (they
  * may come after a destroy of the VM began). Phase 0: the checks (result null: go on).
  */
-export const allocRma = (s: ModelState, vm: VmId, slot: SlotId, tid: number, phase: number): { state: ModelState; result: MemStep['result'] | null } => {
+export const allocRma = (s: ModelState, vm: VmId, slot: SlotId, tid: number, phase: number): { state: ModelState; result: MemStep['result'] | null; outcomes?: readonly Outcome[] } => {
   if (phase === 0) {
     const m = s.vms.get(vm);
-    if (!m) return fail(s, EBADF);
-    if (!m.ppc || badWindow(vm, slot)) return fail(s, EINVAL);
+    if (!m) return fail(s, EBADF, 'vm.missing→EBADF');
+    if (!m.ppc || badWindow(vm, slot)) return fail(s, EINVAL, 'allocRma/window→EINVAL');
     return { state: s, result: null };
   }
   const failed = takeFailure(s, tid, 'rma');
-  if (failed) return fail(failed, ENOMEM);
-  return ok(setMapping(s, vm, slot, { pageShift: RMA_PAGE_SHIFT, bytes: RMA_BYTES, rma: true }));
+  if (failed) return fail(failed, ENOMEM, 'allocRma/noMemory→ENOMEM');
+  return ok(setMapping(s, vm, slot, { pageShift: RMA_PAGE_SHIFT, bytes: RMA_BYTES, rma: true }), 'allocRma/mapped');
 };

@@ -10,6 +10,7 @@ import type { ModelState } from '../state.js';
 import { withEntry } from '../state.js';
 import { HPT_NPTEG, HPTES_PER_GROUP, RMA_BYTES, ppcOf, putPpc, slotAt, windowOf, type PpcVm } from './state.js';
 import { realMode, virtualModePin, type HEnterArgs } from './h-enter.js';
+import type { Outcome } from '../outcome.js';
 
 const MB = 1 << 20;
 
@@ -24,28 +25,28 @@ const vrmaIndex = (i: number): number => (HPT_NPTEG - 1 - i) * HPTES_PER_GROUP +
 /** What the setup found under kvm->lock and mmap_sem. */
 export type SetupCheck =
   /** done (an RMO, or nothing to do), or the errno KVM_RUN returns without entering */
-  | { readonly state: ModelState; readonly err: number }
+  | { readonly state: ModelState; readonly err: number; readonly outcome: Outcome }
   /** a VRMA: RAM pages 0 .. pages-1 are mapped next, one virtual-mode H_ENTER each */
   | { readonly state: ModelState; readonly vrmaPages: number };
 
 /** kvmppc_hv_setup_rma up to the VRMA's HPTEs: the memslot at gpa 0 and its host memory */
 export const setupCheck = (s: ModelState, id: VmId): SetupCheck => {
   const [vm, p] = ppcOf(s, id);
-  if (p.rma !== 'none') return { state: s, err: 0 };
+  if (p.rma !== 'none') return { state: s, err: 0, outcome: 'run/ppc.ready' };
   const found = slotAt(vm, 0);
-  if (!found) return { state: s, err: EINVAL };
+  if (!found) return { state: s, err: EINVAL, outcome: 'run/ppc.noSlot0→EINVAL' };
   const [slot, sl] = found;
   const m = s.mm.get(windowOf(id, slot));
-  if (!m || m.pageShift !== p.ramPorder) return { state: s, err: EINVAL };
+  if (!m || m.pageShift !== p.ramPorder) return { state: s, err: EINVAL, outcome: 'run/ppc.badMapping→EINVAL' };
   const ram = 2 ** p.ramPorder;
   if (m.rma) {
     const bytes = Math.min(RMA_BYTES, sl.npages * 4096);
-    if (!rmoSizeOk(p, bytes)) return { state: s, err: EINVAL };
+    if (!rmoSizeOk(p, bytes)) return { state: s, err: EINVAL, outcome: 'run/ppc.rmoSize→EINVAL' };
     let pages = p.phys.get(slot)!;
     for (let i = 0; i < bytes / ram; i++) pages = withEntry(pages, i, 'rmo');
-    return { state: putPpc(s, id, { ...p, rma: 'rmo', phys: withEntry(p.phys, slot, pages) }), err: 0 };
+    return { state: putPpc(s, id, { ...p, rma: 'rmo', phys: withEntry(p.phys, slot, pages) }), err: 0, outcome: 'run/ppc.rmo' };
   }
-  if (p.cpu === 'ppc970') return { state: s, err: EPERM };
+  if (p.cpu === 'ppc970') return { state: s, err: EPERM, outcome: 'run/ppc.noRma→EPERM' };
   return { state: s, vrmaPages: Math.min((sl.npages * 4096) / ram, HPT_NPTEG) };
 };
 

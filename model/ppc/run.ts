@@ -18,6 +18,7 @@ import { HPT_NPTEG, ppcOf, putPpc } from './state.js';
 import { realMode, type HEnterArgs, type HEnterStep } from './h-enter.js';
 import { guestPageCheck, guestPageGup, guestPageRecord, type PendingPin } from './guest-page.js';
 import { setupCheck, vrmaInsert, vrmaPin } from './rma.js';
+import type { Outcome } from '../outcome.js';
 
 /** where an unfinished PPC KVM_RUN stands */
 export type RunStage =
@@ -54,9 +55,10 @@ export interface RunPhase {
   readonly result: Result | null;
   /** this step cannot happen now: another vCPU holds kvm->lock for the setup */
   readonly blocked?: boolean;
+  readonly outcomes?: readonly Outcome[];
 }
 
-const errno = (state: ModelState, code: number): RunPhase => ({ state, result: { kind: 'errno', errno: code } });
+const errno = (state: ModelState, code: number, o: Outcome): RunPhase => ({ state, result: { kind: 'errno', errno: code }, outcomes: [o] });
 
 const putVcpu = (s: ModelState, id: VmId, vcpu: VcpuId, stage: RunStage | undefined): ModelState => {
   const vm = s.vms.get(id)!;
@@ -71,23 +73,23 @@ const putVcpu = (s: ModelState, id: VmId, vcpu: VcpuId, stage: RunStage | undefi
 export const ppcRunPhase = (s: ModelState, id: VmId, vcpu: VcpuId, phase: number, tid: number, hcall: HEnterArgs | null): RunPhase => {
   const vm = s.vms.get(id);
   const v = vm?.vcpus.get(vcpu);
-  if (!vm || !v) return errno(s, EBADF);
-  if (!vm.ppc) return errno(s, EINVAL);
-  const next = (state: ModelState, stage: RunStage): RunPhase => ({ state: putVcpu(state, id, vcpu, stage), result: null });
-  const entered = (state: ModelState): RunPhase =>
-    hcall ? next(state, { at: 'guest' }) : { state: putVcpu(state, id, vcpu, undefined), result: { kind: 'exit', reason: 'hlt' } };
-  const answer = (h: HEnterStep): RunPhase => ({ state: putVcpu(h.state, id, vcpu, undefined), result: { kind: 'hcall', ret: h.ret, index: h.index } });
+  if (!vm || !v) return errno(s, EBADF, vm ? 'vcpu.missing→EBADF' : 'vm.missing→EBADF');
+  if (!vm.ppc) return errno(s, EINVAL, 'hEnter/notPpc→EINVAL');
+  const next = (state: ModelState, stage: RunStage, ...outcomes: Outcome[]): RunPhase => ({ state: putVcpu(state, id, vcpu, stage), result: null, outcomes });
+  const entered = (state: ModelState, o: Outcome): RunPhase =>
+    hcall ? next(state, { at: 'guest' }, o) : { state: putVcpu(state, id, vcpu, undefined), result: { kind: 'exit', reason: 'hlt' }, outcomes: [o, 'run/ppc.halt'] };
+  const answer = (h: HEnterStep, ...before: Outcome[]): RunPhase => ({ state: putVcpu(h.state, id, vcpu, undefined), result: { kind: 'hcall', ret: h.ret, index: h.index }, outcomes: [...before, ...h.outcomes] });
   // kvmppc_map_vrma stops at the first page it cannot map; rma_setup_done, kvm->lock released
-  const setupDone = (state: ModelState): RunPhase => {
+  const setupDone = (state: ModelState, o: Outcome): RunPhase => {
     const [, p] = ppcOf(state, id);
-    return entered(putPpc(state, id, { ...p, rma: 'vrma', settingUp: null }));
+    return entered(putPpc(state, id, { ...p, rma: 'vrma', settingUp: null }), o);
   };
   if (phase === 0) return next(s, { at: 'inside' });
   const stage = v.ppcRun!;
   if (stage.at === 'inside') {
     if (vm.ppc.settingUp !== null) return { state: s, result: null, blocked: true };
     const c = setupCheck(s, id);
-    if ('err' in c) return c.err ? errno(putVcpu(c.state, id, vcpu, undefined), c.err) : entered(c.state);
+    if ('err' in c) return c.err ? errno(putVcpu(c.state, id, vcpu, undefined), c.err, c.outcome) : entered(c.state, c.outcome);
     const [, p] = ppcOf(c.state, id);
     return next(putPpc(c.state, id, { ...p, settingUp: vcpu }), { at: 'vrma', page: 0, pages: c.vrmaPages, pinned: false });
   }
@@ -95,19 +97,19 @@ export const ppcRunPhase = (s: ModelState, id: VmId, vcpu: VcpuId, phase: number
     case 'vrma': {
       if (!stage.pinned) {
         const r = vrmaPin(s, id, stage.page, tid);
-        return r.ok ? next(r.state, { ...stage, pinned: true }) : setupDone(r.state);
+        return r.ok ? next(r.state, { ...stage, pinned: true }) : setupDone(r.state, 'run/ppc.vrmaCut');
       }
       const r = vrmaInsert(s, id, stage.page);
       if (r.mapped && stage.page + 1 < stage.pages) return next(r.state, { ...stage, page: stage.page + 1, pinned: false });
-      return setupDone(r.state);
+      return setupDone(r.state, r.mapped ? 'run/ppc.vrma' : 'run/ppc.vrmaCut');
     }
     case 'guest': {
       const a = realMode(s, id, hcall!);
-      return a === 'tooHard' ? next(s, { at: 'virtual' }) : answer(a);
+      return a === 'tooHard' ? next(s, { at: 'virtual' }, 'hEnter/tooHard') : answer(a);
     }
     case 'virtual': {
       const c = guestPageCheck(s, id, hcall!);
-      return c === 'known' ? next(s, { at: 'retry' }) : 'ret' in c ? answer(c) : next(s, { at: 'gup', pin: c });
+      return c === 'known' ? next(s, { at: 'retry' }, 'hEnter/known') : 'ret' in c ? answer(c) : next(s, { at: 'gup', pin: c });
     }
     case 'gup': {
       const g = guestPageGup(s, id, stage.pin, tid);
@@ -115,11 +117,11 @@ export const ppcRunPhase = (s: ModelState, id: VmId, vcpu: VcpuId, phase: number
     }
     case 'record': {
       const r = guestPageRecord(s, id, stage.pin);
-      return next(r ?? s, r ? { at: 'retry' } : { at: 'virtual' });
+      return r ? next(r.state, { at: 'retry' }, r.outcome) : next(s, { at: 'virtual' }, 'hEnter/pinRetry');
     }
     case 'retry': {
       const a = realMode(s, id, hcall!);
-      return answer(a === 'tooHard' ? { state: s, ret: H_RESOURCE, index: null } : a);
+      return answer(a === 'tooHard' ? { state: s, ret: H_RESOURCE, index: null, outcomes: ['hEnter/retry→H_RESOURCE'] } : a);
     }
   }
 };

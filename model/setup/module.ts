@@ -18,19 +18,19 @@ export const SETUP_ALLOCATIONS: readonly AllocSite[] = ['vendorHardwareSetup', '
 
 /** modprobe: -EEXIST while a vendor module is loaded, -ENOMEM when a setup allocation fails. */
 export const moduleLoad = (s: ModelState, vendor: Vendor, tdp: boolean, tid: number): Step => {
-  if (s.host.loaded) return fail(s, EEXIST);
+  if (s.host.loaded) return fail(s, EEXIST, 'moduleLoad/loaded→EEXIST');
   for (const site of SETUP_ALLOCATIONS) {
     const failed = takeFailure(s, tid, site);
-    if (failed) return fail({ ...failed, host: { vendor, tdp, loaded: false } }, ENOMEM);
+    if (failed) return fail({ ...failed, host: { vendor, tdp, loaded: false } }, ENOMEM, 'moduleLoad/setupAlloc→ENOMEM');
   }
-  return done({ ...s, host: { vendor, tdp, loaded: true } });
+  return done({ ...s, host: { vendor, tdp, loaded: true } }, 'moduleLoad/load');
 };
 
 /** rmmod: -ENOENT when nothing is loaded, -EAGAIN (EWOULDBLOCK) while a VM holds a reference. */
 export const moduleUnload = (s: ModelState): Step => {
-  if (!s.host.loaded) return fail(s, ENOENT);
-  if (s.vms.size > 0) return fail(s, EAGAIN);
-  return done({ ...s, host: { ...s.host, loaded: false } });
+  if (!s.host.loaded) return fail(s, ENOENT, 'moduleUnload/notLoaded→ENOENT');
+  if (s.vms.size > 0) return fail(s, EAGAIN, 'moduleUnload/vmsHold→EAGAIN');
+  return done({ ...s, host: { ...s.host, loaded: false } }, 'moduleUnload/unload');
 };
 
 /** The spte layout VMs use: vmx with EPT has its own; NPT and shadow paging use x86 PTEs. */

@@ -9,6 +9,8 @@ import { EINVAL, ENOENT } from '../../api/errno.js';
 import type { ModelVcpu, ModelVm } from '../state.js';
 import { KVM_MEMORY_SLOTS, guestTranslate, markDirty, slotBacking, writableBacking } from './memory.js';
 import { pagingMode } from './registers.js';
+import type { Outcome, VcpuStep } from '../outcome.js';
+import type { ModelState } from '../state.js';
 
 export const KVM_MIN_ALLOC_MMU_PAGES = 64;
 
@@ -48,36 +50,41 @@ export const emulate = (
   gva: Gva,
   tdp: boolean,
   phase: number,
-): { vm: ModelVm; vcpu: ModelVcpu; result: Result | null } => {
+): { vm: ModelVm; vcpu: ModelVcpu; result: Result | null; outcomes?: Outcome[] } => {
   if (phase === 0) {
     const g = guestTranslate(vm, v, gva);
-    if (g === null) return { vm, vcpu: v, result: { kind: 'emulated', outcome: 'propagateFault' } };
+    if (g === null) return { vm, vcpu: v, result: { kind: 'emulated', outcome: 'propagateFault' }, outcomes: ['emulate/propagateFault'] };
     return { vm, vcpu: { ...v, walked: g }, result: null };
   }
   const { walked, ...vcpu } = v;
   const g = walked!;
   const mmio: Result = { kind: 'emulated', outcome: 'mmio', gpa: gpaOf(g, gva) as never };
+  const continued: Result = { kind: 'emulated', outcome: 'continue' };
   if (access === 'read') {
     const again = guestTranslate(vm, vcpu, gva);
-    return { vm, vcpu, result: again !== null && slotBacking(vm, again) ? { kind: 'emulated', outcome: 'continue' } : mmio };
+    return again !== null && slotBacking(vm, again) ? { vm, vcpu, result: continued, outcomes: ['emulate/read'] } : { vm, vcpu, result: mmio, outcomes: ['emulate/read.mmio'] };
   }
-  if (!writableBacking(vm, g)) return { vm, vcpu, result: mmio };
+  if (!writableBacking(vm, g)) return { vm, vcpu, result: mmio, outcomes: ['emulate/write.mmio'] };
   const next = writeGuestPage({ ...vm, vcpus: new Map(vm.vcpus).set(vcpuIdOf(vm, v), vcpu) }, g, tdp);
-  return { vm: next, vcpu: next.vcpus.get(vcpuIdOf(vm, v))!, result: { kind: 'emulated', outcome: 'continue' } };
+  const loaded = (m: ModelVm): number => [...m.vcpus.values()].filter((x) => x.rootLoaded).length;
+  return { vm: next, vcpu: next.vcpus.get(vcpuIdOf(vm, v))!, result: continued, outcomes: [loaded(next) < loaded(vm) ? 'emulate/write.zapsRoot' : 'emulate/write'] };
 };
 
 const vcpuIdOf = (vm: ModelVm, v: ModelVcpu): VcpuId => [...vm.vcpus].find(([, x]) => x === v)![0];
 
-export const translate = (vm: ModelVm, v: ModelVcpu, gva: Gva): Result => {
+export const translate = (s: ModelState, vm: ModelVm, v: ModelVcpu, gva: Gva): VcpuStep => {
   const g = guestTranslate(vm, v, gva);
-  return { kind: 'translation', gpa: g === null ? null : (gpaOf(g, gva) as never) };
+  return { state: s, vm, vcpu: v, result: { kind: 'translation', gpa: g === null ? null : (gpaOf(g, gva) as never) }, outcomes: [g === null ? 'translate/invalid' : 'translate/valid'] };
 };
 
 /** KVM_GET_DIRTY_LOG: the dirty offsets, and the slot with a clean log */
-export const getDirtyLog = (vm: ModelVm, slot: SlotId, memSlots = KVM_MEMORY_SLOTS): { vm: ModelVm; result: Result } => {
+export const getDirtyLog = (vm: ModelVm, slot: SlotId, memSlots = KVM_MEMORY_SLOTS): { vm: ModelVm; result: Result; outcomes: Outcome[] } => {
   const s = vm.slots.get(slot);
-  if (slot < 0 || slot >= memSlots) return { vm, result: { kind: 'errno', errno: EINVAL } };
-  if (!s || !(s.flags & 1)) return { vm, result: { kind: 'errno', errno: ENOENT } };
+  const refused = (errno: number, o: Outcome) => ({ vm, result: { kind: 'errno', errno } as Result, outcomes: [o] });
+  if (slot < 0 || slot >= memSlots) return refused(EINVAL, 'getDirtyLog/slotId→EINVAL');
+  if (!s) return refused(ENOENT, 'getDirtyLog/noSlot→ENOENT');
+  if (!(s.flags & 1)) return refused(ENOENT, 'getDirtyLog/notLogging→ENOENT');
   const pages = [...s.dirty].sort((a, b) => a - b);
-  return { vm: { ...vm, slots: new Map(vm.slots).set(slot, { ...s, dirty: new Set() }) }, result: { kind: 'dirtyLog', pages } };
+  const harvested = { vm: { ...vm, slots: new Map(vm.slots).set(slot, { ...s, dirty: new Set<number>() }) }, result: { kind: 'dirtyLog', pages } as Result };
+  return { ...harvested, outcomes: [pages.length ? 'getDirtyLog/nonEmpty' : 'getDirtyLog/empty'] };
 };

@@ -7,6 +7,7 @@ import { EEXIST, EINVAL } from '../../api/errno.js';
 import type { ModelSlot, ModelVcpu, ModelVm } from '../state.js';
 import { pagingMode } from './registers.js';
 import { KVM_MEM_READONLY, RULES, type RuleSet } from '../rules.js';
+import type { Outcome } from '../outcome.js';
 
 export const KVM_MEMORY_SLOTS = 32;
 /** guest-virtual pages the guest's page tables map; higher gvas are not present */
@@ -50,10 +51,20 @@ export const markDirty = (vm: ModelVm, g: Gfn): ModelVm => {
   return vm;
 };
 
-/**
- * KVM_SET_USER_MEMORY_REGION's checks: the new slot map and what kind of change it is,
- * or a negative errno.
- */
+/** A region change KVM_SET_USER_MEMORY_REGION accepts: the new slot map, its kind and outcome. */
+export interface RegionChange {
+  readonly slots: Map<SlotId, ModelSlot>;
+  readonly change: SlotChange;
+  readonly outcome: Outcome;
+}
+
+/** One it refuses: the negative errno and the check that refused it. */
+export interface Refusal {
+  readonly errno: number;
+  readonly outcome: Outcome;
+}
+
+/** KVM_SET_USER_MEMORY_REGION's checks: the new slot map and what kind of change it is, or the refusal. */
 export const setRegion = (
   vm: ModelVm,
   slot: SlotId,
@@ -61,24 +72,29 @@ export const setRegion = (
   npages: number,
   flags: number,
   rs: RuleSet = RULES.seeds,
-): { slots: Map<SlotId, ModelSlot>; change: SlotChange } | number => {
-  if (slot < 0 || slot >= rs.memSlots || npages < 0 || base < 0 || (flags & ~rs.slotFlags)) return EINVAL;
+): RegionChange | Refusal => {
+  const refuse = (errno: number, outcome: Outcome): Refusal => ({ errno, outcome });
+  if (slot < 0 || slot >= rs.memSlots) return refuse(EINVAL, 'setMemoryRegion/slotId→EINVAL');
+  if (flags & ~rs.slotFlags) return refuse(EINVAL, 'setMemoryRegion/flags→EINVAL');
+  if (npages < 0 || base < 0) return refuse(EINVAL, 'setMemoryRegion/negative→EINVAL');
   const old = vm.slots.get(slot);
   const slots = new Map(vm.slots);
   if (npages === 0) {
-    if (!old && rs.deleteMissingFails) return EINVAL;
+    if (!old && rs.deleteMissingFails) return refuse(EINVAL, 'setMemoryRegion/deleteMissing→EINVAL');
     slots.delete(slot);
-    return { slots, change: old ? 'delete' : 'noop' };
+    return old ? { slots, change: 'delete', outcome: 'setMemoryRegion/delete' } : { slots, change: 'noop', outcome: 'setMemoryRegion/deleteMissing' };
   }
-  if (old && old.npages !== npages) return EINVAL;
+  if (old && old.npages !== npages) return refuse(EINVAL, 'setMemoryRegion/resize→EINVAL');
   // __kvm_set_memory_region(): an existing slot cannot become, or stop being, read-only
-  if (old && (old.flags ^ flags) & KVM_MEM_READONLY) return EINVAL;
+  if (old && (old.flags ^ flags) & KVM_MEM_READONLY) return refuse(EINVAL, 'setMemoryRegion/readonlyChange→EINVAL');
   for (const [id, s] of vm.slots) {
-    if (id !== slot && base < s.gfn + s.npages && s.gfn < base + npages) return EEXIST;
+    if (id !== slot && base < s.gfn + s.npages && s.gfn < base + npages) return refuse(EEXIST, 'setMemoryRegion/overlap→EEXIST');
   }
   // a new, moved or newly logging slot starts with a clean log
   const fresh = !old || old.gfn !== base || !(old.flags & LOG_DIRTY);
   slots.set(slot, { gfn: base, npages, flags, dirty: fresh ? new Set() : old.dirty });
-  if (!old) return { slots, change: 'create' };
-  return { slots, change: old.gfn === base ? 'same' : 'move' };
+  if (!old) return { slots, change: 'create', outcome: 'setMemoryRegion/create' };
+  if (old.gfn !== base) return { slots, change: 'move', outcome: 'setMemoryRegion/move' };
+  const logging = (old.flags ^ flags) & LOG_DIRTY ? (flags & LOG_DIRTY ? 'setMemoryRegion/logOn' : 'setMemoryRegion/logOff') : 'setMemoryRegion/same';
+  return { slots, change: 'same', outcome: logging };
 };

@@ -5,6 +5,7 @@
 import type { CrReg } from '../../api/ops.js';
 import type { ModelVcpu } from '../state.js';
 import { RULES, type RuleSet } from '../rules.js';
+import type { Outcome } from '../outcome.js';
 
 export const CR0_PE = 1 << 0;
 export const CR0_PG = 0x80000000;
@@ -29,8 +30,13 @@ export const pagingMode = (v: Pick<ModelVcpu, 'cr0' | 'cr4' | 'efer'>): PagingMo
   return has(v.cr4, CR4_PAE) ? 'pae' : 'paging32';
 };
 
+/** a refused write: the #GP and the check that refused it */
+export interface Gp {
+  readonly gp: Outcome;
+}
+
 /**
- * The registers after the write, or 'gp' when the CPU refuses it. `cr3Backed` says
+ * The registers after the write, or the #GP when the CPU refuses it. `cr3Backed` says
  * whether a memory slot backs the gfn a cr3 value points to (PDPTR loads read it).
  */
 export const writeCr = (
@@ -39,23 +45,24 @@ export const writeCr = (
   value: number,
   cr3Backed: (cr3: number) => boolean,
   rs: RuleSet = RULES.seeds,
-): ModelVcpu | 'gp' => {
+): ModelVcpu | Gp => {
   const next: ModelVcpu = { ...v, [reg]: reg === 'cr0' && rs.cr0Upstream ? (value | CR0_ET) >>> 0 : value };
   const mode = pagingMode(next);
   const wasPaging = has(v.cr0, CR0_PG);
-  if (value < 0 || value > 0xffffffff) return 'gp';
-  if (reg === 'cr0' && has(value, CR0_PG) && !has(value, CR0_PE)) return 'gp';
+  const gp = (why: Outcome): Gp => ({ gp: why });
+  if (value < 0 || value > 0xffffffff) return gp('setCr/range→#GP');
+  if (reg === 'cr0' && has(value, CR0_PG) && !has(value, CR0_PE)) return gp('setCr/cr0.pgWithoutPe→#GP');
   // upstream kvm_set_cr0(): leaving paging from 64-bit code is a #GP (the write is the guest's own)
-  if (reg === 'cr0' && rs.cr0Upstream && pagingMode(v) === 'long' && !has(value, CR0_PG)) return 'gp';
-  if (reg === 'cr0' && !wasPaging && mode === 'long' && !has(v.cr4, CR4_PAE)) return 'gp';
-  if (reg === 'cr4' && (value & ~CR4_KNOWN) !== 0) return 'gp';
-  if (reg === 'cr4' && pagingMode(v) === 'long' && !has(value, CR4_PAE)) return 'gp';
-  if (reg === 'efer' && (value & ~EFER_KNOWN) !== 0) return 'gp';
-  if (reg === 'efer' && wasPaging && has(value ^ v.efer, EFER_LME)) return 'gp';
+  if (reg === 'cr0' && rs.cr0Upstream && pagingMode(v) === 'long' && !has(value, CR0_PG)) return gp('setCr/cr0.leaveLong→#GP');
+  if (reg === 'cr0' && !wasPaging && mode === 'long' && !has(v.cr4, CR4_PAE)) return gp('setCr/cr0.longWithoutPae→#GP');
+  if (reg === 'cr4' && (value & ~CR4_KNOWN) !== 0) return gp('setCr/cr4.reserved→#GP');
+  if (reg === 'cr4' && pagingMode(v) === 'long' && !has(value, CR4_PAE)) return gp('setCr/cr4.paeOffInLong→#GP');
+  if (reg === 'efer' && (value & ~EFER_KNOWN) !== 0) return gp('setCr/efer.reserved→#GP');
+  if (reg === 'efer' && wasPaging && has(value ^ v.efer, EFER_LME)) return gp('setCr/efer.lmeWhilePaging→#GP');
   // seed 003's kvm_set_cr3 refuses a cr3 no memslot backs, in every mode (upstream does not)
-  if (reg === 'cr3' && rs.cr3NeedsMemslot && !cr3Backed(value)) return 'gp';
+  if (reg === 'cr3' && rs.cr3NeedsMemslot && !cr3Backed(value)) return gp('setCr/cr3.unbacked→#GP');
   // entering or staying in PAE paging loads the PDPTRs from the page at cr3
-  if (mode === 'pae' && reg !== 'efer' && !cr3Backed(next.cr3)) return 'gp';
+  if (mode === 'pae' && reg !== 'efer' && !cr3Backed(next.cr3)) return gp('setCr/pdptrs.unbacked→#GP');
   return next;
 };
 

@@ -8,7 +8,7 @@ import type { Gfn } from '../../api/ids.js';
 import { EINTR, ENOMEM } from '../../api/errno.js';
 import type { ModelState, ModelVcpu, ModelVm } from '../state.js';
 import { takeFailure } from '../state.js';
-import type { VcpuStep } from '../outcome.js';
+import { named, type Outcome, type VcpuStep } from '../outcome.js';
 import { RESET_REGS, directMap, pagingMode, writeCr, writeResetsRoot } from './registers.js';
 import { cr3BackedIn, guestTranslate, slotBacking, writableBacking } from './memory.js';
 import { RULES } from '../rules.js';
@@ -20,26 +20,29 @@ export const newVcpu = (): ModelVcpu => ({ ...RESET_REGS, rootLoaded: false, apf
 
 export const setCr = (s: ModelState, vm: ModelVm, v: ModelVcpu, reg: CrReg, value: number): VcpuStep => {
   const next = writeCr(v, reg, value, cr3BackedIn(vm), RULES[s.rules]);
-  if (next === 'gp') return { state: s, vm, vcpu: v, result: { kind: 'gp' } };
+  if ('gp' in next) return { state: s, vm, vcpu: v, result: { kind: 'gp' }, outcomes: [next.gp] };
   const rootLoaded = v.rootLoaded && !writeResetsRoot(reg, next, s.host.tdp);
-  return { state: s, vm, vcpu: { ...next, rootLoaded }, result: { kind: 'ok' } };
+  const mode = pagingMode(next);
+  const outcome: Outcome = mode !== pagingMode(v) ? `setCr/enter.${mode}` : rootLoaded ? 'setCr/keepRoot' : 'setCr/sameMode';
+  return { state: s, vm, vcpu: { ...next, rootLoaded }, result: { kind: 'ok' }, outcomes: [outcome] };
 };
 
 /** What the guest's access does once entered: the exit KVM_RUN reports. */
 const guestAccess = (s: ModelState, vm: ModelVm, v: ModelVcpu, access: GuestAccess | null, irqs: boolean, tid: number): VcpuStep => {
-  const exit = (result: VcpuStep['result']): VcpuStep => ({ state: s, vm, vcpu: v, result });
-  if (access === null) return exit({ kind: 'exit', reason: 'hlt' });
+  const exit = (result: VcpuStep['result'], o: Outcome): VcpuStep => ({ state: s, vm, vcpu: v, result, outcomes: [o] });
+  if (access === null) return exit({ kind: 'exit', reason: 'hlt' }, 'run/halt');
   const g = v.walked !== undefined ? v.walked : guestTranslate(vm, v, access.gva);
-  if (g === null) return exit({ kind: 'exit', reason: 'guestPageFault', gva: access.gva });
-  if (slotBacking(vm, g) === undefined || (access.write && writableBacking(vm, g) === undefined)) {
-    return exit({ kind: 'exit', reason: 'mmio', gpa: (g * 4096 + (access.gva % 4096)) as never });
+  if (g === null) return exit({ kind: 'exit', reason: 'guestPageFault', gva: access.gva }, 'run/guestPageFault');
+  const backed = slotBacking(vm, g) !== undefined;
+  if (!backed || (access.write && writableBacking(vm, g) === undefined)) {
+    return exit({ kind: 'exit', reason: 'mmio', gpa: (g * 4096 + (access.gva % 4096)) as never }, backed ? 'run/mmio.readonly' : 'run/mmio');
   }
   if (vm.swapped.has(g)) {
     // the address the fault handler gets: the gpa on a direct map, the gva under shadow paging
     const addr = directMap(v, s.host.tdp) ? g * 4096 + (access.gva % 4096) : access.gva;
     return faultOnSwapped(s, vm, v, g, addr, irqs, tid);
   }
-  return exit({ kind: 'exit', reason: 'hlt' });
+  return exit({ kind: 'exit', reason: 'hlt' }, 'run/access');
 };
 
 /**
@@ -48,14 +51,17 @@ const guestAccess = (s: ModelState, vm: ModelVm, v: ModelVcpu, access: GuestAcce
  */
 export const runStart = (s: ModelState, vm: ModelVm, v: ModelVcpu, tid: number): Omit<VcpuStep, 'result'> & { result: VcpuStep['result'] | null } => {
   const d = deliverCompleted(s, vm, v, tid);
-  return { ...d, result: d.vcpu.apf.halted ? { kind: 'errno', errno: EINTR } : null };
+  return d.vcpu.apf.halted ? named({ ...d, result: { kind: 'errno', errno: EINTR } }, 'run/apf.halted→EINTR') : { ...d, result: null };
 };
 
-/** kvm_mmu_reload: with no root loaded, an injected failure means -ENOMEM and no entry. */
-export const reload = (s: ModelState, vm: ModelVm, v: ModelVcpu, tid: number): VcpuStep | null => {
+/**
+ * kvm_mmu_reload: with no root loaded, an injected failure means -ENOMEM and no entry
+ * (outcome `o`); null when the run goes on.
+ */
+export const reload = (s: ModelState, vm: ModelVm, v: ModelVcpu, tid: number, o: Outcome): VcpuStep | null => {
   if (v.rootLoaded) return null;
   const failed = takeFailure(s, tid, 'mmuTopup');
-  return failed ? { state: failed, vm, vcpu: v, result: { kind: 'errno', errno: ENOMEM } } : null;
+  return failed ? { state: failed, vm, vcpu: v, result: { kind: 'errno', errno: ENOMEM }, outcomes: [o] } : null;
 };
 
 /**
@@ -65,7 +71,7 @@ export const reload = (s: ModelState, vm: ModelVm, v: ModelVcpu, tid: number): V
  */
 export const rootUnbacked = (s: ModelState, vm: ModelVm, v: ModelVcpu): VcpuStep | null =>
   RULES[s.rules].rootNeedsMemslot && !s.host.tdp && pagingMode(v) !== 'nonpaging' && !cr3BackedIn(vm)(v.cr3)
-    ? { state: s, vm, vcpu: { ...v, rootLoaded: false }, result: { kind: 'exit', reason: 'shutdown' } }
+    ? { state: s, vm, vcpu: { ...v, rootLoaded: false }, result: { kind: 'exit', reason: 'shutdown' }, outcomes: ['run/rootUnbacked→shutdown'] }
     : null;
 
 /** Entry and the guest's access, after a successful reload. */
@@ -79,4 +85,4 @@ export const enter = (s: ModelState, vm: ModelVm, v: ModelVcpu, access: GuestAcc
 export const hardwareWalk = (s: ModelState, vm: ModelVm, v: ModelVcpu, access: GuestAccess): Gfn | null | undefined =>
   s.host.tdp ? guestTranslate(vm, v, access.gva) : undefined;
 
-export const reset = (s: ModelState, vm: ModelVm): VcpuStep => ({ state: s, vm, vcpu: newVcpu(), result: { kind: 'ok' } });
+export const reset = (s: ModelState, vm: ModelVm): VcpuStep => ({ state: s, vm, vcpu: newVcpu(), result: { kind: 'ok' }, outcomes: ['resetVcpu/reset'] });
