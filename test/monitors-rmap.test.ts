@@ -57,6 +57,12 @@ describe('RMAP_CONSISTENT', () => {
     expect(firstComplaint(RMAP_CONSISTENT, [...zapped, rec.opEnd(op.run(0x3000))])).toMatch(/zapped by run with 1 rmap entry left/);
     expect(firstComplaint(RMAP_CONSISTENT, [...zapped, rmap(3, false, 0x1000), rec.opEnd(op.run(0x3000))])).toBeNull();
   });
+  it('accepts a new page at the address of one zapped and freed earlier in the same operation (reclaim, then a fault)', () => {
+    const reused = [...mapped, zap(0x1000), rmap(3, false, 0x1000), free(0x1000), page(0x1000, 0), rmap(5, true, 0x1000)];
+    expect(firstComplaint(RMAP_CONSISTENT, [...reused, rec.opEnd(op.run(0x5000))])).toBeNull();
+    // the new page is a page like any other: zapped in turn with its entry left, it trips
+    expect(firstComplaint(RMAP_CONSISTENT, [...reused, zap(0x1000), rec.opEnd(op.run(0x5000))])).toMatch(/zapped by run with 1 rmap entry left \(gfn 0x5\)/);
+  });
   it('trips on rmap entries left after the VM is destroyed (tracepoint or ioctl result)', () => {
     const noPage = [slot, rmap(3, true)];
     expect(firstComplaint(RMAP_CONSISTENT, [...noPage, { ev: 'kvmDestroyVm', vm }])).toMatch(/1 rmap entry of vm 0 left/);

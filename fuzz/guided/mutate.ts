@@ -136,7 +136,20 @@ export const valid = (tc: TestCase, maxOps: number): TestCase => {
   const several = tc.threads !== undefined && new Set(tc.threads).size > 1;
   const keep = tc.ops.map((_, i) => i).filter((i) => i < maxOps && !(several && SEQUENTIAL_ONLY.has(tc.ops[i]!.kind)));
   const cut = keep.length === tc.ops.length ? tc : keepOps(tc, keep);
-  return cut.preemptions ? { ...cut, preemptions: cut.preemptions.filter((p) => p.op < cut.ops.length) } : cut;
+  const within = cut.preemptions ? { ...cut, preemptions: cut.preemptions.filter((p) => p.op < cut.ops.length) } : cut;
+  return withValidPrelude(within);
+};
+
+/**
+ * The prelude cut to the leading operations a mutation left on thread 0 and unpreempted
+ * (an operation moved to another thread, or preempted, ends it); absent stays absent.
+ */
+const withValidPrelude = (tc: TestCase): TestCase => {
+  if (tc.prelude === undefined) return tc;
+  const preempted = new Set((tc.preemptions ?? []).map((p) => p.op));
+  let n = 0;
+  while (n < Math.min(tc.prelude, tc.ops.length) && (tc.threads?.[n] ?? 0) === 0 && !preempted.has(n)) n++;
+  return n === tc.prelude ? tc : { ...tc, prelude: n };
 };
 
 /** `count` mutations of `tc` stacked, then made valid */

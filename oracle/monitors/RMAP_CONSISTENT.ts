@@ -46,6 +46,8 @@ class RmapConsistent implements Monitor {
         return null;
       }
       case 'kvmMmuFreePage':
+        // checked here; its address may be reused by a new page before the operation ends
+        this.forget(ShadowPages.key(r.vm, r.hpa));
         return this.left(r.vm, r.hpa, 'freed');
       case 'opEnd': {
         const zapped = [...(this.zappedBy.get(r.tid) ?? [])];
@@ -63,6 +65,11 @@ class RmapConsistent implements Monitor {
       default:
         return null;
     }
+  }
+
+  /** a page freed is no longer "zapped in a running operation": its hpa may hold a new page */
+  private forget(key: string): void {
+    for (const set of this.zappedBy.values()) set.delete(key);
   }
 
   private add(vm: number, gfn: number, hpa: number | undefined): string | null {
