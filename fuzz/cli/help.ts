@@ -46,7 +46,8 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N|random] [--runs N | -
                  (kvm-oracle mutants --list)
   --out DIR      where counterexamples are written (default: counterexamples)
   --max-ops N    operations in a generated case's body after which no new piece starts
-                 (default 30, at most 1000; a lifecycle begun runs to its end, up to 3x)
+                 (default 30, at most 1000; from 30 up, a lifecycle begun runs to its
+                 end, up to 3x; below 30 it is a hard bound)
   --vcpus N      vCPUs per VM and harness threads issuing operations (default 2, at
                  most 8); the scheduler interleaves the threads at the implementation's
                  preemption points, and the interleaving is part of the counterexample.

@@ -101,6 +101,8 @@ const bodyArb = (pieces: fc.Arbitrary<Op[]>, shape: CaseShape): fc.Arbitrary<Dra
  * The operations of a body's pieces, each with its thread and preemption: whole pieces
  * while fewer than maxOps operations are in, so a lifecycle begun runs to its end (a
  * resource regime's sweep, a dirty-log cycle); at most LIFECYCLE_STRETCH times maxOps.
+ * A maxOps below the default is a hard bound: whoever asks for small cases gets them
+ * (and their counterexamples shrink within a short --shrink-time).
  */
 export const flattenBody = (ps: readonly DrawnPiece[], shape: CaseShape): Drawn[] => {
   const threads = Math.max(1, shape.vcpus);
@@ -109,7 +111,7 @@ export const flattenBody = (ps: readonly DrawnPiece[], shape: CaseShape): Drawn[
     if (out.length >= shape.maxOps) break;
     ops.forEach((op, i) => out.push([op, pieceThread(ops, i, t, threads), i === 0 ? p0 : i === 1 ? p1 : null]));
   }
-  return out.slice(0, shape.maxOps * LIFECYCLE_STRETCH);
+  return out.slice(0, shape.maxOps < DEFAULT_SHAPE.maxOps ? shape.maxOps : shape.maxOps * LIFECYCLE_STRETCH);
 };
 
 /** how far past maxOps a case's last lifecycle may run */

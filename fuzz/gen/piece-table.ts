@@ -26,6 +26,10 @@ export interface DirtyLogDraw {
   /** page offsets in the slot: written first, second, and after the first harvest */
   readonly pages: readonly [number, number, number];
   readonly emulated: boolean;
+  /** the first two writes and the first harvest (each shrinks away on its own) */
+  readonly w0: boolean;
+  readonly w1: boolean;
+  readonly h: boolean;
   readonly again: boolean;
   readonly change: 'none' | 'move' | 'flags' | 'delete';
   readonly after: boolean;
@@ -43,7 +47,8 @@ export const dirtyLogOps = (d: DirtyLogDraw): Op[] => {
       : { kind: 'run', vm: vm0, vcpu, access: { gva: (g * 0x1000) as Gva, write: true }, interruptsAllowed: false };
   const harvest: Op = { kind: 'getDirtyLog', vm: vm0, slot: d.slot as SlotId };
   const at = (base: number, i: number) => base + (d.pages[i]! % npages);
-  const ops: Op[] = [region(d.slot, gfn, npages, 1), write(at(gfn, 0)), write(at(gfn, 1)), harvest];
+  const { w0, w1, h } = d;
+  const ops: Op[] = [region(d.slot, gfn, npages, 1), ...(w0 ? [write(at(gfn, 0))] : []), ...(w1 ? [write(at(gfn, 1))] : []), ...(h ? [harvest] : [])];
   if (d.again) ops.push(write(at(gfn, 0)), write(at(gfn, 2)), harvest);
   let base: number = gfn;
   if (d.change === 'move') ops.push(region(d.slot, (base = MOVED[d.slot]), npages, 1));
@@ -76,6 +81,9 @@ export const x86PieceTable = (vcpus: number): readonly PieceSpec[] => [
       slot: weighted([[0, 3], [1, 1]]),
       pages: { t: 'pool', values: [[1, 2, 3], [5, 5, 9], [3, 30, 7], [31, 1, 16], [0, 4, 2]] },
       emulated: chance(30),
+      w0: chance(97),
+      w1: chance(90),
+      h: chance(95),
       again: chance(80),
       change: weighted([['none', 3], ['move', 2], ['flags', 2], ['delete', 1]]),
       after: chance(75),
