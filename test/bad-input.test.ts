@@ -31,8 +31,8 @@ const TABLE: [string, string, RegExp][] = [
   ['reg cr9', op({ kind: 'setCr', vm: 0, vcpu: 0, reg: 'cr9', value: 0 }), /ops\[0\]\.reg: expected one of cr0, cr3, cr4, efer, got "cr9"/],
   ['__proto__ as a field', op(JSON.parse('{"kind":"createVm","vm":0,"__proto__":{"vm":1}}')), /ops\[0\]: unknown field "__proto__"/],
   ['__proto__ as mutant', edit((o) => void (o.mutant = '__proto__')), /mutant: expected a name/],
-  ['__proto__ as implementation', edit((o) => void (o.implementation = '__proto__')), /unknown implementation "__proto__"/],
-  ['constructor as implementation', edit((o) => void (o.implementation = 'constructor')), /unknown implementation "constructor"/],
+  ['__proto__ as implementation', edit((o) => void (o.implementation = '__proto__')), /found on "__proto__", which replay runs only when --impl names it/],
+  ['constructor as implementation', edit((o) => void (o.implementation = 'constructor')), /found on "constructor", which replay runs only when --impl names it/],
   ['constructor as mutant', edit((o) => void (o.mutant = 'constructor')), /unknown mutant "constructor"/],
   ['unknown invariant', edit((o) => void (o.invariant = 'X')), /invariant: expected one of ROOT_VALID_AT_ENTRY/],
   ['preemptions without threads', edit((o) => void (o.preemptions = [{ op: 0, after: 1, to: 1 }])), /preemptions: preemptions need "threads"/],
@@ -40,7 +40,7 @@ const TABLE: [string, string, RegExp][] = [
   ['thread out of range', edit((o) => void (o.threads = [99])), /threads\[0\]: expected integer 0\.\.63/],
   ['too many ops', edit((o) => void (o.ops = Array.from({ length: 10_001 }, () => ({ kind: 'moduleUnload' })))), /ops: expected at most 10000 entries/],
   ['unknown field', edit((o) => void (o.extra = 1)), /unknown field "extra"/],
-  ['an implementation that cannot be started', edit((o) => void (o.implementation = 'exec:nonexistent-command-xyz')), /handshake failed/],
+  ['a file naming an implementation (never run unless --impl names it)', edit((o) => void (o.implementation = 'exec:nonexistent-command-xyz')), /found on "exec:nonexistent-command-xyz", which replay runs only when --impl names it/],
 ];
 
 describe('malformed counterexample files: exit 2 and one line naming what is wrong', () => {

@@ -29,7 +29,7 @@ describe('an exec: implementation that hangs, dies or breaks the protocol mid-ca
       // shrunk (within --shrink-time: each step restarts the process), and still with the operation that trips it
       expect(cx.ops.map((o: { kind: string }) => o.kind)).toContain('setNrMmuPages');
       expect(cx.ops.length).toBeLessThanOrEqual(12);
-      const again = await cli('replay', join(dir, file!), '--op-timeout', '400ms');
+      const again = await cli('replay', join(dir, file!), '--impl', impl, '--op-timeout', '400ms');
       expect(again.code).toBe(1);
       expect(again.out).toMatch(new RegExp(`^FAIL ${id}: `, 'm'));
     }, 120_000);

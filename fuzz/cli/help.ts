@@ -101,11 +101,13 @@ exit status: 0 no new failure, 1 a new counterexample was found and written, 2 u
 export const REPLAY_HELP = `usage: kvm-oracle replay FILE [--trace] [--disable ID[,ID]] [--impl SPEC] [--op-timeout T]
                          [--repeat N] [--emit-c FILE] [--emit-test DIR]
 
-  re-runs the operations stored in FILE on the same implementation and mutant (and with
-  the monitors it was found with switched off)
+  re-runs the operations stored in FILE with the mutant it names (and with the monitors it
+  was found with switched off) on the implementation --impl names: a file never chooses
+  what runs, so a file found on another implementation than builtin is replayed only when
+  --impl names one (the same, to replay it there)
   --trace          print every tracepoint event of the run
   --disable IDS    switch these monitors off as well
-  --impl SPEC      run it on another implementation than the one the file names
+  --impl SPEC      the implementation to run it on (default builtin)
   --op-timeout T   wall-clock limit for each reply of an exec: implementation (default 5s)
   --repeat N       run it N times and say how many failed (a race on real threads,
                    --impl kvm, may not come back every time)
@@ -121,7 +123,7 @@ export const REPLAY_HELP = `usage: kvm-oracle replay FILE [--trace] [--disable I
 exit status: 0 the case passes now (or the test was written), 1 it still fails (the
              invariant is printed), 2 the file is missing, not a counterexample (the JSON
              path of the first problem is named), names what the implementation cannot
-             run, or the test cannot be written`;
+             run, names an implementation --impl does not, or the test cannot be written`;
 
 export const MUTANTS_HELP = `usage: kvm-oracle mutants --list [--verbose] [--impl SPEC]
 

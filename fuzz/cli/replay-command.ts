@@ -12,6 +12,7 @@ import { outOfReach, reachOf } from '../gen/reach.js';
 import { reportFailure } from '../report/report.js';
 import { runCase } from '../run/runner.js';
 import { emitTest } from '../report/emit-test.js';
+import { shellWord } from '../report/shell.js';
 import { IMPL_OPTIONS, disabledOption, implOption, notCheckedReport, type Io } from './common.js';
 
 export const replayCommand = async (argv: string[], io: Io): Promise<number> => {
@@ -31,7 +32,12 @@ export const replayCommand = async (argv: string[], io: Io): Promise<number> => 
     throw e;
   }
   if (emit !== undefined) return emitReproducer(cx, file, emit, io);
-  const { spec, factory } = await implOption(p, cx.implementation);
+  // a file never chooses what runs: only --impl (default builtin) does (docs/RELIABILITY.md)
+  const named = p.options.get('impl');
+  if (named === undefined && cx.implementation !== 'builtin') {
+    return io.err(`kvm-oracle replay: ${file}: found on ${JSON.stringify(cx.implementation)}, which replay runs only when --impl names it (--impl ${shellWord(cx.implementation)}), or give --impl builtin`), 2;
+  }
+  const { spec, factory } = await implOption(p);
   try {
     if (cx.mutant !== null && !factory.capabilities.mutants.includes(cx.mutant)) {
       return io.err(`kvm-oracle replay: ${file}: unknown mutant ${JSON.stringify(cx.mutant)} for ${spec}`), 2;
@@ -52,7 +58,7 @@ export const replayCommand = async (argv: string[], io: Io): Promise<number> => 
     if (outcome.unsupported) return io.err(`kvm-oracle replay: ${file}: not checked: ${spec} cannot run it here: ${outcome.unsupported}`), 2;
     const unchecked = notCheckedReport(factory, spec, disabled).map((l) => `  ${l}`);
     if (!outcome.failure) {
-      io.out(`kvm-oracle replay: ${file}: passes (${cx.ops.length} operations; recorded as ${cx.invariant})`);
+      io.out(`kvm-oracle replay: ${file}: passes on ${spec} (${cx.ops.length} operations; recorded as ${cx.invariant}${spec === cx.implementation ? '' : ` on ${cx.implementation}`})`);
       for (const l of unchecked) io.out(l);
       return 0;
     }
