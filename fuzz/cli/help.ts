@@ -99,7 +99,8 @@ exit status: 0 no new failure, 1 a new counterexample was found and written, 2 u
              so far`;
 
 export const REPLAY_HELP = `usage: kvm-oracle replay FILE [--trace] [--disable ID[,ID]] [--impl SPEC] [--op-timeout T]
-                         [--repeat N] [--emit-c FILE] [--emit-test DIR]
+                         [--repeat N] [--case-timeout T] [--emit-c FILE]
+                         [--emit-test DIR]
 
   re-runs the operations stored in FILE with the mutant it names (and with the monitors it
   was found with switched off) on the implementation --impl names: a file never chooses
@@ -109,6 +110,9 @@ export const REPLAY_HELP = `usage: kvm-oracle replay FILE [--trace] [--disable I
   --disable IDS    switch these monitors off as well
   --impl SPEC      the implementation to run it on (default builtin)
   --op-timeout T   wall-clock limit for each reply of an exec: implementation (default 5s)
+  --case-timeout T the case runs in a worker process under this watchdog (wall clock,
+                   default 10s), as in a campaign: past it, it fails as IMPL_HANG naming
+                   the operation that had not returned
   --repeat N       run it N times and say how many failed (a race on real threads,
                    --impl kvm, may not come back every time)
   --emit-c FILE    instead of replaying, write a standalone C program (KVM selftest

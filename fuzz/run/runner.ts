@@ -9,6 +9,7 @@
 import type { Implementation, ImplementationFactory, SchedPoint } from '../../api/implementation.js';
 import type { TraceRecord } from '../../api/events.js';
 import type { TestCase } from '../../api/ops.js';
+import type { Result } from '../../api/results.js';
 import type { AbstractState } from '../../api/abstract.js';
 import type { ModelState } from '../../model/state.js';
 import type { Monitor } from '../../oracle/monitor.js';
@@ -39,6 +40,8 @@ export interface RunOptions {
   readonly eachState?: boolean;
   /** called as each operation begins (a worker reports it, so a hang names its operation) */
   readonly onOpBegin?: (index: number) => void;
+  /** called as each operation returns (with onOpBegin: which ran, which hung, which never began) */
+  readonly onOpEnd?: (index: number, result: Result) => void;
   /** called at the end of a run that passed, with the states it ended in (explore's pruning key) */
   readonly onEnd?: (end: RunEnd) => void;
 }
@@ -99,6 +102,7 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
   const feed = (record: TraceRecord, tid: number, index: number): void => {
     at = index;
     if (record.ev === 'opBegin') opts.onOpBegin?.(index);
+    else if (record.ev === 'opEnd') opts.onOpEnd?.(index, record.result);
     if (opts.keepTrace) trace.push({ tid, record });
     const v = monitors.observe(record, tid);
     if (v) throw new Stop({ ...v, step: index });
