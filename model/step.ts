@@ -119,9 +119,13 @@ const runPhase = (s: ModelState, o: RunOp, phase: number, tid: number): Phase =>
     // no re-entry: the root stays as other threads left it
     if (e.result.kind !== 'exit' || e.result.reason !== 'hlt') return { ...e, vcpu: { ...e.vcpu, rootLoaded: v.rootLoaded } };
     const { walked: _, ...before } = v;
-    const failed = reload(e.state, e.vm, before, tid);
+    // the access completed before the re-entry: a write fault set a writable spte and marked
+    // the page dirty (set_spte's mark_page_dirty, upstream make_spte's mark_page_dirty_in_slot)
+    // even when the reload of vcpu_enter_guest then fails (kvm_mmu_reload: -ENOMEM)
+    const vm = afterGuestAccess(e.vm, e.vcpu, o.access, e.result);
+    const failed = reload(e.state, vm, before, tid);
     if (failed) return failed;
-    return { ...e, vm: afterGuestAccess(e.vm, e.vcpu, o.access, e.result) };
+    return { ...e, vm };
   });
 };
 
