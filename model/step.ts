@@ -56,7 +56,7 @@ const onX86Vm = (s: ModelState, id: VmId, f: (vm: ModelVm) => { vm: ModelVm; res
 /** Deleting or moving a slot zaps every shadow page: all roots must be reloaded. */
 const dropRoots = (vm: ModelVm): ModelVm => ({
   ...vm,
-  vcpus: new Map([...vm.vcpus].map(([id, v]) => [id, { ...v, rootLoaded: false }])),
+  vcpus: new Map([...vm.vcpus].map(([id, { stale: _, ...v }]) => [id, { ...v, rootLoaded: false }])),
 });
 
 /** A step that may not be over: result null means the operation continues in its next phase. */
@@ -113,11 +113,12 @@ const runPhase = (s: ModelState, o: RunOp, phase: number, tid: number): Phase =>
       if (failed) return failed;
       const walked = o.access && hardwareWalk(d.state, d.vm, d.vcpu, o.access);
       if (o.access === null || walked === null) return enter(d.state, d.vm, d.vcpu, o.access, irqs, tid);
-      return { ...d, vcpu: { ...d.vcpu, rootLoaded: true, walked }, result: null };
+      const { stale: _, ...loaded } = d.vcpu;
+      return { ...d, vcpu: { ...loaded, rootLoaded: true, walked }, result: null };
     }
     const e = enter(s, m, v, o.access, irqs, tid);
     // no re-entry: the root stays as other threads left it
-    if (e.result.kind !== 'exit' || e.result.reason !== 'hlt') return { ...e, vcpu: { ...e.vcpu, rootLoaded: v.rootLoaded } };
+    if (e.result.kind !== 'exit' || e.result.reason !== 'hlt') return { ...e, vcpu: { ...e.vcpu, rootLoaded: v.rootLoaded, ...(v.stale && { stale: v.stale }) } };
     const { walked: _, ...before } = v;
     // the access completed before the re-entry: a write fault set a writable spte and marked
     // the page dirty (set_spte's mark_page_dirty, upstream make_spte's mark_page_dirty_in_slot)

@@ -30,7 +30,8 @@ export const deliverCompleted = (s: ModelState, vm: ModelVm, v: ModelVcpu, tid: 
         state = failed;
         continue;
       }
-      cur = { ...cur, rootLoaded: true };
+      const { stale: _, ...loaded } = cur;
+      cur = { ...loaded, rootLoaded: true };
     }
     // the prefault (no_apf) brings a page swapped out again back synchronously
     m = swapIn(m, Math.floor(w.addr / 4096) as Gfn);
