@@ -86,7 +86,7 @@ const main = async () => {
     while (next < jobs.length) {
       const args = jobs[next++];
       const r = await run(args);
-      const summary = r.out.split('\n').find((l) => /^kvm-oracle (fuzz|explore): .*(runs|cases)/.test(l)) ?? r.out.split('\n')[0];
+      const summary = r.out.split('\n').findLast((l) => /^kvm-oracle (fuzz: \d+ runs|explore: )/.test(l)) ?? r.out.split('\n')[0];
       const fail = r.out.split('\n').find((l) => l.startsWith('FAIL')) ?? '';
       console.log(`${args.slice(0, -2).join(' ')}: exit ${r.code} ${r.secs.toFixed(0)}s ${summary}${fail ? ` | ${fail}` : ''}`);
       if (r.code !== 0) failed.push(args.slice(0, -2).join(' '));

@@ -19,7 +19,7 @@ describe('fuzz --json, --junit and --stats', () => {
     const r = await cli(['fuzz', '--runs', '150', '--seed', '4', '--workers', '2', '--json', join(d, 's.json'), '--junit', join(d, 'sub', 'j.xml'), '--stats', '--disable', 'LOCK_ORDER']);
     expect(r.code).toBe(0);
     const s = json(join(d, 's.json'));
-    expect(Object.keys(s)).toEqual(['format', 'seed', 'runs', 'workers', 'shard', 'timeMs', 'implementation', 'mutant', 'replayed', 'interrupted', 'failures', 'notChecked']);
+    expect(Object.keys(s)).toEqual(['format', 'seed', 'runs', 'workers', 'shard', 'timeMs', 'implementation', 'mutant', 'replayed', 'interrupted', 'failures', 'cases', 'notChecked']);
     expect(s).toMatchObject({ seed: 4, runs: 150, workers: 2, shard: null, implementation: 'builtin', mutant: null, failures: [] });
     expect(s.notChecked).toContainEqual({ check: 'LOCK_ORDER', reason: 'switched off (--disable)' });
     const xml = readFileSync(join(d, 'sub', 'j.xml'), 'utf8');

@@ -21,6 +21,7 @@ import { campaignOutputs, campaignSummary, type OutputFiles } from '../report/ou
 import { CampaignWatch } from '../report/watch.js';
 import type { Seed } from './seed.js';
 import { WHOLE, shardText, type Shard } from './shard.js';
+import { digest } from './case-set.js';
 import type { NotChecked, Summary } from '../report/summary.js';
 import { Pool } from '../workers/pool.js';
 import { WorkerError } from '../workers/proc.js';
@@ -120,7 +121,9 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
     for (const l of s.notes ?? []) io.out(l);
     if (r.interrupted) io.out(`  interrupted by ${r.interrupted} after ${r.runs} runs`);
     const more = [...(r.unsupported ? [{ check: 'cases', reason: `${s.spec} cannot run them here (the first: ${r.unsupportedWhy})`, cases: r.unsupported }] : []), ...(s.more ?? [])];
-    const end = { seed, runs: r.runs, workers: s.workers, shard: s.shard === WHOLE ? null : s.shard, timeMs: Date.now() - t0, implementation: s.spec, mutant: s.mutant, ...(s.engine && s.engine !== 'fast-check' && { engine: s.engine }), replayed: r.replayed, interrupted: r.interrupted, failures: written, unchecked: r.unchecked, disabled: s.disabled, stats: r.stats, more };
+    const stream = { seed, runs: s.timeMs === undefined ? s.runs : null, maxOps: s.maxOps, vcpus: s.vcpus, engine: s.engine ?? 'fast-check', implementation: s.spec, mutant: s.mutant, reach: digest(setup.reach) };
+    const cases = { stream, start: s.shard.index - 1, stride: s.shard.count, count: r.runs };
+    const end = { seed, runs: r.runs, workers: s.workers, shard: s.shard === WHOLE ? null : s.shard, timeMs: Date.now() - t0, implementation: s.spec, mutant: s.mutant, ...(s.engine && s.engine !== 'fast-check' && { engine: s.engine }), replayed: r.replayed, interrupted: r.interrupted, failures: written, unchecked: r.unchecked, disabled: s.disabled, stats: r.stats, more, cases };
     s.onSummary?.(campaignSummary(end));
     const o = campaignOutputs(end, files);
     for (const l of o.out) io.out(l);

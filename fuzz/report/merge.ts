@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { junitXml } from './junit.js';
 import { UsageError } from '../cli/options.js';
+import { wholeProblem } from '../campaign/case-set.js';
 import { SUMMARY_FORMAT, type NotChecked, type Summary, type FailureSummary } from './summary.js';
 
 export interface MergeIo {
@@ -61,6 +62,13 @@ export const mergeSummaries = (ss: readonly Summary[]): Summary => {
 /** the shards are one whole campaign, or a UsageError saying what is wrong */
 const checkWhole = (files: readonly string[], ss: readonly Summary[]): void => {
   const first = ss[0]!;
+  // summaries that say which cases they ran: one stream, disjoint, covering (case-set.ts)
+  if (ss.every((s) => s.cases)) {
+    // a shard that stopped at a failure (or a signal) ran fewer than its share: only disjointness holds then
+    const complete = ss.every((s) => !s.interrupted && !s.failures.length);
+    const problem = wholeProblem(files, ss.map((s) => s.cases!), complete);
+    if (problem) throw new UsageError(`merge: ${problem}`);
+  } else if (ss.some((s) => s.cases)) throw new UsageError(`merge: ${files[ss.findIndex((s) => !s.cases)]} does not say which cases it ran (written by an older kvm-oracle), ${files[ss.findIndex((s) => s.cases)]} does: run them with one version`);
   const count = first.shard?.count ?? 1;
   ss.forEach((s, i) => {
     const same = s.seed === first.seed && s.implementation === first.implementation && s.mutant === first.mutant && (s.shard?.count ?? 1) === count;

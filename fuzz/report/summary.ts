@@ -36,6 +36,8 @@ export interface NotChecked {
   readonly cases?: number;
 }
 
+import type { CaseSet } from '../campaign/case-set.js';
+
 export interface Summary {
   readonly format: typeof SUMMARY_FORMAT;
   readonly seed: number;
@@ -56,6 +58,8 @@ export interface Summary {
   readonly interrupted: Signal | null;
   readonly failures: readonly FailureSummary[];
   readonly notChecked: readonly NotChecked[];
+  /** which cases it ran, so that merge can prove the shards whole (fuzz/campaign/case-set.ts) */
+  readonly cases?: CaseSet;
 }
 
 export interface SummaryInput extends Omit<Summary, 'format' | 'failures'> {
