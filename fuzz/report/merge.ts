@@ -4,8 +4,7 @@
  * shard count) and all there, or the merge says which is missing and exits 2: a shard
  * that did not run must not pass for one that found nothing.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { BadCounterexample, readBounded, writeAtomic } from '../campaign/counterexample.js';
 import { junitXml } from './junit.js';
 import { UsageError } from '../cli/options.js';
 import { wholeProblem } from '../campaign/case-set.js';
@@ -18,9 +17,10 @@ export interface MergeIo {
 const read = (file: string): Summary => {
   let j: Record<string, unknown>;
   try {
-    j = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    // regular and bounded: a FIFO or /dev/zero is refused, not read forever
+    j = JSON.parse(readBounded(file)) as Record<string, unknown>;
   } catch (e) {
-    throw new UsageError(`merge: ${file}: ${(e as NodeJS.ErrnoException).code ?? 'not JSON'}`);
+    throw new UsageError(`merge: ${file}: ${e instanceof BadCounterexample ? e.message : ((e as NodeJS.ErrnoException).code ?? 'not JSON')}`);
   }
   const bad = (what: string): never => {
     throw new UsageError(`merge: ${file}: ${what}`);
@@ -84,10 +84,8 @@ const checkWhole = (files: readonly string[], ss: readonly Summary[]): void => {
   if (cut) throw new UsageError(`merge: shard ${cut.shard?.index ?? 1}/${count} was interrupted (${cut.interrupted}) after ${cut.runs} runs`);
 };
 
-const write = (file: string, text: string): void => {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
-};
+/** written whole or not at all (a kill or a full disk leaves no partial file) */
+const write = writeAtomic;
 
 export const merge = (files: readonly string[], io: MergeIo, jsonOut?: string, junitOut?: string): number => {
   if (!files.length) throw new UsageError('merge takes one or more summary FILEs');
