@@ -146,12 +146,17 @@ exit status: 0 when stdin ends, 2 usage error`;
 export const MERGE_HELP = `usage: kvm-oracle merge FILE... [--json OUT] [--junit OUT]
 
   combines the JSON summaries of the shards of one campaign (same seed, implementation,
-  mutant and shard count) into one report: failures by signature, new or known
+  mutant and shard count) into one report: failures by signature, new or known. Each
+  summary records the case stream it read (seed, runs, max-ops, vCPUs, engine,
+  implementation, mutant, what the generator may make) and the cases it ran; merge
+  checks that the shards read one stream, ran no case twice and, when none stopped early,
+  left none out, and names the cases otherwise
   --json OUT     write the merged summary to OUT
   --junit OUT    write a JUnit XML report of every shard (a test suite each) to OUT
 
 exit status: 0 no new failure, 1 a shard found a new failure, 2 a file is unreadable,
-             a shard is missing, given twice, from another campaign or was interrupted`;
+             a shard is missing, given twice, from another campaign or was interrupted,
+             or the shards' cases overlap or leave a gap`;
 
 export const EXPLORE_HELP = `usage: kvm-oracle explore [--depth D] [--threads T] [--preemptions P] [--time T]
                           [--mutant NAME] [--disable ID[,ID]] [--workers N] [--case-timeout T]

@@ -5,6 +5,7 @@
  * it); a worker whose supervisor is gone exits.
  */
 import { loadFactory } from '../impl/spec.js';
+import { dieWithParent } from './orphan.js';
 import { scanCases } from '../campaign/executor.js';
 import { runCase, errorText, type RunOptions } from '../run/runner.js';
 import type { CaseSource } from '../campaign/stream.js';
@@ -32,6 +33,7 @@ const handle = async (m: ToWorker): Promise<void> => {
   }
 };
 
+dieWithParent();
 process.on('message', (m: ToWorker) => void handle(m));
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => {});
