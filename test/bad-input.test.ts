@@ -80,3 +80,40 @@ describe('an --out that cannot be written', () => {
     expect(r.out).toContain('"invariant":"ROOT_VALID_AT_ENTRY"');
   }, 60_000);
 });
+
+describe('every file read is regular and bounded, every bad option one line and exit 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kvm-oracle-bad2-'));
+  const fifo = join(dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  const summary = (runs: number, vcpus: number, index: number, count: number) => {
+    const file = join(dir, `s-${runs}-${vcpus}-${index}-${count}.json`);
+    const stream = { seed: 1, runs, maxOps: 30, vcpus, engine: 'fast-check', implementation: 'builtin', mutant: null, reach: '0' };
+    const n = Math.ceil((runs - (index - 1)) / count);
+    writeFileSync(file, JSON.stringify({
+      format: 'kvm-oracle-summary/1', seed: 1, runs: n, workers: 1, shard: { index, count }, timeMs: 1, implementation: 'builtin', mutant: null,
+      replayed: 0, interrupted: null, failures: [], notChecked: [], cases: { stream, start: index - 1, stride: count, count: n },
+    }));
+    return file;
+  };
+  const ROWS: [string, () => string[], RegExp][] = [
+    ['--baseline a FIFO', () => ['fuzz', '--runs', '1', '--baseline', fifo], /--baseline: .*fifo is not a regular file/],
+    ['--baseline /dev/zero', () => ['fuzz', '--runs', '1', '--baseline', '/dev/zero'], /--baseline: \/dev\/zero is not a regular file/],
+    ['merge of a FIFO', () => ['merge', fifo], /merge: .*fifo is not a regular file/],
+    ['merge of /dev/zero', () => ['merge', '/dev/zero'], /merge: .*\/dev\/zero: \/dev\/zero is not a regular file/],
+    ['merge of one summary twice', () => { const a = summary(100, 2, 1, 2); return ['merge', a, a, summary(100, 2, 2, 2)]; }, /ran twice/],
+    ['merge of shards of different --runs', () => ['merge', summary(100, 2, 1, 2), summary(200, 2, 2, 2)], /another campaign's cases .*\(runs 100 vs 200\)/],
+    ['merge of shards of different --vcpus', () => ['merge', summary(100, 2, 1, 2), summary(100, 3, 2, 2)], /\(vcpus 2 vs 3\)/],
+    ['fuzz --time 0', () => ['fuzz', '--time', '0'], /--time must be at least 1ms/],
+    ['explore --time 0', () => ['explore', '--time', '0'], /--time must be at least 1ms/],
+    ['--emit-test under /proc', () => ['replay', new URL('./fixtures/ROOT_VALID_AT_ENTRY-eager-root-alloc.json', import.meta.url).pathname, '--emit-test', '/proc/kvm-oracle-no/such'], /cannot write \/proc\/kvm-oracle-no\/such\//],
+  ];
+  for (const [name, argv, why] of ROWS) {
+    it(name, async () => {
+      const r = await cli(...argv());
+      expect(r.code, r.out).toBe(2);
+      expect(r.errs, r.err).toHaveLength(1);
+      expect(r.err).toMatch(why);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    });
+  }
+});
