@@ -25,11 +25,11 @@ describe('a transport that loses a line', () => {
     it(`${mode} (${vcpus} thread(s)): IMPL_PROTOCOL naming what went missing, and the replay says the same`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'kvm-oracle-seq-'));
       const impl = `exec:node ${fake} ${mode} run`;
-      const r = await cli('fuzz', '--impl', impl, '--op-timeout', '4s', '--runs', '50', '--seed', '2', '--vcpus', vcpus, '--max-ops', '8', '--workers', '0', '--shrink-time', '5s', '--out', dir);
+      const r = await cli('fuzz', '--impl', impl, '--op-timeout', '1500ms', '--runs', '50', '--seed', '2', '--vcpus', vcpus, '--max-ops', '8', '--workers', '0', '--shrink-time', '5s', '--out', dir);
       expect(r.code, r.err).toBe(1);
       expect(r.out).toMatch(/^FAIL IMPL_PROTOCOL: /m);
       expect(r.out).toMatch(why);
-    }, 120_000);
+    }, 300_000);
   }
 
   it('the same campaign through a proxy that loses nothing passes', async () => {

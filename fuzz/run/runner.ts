@@ -40,6 +40,8 @@ export interface RunOptions {
   readonly eachState?: boolean;
   /** called as each operation begins (a worker reports it, so a hang names its operation) */
   readonly onOpBegin?: (index: number) => void;
+  /** called before each step of a stepped operation (a hang names the operation that was stepped) */
+  readonly onOpStep?: (index: number) => void;
   /** called as each operation returns (with onOpBegin: which ran, which hung, which never began) */
   readonly onOpEnd?: (index: number, result: Result) => void;
   /** called at the end of a run that passed, with the states it ended in (explore's pruning key) */
@@ -123,7 +125,7 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
     const run =
       mode === 'whole'
         ? executeWhole(tc, threadOf, impl, opts.factory.capabilities.realThreads === true, opts.eachState ?? true, feed)
-        : executeStepped(tc, threadOf, impl, mode === 'stepped', opts.eachState ?? true, feed, mark);
+        : executeStepped(tc, threadOf, impl, mode === 'stepped', opts.eachState ?? true, feed, mark, opts.onOpStep);
     preempted = run.preempted;
     const onEnd = opts.onEnd;
     const end = onEnd && ((model: ModelState) => onEnd({ final: run.final, model, monitors: monitors.memory(), lastTid: run.done.at(-1)?.tid ?? 0 }));

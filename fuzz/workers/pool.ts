@@ -139,7 +139,8 @@ export class Pool implements Executor {
     else if (m.kind === 'op') {
       p.at = m.index;
       if (this.running?.p === p) this.running.ops.push(opRecord(this.running.t.tc, m.index));
-    } else if (m.kind === 'opEnd') {
+    } else if (m.kind === 'at') p.at = m.index;
+    else if (m.kind === 'opEnd') {
       if (this.running?.p === p) this.running.ops.push(opRecord(this.running.t.tc, m.index, m.result));
     }
     else if (m.kind === 'ran') this.endRun(p, m.outcome, false);

@@ -21,6 +21,8 @@ export type FromWorker =
   | { readonly kind: 'tick'; readonly index: number }
   /** operation `index` of the case being run begins: a hang names it */
   | { readonly kind: 'op'; readonly index: number }
+  /** operation `index` of the case being run is stepped now (the one a hang is in) */
+  | { readonly kind: 'at'; readonly index: number }
   /** operation `index` of the case being run returned */
   | { readonly kind: 'opEnd'; readonly index: number; readonly result: Result }
   | { readonly kind: 'scanned'; readonly verdicts: Scanned[]; readonly stats: Stats | null }

@@ -28,8 +28,11 @@ const handle = async (m: ToWorker): Promise<void> => {
       }
     case 'scan':
       return send({ kind: 'scanned', ...scanCases(ready!.stream, m.req, ready!.opts, ready!.stats, (index) => send({ kind: 'tick', index })) });
-    case 'run':
-      return send({ kind: 'ran', outcome: runCase(m.tc, { ...ready!.opts, keepTrace: m.keepTrace, onOpBegin: (index) => send({ kind: 'op', index }), onOpEnd: (index, result) => send({ kind: 'opEnd', index, result }) }) });
+    case 'run': {
+      let at = -1;
+      const onOpStep = (index: number): void => void (index !== at && ((at = index), send({ kind: 'at', index })));
+      return send({ kind: 'ran', outcome: runCase(m.tc, { ...ready!.opts, keepTrace: m.keepTrace, onOpBegin: (index) => send({ kind: 'op', index }), onOpEnd: (index, result) => send({ kind: 'opEnd', index, result }), onOpStep }) });
+    }
   }
 };
 
