@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,5 +115,24 @@ describe('every file read is regular and bounded, every bad option one line and 
       expect(r.err).toMatch(why);
       expect(r.err).not.toMatch(/\n\s+at /);
     });
+  }
+});
+
+describe('a module: that ends the process while it loads', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kvm-oracle-bad3-'));
+  const bin = new URL('../bin/kvm-oracle.js', import.meta.url).pathname;
+  const MODULES: [string, string][] = [
+    ['calls process.exit(0)', 'process.exit(0);\n'],
+    ['never settles its top-level await', 'await new Promise(() => {});\nexport default {};\n'],
+  ];
+  for (const [name, text] of MODULES) {
+    it(`${name}: exit 2 and one line`, () => {
+      const file = join(dir, `${name.replace(/\W+/g, '-')}.mjs`);
+      writeFileSync(file, text);
+      const r = spawnSync(process.execPath, [bin, 'fuzz', '--impl', `module:${file}`, '--runs', '1'], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/the process ended while the module was loading/);
+    }, 60_000);
   }
 });
