@@ -52,7 +52,14 @@ export type Capabilities = z.infer<typeof CapabilitiesSchema>;
 
 const tid = int(0, MAX_THREADS - 1);
 const events = list(TraceEventSchema, MAX_EVENTS);
-const msg = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) => z.strictObject({ msg: z.literal(kind), ...shape });
+/**
+ * the request's sequence number, echoed by its reply (docs/PROTOCOL.md, "A protocol that
+ * checks itself"): optional, so an adapter that does not know it keeps working
+ */
+const seq = int(0, Number.MAX_SAFE_INTEGER).optional();
+/** events the instance emitted since `create` (or in the `case`), this reply's included */
+const eventsTotal = int(0, Number.MAX_SAFE_INTEGER).optional();
+const msg = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) => z.strictObject({ msg: z.literal(kind), seq, ...shape });
 
 /** Harness to implementation. */
 export const RequestSchema = z.discriminatedUnion('msg', [
@@ -73,6 +80,8 @@ export const RequestSchema = z.discriminatedUnion('msg', [
     prelude: int(0, MAX_OPS).optional(),
   }),
   msg('close', {}),
+  /** after a request had no reply in time: which request did the implementation answer last? */
+  msg('sync', {}),
 ]);
 export type Request = z.infer<typeof RequestSchema>;
 
@@ -103,12 +112,12 @@ export const MAX_FEATURES = 10_000;
 export const Replies = {
   hello: msg('hello', { protocol: z.literal(PROTOCOL_VERSION, { error: `expected protocol ${PROTOCOL_VERSION}` }), name: text(256), capabilities: CapabilitiesSchema }),
   ok: msg('ok', {}),
-  result: msg('result', { result: ResultSchema, events }),
+  result: msg('result', { result: ResultSchema, events, eventsTotal }),
   step: z.union([
-    msg('step', { done: z.literal(true), result: ResultSchema, events, blocked }),
-    msg('step', { done: z.literal(false), point: WirePointSchema, events, blocked }),
+    msg('step', { done: z.literal(true), result: ResultSchema, events, blocked, eventsTotal }),
+    msg('step', { done: z.literal(false), point: WirePointSchema, events, blocked, eventsTotal }),
   ]),
-  events: msg('events', { events }),
+  events: msg('events', { events, eventsTotal }),
   abstract: msg('abstract', { state: AbstractStateSchema }),
   case: msg('case', {
     steps: list(CaseStepSchema, MAX_OPS),
@@ -119,7 +128,10 @@ export const Replies = {
     kernel: KernelLogSchema.optional(),
     /** optional: the implementation's own coverage of the case (kcov or gcov edges, ioctl paths), as names; guided generation keeps cases that reach new ones */
     features: list(text(256), MAX_FEATURES).optional(),
+    eventsTotal,
   }),
+  /** the seq of the last request answered before this one (null: none) */
+  sync: msg('sync', { last: int(0, Number.MAX_SAFE_INTEGER).nullable() }),
   /** `unsupported`: the implementation cannot run this here (not a bug): the case is not checked */
   error: msg('error', { message: text(), unsupported: z.boolean().optional() }),
 } as const;
@@ -127,7 +139,7 @@ export const Replies = {
 /** The reply each request expects (an `error` reply is always allowed). */
 export const REPLY_TO = {
   hello: 'hello', create: 'ok', apply: 'result', begin: 'ok', step: 'step',
-  drain: 'events', abstract: 'abstract', case: 'case', close: 'ok',
+  drain: 'events', abstract: 'abstract', case: 'case', close: 'ok', sync: 'sync',
 } as const satisfies Record<Request['msg'], keyof typeof Replies>;
 
 export type Reply<K extends keyof typeof Replies> = z.infer<(typeof Replies)[K]>;

@@ -27,6 +27,12 @@ export interface ModelVcpu {
   readonly efer: number;
   /** a root for the current context is loaded; false after any context reset */
   readonly rootLoaded: boolean;
+  /**
+   * not loaded only because another vCPU asked every vCPU to reload (kvm_reload_remote_mmus):
+   * the vCPU still holds its valid shadow root until its next entry unloads it, so a guest
+   * write to that root's gfn zaps it, and asks every vCPU to reload again
+   */
+  readonly stale?: true;
   /** TDP: the gfn the CPU's walk found at entry, while the access is still resolving */
   readonly walked?: Gfn | null;
   /** async page faults of this vCPU */

@@ -65,7 +65,7 @@ const onX86Vm = (s: ModelState, id: VmId, f: (vm: ModelVm) => VmStep): Step =>
 /** Deleting or moving a slot zaps every shadow page: all roots must be reloaded. */
 const dropRoots = (vm: ModelVm): ModelVm => ({
   ...vm,
-  vcpus: new Map([...vm.vcpus].map(([id, v]) => [id, { ...v, rootLoaded: false }])),
+  vcpus: new Map([...vm.vcpus].map(([id, { stale: _, ...v }]) => [id, { ...v, rootLoaded: false }])),
 });
 
 /** A step that may not be over: result null means the operation continues in its next phase. */
@@ -128,16 +128,20 @@ const runPhase = (s: ModelState, o: RunOp, phase: number, tid: number): Phase =>
         const e = enter(d.state, d.vm, d.vcpu, o.access, irqs, tid);
         return { ...e, outcomes: [...before, ...(e.outcomes ?? [])] };
       }
-      return { ...d, vcpu: { ...d.vcpu, rootLoaded: true, walked }, result: null, outcomes: before };
+      const { stale: _, ...loaded } = d.vcpu;
+      return { ...d, vcpu: { ...loaded, rootLoaded: true, walked }, result: null, outcomes: before };
     }
     const e = enter(s, m, v, o.access, irqs, tid);
     // no re-entry: the root stays as other threads left it
-    if (e.result.kind !== 'exit' || e.result.reason !== 'hlt') return { ...e, vcpu: { ...e.vcpu, rootLoaded: v.rootLoaded } };
+    if (e.result.kind !== 'exit' || e.result.reason !== 'hlt') return { ...e, vcpu: { ...e.vcpu, rootLoaded: v.rootLoaded, ...(v.stale && { stale: v.stale }) } };
     const { walked: _, ...before } = v;
-    const failed = reload(e.state, e.vm, before, tid, 'run/reentry→ENOMEM');
-    // the write's fault mapped the page (mark_page_dirty) before re-entry's reload failed
-    if (failed) return { ...failed, vm: afterGuestAccess(failed.vm, e.vcpu, o.access, e.result) };
-    const entered = { ...e, vm: afterGuestAccess(e.vm, e.vcpu, o.access, e.result) };
+    // the access completed before the re-entry: a write fault set a writable spte and marked
+    // the page dirty (set_spte's mark_page_dirty, upstream make_spte's mark_page_dirty_in_slot)
+    // even when the reload of vcpu_enter_guest then fails (kvm_mmu_reload: -ENOMEM)
+    const vm = afterGuestAccess(e.vm, e.vcpu, o.access, e.result);
+    const failed = reload(e.state, vm, before, tid, 'run/reentry→ENOMEM');
+    if (failed) return failed;
+    const entered = { ...e, vm };
     return before.rootLoaded ? entered : { ...entered, outcomes: ['run/rootReload', ...(e.outcomes ?? [])] };
   });
 };

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 /**
- * node scripts/fuzz-matrix.mjs [--seeds A-B] [--vcpus 1,2,3,4,8] [--max-ops 30,60,100] [--runs N] [--cross] [--jobs N]
+ * node scripts/fuzz-matrix.mjs [--seeds A-B] [--vcpus 1,2,3,4,8] [--max-ops 30,60,100,200,1000]
+ *                               [--engines fast-check,jsverify] [--runs N] [--cross] [--jobs N]
+ *                               [--explore D/T/P[,D/T/P]] [--workers N]
  *
  * The false-alarm matrix: `kvm-oracle fuzz --runs N` on the correct implementation for
- * every seed with each `--vcpus` value (default max-ops) and each `--max-ops` value
- * (default vCPUs), or with `--cross` every pair of the two. Prints one line per run
- * (options, exit status, the summary line, seconds) and a last line with the failures.
- * Exit 1 when any run found a failure or could not run. Build first (`npm run build`).
+ * every seed and engine with each `--vcpus` value (default max-ops) and each `--max-ops`
+ * value (default vCPUs; up to the documented maximum, 1000), or with `--cross` every pair
+ * of the two; then `kvm-oracle explore` at each depth/threads/preemptions bound given
+ * (default 3/2/2: depth 3, two threads, two preemptions). Prints one line per run (options,
+ * exit status, the summary line, seconds) and a last line with the failures. Exit 1 when
+ * any run found a failure or could not run. Build first (`npm run build`).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -20,7 +24,7 @@ const list = (v) => v.split(',').map((x) => {
 });
 
 const parseArgs = (argv) => {
-  const o = { seeds: [1, 2, 3, 4, 5], vcpus: [1, 2, 3, 4, 8], maxOps: [30, 60, 100], runs: 5000, cross: false, jobs: 1 };
+  const o = { seeds: [1, 2, 3, 4, 5], vcpus: [1, 2, 3, 4, 8], maxOps: [30, 60, 100, 200, 1000], engines: ['fast-check', 'jsverify'], explore: ['3/2/2'], runs: 5000, cross: false, jobs: 1, workers: null };
   for (let i = 0; i < argv.length; i++) {
     const [k, v] = [argv[i], argv[i + 1]];
     if (k === '--cross') { o.cross = true; continue; }
@@ -34,6 +38,14 @@ const parseArgs = (argv) => {
     else if (k === '--max-ops') o.maxOps = list(v);
     else if (k === '--runs') o.runs = list(v)[0];
     else if (k === '--jobs') o.jobs = list(v)[0];
+    else if (k === '--workers') o.workers = list(v)[0];
+    else if (k === '--engines') {
+      o.engines = v.split(',');
+      for (const e of o.engines) if (e !== 'fast-check' && e !== 'jsverify') throw new Error(`--engines: expected fast-check or jsverify, got ${e}`);
+    } else if (k === '--explore') {
+      o.explore = v === 'none' ? [] : v.split(',');
+      for (const b of o.explore) if (!/^[1-9][0-9]*\/[12]\/[0-9]+$/.test(b)) throw new Error(`--explore: expected D/T/P (e.g. 3/2/2) or none, got ${b}`);
+    }
     else throw new Error(`unknown option ${k}`);
   }
   return o;
@@ -61,14 +73,20 @@ const main = async () => {
   const shapes = o.cross
     ? o.vcpus.flatMap((v) => o.maxOps.map((m) => ['--vcpus', String(v), '--max-ops', String(m)]))
     : [...o.vcpus.map((v) => ['--vcpus', String(v)]), ...o.maxOps.map((m) => ['--max-ops', String(m)])];
-  const jobs = shapes.flatMap((shape) => o.seeds.map((seed) => [...shape, '--seed', String(seed), '--runs', String(o.runs), '--out', out]));
+  const workers = o.workers === null ? [] : ['--workers', String(o.workers)];
+  const fuzzJobs = shapes.flatMap((shape) => o.engines.flatMap((engine) => o.seeds.map((seed) => ['fuzz', ...shape, '--engine', engine, '--seed', String(seed), '--runs', String(o.runs), ...workers, '--out', out])));
+  const exploreJobs = o.explore.map((b) => {
+    const [d, t, p] = b.split('/');
+    return ['explore', '--depth', d, '--threads', t, '--preemptions', p, ...workers, '--out', out];
+  });
+  const jobs = [...fuzzJobs, ...exploreJobs];
   const failed = [];
   let next = 0;
   const worker = async () => {
     while (next < jobs.length) {
       const args = jobs[next++];
-      const r = await run(['fuzz', ...args]);
-      const summary = r.out.split('\n').find((l) => l.startsWith('kvm-oracle fuzz')) ?? r.out.split('\n')[0];
+      const r = await run(args);
+      const summary = r.out.split('\n').findLast((l) => /^kvm-oracle (fuzz: \d+ runs|explore: )/.test(l)) ?? r.out.split('\n')[0];
       const fail = r.out.split('\n').find((l) => l.startsWith('FAIL')) ?? '';
       console.log(`${args.slice(0, -2).join(' ')}: exit ${r.code} ${r.secs.toFixed(0)}s ${summary}${fail ? ` | ${fail}` : ''}`);
       if (r.code !== 0) failed.push(args.slice(0, -2).join(' '));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,8 +31,8 @@ const TABLE: [string, string, RegExp][] = [
   ['reg cr9', op({ kind: 'setCr', vm: 0, vcpu: 0, reg: 'cr9', value: 0 }), /ops\[0\]\.reg: expected one of cr0, cr3, cr4, efer, got "cr9"/],
   ['__proto__ as a field', op(JSON.parse('{"kind":"createVm","vm":0,"__proto__":{"vm":1}}')), /ops\[0\]: unknown field "__proto__"/],
   ['__proto__ as mutant', edit((o) => void (o.mutant = '__proto__')), /mutant: expected a name/],
-  ['__proto__ as implementation', edit((o) => void (o.implementation = '__proto__')), /unknown implementation "__proto__"/],
-  ['constructor as implementation', edit((o) => void (o.implementation = 'constructor')), /unknown implementation "constructor"/],
+  ['__proto__ as implementation', edit((o) => void (o.implementation = '__proto__')), /found on "__proto__", which replay runs only when --impl names it/],
+  ['constructor as implementation', edit((o) => void (o.implementation = 'constructor')), /found on "constructor", which replay runs only when --impl names it/],
   ['constructor as mutant', edit((o) => void (o.mutant = 'constructor')), /unknown mutant "constructor"/],
   ['unknown invariant', edit((o) => void (o.invariant = 'X')), /invariant: expected one of ROOT_VALID_AT_ENTRY/],
   ['preemptions without threads', edit((o) => void (o.preemptions = [{ op: 0, after: 1, to: 1 }])), /preemptions: preemptions need "threads"/],
@@ -40,7 +40,7 @@ const TABLE: [string, string, RegExp][] = [
   ['thread out of range', edit((o) => void (o.threads = [99])), /threads\[0\]: expected integer 0\.\.63/],
   ['too many ops', edit((o) => void (o.ops = Array.from({ length: 10_001 }, () => ({ kind: 'moduleUnload' })))), /ops: expected at most 10000 entries/],
   ['unknown field', edit((o) => void (o.extra = 1)), /unknown field "extra"/],
-  ['an implementation that cannot be started', edit((o) => void (o.implementation = 'exec:nonexistent-command-xyz')), /handshake failed/],
+  ['a file naming an implementation (never run unless --impl names it)', edit((o) => void (o.implementation = 'exec:nonexistent-command-xyz')), /found on "exec:nonexistent-command-xyz", which replay runs only when --impl names it/],
 ];
 
 describe('malformed counterexample files: exit 2 and one line naming what is wrong', () => {
@@ -79,4 +79,60 @@ describe('an --out that cannot be written', () => {
     expect(r.err).toMatch(/cannot write \/proc\/kvm-oracle-no-such-dir\/.*; the counterexample follows/);
     expect(r.out).toContain('"invariant":"ROOT_VALID_AT_ENTRY"');
   }, 60_000);
+});
+
+describe('every file read is regular and bounded, every bad option one line and exit 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kvm-oracle-bad2-'));
+  const fifo = join(dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  const summary = (runs: number, vcpus: number, index: number, count: number) => {
+    const file = join(dir, `s-${runs}-${vcpus}-${index}-${count}.json`);
+    const stream = { seed: 1, runs, maxOps: 30, vcpus, engine: 'fast-check', implementation: 'builtin', mutant: null, reach: '0' };
+    const n = Math.ceil((runs - (index - 1)) / count);
+    writeFileSync(file, JSON.stringify({
+      format: 'kvm-oracle-summary/1', seed: 1, runs: n, workers: 1, shard: { index, count }, timeMs: 1, implementation: 'builtin', mutant: null,
+      replayed: 0, interrupted: null, failures: [], notChecked: [], cases: { stream, start: index - 1, stride: count, count: n },
+    }));
+    return file;
+  };
+  const ROWS: [string, () => string[], RegExp][] = [
+    ['--baseline a FIFO', () => ['fuzz', '--runs', '1', '--baseline', fifo], /--baseline: .*fifo is not a regular file/],
+    ['--baseline /dev/zero', () => ['fuzz', '--runs', '1', '--baseline', '/dev/zero'], /--baseline: \/dev\/zero is not a regular file/],
+    ['merge of a FIFO', () => ['merge', fifo], /merge: .*fifo is not a regular file/],
+    ['merge of /dev/zero', () => ['merge', '/dev/zero'], /merge: .*\/dev\/zero: \/dev\/zero is not a regular file/],
+    ['merge of one summary twice', () => { const a = summary(100, 2, 1, 2); return ['merge', a, a, summary(100, 2, 2, 2)]; }, /ran twice/],
+    ['merge of shards of different --runs', () => ['merge', summary(100, 2, 1, 2), summary(200, 2, 2, 2)], /another campaign's cases .*\(runs 100 vs 200\)/],
+    ['merge of shards of different --vcpus', () => ['merge', summary(100, 2, 1, 2), summary(100, 3, 2, 2)], /\(vcpus 2 vs 3\)/],
+    ['fuzz --time 0', () => ['fuzz', '--time', '0'], /--time must be at least 1ms/],
+    ['explore --time 0', () => ['explore', '--time', '0'], /--time must be at least 1ms/],
+    ['--emit-test under /proc', () => ['replay', new URL('./fixtures/ROOT_VALID_AT_ENTRY-eager-root-alloc.json', import.meta.url).pathname, '--emit-test', '/proc/kvm-oracle-no/such'], /cannot write \/proc\/kvm-oracle-no\/such\//],
+  ];
+  for (const [name, argv, why] of ROWS) {
+    it(name, async () => {
+      const r = await cli(...argv());
+      expect(r.code, r.out).toBe(2);
+      expect(r.errs, r.err).toHaveLength(1);
+      expect(r.err).toMatch(why);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    });
+  }
+});
+
+describe('a module: that ends the process while it loads', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kvm-oracle-bad3-'));
+  const bin = new URL('../bin/kvm-oracle.js', import.meta.url).pathname;
+  const MODULES: [string, string][] = [
+    ['calls process.exit(0)', 'process.exit(0);\n'],
+    ['never settles its top-level await', 'await new Promise(() => {});\nexport default {};\n'],
+  ];
+  for (const [name, text] of MODULES) {
+    it(`${name}: exit 2 and one line`, () => {
+      const file = join(dir, `${name.replace(/\W+/g, '-')}.mjs`);
+      writeFileSync(file, text);
+      const r = spawnSync(process.execPath, [bin, 'fuzz', '--impl', `module:${file}`, '--runs', '1'], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/the process ended while the module was loading/);
+    }, 60_000);
+  }
 });

@@ -19,7 +19,7 @@ describe('fuzz --json, --junit and --stats', () => {
     const r = await cli(['fuzz', '--runs', '150', '--seed', '4', '--workers', '2', '--json', join(d, 's.json'), '--junit', join(d, 'sub', 'j.xml'), '--stats', '--disable', 'LOCK_ORDER']);
     expect(r.code).toBe(0);
     const s = json(join(d, 's.json'));
-    expect(Object.keys(s)).toEqual(['format', 'seed', 'runs', 'workers', 'shard', 'timeMs', 'implementation', 'mutant', 'replayed', 'interrupted', 'failures', 'notChecked', 'coverage']);
+    expect(Object.keys(s)).toEqual(['format', 'seed', 'runs', 'workers', 'shard', 'timeMs', 'implementation', 'mutant', 'replayed', 'interrupted', 'failures', 'cases', 'notChecked', 'coverage']);
     expect(s.coverage).toMatchObject({ rules: 'seeds', ops: expect.any(Number), outcomes: expect.objectContaining({ 'createVm/x86': expect.any(Number) }) });
     expect(s).toMatchObject({ seed: 4, runs: 150, workers: 2, shard: null, implementation: 'builtin', mutant: null, failures: [] });
     expect(s.notChecked).toContainEqual({ check: 'LOCK_ORDER', reason: 'switched off (--disable)' });

@@ -37,12 +37,12 @@ describe(hasPython ? 'examples/python through exec:' : 'examples/python through 
       o.kind === 'setMemoryRegion' && o.vm === failing.vm && o.slot !== failing.slot && o.npages > 0 &&
       (o.gfn + o.npages === failing.gfn || failing.gfn + failing.npages === o.gfn));
     expect(adjacent, JSON.stringify(cx.ops)).toBe(true);
-    const r = await cli('replay', path);
+    const r = await cli('replay', path, '--impl', IMPL);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^FAIL CONFORMANCE/m);
     // the same case on the same program without the mutant passes
     writeFileSync(path, JSON.stringify({ ...cx, mutant: null }));
-    expect(await cli('replay', path)).toMatchObject({ code: 0 });
+    expect(await cli('replay', path, '--impl', IMPL)).toMatchObject({ code: 0 });
   });
 
   it.skipIf(!hasPython)('passes without the mutant, listing what it cannot check', async () => {

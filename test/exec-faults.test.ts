@@ -31,7 +31,7 @@ describe('an exec: implementation that hangs, dies or breaks the protocol mid-ca
       // at most the prelude (6 for one vCPU: VM, slot, vCPU, cr4, EFER, cr0), the regime's head and
       // the 6-op body, less what shrinking removed in 8 s of process restarts
       expect(cx.ops.length).toBeLessThanOrEqual(14);
-      const again = await cli('replay', join(dir, file!), '--op-timeout', '400ms');
+      const again = await cli('replay', join(dir, file!), '--impl', impl, '--op-timeout', '400ms');
       expect(again.code).toBe(1);
       expect(again.out).toMatch(new RegExp(`^FAIL ${id}: `, 'm'));
     }, 120_000);

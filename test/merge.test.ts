@@ -51,4 +51,37 @@ describe('kvm-oracle merge', () => {
       expect(r.err).toHaveLength(1);
     }
   });
+
+  describe('shards that say which cases they ran', () => {
+    const stream = { seed: 7, runs: 100, maxOps: 30, vcpus: 2, engine: 'fast-check', implementation: 'builtin', mutant: null, reach: '0123456789abcdef' };
+    const part = (index: number, count: number, n = Math.ceil((100 - (index - 1)) / count), other: Partial<typeof stream> = {}, failures: FailureSummary[] = []) =>
+      shard(index, count, failures, { runs: n, cases: { stream: { ...stream, ...other }, start: index - 1, stride: count, count: n } });
+
+    it('a whole partition merges', async () => {
+      expect((await merge(part(1, 3), part(2, 3), part(3, 3))).code).toBe(0);
+    });
+
+    const BAD: [string, () => string[], RegExp][] = [
+      ['one summary twice', () => { const a = part(1, 2); return [a, a, part(2, 2)]; }, /case\(s\) 0, 2, 4, 6, 8, \.\.\. \(50 in all\) ran twice/],
+      ['every shard twice', () => [part(1, 2), part(2, 2), part(1, 2), part(2, 2)], /ran twice/],
+      ['a shard that stopped short without a failure', () => [part(1, 2, 40), part(2, 2)], /case\(s\) 80, 82, 84, 86, 88, \.\.\. \(10 in all\) of the 100 ran in no shard given/],
+      ['an overlapping partition', () => [part(1, 2), part(1, 3), part(2, 3), part(3, 3)], /ran twice/],
+      ['shards of another --vcpus', () => [part(1, 2), part(2, 2, 50, { vcpus: 3 })], /ran another campaign's cases than .* \(vcpus 2 vs 3\)/],
+      ['shards of another --runs', () => [part(1, 2), part(2, 2, 50, { runs: 200 })], /\(runs 100 vs 200\)/],
+      ['shards of another engine', () => [part(1, 2), part(2, 2, 50, { engine: 'jsverify' })], /\(engine "fast-check" vs "jsverify"\)/],
+    ];
+    for (const [name, files, why] of BAD) {
+      it(`${name}: exit 2, one line naming it`, async () => {
+        const r = await merge(...files());
+        expect(r.code).toBe(2);
+        expect(r.err).toHaveLength(1);
+        expect(r.err[0]).toMatch(why);
+      });
+    }
+
+    it('a shard that stopped at a known failure is short, not missing cases', async () => {
+      const r = await merge(part(1, 2, 20, {}, [failure('PIN_ONCE-aaaaaaaaaaaa', 39, true)]), part(2, 2));
+      expect(r.code).toBe(0);
+    });
+  });
 });

@@ -50,6 +50,36 @@ describe('fixed false positives stay fixed', () => {
     expect(faults.length).toBeGreaterThan(0);
   });
 
+  it('a guest write whose fault was handled dirties the page even when the re-entry\'s reload fails', () => {
+    // 20,000 cases at --max-ops 200, --vcpus 2 (fast-check seed 3) once failed CONFORMANCE
+    // here: vCPU 1's KVM_RUN wrote gfn 0x20 (a slot logging dirty pages) and faulted; thread 0
+    // deleted slot 0, which zapped every root; the fault still set a writable spte in the
+    // zapped root and marked the page dirty (set_spte's mark_page_dirty), then the re-entry's
+    // kvm_mmu_reload met the armed mmuTopup failure: -ENOMEM. The model had dropped the
+    // write's dirty mark along with the failed re-entry, so no order explained the log
+    const cx = readCounterexample(new URL('./fixtures/CONFORMANCE-x86-dirty-write-before-failed-reload.json', import.meta.url).pathname);
+    const r = runCase(cx, { factory: builtinFactory, mutant: null, keepTrace: true });
+    expect(r.failure).toBeNull();
+    const end = (i: number) => r.trace.find((t) => t.record.ev === 'opEnd' && t.record.index === i)?.record;
+    expect(end(7)).toMatchObject({ result: { kind: 'errno', errno: -12 } });
+    expect(end(11)).toMatchObject({ result: { kind: 'dirtyLog', pages: [0] } });
+  });
+
+  it('a root still held after a reload request is zapped by a write to its gfn, and every vCPU reloads again', () => {
+    // 2,000 cases at --max-ops 1000, --vcpus 8 (fast-check seed 101) once failed CONFORMANCE
+    // here (not shrunk: 622 operations): vCPU 5's emulated write zapped a root (op 344) and
+    // asked every vCPU to reload; vCPU 3 did not run again, so it still held its valid root of
+    // gfn 1 (kvm_reload_remote_mmus only sets a request; the unload comes at the next entry).
+    // vCPU 5's write to gfn 1 (op 598) then zapped that root: every vCPU reloads again, and
+    // vCPU 7 met its armed mmuTopup failure (op 283: -ENOMEM). The model had taken vCPU 3's
+    // root for gone at the first request
+    const cx = readCounterexample(new URL('./fixtures/CONFORMANCE-x86-stale-root-zapped-again.json', import.meta.url).pathname);
+    const r = runCase(cx, { factory: builtinFactory, mutant: null, keepTrace: true });
+    expect(r.failure).toBeNull();
+    const end = r.trace.find((t) => t.record.ev === 'opEnd' && t.record.index === 283)?.record;
+    expect(end).toMatchObject({ result: { kind: 'errno', errno: -12 } });
+  });
+
   it('a zapped shadow root makes every vCPU reload, so an armed allocation failure hits another vCPU', () => {
     // 10,000 sampled cases (fast-check seed 303) once failed CONFORMANCE here: vCPU 0's
     // emulated write to its own page-table page zapped its shadow root; kvm_mmu_zap_page

@@ -43,6 +43,7 @@ class Server:
     """One request line in, one reply line out (docs/PROTOCOL.md)."""
 
     def __init__(self):
+        self.last = None                       # the seq of the last request answered
         self.kvm = None
 
     def instance(self):
@@ -68,7 +69,8 @@ class Server:
         if msg == "hello":
             if req["protocol"] != 1:
                 raise ValueError(f"protocol {req['protocol']} not spoken (1 is)")
-            return {"msg": "hello", "protocol": 1, "name": "python-example", "capabilities": CAPABILITIES}
+            # "seq" in the hello reply: this server echoes sequence numbers (docs/PROTOCOL.md)
+            return {"msg": "hello", "protocol": 1, "name": "python-example", "capabilities": CAPABILITIES, "seq": 0}
         if msg == "create":
             self.kvm = Kvm(req["config"], req["mutant"])
             return {"msg": "ok"}
@@ -83,18 +85,30 @@ class Server:
         if msg == "close":
             self.kvm = None
             return {"msg": "ok"}
+        if msg == "sync":
+            return {"msg": "sync", "last": self.last}
         if msg in ("begin", "step"):
             raise ValueError("this implementation is not stepped")
         raise ValueError(f"unknown request {msg!r}")
 
     def reply(self, line):
+        seq = None
         try:
             req = json.loads(line)
             if not isinstance(req, dict):
                 raise ValueError("a request is a JSON object")
-            return self.handle(req)
+            seq = req.pop("seq", None)
+            reply = self.handle(req)
         except (KeyError, TypeError, ValueError) as e:   # json.JSONDecodeError is a ValueError
-            return {"msg": "error", "message": f"bad request: {describe(e)}"}
+            reply = {"msg": "error", "message": f"bad request: {describe(e)}"}
+        if seq is None:
+            return reply
+        # echo the request's seq; this example emits no events, so its count stays 0
+        if req.get("msg") != "sync":
+            self.last = seq
+        if "events" in reply or "steps" in reply:
+            reply["eventsTotal"] = 0
+        return {**reply, "seq": seq}
 
 
 def describe(e):

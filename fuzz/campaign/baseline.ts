@@ -3,16 +3,20 @@
  * line; blank lines and lines starting with # are skipped. A failure whose signature is
  * listed is reported as known and does not make the run fail.
  */
-import { readFileSync } from 'node:fs';
 import { UsageError } from '../cli/options.js';
+import { BadCounterexample, readBounded } from './counterexample.js';
+
+/** a baseline is a list of signatures: a few MB at most (a FIFO or /dev/zero is refused) */
+const MAX_BASELINE_BYTES = 4 << 20;
 
 export const parseBaseline = (text: string): Set<string> =>
   new Set(text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
 
 export const loadBaseline = (file: string): Set<string> => {
   try {
-    return parseBaseline(readFileSync(file, 'utf8'));
+    return parseBaseline(readBounded(file, MAX_BASELINE_BYTES));
   } catch (e) {
+    if (e instanceof BadCounterexample) throw new UsageError(`--baseline: ${e.message}`);
     throw new UsageError(`--baseline: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
 };

@@ -4,10 +4,10 @@
  * so a fixed bug that comes back fails at once; a new failure is added unless a file of
  * its signature is there already.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../cli/options.js';
-import { BadCounterexample, readCounterexample, type Counterexample } from './counterexample.js';
+import { BadCounterexample, readCounterexample, writeAtomic, type Counterexample } from './counterexample.js';
 import type { Found } from './found.js';
 
 export interface CorpusEntry {
@@ -39,7 +39,7 @@ export const loadCorpus = (dir: string): CorpusEntry[] => {
 export const addToCorpus = (dir: string, f: Found): string | null => {
   const file = join(dir, `${f.signature}.json`);
   if (existsSync(file)) return null;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, JSON.stringify(f.counterexample, null, 2) + '\n');
+  // whole or not at all: a 0-byte entry would break every later campaign on this corpus
+  writeAtomic(file, JSON.stringify(f.counterexample, null, 2) + '\n');
   return file;
 };

@@ -35,7 +35,7 @@ export const readBounded = (path: string, max = MAX_FILE_BYTES): string => {
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new BadCounterexample(`${path} is not a regular file`);
-    if (st.size > max) throw new BadCounterexample(`${path} has ${st.size} bytes, more than the ${max} a counterexample may have`);
+    if (st.size > max) throw new BadCounterexample(`${path} has ${st.size} bytes, more than the ${max} such a file may have`);
     const buf = Buffer.alloc(Math.min(st.size, max) + 1);
     let n = 0;
     for (let k = 1; k > 0 && n < buf.length; n += k) k = readSync(fd, buf, n, buf.length - n, n);

@@ -9,11 +9,12 @@
 import type { CorpusEntry } from './corpus.js';
 import type { Executor, ScanResult, Scanned } from './executor.js';
 import { mergeStats, type Stats } from '../report/stats.js';
-import type { Failure } from '../run/runner.js';
+import type { Failure, RunOutcome } from '../run/runner.js';
 import { toCounterexample, type Found, type Identity } from './found.js';
 import { HUNT, Judge, type Decision } from './judge.js';
 import { WHOLE, globalIndex, shardRuns, type Shard } from './shard.js';
-import { shrinkCase, truncate, type Cut } from './shrink.js';
+import { shrinkCase, truncate, type Cut, type Shrunk } from './shrink.js';
+import { shrinkHang } from './shrink-hang.js';
 import { failureSignature } from './signature.js';
 import type { CaseSource } from './stream.js';
 
@@ -31,6 +32,8 @@ export interface EngineOptions {
   readonly timeMs?: number;
   /** each shrink stops after this long with the smallest failing case so far */
   readonly shrinkTimeMs?: number;
+  /** the executor's case watchdog, when it has one (shrinking a hang runs under a shorter one) */
+  readonly caseTimeoutMs?: number;
   /** distinct signatures to collect before stopping (default 1) */
   readonly maxFailures?: number;
   readonly shard?: Shard;
@@ -161,16 +164,21 @@ export class Engine {
   private async settle(d: Scanned): Promise<boolean> {
     const start = this.stream.at(d.index);
     let failure = d.failure!;
+    let again: RunOutcome | null = null;
     if (!this.signal) {
       // run it once more on its own: a hang found by a scan learns its operation here
-      const again = await this.exec.run(start.value[0]);
+      again = await this.exec.run(start.value[0]);
       if (again.failure?.id === failure.id) failure = again.failure;
     }
     this.o.onShrink?.(d.index + 1, failure);
     const until = Date.now() + (this.o.shrinkTimeMs ?? SHRINK_TIME_MS);
     const stop = (): Cut | null => (this.signal ? 'signal' : Date.now() > until ? 'time' : null);
-    let s = await shrinkCase(this.exec, this.stream, start, failure, stop);
-    if (!s.cut) s = await truncate(this.exec, s);
+    let s: Shrunk;
+    if (again?.failure === failure && failure.id === 'IMPL_HANG' && failure.step >= 0) s = await shrinkHang(this.exec, start.value[0], again, stop, this.o.caseTimeoutMs);
+    else {
+      s = await shrinkCase(this.exec, this.stream, start, failure, stop);
+      if (!s.cut) s = await truncate(this.exec, s);
+    }
     const counterexample = toCounterexample(s.tc, s.failure, this.o.seed, this.o.identity);
     return this.collect({ counterexample, firstSeen: d.index + 1, source: 'generated', shrinks: s.steps, shrinkCut: s.cut }) || this.signal !== null;
   }

@@ -70,8 +70,11 @@ export interface Executor {
   readonly workers: number;
   /** the failing, unchecked and unsupported cases of the request, by increasing index */
   scan(r: ScanRequest): Promise<ScanResult>;
-  /** one case; with keepTrace, its whole trace (for the report) */
-  run(tc: TestCase, keepTrace?: boolean): Promise<RunOutcome>;
+  /**
+   * one case; with keepTrace, its whole trace (for the report); timeoutMs: its own watchdog
+   * (shrinking a hang; an executor without a watchdog ignores it)
+   */
+  run(tc: TestCase, keepTrace?: boolean, timeoutMs?: number): Promise<RunOutcome>;
   /** a signal: what runs now is dropped (a pending run() passes) */
   abort(): void;
   close(): Promise<void>;

@@ -18,11 +18,12 @@ import type { Executor } from './executor.js';
 import { inProcess } from './in-process.js';
 import { MAX_NODES, NODES_PER_OP } from '../../oracle/linearize.js';
 import { reportFound } from '../report/fuzz-report.js';
-import { reachOf, type Reach } from '../gen/reach.js';
+import { outOfReach, reachOf, type Reach } from '../gen/reach.js';
 import { campaignOutputs, campaignSummary, type OutputFiles } from '../report/outputs.js';
 import { CampaignWatch } from '../report/watch.js';
 import type { Seed } from './seed.js';
 import { WHOLE, shardText, type Shard } from './shard.js';
+import { digest } from './case-set.js';
 import type { NotChecked, Summary } from '../report/summary.js';
 import { Pool } from '../workers/pool.js';
 import { WorkerError } from '../workers/proc.js';
@@ -110,7 +111,11 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
     io.err(`kvm-oracle fuzz: run ${run} failed (${f.id}); shrinking it (at most ${s.shrinkTimeMs} ms)`);
     watch?.onShrink(run);
   };
-  const engine = new Engine({ ...s, seed, identity, onShrink, ...(watch && { onProgress: watch.onProgress }), corpus: s.corpus, known: s.baseline, source: caseSource(setup, guide) }, watch ? watch.executor(exec) : exec);
+  // a corpus entry this implementation cannot run is not checked, never a new failure
+  const lacking = s.corpus.map((e) => outOfReach(e.cx, reach, s.spec));
+  const corpus = s.corpus.filter((_, i) => lacking[i] === null);
+  const skipped = lacking.filter((l) => l !== null);
+  const engine = new Engine({ ...s, seed, identity, onShrink, ...(watch && { onProgress: watch.onProgress }), corpus, known: s.baseline, source: caseSource(setup, guide) }, watch ? watch.executor(exec) : exec);
   try {
     const r = await runEngine(engine);
     watch?.end();
@@ -122,14 +127,17 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
     for (const f of r.failures) written.push({ found: f, file: await reportFound(f, { what, runs: r.runs, shrinkTimeMs: s.shrinkTimeMs, out: s.out, corpusDir: s.corpusDir, exec, used: written.map((w) => w.file) }, io) });
     if (!r.failures.length) io.out(`kvm-oracle fuzz: ${r.runs} runs, ${what}: no failure`);
     if (r.replayed) io.out(`  corpus: ${r.replayed} stored counterexample(s) replayed first`);
+    if (skipped.length) io.out(`  corpus: ${skipped.length} stored counterexample(s) not checked: ${s.spec} cannot run them (the first: ${skipped[0]})`);
     // say so when some concurrent cases' results could not be checked against the model
     if (r.unchecked) io.out(`  ${r.unchecked} of them not checked for conformance: the linearizability search gave up (its budget: ${MAX_NODES} nodes, or ${NODES_PER_OP} per operation, for each independent part; monitors still ran)`);
     if (r.unsupported) io.out(`  ${r.unsupported} of them not checked: ${s.spec} cannot run them here (the first: ${r.unsupportedWhy})`);
     for (const l of s.notes ?? []) io.out(l);
     if (r.interrupted) io.out(`  interrupted by ${r.interrupted} after ${r.runs} runs`);
     if (guide) io.out(`  guided: ${guide.entries.length} case(s) in the guide corpus, ${guide.known.size} feature(s) reached${s.guideDir ? `; kept in ${saveGuide(s.guideDir, guide.entries)}` : ''}`);
-    const more = [...(r.unsupported ? [{ check: 'cases', reason: `${s.spec} cannot run them here (the first: ${r.unsupportedWhy})`, cases: r.unsupported }] : []), ...(s.more ?? [])];
-    const end = { seed, runs: r.runs, workers: s.workers, shard: s.shard === WHOLE ? null : s.shard, timeMs: Date.now() - t0, implementation: s.spec, mutant: s.mutant, ...(s.engine && s.engine !== 'fast-check' && { engine: s.engine }), replayed: r.replayed, interrupted: r.interrupted, failures: written, unchecked: r.unchecked, disabled: s.disabled, stats: r.stats, more, rules: reach.rules };
+    const more = [...(skipped.length ? [{ check: 'corpus', reason: `${s.spec} cannot run them (the first: ${skipped[0]})`, cases: skipped.length }] : []), ...(r.unsupported ? [{ check: 'cases', reason: `${s.spec} cannot run them here (the first: ${r.unsupportedWhy})`, cases: r.unsupported }] : []), ...(s.more ?? [])];
+    const stream = { seed, runs: s.timeMs === undefined ? s.runs : null, maxOps: s.maxOps, vcpus: s.vcpus, engine: s.engine ?? 'fast-check', implementation: s.spec, mutant: s.mutant, reach: digest(setup.reach) };
+    const cases = { stream, start: s.shard.index - 1, stride: s.shard.count, count: r.runs };
+    const end = { seed, runs: r.runs, workers: s.workers, shard: s.shard === WHOLE ? null : s.shard, timeMs: Date.now() - t0, implementation: s.spec, mutant: s.mutant, ...(s.engine && s.engine !== 'fast-check' && { engine: s.engine }), replayed: r.replayed, interrupted: r.interrupted, failures: written, unchecked: r.unchecked, disabled: s.disabled, stats: r.stats, more, rules: reach.rules, cases };
     s.onSummary?.(campaignSummary(end));
     const o = campaignOutputs(end, files);
     for (const l of o.out) io.out(l);

@@ -21,6 +21,7 @@ export const exploreCommand = async (argv: string[], io: Io): Promise<number> =>
   const preemptions = intOption(p, 'preemptions', threads > 1 ? DEFAULT_BOUND.preemptions : 0);
   if (depth > 12) throw new UsageError('--depth must be at most 12 (the cost grows about tenfold per depth)');
   const timeMs = durationOption(p, 'time');
+  if (timeMs !== undefined && timeMs < 1) throw new UsageError('--time must be at least 1ms');
   if (timeMs !== undefined && timeMs < 1) throw new UsageError('--time must be more than 0');
   const caseTimeoutMs = durationOption(p, 'case-timeout') ?? CASE_TIMEOUT_MS;
   if (caseTimeoutMs < 1) throw new UsageError('--case-timeout must be more than 0');

@@ -31,6 +31,8 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
   if (p.options.has('help')) return io.out(FUZZ_HELP), 0;
   if (p.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
   if (p.options.has('runs') && p.options.has('time')) throw new UsageError('give --runs or --time, not both');
+  // --time 0 would run nothing and pass: a campaign that checked nothing must not look clean
+  if ((durationOption(p, 'time') ?? 1) < 1) throw new UsageError('--time must be at least 1ms');
   const maxOps = intOption(p, 'max-ops', 30, 1);
   const vcpus = intOption(p, 'vcpus', 2, 1);
   if (vcpus > 8) throw new UsageError('--vcpus must be at most 8 (KVM_MAX_VCPUS here)');

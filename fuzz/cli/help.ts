@@ -110,14 +110,20 @@ exit status: 0 no new failure, 1 a new counterexample was found and written, 2 u
              so far`;
 
 export const REPLAY_HELP = `usage: kvm-oracle replay FILE [--trace] [--disable ID[,ID]] [--impl SPEC] [--op-timeout T]
-                         [--repeat N] [--emit-c FILE] [--emit-test DIR]
+                         [--repeat N] [--case-timeout T] [--emit-c FILE]
+                         [--emit-test DIR]
 
-  re-runs the operations stored in FILE on the same implementation and mutant (and with
-  the monitors it was found with switched off)
+  re-runs the operations stored in FILE with the mutant it names (and with the monitors it
+  was found with switched off) on the implementation --impl names: a file never chooses
+  what runs, so a file found on another implementation than builtin is replayed only when
+  --impl names one (the same, to replay it there)
   --trace          print every tracepoint event of the run
   --disable IDS    switch these monitors off as well
-  --impl SPEC      run it on another implementation than the one the file names
+  --impl SPEC      the implementation to run it on (default builtin)
   --op-timeout T   wall-clock limit for each reply of an exec: implementation (default 5s)
+  --case-timeout T the case runs in a worker process under this watchdog (wall clock,
+                   default 10s), as in a campaign: past it, it fails as IMPL_HANG naming
+                   the operation that had not returned
   --repeat N       run it N times and say how many failed (a race on real threads,
                    --impl kvm, may not come back every time)
   --emit-c FILE    instead of replaying, write a standalone C program (KVM selftest
@@ -134,7 +140,7 @@ export const REPLAY_HELP = `usage: kvm-oracle replay FILE [--trace] [--disable I
 exit status: 0 the case passes now (or the test was written), 1 it still fails (the
              invariant is printed), 2 the file is missing, not a counterexample (the JSON
              path of the first problem is named), names what the implementation cannot
-             run, or the test cannot be written`;
+             run, names an implementation --impl does not, or the test cannot be written`;
 
 export const MUTANTS_HELP = `usage: kvm-oracle mutants --list [--verbose] [--impl SPEC]
 
@@ -153,12 +159,17 @@ exit status: 0 when stdin ends, 2 usage error`;
 export const MERGE_HELP = `usage: kvm-oracle merge FILE... [--json OUT] [--junit OUT]
 
   combines the JSON summaries of the shards of one campaign (same seed, implementation,
-  mutant and shard count) into one report: failures by signature, new or known
+  mutant and shard count) into one report: failures by signature, new or known. Each
+  summary records the case stream it read (seed, runs, max-ops, vCPUs, engine,
+  implementation, mutant, what the generator may make) and the cases it ran; merge
+  checks that the shards read one stream, ran no case twice and, when none stopped early,
+  left none out, and names the cases otherwise
   --json OUT     write the merged summary to OUT
   --junit OUT    write a JUnit XML report of every shard (a test suite each) to OUT
 
 exit status: 0 no new failure, 1 a shard found a new failure, 2 a file is unreadable,
-             a shard is missing, given twice, from another campaign or was interrupted`;
+             a shard is missing, given twice, from another campaign or was interrupted,
+             or the shards' cases overlap or leave a gap`;
 
 export const EXPLORE_HELP = `usage: kvm-oracle explore [--depth D] [--threads T] [--preemptions P] [--time T]
                           [--mutant NAME] [--disable ID[,ID]] [--workers N] [--case-timeout T]

@@ -9,6 +9,7 @@ import { MAIN_HELP, MERGE_HELP, MUTANTS_HELP, SERVE_HELP } from './help.js';
 import { merge } from '../report/merge.js';
 import { ImplLoadError, loadFactory } from '../impl/spec.js';
 import { serve } from '../impl/serve.js';
+import { WorkerError } from '../workers/proc.js';
 import { builtinFactory } from '../../impl/builtin.js';
 import { MUTANTS } from '../../impl/mutants.js';
 import { IMPL_OPTIONS, checkMutant, implOption, type Io } from './common.js';
@@ -76,6 +77,10 @@ export const main = async (argv: string[], io: Io): Promise<number> => {
     }
     if (e instanceof ImplLoadError) {
       io.err(`kvm-oracle: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof WorkerError) {
+      io.err(`kvm-oracle: cannot start a worker process: ${e.message}`);
       return 2;
     }
     throw e;

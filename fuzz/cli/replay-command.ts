@@ -1,7 +1,7 @@
 /** `kvm-oracle replay FILE`: the stored case again, on the implementation and mutant it names. */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError, intOption, parseArgs } from './options.js';
+import { UsageError, durationOption, intOption, parseArgs } from './options.js';
 import { packageRoot } from '../impl/spec.js';
 import { writeAtomic } from '../campaign/counterexample.js';
 import { errorText } from '../run/fault.js';
@@ -10,12 +10,16 @@ import { formatRecord } from '../report/format.js';
 import { REPLAY_HELP } from './help.js';
 import { outOfReach, reachOf } from '../gen/reach.js';
 import { reportFailure } from '../report/report.js';
-import { runCase } from '../run/runner.js';
+import type { RunOutcome } from '../run/runner.js';
+import { Pool } from '../workers/pool.js';
+import { toWire } from '../gen/campaign-arb.js';
+import { CASE_TIMEOUT_MS } from './fuzz-command.js';
 import { emitTest } from '../report/emit-test.js';
-import { IMPL_OPTIONS, disabledOption, implOption, notCheckedReport, type Io } from './common.js';
+import { shellWord } from '../report/shell.js';
+import { IMPL_OPTIONS, disabledOption, implOption, notCheckedReport, opTimeout, type Io } from './common.js';
 
 export const replayCommand = async (argv: string[], io: Io): Promise<number> => {
-  const p = parseArgs(argv, { trace: { value: false }, disable: { value: true }, 'emit-c': { value: true }, repeat: { value: true }, 'emit-test': { value: true }, ...IMPL_OPTIONS, help: { value: false } });
+  const p = parseArgs(argv, { trace: { value: false }, disable: { value: true }, 'emit-c': { value: true }, repeat: { value: true }, 'emit-test': { value: true }, 'case-timeout': { value: true }, ...IMPL_OPTIONS, help: { value: false } });
   if (p.options.has('help')) return io.out(REPLAY_HELP), 0;
   if (p.positional.length !== 1) throw new UsageError('replay takes exactly one FILE');
   const file = p.positional[0]!;
@@ -23,6 +27,8 @@ export const replayCommand = async (argv: string[], io: Io): Promise<number> => 
   const repeat = intOption(p, 'repeat', 1, 1);
   const emit = p.options.get('emit-c');
   if (emit === true) throw new UsageError('--emit-c needs a FILE');
+  const caseTimeoutMs = durationOption(p, 'case-timeout') ?? CASE_TIMEOUT_MS;
+  if (caseTimeoutMs < 1) throw new UsageError('--case-timeout must be more than 0');
   let cx: Counterexample;
   try {
     cx = readCounterexample(file);
@@ -31,7 +37,12 @@ export const replayCommand = async (argv: string[], io: Io): Promise<number> => 
     throw e;
   }
   if (emit !== undefined) return emitReproducer(cx, file, emit, io);
-  const { spec, factory } = await implOption(p, cx.implementation);
+  // a file never chooses what runs: only --impl (default builtin) does (docs/RELIABILITY.md)
+  const named = p.options.get('impl');
+  if (named === undefined && cx.implementation !== 'builtin') {
+    return io.err(`kvm-oracle replay: ${file}: found on ${JSON.stringify(cx.implementation)}, which replay runs only when --impl names it (--impl ${shellWord(cx.implementation)}), or give --impl builtin`), 2;
+  }
+  const { spec, factory } = await implOption(p);
   try {
     if (cx.mutant !== null && !factory.capabilities.mutants.includes(cx.mutant)) {
       return io.err(`kvm-oracle replay: ${file}: unknown mutant ${JSON.stringify(cx.mutant)} for ${spec}`), 2;
@@ -41,18 +52,26 @@ export const replayCommand = async (argv: string[], io: Io): Promise<number> => 
     const disabled = new Set([...(cx.disabled ?? []), ...extra]);
     const dir = p.options.get('emit-test') as string | undefined;
     if (dir !== undefined) return emitTest({ ...cx, ...(disabled.size && { disabled: [...disabled].sort() as Counterexample['disabled'] }) }, file, dir, io);
-    const outcome = runCase(cx, { factory, mutant: cx.mutant, disabled, keepTrace: true });
-    // a race on real threads may or may not come back: say how often it did
-    if (repeat > 1) {
-      let again = outcome.failure ? 1 : 0;
-      for (let i = 1; i < repeat; i++) if (runCase(cx, { factory, mutant: cx.mutant, disabled }).failure) again++;
-      io.out(`kvm-oracle replay: ${file}: failed ${again} of ${repeat} runs`);
+    // in a worker process under the case watchdog, as in a campaign: a hang replays as IMPL_HANG
+    const setup = { spec, opTimeoutMs: opTimeout(p), mutant: cx.mutant, disabled: [...disabled].sort(), shape: { maxOps: 1, vcpus: 1 }, reach: toWire(reachOf(factory.capabilities, spec)), seed: 0 };
+    const pool = await Pool.start({ workers: 0, caseTimeoutMs, setup });
+    let outcome: RunOutcome;
+    try {
+      outcome = await pool.run(cx, true);
+      // a race on real threads may or may not come back: say how often it did
+      if (repeat > 1) {
+        let again = outcome.failure ? 1 : 0;
+        for (let i = 1; i < repeat; i++) if ((await pool.run(cx)).failure) again++;
+        io.out(`kvm-oracle replay: ${file}: failed ${again} of ${repeat} runs`);
+      }
+    } finally {
+      await pool.close();
     }
     if (p.options.has('trace')) for (const t of outcome.trace) io.out(`t${t.tid} ${formatRecord(t.record)}`);
     if (outcome.unsupported) return io.err(`kvm-oracle replay: ${file}: not checked: ${spec} cannot run it here: ${outcome.unsupported}`), 2;
     const unchecked = notCheckedReport(factory, spec, disabled).map((l) => `  ${l}`);
     if (!outcome.failure) {
-      io.out(`kvm-oracle replay: ${file}: passes (${cx.ops.length} operations; recorded as ${cx.invariant})`);
+      io.out(`kvm-oracle replay: ${file}: passes on ${spec} (${cx.ops.length} operations; recorded as ${cx.invariant}${spec === cx.implementation ? '' : ` on ${cx.implementation}`})`);
       for (const l of unchecked) io.out(l);
       return 0;
     }

@@ -5,6 +5,7 @@
  * with the probes in order.
  */
 import { loadFactory } from '../impl/spec.js';
+import { dieWithParent } from '../workers/orphan.js';
 import { runCase, errorText, type RunOptions } from '../run/runner.js';
 import type { FromWorker, ToWorker } from '../workers/protocol.js';
 import { probe } from './probe.js';
@@ -38,6 +39,7 @@ const handle = async (m: ToWorker | ExploreToWorker): Promise<void> => {
   }
 };
 
+dieWithParent();
 process.on('message', (m: ToWorker | ExploreToWorker) => void handle(m));
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => {});

@@ -2,7 +2,10 @@
  * `kvm-oracle serve`: an in-process implementation (the built-in one by default) served
  * over the protocol on stdin/stdout, so that `--impl "exec:npx kvm-oracle serve"` runs it
  * through the same seam as any other process. Every request is validated; a bad one, or
- * an implementation that throws, gets an `error` reply and the server goes on.
+ * an implementation that throws, gets an `error` reply and the server goes on. Each reply
+ * echoes its request's `seq` and counts the events since `create` (`eventsTotal`), and
+ * `sync` says which request was answered last, so the harness can tell a lost line from a
+ * hang (docs/PROTOCOL.md).
  */
 import { createInterface } from 'node:readline';
 import type { Implementation, ImplementationFactory, OpThread, SchedPoint } from '../../api/implementation.js';
@@ -15,6 +18,10 @@ type Json = Record<string, unknown>;
 export class Server {
   private impl: Implementation | null = null;
   private readonly threads = new Map<number, { op: OpThread; point: SchedPoint | null }>();
+  /** the seq of the last request answered */
+  private last: number | null = null;
+  /** events sent since `create` */
+  private total = 0;
 
   constructor(
     private readonly factory: ImplementationFactory,
@@ -39,6 +46,7 @@ export class Server {
       case 'create':
         this.impl = this.factory.create(req.config, req.mutant ?? this.mutant);
         this.threads.clear();
+        this.total = 0;
         return { msg: 'ok' };
       case 'apply': {
         const result = this.need().apply(req.op, req.tid);
@@ -71,12 +79,15 @@ export class Server {
         this.impl = null;
         this.threads.clear();
         return { msg: 'ok' };
+      case 'sync':
+        return { msg: 'sync', last: this.last };
     }
   }
 
   private wholeCase(req: Extract<Request, { msg: 'case' }>): Json {
     const impl = this.factory.create(req.config, req.mutant ?? this.mutant);
     this.impl = impl;
+    this.total = 0;
     const steps: Json[] = [];
     for (const [index, { tid, op }] of req.ops.entries()) {
       try {
@@ -93,11 +104,19 @@ export class Server {
   reply(line: string): string {
     const r = checkJson(RequestSchema, line);
     if (!r.ok) return JSON.stringify({ msg: 'error', message: `bad request: ${r.problem}` });
+    const seq = r.value.seq;
+    let reply: Json;
     try {
-      return JSON.stringify(this.handle(r.value));
+      reply = this.handle(r.value);
     } catch (e) {
-      return JSON.stringify({ msg: 'error', message: errorText(e) });
+      reply = { msg: 'error', message: errorText(e) };
     }
+    if (r.value.msg !== 'sync') this.last = seq ?? this.last;
+    // hello always carries a seq: it tells the harness that replies echo it
+    if (seq === undefined && r.value.msg !== 'hello') return JSON.stringify(reply);
+    const events = Array.isArray(reply.events) ? reply.events.length : Array.isArray(reply.steps) ? (reply.steps as { events: unknown[] }[]).reduce((n, s) => n + s.events.length, 0) : null;
+    if (events !== null) this.total += events;
+    return JSON.stringify({ ...reply, seq: seq ?? 0, ...(events !== null && { eventsTotal: this.total }) });
   }
 }
 

@@ -39,10 +39,19 @@ const fromModule = async (spec: string, path: string): Promise<ImplementationFac
   const file = resolve(path);
   if (!existsSync(file) || !statSync(file).isFile()) throw new ImplLoadError(`${spec}: no such file ${file}`);
   let mod: { default?: unknown };
+  // a module that ends the process while it loads (process.exit, a top-level await that
+  // never settles: exit 13) is one line and exit 2, not a silent exit 0
+  const onExit = (code: number): void => {
+    process.stderr.write(`kvm-oracle: ${spec}: the process ended while the module was loading (it called process.exit(${code}), or its top-level await never settles)\n`);
+    process.exitCode = 2;
+  };
+  process.once('exit', onExit);
   try {
     mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (e) {
     throw new ImplLoadError(`${spec}: cannot load the module: ${errorText(e)}`);
+  } finally {
+    process.off('exit', onExit);
   }
   const f = mod.default as Partial<ImplementationFactory> | undefined;
   if (!f || typeof f !== 'object' || typeof f.create !== 'function' || typeof f.name !== 'string') {

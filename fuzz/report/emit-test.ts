@@ -6,10 +6,10 @@
  * on the mutant and passes once the bug is gone. For a mutant's counterexample it also
  * checks that the case still breaks the rule on that mutant, so it goes on testing something.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Counterexample } from '../campaign/counterexample.js';
+import { writeAtomic, type Counterexample } from '../campaign/counterexample.js';
 
 /** the repository root: the nearest folder above this module with our package.json */
 const repoRoot = (): string => {
@@ -68,8 +68,8 @@ export const emitTest = (cx: Counterexample, file: string, dir: string, io: { ou
   if (cx.implementation !== 'builtin') return io.err(`kvm-oracle replay: ${file}: --emit-test writes tests for the builtin implementation only`), 2;
   const path = emittedTestPath(file, dir);
   try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path, emittedTest(cx, file, dir));
+    // whole or not at all, and no recursive mkdir (it never returns under /proc)
+    writeAtomic(path, emittedTest(cx, file, dir));
   } catch (e) {
     return io.err(`kvm-oracle replay: cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`), 2;
   }

@@ -76,6 +76,6 @@ export const reportFound = async (f: Found, c: ReportContext, io: Io): Promise<s
       io.err(`kvm-oracle: cannot add to the corpus ${c.corpusDir}: ${errorText(e)}`);
     }
   }
-  io.out(`  replay:  ${replayCommand(file)}`);
+  io.out(`  replay:  ${replayCommand(file, f.counterexample.implementation)}`);
   return file;
 };

@@ -70,6 +70,6 @@ export const markdownReport = (cx: Counterexample, outcome: RunOutcome, file: st
     lines.push('', '## Interleaving', '', `Preemptions: ${pre}. Notes name the preemption point at which a thread was switched out, and its lock and guest-entry events.`, '');
     lines.push('```mermaid', ...sequenceDiagram(cx, outcome, outcome.failure), '```');
   }
-  lines.push('', '## Replay', '', '```sh', replayCommand(file), '```', '', `The case is the JSON file beside this report (\`${file}\`); \`--trace\` prints every tracepoint event.`, '');
+  lines.push('', '## Replay', '', '```sh', replayCommand(file, cx.implementation), '```', '', `The case is the JSON file beside this report (\`${file}\`); \`--trace\` prints every tracepoint event.`, '');
   return lines.join('\n');
 };

@@ -4,10 +4,10 @@
  * shard count) and all there, or the merge says which is missing and exits 2: a shard
  * that did not run must not pass for one that found nothing.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { BadCounterexample, readBounded, writeAtomic } from '../campaign/counterexample.js';
 import { junitXml } from './junit.js';
 import { UsageError } from '../cli/options.js';
+import { wholeProblem } from '../campaign/case-set.js';
 import { SUMMARY_FORMAT, type NotChecked, type Summary, type FailureSummary } from './summary.js';
 import { mergeCoverage } from './spec-coverage.js';
 
@@ -18,9 +18,10 @@ export interface MergeIo {
 const read = (file: string): Summary => {
   let j: Record<string, unknown>;
   try {
-    j = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    // regular and bounded: a FIFO or /dev/zero is refused, not read forever
+    j = JSON.parse(readBounded(file)) as Record<string, unknown>;
   } catch (e) {
-    throw new UsageError(`merge: ${file}: ${(e as NodeJS.ErrnoException).code ?? 'not JSON'}`);
+    throw new UsageError(`merge: ${file}: ${e instanceof BadCounterexample ? e.message : ((e as NodeJS.ErrnoException).code ?? 'not JSON')}`);
   }
   const bad = (what: string): never => {
     throw new UsageError(`merge: ${file}: ${what}`);
@@ -64,6 +65,13 @@ export const mergeSummaries = (ss: readonly Summary[]): Summary => {
 /** the shards are one whole campaign, or a UsageError saying what is wrong */
 const checkWhole = (files: readonly string[], ss: readonly Summary[]): void => {
   const first = ss[0]!;
+  // summaries that say which cases they ran: one stream, disjoint, covering (case-set.ts)
+  if (ss.every((s) => s.cases)) {
+    // a shard that stopped at a failure (or a signal) ran fewer than its share: only disjointness holds then
+    const complete = ss.every((s) => !s.interrupted && !s.failures.length);
+    const problem = wholeProblem(files, ss.map((s) => s.cases!), complete);
+    if (problem) throw new UsageError(`merge: ${problem}`);
+  } else if (ss.some((s) => s.cases)) throw new UsageError(`merge: ${files[ss.findIndex((s) => !s.cases)]} does not say which cases it ran (written by an older kvm-oracle), ${files[ss.findIndex((s) => s.cases)]} does: run them with one version`);
   const count = first.shard?.count ?? 1;
   ss.forEach((s, i) => {
     const same = s.seed === first.seed && s.implementation === first.implementation && s.mutant === first.mutant && (s.shard?.count ?? 1) === count;
@@ -79,10 +87,8 @@ const checkWhole = (files: readonly string[], ss: readonly Summary[]): void => {
   if (cut) throw new UsageError(`merge: shard ${cut.shard?.index ?? 1}/${count} was interrupted (${cut.interrupted}) after ${cut.runs} runs`);
 };
 
-const write = (file: string, text: string): void => {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
-};
+/** written whole or not at all (a kill or a full disk leaves no partial file) */
+const write = writeAtomic;
 
 export const merge = (files: readonly string[], io: MergeIo, jsonOut?: string, junitOut?: string): number => {
   if (!files.length) throw new UsageError('merge takes one or more summary FILEs');

@@ -3,11 +3,9 @@
  * a counterexample, the summary (`--json`), the JUnit report (`--junit`) and the stats
  * (`--stats`). Writing goes through here so the command line stays a list of steps.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { MAX_NODES } from '../../oracle/linearize.js';
 import { RULES } from '../../oracle/rules.js';
-import type { Counterexample } from '../campaign/counterexample.js';
+import { writeAtomic, type Counterexample } from '../campaign/counterexample.js';
 import type { RunOutcome } from '../run/runner.js';
 import { summaryOf, type NotChecked, type Summary, type SummaryInput } from './summary.js';
 import { junitXml } from './junit.js';
@@ -27,7 +25,7 @@ export const markdownPath = (file: string): string => file.replace(/\.json$/, ''
 
 export const writeMarkdown = (cx: Counterexample, outcome: RunOutcome, file: string): string => {
   const md = markdownPath(file);
-  writeFileSync(md, markdownReport(cx, outcome, file));
+  writeAtomic(md, markdownReport(cx, outcome, file));
   return md;
 };
 
@@ -60,10 +58,8 @@ export const campaignSummary = ({ unchecked: _u, disabled: _d, stats: _s, more: 
     ...(_s && { coverage: { rules, ops: opsIssued(_s), outcomes: _s.outcomes } }),
   });
 
-const write = (file: string, text: string): void => {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
-};
+/** written whole or not at all (a kill or a full disk leaves no partial file) */
+const write = writeAtomic;
 
 /**
  * Prints the stats and writes the summary files; returns the lines to print (stdout) and

@@ -37,6 +37,8 @@ export interface NotChecked {
   readonly cases?: number;
 }
 
+import type { CaseSet } from '../campaign/case-set.js';
+
 export interface Summary {
   readonly format: typeof SUMMARY_FORMAT;
   readonly seed: number;
@@ -59,6 +61,8 @@ export interface Summary {
   readonly notChecked: readonly NotChecked[];
   /** spec coverage (fuzz/report/spec-coverage.ts), when the stats were collected */
   readonly coverage?: CoverageCounts;
+  /** which cases it ran, so that merge can prove the shards whole (fuzz/campaign/case-set.ts) */
+  readonly cases?: CaseSet;
 }
 
 export interface SummaryInput extends Omit<Summary, 'format' | 'failures'> {

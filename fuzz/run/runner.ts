@@ -9,6 +9,7 @@
 import type { Implementation, ImplementationFactory, SchedPoint } from '../../api/implementation.js';
 import type { TraceRecord } from '../../api/events.js';
 import type { TestCase } from '../../api/ops.js';
+import type { Result } from '../../api/results.js';
 import type { AbstractState } from '../../api/abstract.js';
 import type { ModelState } from '../../model/state.js';
 import type { Monitor } from '../../oracle/monitor.js';
@@ -40,6 +41,10 @@ export interface RunOptions {
   readonly eachState?: boolean;
   /** called as each operation begins (a worker reports it, so a hang names its operation) */
   readonly onOpBegin?: (index: number) => void;
+  /** called before each step of a stepped operation (a hang names the operation that was stepped) */
+  readonly onOpStep?: (index: number) => void;
+  /** called as each operation returns (with onOpBegin: which ran, which hung, which never began) */
+  readonly onOpEnd?: (index: number, result: Result) => void;
   /** called at the end of a run that passed, with the states it ended in (explore's pruning key) */
   readonly onEnd?: (end: RunEnd) => void;
   /** collect the rule outcomes the model took (RunOutcome.outcomes) */
@@ -106,6 +111,7 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
   const feed = (record: TraceRecord, tid: number, index: number): void => {
     at = index;
     if (record.ev === 'opBegin') opts.onOpBegin?.(index);
+    else if (record.ev === 'opEnd') opts.onOpEnd?.(index, record.result);
     if (opts.keepTrace) trace.push({ tid, record });
     const v = monitors.observe(record, tid);
     if (v) throw new Stop({ ...v, step: index });
@@ -129,7 +135,7 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
     const run =
       mode === 'whole'
         ? executeWhole(tc, threadOf, impl, opts.factory.capabilities.realThreads === true, opts.eachState ?? true, feed)
-        : executeStepped(tc, threadOf, impl, mode === 'stepped', opts.eachState ?? true, feed, mark);
+        : executeStepped(tc, threadOf, impl, mode === 'stepped', opts.eachState ?? true, feed, mark, opts.onOpStep);
     preempted = run.preempted;
     features = run.features;
     const onEnd = opts.onEnd;

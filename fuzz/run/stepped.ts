@@ -17,7 +17,7 @@ export const MAX_STEPS_PER_OP = 10_000;
 
 const atomically = (impl: Implementation, tid: number, op: Op): OpThread => ({ step: () => ({ done: true, result: impl.apply(op, tid) }) });
 
-export const executeStepped = (tc: TestCase, threadOf: readonly number[], impl: Implementation, stepped: boolean, eachState: boolean, feed: Feed, mark?: Mark): Executed => {
+export const executeStepped = (tc: TestCase, threadOf: readonly number[], impl: Implementation, stepped: boolean, eachState: boolean, feed: Feed, mark?: Mark, onStep?: (index: number) => void): Executed => {
   const threads = makeThreads(threadOf);
   const sched = new Scheduler(tc.preemptions ?? [], tc.prelude);
   const single = threads.length <= 1;
@@ -46,6 +46,7 @@ export const executeStepped = (tc: TestCase, threadOf: readonly number[], impl: 
     }
     const { index } = t.current;
     let s;
+    onStep?.(index);
     try {
       s = t.current.op.step();
     } catch (e) {

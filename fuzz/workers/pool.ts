@@ -3,10 +3,14 @@
  * single cases (shrink candidates, corpus entries), and a watchdog kills any worker whose
  * case has run longer than the case timeout (wall clock). A killed or dead worker's case
  * becomes an IMPL_HANG or IMPL_CRASH verdict, a fresh worker takes its place, and the rest
- * of its stretch goes on there, so the verdicts are those of an uninterrupted scan.
+ * of its stretch goes on there, so the verdicts are those of an uninterrupted scan. A worker
+ * that dies is given its case once more in a fresh one before the case is blamed (a worker
+ * killed from outside, or out of memory, is no verdict on the implementation).
  */
 import type { TestCase } from '../../api/ops.js';
-import type { Failure, RunOutcome } from '../run/runner.js';
+import type { Result } from '../../api/results.js';
+import { threadId } from '../../api/ids.js';
+import type { Failure, RunOutcome, Traced } from '../run/runner.js';
 import type { CaseSetup, Executor, ScanRequest, ScanResult, Scanned } from '../campaign/executor.js';
 import { mergeStats, type Stats } from '../report/stats.js';
 import type { FromWorker } from './protocol.js';
@@ -21,6 +25,8 @@ export interface PoolOptions {
 interface ScanTask {
   readonly req: ScanRequest;
   readonly acc: Scanned[];
+  /** stream indices whose worker died once already */
+  readonly retried: Set<number>;
   /** the stats of the parts scanned so far (a part cut by a hang or death has none) */
   stats: Stats | null;
   resolve(v: ScanResult): void;
@@ -30,11 +36,23 @@ interface ScanTask {
 interface RunTask {
   readonly tc: TestCase;
   readonly keepTrace: boolean;
+  /** this run's watchdog (default: the case timeout) */
+  readonly timeoutMs?: number;
+  /** its worker died once already */
+  readonly retried?: boolean;
   resolve(v: RunOutcome): void;
+  /** no worker could be started for it (WorkerError) */
+  reject(e: unknown): void;
 }
 
-/** the outcome of a run the pool cut short */
-const cutShort = (failure: Failure | null): RunOutcome => ({ failure, unchecked: false, unsupported: null, preempted: 0, trace: [], points: [] });
+/** an operation's begin (or, with its result, end) record: what a cut run's report shows */
+const opRecord = (tc: TestCase, index: number, result?: Result): Traced => {
+  const [tid, op] = [threadId(tc.threads?.[index] ?? 0), tc.ops[index]!];
+  return { tid, record: result ? { ev: 'opEnd', tid, index, op, result } : { ev: 'opBegin', tid, index, op } };
+};
+
+/** the outcome of a run the pool cut short: which operations began and returned, no events */
+const cutShort = (failure: Failure | null, trace: readonly Traced[] = []): RunOutcome => ({ failure, unchecked: false, unsupported: null, preempted: 0, trace, points: [] });
 
 export class Pool implements Executor {
   private readonly idle: WorkerProc[] = [];
@@ -43,7 +61,8 @@ export class Pool implements Executor {
   private runner: Promise<WorkerProc> | null = null;
   /** once a run was cut, a warm worker waits to take over from the next one killed */
   private spare: Promise<WorkerProc> | null = null;
-  private running: { readonly p: WorkerProc; readonly t: RunTask } | null = null;
+  /** the run under way; ops: its operations' begin and end records as the worker reported them */
+  private running: { readonly p: WorkerProc; readonly t: RunTask; readonly ops: Traced[] } | null = null;
   private readonly runs: RunTask[] = [];
   private readonly timer: NodeJS.Timeout;
   private closed = false;
@@ -71,15 +90,17 @@ export class Pool implements Executor {
   }
 
   scan(req: ScanRequest): Promise<ScanResult> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ req, acc: [], stats: null, resolve, reject });
+    const scanned = new Promise<ScanResult>((resolve, reject) => {
+      this.queue.push({ req, acc: [], retried: new Set(), stats: null, resolve, reject });
       this.pump();
     });
+    scanned.catch(() => {}); // the engine awaits one at a time: the others' rejection is no crash
+    return scanned;
   }
 
-  run(tc: TestCase, keepTrace = false): Promise<RunOutcome> {
-    return new Promise((resolve) => {
-      this.runs.push({ tc, keepTrace, resolve });
+  run(tc: TestCase, keepTrace = false, timeoutMs?: number): Promise<RunOutcome> {
+    return new Promise((resolve, reject) => {
+      this.runs.push({ tc, keepTrace, ...(timeoutMs !== undefined && { timeoutMs }), resolve, reject });
       void this.nextRun();
     });
   }
@@ -115,7 +136,13 @@ export class Pool implements Executor {
 
   private message(p: WorkerProc, m: FromWorker): void {
     if (m.kind === 'tick') [p.since, p.at] = [Date.now(), m.index];
-    else if (m.kind === 'op') p.at = m.index;
+    else if (m.kind === 'op') {
+      p.at = m.index;
+      if (this.running?.p === p) this.running.ops.push(opRecord(this.running.t.tc, m.index));
+    } else if (m.kind === 'at') p.at = m.index;
+    else if (m.kind === 'opEnd') {
+      if (this.running?.p === p) this.running.ops.push(opRecord(this.running.t.tc, m.index, m.result));
+    }
     else if (m.kind === 'ran') this.endRun(p, m.outcome, false);
     else if (m.kind === 'scanned') {
       const t = this.scanning.get(p);
@@ -132,21 +159,28 @@ export class Pool implements Executor {
 
   private watch(): void {
     const now = Date.now();
-    const late = (p: WorkerProc): boolean => p.since !== null && now - p.since > this.o.caseTimeoutMs;
+    const late = (p: WorkerProc, ms = this.o.caseTimeoutMs): boolean => p.since !== null && now - p.since > ms;
     for (const [p, t] of this.scanning) if (late(p)) this.lost(p, t, this.hang(-1));
-    if (this.running && late(this.running.p)) this.endRun(this.running.p, cutShort(this.hang(this.running.p.at)));
+    const r = this.running;
+    if (r && late(r.p, r.t.timeoutMs)) this.endRun(r.p, cutShort(this.hang(r.p.at, r.t.timeoutMs), r.ops));
   }
 
-  private hang(op: number): Failure {
+  private hang(op: number, ms = this.o.caseTimeoutMs): Failure {
     const where = op >= 0 ? `; operation ${op} had not returned` : '';
-    return { id: 'IMPL_HANG', step: op, message: `the case ran longer than ${this.o.caseTimeoutMs} ms (wall clock${where}); its worker was killed` };
+    return { id: 'IMPL_HANG', step: op, message: `the case ran longer than ${ms} ms (wall clock${where}); its worker was killed` };
   }
 
   private died(p: WorkerProc, why: string): void {
     const crash: Failure = { id: 'IMPL_CRASH', step: p.at, message: `the worker process died during the case (${why})` };
     const t = this.scanning.get(p);
-    if (t) this.lost(p, t, { ...crash, step: -1 });
-    else if (this.running?.p === p) this.endRun(p, cutShort(crash));
+    if (t && !t.retried.has(p.at)) this.retry(p, t);
+    else if (t) this.lost(p, t, { ...crash, step: -1 });
+    else if (this.running?.p === p && !this.running.t.retried) {
+      // once more in a fresh worker: the next death is the implementation's
+      const { t: r } = this.running;
+      this.runs.unshift({ ...r, retried: true });
+      this.endRun(p, null);
+    } else if (this.running?.p === p) this.endRun(p, cutShort(crash, this.running.ops));
     else if (this.idle.includes(p)) this.idle.splice(this.idle.indexOf(p), 1), this.replace();
   }
 
@@ -159,6 +193,17 @@ export class Pool implements Executor {
     t.acc.push({ index: p.at, failure, unchecked: false, unsupported: null });
     if (done < count) this.queue.unshift({ ...t, req: { ...t.req, start: p.at + stride, stride, count: count - done } });
     else t.resolve({ verdicts: t.acc, stats: t.stats });
+    this.replace();
+  }
+
+  /** a scanning worker died on case p.at for the first time: its stretch goes on from that case */
+  private retry(p: WorkerProc, t: ScanTask): void {
+    this.scanning.delete(p);
+    p.kill();
+    const { start, stride, count } = t.req;
+    const done = (p.at - start) / stride;
+    t.retried.add(p.at);
+    this.queue.unshift({ ...t, req: { start: p.at, stride, count: count - done } });
     this.replace();
   }
 
@@ -176,15 +221,26 @@ export class Pool implements Executor {
   private async nextRun(): Promise<void> {
     if (this.running || this.closed || !this.runs.length) return;
     this.runner ??= this.spawn();
-    const p = await this.runner;
+    let p: WorkerProc;
+    try {
+      p = await this.runner;
+    } catch (e) {
+      // no worker can be started: every run waiting fails with the reason (exit 2 upstream)
+      this.runner = null;
+      for (const t of this.runs.splice(0)) t.reject(e);
+      return;
+    }
     if (this.running || this.closed || !this.runs.length) return;
-    this.running = { p, t: this.runs.shift()! };
+    this.running = { p, t: this.runs.shift()!, ops: [] };
     [p.since, p.at] = [Date.now(), -1];
     p.send({ kind: 'run', tc: this.running.t.tc, keepTrace: this.running.t.keepTrace });
   }
 
-  /** the run on p is over: with the worker's verdict, or cut (hang, death, abort: p is replaced) */
-  private endRun(p: WorkerProc, v: RunOutcome, cut = true): void {
+  /**
+   * the run on p is over: with the worker's verdict, or cut (hang, death, abort: p is
+   * replaced); null: it is run again (requeued already), nobody is answered
+   */
+  private endRun(p: WorkerProc, v: RunOutcome | null, cut = true): void {
     if (this.running?.p !== p) return;
     const { t } = this.running;
     this.running = null;
@@ -197,7 +253,7 @@ export class Pool implements Executor {
       this.runner = ahead ? (this.spare ?? this.spawn()) : null;
       this.spare = ahead ? this.spawn() : null;
     }
-    t.resolve(v);
+    if (v) t.resolve(v);
     void this.nextRun();
   }
 }

@@ -5,6 +5,7 @@
  * it); a worker whose supervisor is gone exits.
  */
 import { loadFactory } from '../impl/spec.js';
+import { dieWithParent } from './orphan.js';
 import { scanCases } from '../campaign/executor.js';
 import { runCase, errorText, type RunOptions } from '../run/runner.js';
 import type { CaseSource } from '../campaign/stream.js';
@@ -27,11 +28,15 @@ const handle = async (m: ToWorker): Promise<void> => {
       }
     case 'scan':
       return send({ kind: 'scanned', ...scanCases(ready!.stream, m.req, ready!.opts, ready!.stats, (index) => send({ kind: 'tick', index })) });
-    case 'run':
-      return send({ kind: 'ran', outcome: runCase(m.tc, { ...ready!.opts, keepTrace: m.keepTrace, onOpBegin: (index) => send({ kind: 'op', index }) }) });
+    case 'run': {
+      let at = -1;
+      const onOpStep = (index: number): void => void (index !== at && ((at = index), send({ kind: 'at', index })));
+      return send({ kind: 'ran', outcome: runCase(m.tc, { ...ready!.opts, keepTrace: m.keepTrace, onOpBegin: (index) => send({ kind: 'op', index }), onOpEnd: (index, result) => send({ kind: 'opEnd', index, result }), onOpStep }) });
+    }
   }
 };
 
+dieWithParent();
 process.on('message', (m: ToWorker) => void handle(m));
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => {});

@@ -32,7 +32,8 @@ export const deliverCompleted = (s: ModelState, vm: ModelVm, v: ModelVcpu, tid: 
         outcomes.push('run/apf.deliverNoRoot');
         continue;
       }
-      cur = { ...cur, rootLoaded: true };
+      const { stale: _, ...loaded } = cur;
+      cur = { ...loaded, rootLoaded: true };
     }
     // the prefault (no_apf) brings a page swapped out again back synchronously
     m = swapIn(m, Math.floor(w.addr / 4096) as Gfn);

@@ -24,10 +24,16 @@ const gpaOf = (g: Gfn, gva: Gva): number => g * 4096 + (gva % 4096);
  */
 export const writeGuestPage = (vm: ModelVm, g: Gfn, tdp: boolean): ModelVm => {
   const shadowsFrom = (v: ModelVcpu): boolean => !tdp && pagingMode(v) !== 'nonpaging' && Math.floor(v.cr3 / 4096) === g;
-  const zapsRoot = [...vm.vcpus.values()].some((v) => v.rootLoaded && shadowsFrom(v));
+  // a root still held after a reload request (stale) is valid until its vCPU unloads it
+  const holds = (v: ModelVcpu): boolean => v.rootLoaded || v.stale === true;
+  const zapsRoot = [...vm.vcpus.values()].some((v) => holds(v) && shadowsFrom(v));
   if (!zapsRoot) return markDirty(vm, g);
   const vcpus = new Map<VcpuId, ModelVcpu>();
-  for (const [id, v] of vm.vcpus) vcpus.set(id, { ...v, rootLoaded: false });
+  for (const [id, v] of vm.vcpus) {
+    // the zapped root is invalid now; every other root held stays valid until its reload
+    const { stale: _, ...rest } = v;
+    vcpus.set(id, holds(v) && !shadowsFrom(v) ? { ...rest, rootLoaded: false, stale: true } : { ...rest, rootLoaded: false });
+  }
   return markDirty({ ...vm, vcpus }, g);
 };
 

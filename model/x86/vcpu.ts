@@ -21,10 +21,13 @@ export const newVcpu = (): ModelVcpu => ({ ...RESET_REGS, rootLoaded: false, apf
 export const setCr = (s: ModelState, vm: ModelVm, v: ModelVcpu, reg: CrReg, value: number): VcpuStep => {
   const next = writeCr(v, reg, value, cr3BackedIn(vm), RULES[s.rules]);
   if ('gp' in next) return { state: s, vm, vcpu: v, result: { kind: 'gp' }, outcomes: [next.gp] };
-  const rootLoaded = v.rootLoaded && !writeResetsRoot(reg, next, s.host.tdp);
+  // a context reset unloads the root at once (kvm_mmu_reset_context: kvm_mmu_unload), a stale one too
+  const reset = writeResetsRoot(reg, next, s.host.tdp);
+  const { stale: _, ...unloaded } = next;
+  const vcpu: ModelVcpu = reset ? { ...unloaded, rootLoaded: false } : { ...next, rootLoaded: v.rootLoaded };
   const mode = pagingMode(next);
-  const outcome: Outcome = mode !== pagingMode(v) ? `setCr/enter.${mode}` : rootLoaded ? 'setCr/keepRoot' : 'setCr/sameMode';
-  return { state: s, vm, vcpu: { ...next, rootLoaded }, result: { kind: 'ok' }, outcomes: [outcome] };
+  const outcome: Outcome = mode !== pagingMode(v) ? `setCr/enter.${mode}` : vcpu.rootLoaded ? 'setCr/keepRoot' : 'setCr/sameMode';
+  return { state: s, vm, vcpu, result: { kind: 'ok' }, outcomes: [outcome] };
 };
 
 /** What the guest's access does once entered: the exit KVM_RUN reports. */
@@ -61,7 +64,9 @@ export const runStart = (s: ModelState, vm: ModelVm, v: ModelVcpu, tid: number):
 export const reload = (s: ModelState, vm: ModelVm, v: ModelVcpu, tid: number, o: Outcome): VcpuStep | null => {
   if (v.rootLoaded) return null;
   const failed = takeFailure(s, tid, 'mmuTopup');
-  return failed ? { state: failed, vm, vcpu: v, result: { kind: 'errno', errno: ENOMEM }, outcomes: [o] } : null;
+  // the reload request unloaded the stale root before the load failed (vcpu_enter_guest)
+  const { stale: _, ...unloaded } = v;
+  return failed ? { state: failed, vm, vcpu: unloaded, result: { kind: 'errno', errno: ENOMEM }, outcomes: [o] } : null;
 };
 
 /**
@@ -77,7 +82,7 @@ export const rootUnbacked = (s: ModelState, vm: ModelVm, v: ModelVcpu): VcpuStep
 /** Entry and the guest's access, after a successful reload. */
 export const enter = (s: ModelState, vm: ModelVm, v: ModelVcpu, access: GuestAccess | null, irqs: boolean, tid: number): VcpuStep => {
   const r = guestAccess(s, vm, v, access, irqs, tid);
-  const { walked: _, ...vcpu } = { ...r.vcpu, rootLoaded: true };
+  const { walked: _, stale: __, ...vcpu } = { ...r.vcpu, rootLoaded: true };
   return { ...r, vcpu };
 };
 

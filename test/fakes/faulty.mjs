@@ -2,6 +2,11 @@
 // A broken implementation for the tests: it forwards the protocol to `kvm-oracle serve`
 // and misbehaves on the first request that carries an operation of kind KIND:
 //   node faulty.mjs hang|die|garbage|badschema|wrong|error KIND
+// or, a transport that loses a line (the implementation behind it is correct):
+//   node faulty.mjs drop|dup|swap|droprequest|dropevent KIND
+// drop: the reply is lost; dup: it is sent twice; swap: it is held back and sent after the
+// next reply; droprequest: the request never reaches the implementation; dropevent: the
+// first reply from then on that has events loses its last one
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
@@ -11,6 +16,12 @@ const child = spawn(process.execPath, [cli, 'serve'], { stdio: ['pipe', 'pipe', 
 const replies = createInterface({ input: child.stdout });
 const waiting = [];
 replies.on('line', (line) => waiting.shift()?.(line));
+let held = null;
+const write = (reply) => {
+  process.stdout.write(reply + '\n');
+  if (held !== null) [held, reply] = [null, held], process.stdout.write(reply + '\n');
+};
+let tripped = false;
 
 const carries = (req) => req.op?.kind === kind || (req.ops ?? []).some((o) => o.op.kind === kind);
 
@@ -30,7 +41,23 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     if (mode === 'wrong') return void process.stdout.write(JSON.stringify({ msg: 'events', events: [] }) + '\n');
     if (mode === 'error') return void process.stdout.write(JSON.stringify({ msg: 'error', message: `cannot do ${kind}` }) + '\n');
   }
-  waiting.push((reply) => process.stdout.write(reply + '\n'));
+  const lose = carries(req) && !tripped;
+  if (lose) tripped = true;
+  if (lose && mode === 'droprequest') return;
+  if (lose && mode === 'drop') return void (waiting.push(() => {}), child.stdin.write(line + '\n'));
+  if (lose && mode === 'dup') return void (waiting.push((reply) => (write(reply), write(reply))), child.stdin.write(line + '\n'));
+  if ((lose || tripped) && mode === 'dropevent') {
+    return void (waiting.push((reply) => {
+      const r = JSON.parse(reply);
+      const events = r.events ?? r.steps?.findLast((s) => s.events.length)?.events;
+      if (!tripped || !events?.length) return write(reply);
+      events.pop();
+      tripped = false;
+      write(JSON.stringify(r));
+    }), child.stdin.write(line + '\n'));
+  }
+  if (lose && mode === 'swap') return void (waiting.push((reply) => void (held = reply)), child.stdin.write(line + '\n'));
+  waiting.push(write);
   child.stdin.write(line + '\n');
 });
 process.stdin.on('end', () => child.stdin.end());
