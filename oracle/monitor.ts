@@ -11,9 +11,30 @@ import type { Platform } from '../api/protocol.js';
 
 export type { InvariantId, FailureId } from '../api/failures.js';
 
+/**
+ * A broken invariant: which of the monitor's named reasons (a short phrase, the same for
+ * every case that breaks the rule this way: part of the failure's signature) and the
+ * message about this case (addresses, ids).
+ */
+export interface Violation {
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** the reason of a monitor that returns a plain message */
+export const DEFAULT_REASON = 'violated';
+
+export const because = (reason: string, message: string): Violation => ({ reason, message });
+
+/** a plain message gets the default reason */
+export const asViolation = (v: string | Violation): Violation => (typeof v === 'string' ? { reason: DEFAULT_REASON, message: v } : v);
+
 export interface Monitor {
-  /** feed one record, seen on harness thread `tid`; a message when it breaks the invariant */
-  observe(r: TraceRecord, tid: number): string | null;
+  /**
+   * feed one record, seen on harness thread `tid`; when it breaks the invariant, a
+   * Violation (a named reason and a message) or a plain message (the default reason)
+   */
+  observe(r: TraceRecord, tid: number): string | Violation | null;
 }
 
 export interface MonitorSpec {

@@ -13,7 +13,7 @@ import type { Failure } from '../run/runner.js';
 import { toCounterexample, type Found, type Identity } from './found.js';
 import { HUNT, Judge, type Decision } from './judge.js';
 import { WHOLE, globalIndex, shardRuns, type Shard } from './shard.js';
-import { shrinkCase, truncate, type Cut } from './shrink.js';
+import { minimizeShrunk, shrinkCase, truncate, type Cut } from './shrink.js';
 import { failureSignature } from './signature.js';
 import type { CaseSource } from './stream.js';
 
@@ -166,6 +166,7 @@ export class Engine {
     const stop = (): Cut | null => (this.signal ? 'signal' : Date.now() > until ? 'time' : null);
     let s = await shrinkCase(this.exec, this.stream, start, failure, stop);
     if (!s.cut) s = await truncate(this.exec, s);
+    if (!s.cut) s = await minimizeShrunk(this.exec, s, stop);
     const counterexample = toCounterexample(s.tc, s.failure, this.o.seed, this.o.identity);
     return this.collect({ counterexample, firstSeen: d.index + 1, source: 'generated', shrinks: s.steps, shrinkCut: s.cut }) || this.signal !== null;
   }

@@ -34,6 +34,7 @@ export const toCounterexample = (tc: TestCase, failure: Failure, seed: number, i
   format: FORMAT,
   invariant: failure.id,
   message: failure.message,
+  ...(failure.reason !== undefined && { reason: failure.reason }),
   step: failure.step,
   seed,
   implementation: id.implementation,

@@ -10,6 +10,11 @@ export interface Failure {
   /** index of the operation during which it was seen */
   readonly step: number;
   readonly message: string;
+  /**
+   * how it broke, named (part of the signature): a monitor's reason, or for CONFORMANCE
+   * the kind of difference ("result", "state vms.slots"); absent for the harness's verdicts
+   */
+  readonly reason?: string;
 }
 
 /** Thrown inside a run to end it with a failure. */

@@ -3,7 +3,7 @@
  * an HPTE is inserted, when unpin_slot has released an array, and at every guest entry.
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 import { SlotPhysView, hex } from './ppc/slot-phys.js';
 
 class HpteBacked implements Monitor {
@@ -13,7 +13,7 @@ class HpteBacked implements Monitor {
   /** RMO pfn ranges per VM */
   private readonly rmo = new Map<number, [number, number]>();
 
-  observe(r: TraceRecord): string | null {
+  observe(r: TraceRecord): Violation | null {
     this.view.track(r);
     switch (r.ev) {
       case 'kvmppcRmaSetup':
@@ -43,11 +43,11 @@ class HpteBacked implements Monitor {
     }
   }
 
-  private unbacked(vm: number, when: string): string | null {
+  private unbacked(vm: number, when: string): Violation | null {
     const rmo = this.rmo.get(vm);
     for (const [index, pfn] of this.hptes.get(vm) ?? []) {
       if (this.view.holdsIn(vm, pfn) || (rmo && pfn >= rmo[0] && pfn < rmo[1])) continue;
-      return `${when}: HPTE ${index} of vm ${vm} maps pfn ${hex(pfn)}, which is neither pinned in slot_phys nor an RMO page`;
+      return because('HPTE maps an unpinned page', `${when}: HPTE ${index} of vm ${vm} maps pfn ${hex(pfn)}, which is neither pinned in slot_phys nor an RMO page`);
     }
     return null;
   }
