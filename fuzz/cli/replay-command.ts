@@ -40,7 +40,7 @@ export const replayCommand = async (argv: string[], io: Io): Promise<number> => 
     if (lacking) return io.err(`kvm-oracle replay: ${file}: not checked: ${lacking}`), 2;
     const disabled = new Set([...(cx.disabled ?? []), ...extra]);
     const dir = p.options.get('emit-test') as string | undefined;
-    if (dir !== undefined) return emitTest({ ...cx, ...(disabled.size && { disabled: [...disabled].sort() as Counterexample['disabled'] }) }, file, dir, io);
+    if (dir !== undefined) return emitTest({ ...cx, ...(disabled.size && { disabled: [...disabled].sort() as Counterexample['disabled'] }) }, file, dir, spec, io);
     const outcome = runCase(cx, { factory, mutant: cx.mutant, disabled, keepTrace: true });
     // a race on real threads may or may not come back: say how often it did
     if (repeat > 1) {
