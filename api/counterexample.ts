@@ -13,7 +13,7 @@ export const FORMAT = 'kvm-oracle-counterexample/1';
 export const CounterexampleSchema = z
   .strictObject({
     format: z.literal(FORMAT, { error: `expected "${FORMAT}"` }),
-    /** the SPEC.md invariant id, CONFORMANCE, or an IMPL_* / DEADLOCK verdict */
+    /** the docs/SPEC.md invariant id, CONFORMANCE, or an IMPL_* / DEADLOCK verdict */
     invariant: FailureIdSchema,
     /** what the monitor or the conformance check said */
     message: text(1 << 16).default(''),

@@ -1,5 +1,5 @@
 /**
- * A monitor checks one invariant of SPEC.md section 3 by reading the trace: tracepoint
+ * A monitor checks one invariant of docs/SPEC.md section 3 by reading the trace: tracepoint
  * events from the impl and the runner's operation markers, in order.
  */
 import type { TraceRecord } from '../api/events.js';
@@ -39,7 +39,7 @@ export interface Monitor {
 
 export interface MonitorSpec {
   readonly id: InvariantId;
-  /** the rule, as SPEC.md states it */
+  /** the rule, as docs/SPEC.md states it */
   readonly rule: string;
   /**
    * the tracepoint kinds it reads: it runs only on an implementation that declares them

@@ -74,7 +74,7 @@ const HARNESS: Record<Exclude<FailureId, InvariantId>, string> = {
   DEADLOCK: 'some thread with work can always make progress',
 };
 
-/** The rule as SPEC.md states it, and its seed patch (null for the harness's own checks). */
+/** The rule as docs/SPEC.md states it, and its seed patch (null for the harness's own checks). */
 export const ruleOf = (id: FailureId): { rule: string; seed: (SeedPatch & { id: SeedId }) | null } => {
   const spec = monitorById(id);
   if (!spec) return { rule: HARNESS[id as Exclude<FailureId, InvariantId>] ?? id, seed: null };

@@ -4,7 +4,7 @@ import { runCase } from '../fuzz/run/runner.js';
 import { FORMAT, parseCounterexample } from '../fuzz/campaign/counterexample.js';
 import { builtinFactory } from '../impl/builtin.js';
 
-/** SPEC.md section 4: the PPC mutants a sequential campaign must find, and as what */
+/** docs/SPEC.md section 4: the PPC mutants a sequential campaign must find, and as what */
 const SEQUENTIAL: Record<string, string[]> = {
   'eager-pin': ['LAZY_PIN', 'CONFORMANCE'],
   'unpin-puts-rmo': ['RMO_NEVER_PUT'],
