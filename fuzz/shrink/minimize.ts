@@ -92,16 +92,18 @@ export const minimize = async (start: TestCase, stillFails: StillFails, stop: St
   // the caller's case fails; its normal form (one thread: no thread list) should too
   let tc = normalize(start);
   if (tc !== start && !(await fails(tc))) tc = start;
-  // ddmin, then simplifications until none applies; ddmin again after any did
+  // ddmin, then simplifications; again until a whole round changes nothing
   for (;;) {
     const keep = await ddmin([...tc.ops.keys()], (xs) => fails(normalize(keepOps(tc, new Set(xs)))), stop);
     if (keep.length < tc.ops.length) tc = normalize(keepOps(tc, new Set(keep)));
     let simplified = false;
-    for (let i = 0; i < PASSES.length && !stop(); i++) {
-      for (const c of PASSES[i]!(tc).map(normalize)) {
-        if (stop() || !(await fails(c))) continue;
-        [tc, simplified, i] = [c, true, -1];
-        break; // the other candidates were made from the old case: start the passes again
+    for (const pass of PASSES) {
+      // after a success the pass goes on from the same place in the new case's candidates;
+      // the round after checks again what came before
+      for (let k = 0; !stop(); k++) {
+        const c = pass(tc)[k];
+        if (!c) break;
+        if (await fails(normalize(c))) [tc, simplified, k] = [normalize(c), true, k - 1];
       }
     }
     if (stop()) return { tc, tries, cut: true };
