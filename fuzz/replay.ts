@@ -35,7 +35,7 @@ export const replay = async (cx: Counterexample | object | string, o: ReplayOpti
     const mutant = o.mutant ?? null;
     const r = runCase(c, { factory, mutant, disabled: new Set(c.disabled ?? []) });
     if (!r.failure) return { failure: null, signature: null, bug: null, unsupported: r.unsupported };
-    const found = { ...c, invariant: r.failure.id, message: r.failure.message, step: r.failure.step, reason: r.failure.reason, implementation: impl, mutant };
+    const found = { ...c, invariant: r.failure.id, message: r.failure.message, step: r.failure.step, reason: r.failure.reason, ...(r.failure.anyOp && { anyOp: r.failure.anyOp }), implementation: impl, mutant };
     return { failure: r.failure, signature: failureSignature(found), bug: bugText(bugOf(found)), unsupported: null };
   } finally {
     factory.dispose?.();

@@ -19,12 +19,17 @@ export type { InvariantId, FailureId } from '../api/failures.js';
 export interface Violation {
   readonly reason: string;
   readonly message: string;
+  /**
+   * the check is not about the operation it fired in (a balance checked whenever no
+   * operation is in flight): the failing operation's kind is then left out of the signature
+   */
+  readonly anyOp?: true;
 }
 
 /** the reason of a monitor that returns a plain message */
 export const DEFAULT_REASON = 'violated';
 
-export const because = (reason: string, message: string): Violation => ({ reason, message });
+export const because = (reason: string, message: string, anyOp = false): Violation => ({ reason, message, ...(anyOp && { anyOp }) });
 
 /** a plain message gets the default reason */
 export const asViolation = (v: string | Violation): Violation => (typeof v === 'string' ? { reason: DEFAULT_REASON, message: v } : v);

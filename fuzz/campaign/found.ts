@@ -37,6 +37,7 @@ export const toCounterexample = (tc: TestCase, failure: Failure, seed: number, i
   invariant: failure.id,
   message: failure.message,
   ...(failure.reason !== undefined && { reason: failure.reason }),
+  ...(failure.anyOp && { anyOp: failure.anyOp }),
   step: failure.step,
   seed,
   implementation: id.implementation,

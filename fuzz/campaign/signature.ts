@@ -12,13 +12,23 @@ import { DEFAULT_REASON } from '../../oracle/monitor.js';
 import { differenceKind } from '../../oracle/conformance.js';
 import { HARNESS_FAILURES } from '../../api/failures.js';
 
-type Signed = Pick<Counterexample, 'invariant' | 'implementation' | 'mutant' | 'ops' | 'step' | 'message'> & { readonly reason?: string };
+type Signed = Pick<Counterexample, 'invariant' | 'implementation' | 'mutant' | 'ops' | 'step' | 'message'> & { readonly reason?: string; readonly anyOp?: true };
+
+/** operation kinds that are one ioctl: a PPC vCPU's H_ENTER is a KVM_RUN */
+const IOCTL: Partial<Record<string, string>> = { hEnter: 'run' };
+
+/** the kind of the operation a failure broke in, as the signature has it */
+const opOf = (ops: Signed['ops'], step: number, anyOp?: true): string => {
+  if (anyOp) return 'any';
+  const kind = ops[step]?.kind ?? 'none';
+  return IOCTL[kind] ?? kind;
+};
 
 /** What the signature is made of, readable. */
 export interface Bug {
   readonly invariant: string;
   readonly reason: string;
-  /** the kind of the operation it broke in ("none": before the first, or not known) */
+  /** the kind of the operation it broke in ("none": before the first, or not known; "any": a check not about one operation) */
   readonly op: string;
   readonly implementation: string;
   readonly mutant: string | null;
@@ -33,13 +43,13 @@ const defaultReason = (cx: Signed): string => {
 export const bugOf = (cx: Signed): Bug => ({
   invariant: cx.invariant,
   reason: cx.reason ?? defaultReason(cx),
-  op: cx.ops[cx.step]?.kind ?? 'none',
+  op: opOf(cx.ops, cx.step, cx.anyOp),
   implementation: cx.implementation,
   mutant: cx.mutant,
 });
 
 /** "ROOT_VALID_AT_ENTRY (invalid root) in run": the bug in a line */
-export const bugText = (b: Bug): string => `${b.invariant}${b.reason ? ` (${b.reason})` : ''} in ${b.op}`;
+export const bugText = (b: Bug): string => `${b.invariant}${b.reason ? ` (${b.reason})` : ''} in ${b.op === 'any' ? 'any operation' : b.op}`;
 
 /** "<INVARIANT>-<12 hex digits>": readable at a glance, stable as text */
 export const failureSignature = (cx: Signed): string => {
@@ -52,5 +62,5 @@ export const failureSignature = (cx: Signed): string => {
  * The part of the signature a run decides (invariant, reason, failing operation kind): a
  * shrink or a minimization keeps a candidate only when this stays the same.
  */
-export const bugKey = (tc: Pick<Counterexample, 'ops'>, f: { readonly id: string; readonly reason?: string; readonly step: number }): string =>
-  JSON.stringify([f.id, f.reason ?? '', tc.ops[f.step]?.kind ?? 'none']);
+export const bugKey = (tc: Pick<Counterexample, 'ops'>, f: { readonly id: string; readonly reason?: string; readonly step: number; readonly anyOp?: true }): string =>
+  JSON.stringify([f.id, f.reason ?? '', opOf(tc.ops, f.step, f.anyOp)]);

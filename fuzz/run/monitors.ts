@@ -23,6 +23,7 @@ export interface Violation {
   readonly id: FailureId;
   /** the monitor's named reason (oracle/monitor.ts) */
   readonly reason: string;
+  readonly anyOp?: true;
   readonly message: string;
 }
 

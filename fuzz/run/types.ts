@@ -15,6 +15,8 @@ export interface Failure {
    * the kind of difference ("result", "state vms.slots"); absent for the harness's verdicts
    */
   readonly reason?: string;
+  /** the monitor's check is not about the operation it fired in (oracle/monitor.ts) */
+  readonly anyOp?: true;
 }
 
 /** Thrown inside a run to end it with a failure. */

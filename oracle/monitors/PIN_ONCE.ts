@@ -55,7 +55,7 @@ class PinOnce implements Monitor {
   private balance(): Violation | null {
     for (const [pfn, n] of this.pins) {
       const held = this.view.holders(pfn);
-      if (n !== held) return because('references and holders differ', `pfn ${hex(pfn)}: ${n} reference(s) taken by get_user_pages, but ${held} slot_phys entr${held === 1 ? 'y holds' : 'ies hold'} it with KVMPPC_GOT_PAGE`);
+      if (n !== held) return because('references and holders differ', `pfn ${hex(pfn)}: ${n} reference(s) taken by get_user_pages, but ${held} slot_phys entr${held === 1 ? 'y holds' : 'ies hold'} it with KVMPPC_GOT_PAGE`, true);
     }
     return null;
   }
