@@ -14,10 +14,14 @@ export const FORMAT = 'kvm-oracle-counterexample/1';
 export const CounterexampleSchema = z
   .strictObject({
     format: z.literal(FORMAT, { error: `expected "${FORMAT}"` }),
-    /** the SPEC.md invariant id, CONFORMANCE, or an IMPL_* / DEADLOCK verdict */
+    /** the docs/SPEC.md invariant id, CONFORMANCE, or an IMPL_* / DEADLOCK verdict */
     invariant: FailureIdSchema,
     /** what the monitor or the conformance check said */
     message: text(1 << 16).default(''),
+    /** how it broke, named: the monitor's reason, or the kind of conformance difference (part of the signature) */
+    reason: text(200).optional(),
+    /** the check that failed is not about the operation it fired in: the signature leaves the operation out */
+    anyOp: z.literal(true).optional(),
     /** index of the operation where it was seen (-1: before the first) */
     step: int(-1, MAX_OPS - 1).default(-1),
     /** the campaign's seed (fast-check's seed is a 32-bit integer) */

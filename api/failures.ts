@@ -1,5 +1,5 @@
 /**
- * What a failed run is blamed on: an invariant of SPEC.md section 3 (one monitor each), or
+ * What a failed run is blamed on: an invariant of docs/SPEC.md section 3 (one monitor each), or
  * one of the harness's own checks.
  */
 import type { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Named mutants: each re-creates a known bug (SPEC.md section 4). They are resolved once
+ * Named mutants: each re-creates a known bug (docs/SPEC.md section 4). They are resolved once
  * into a flags object when an impl is created, so the normal path tests a boolean field.
  */
 export const MUTANTS = {

@@ -26,3 +26,19 @@ export const checkState = (impl: unknown, model: unknown): string | null => {
   const d = firstDifference(impl, model, 'state');
   return d && `abstract state differs: ${d}`;
 };
+
+/**
+ * The kind of a conformance difference, from its message: "result", or "state" and the
+ * abstract part where the states first differ ("state vms.slots"), without indices or
+ * values, so the same wrong behaviour gets the same reason in every case and on one
+ * thread or several (a linearization's closest miss names the same kind).
+ */
+export const differenceKind = (message: string): string => {
+  const st = /state differs: state((?:\.[A-Za-z]+|\[\d+\])*)/.exec(message);
+  const rs = message.indexOf('result differs');
+  if (st && (rs < 0 || st.index < rs)) {
+    const parts = st[1]!.split('.').filter((p) => p).map((p) => p.replace(/\[\d+\]/g, '')).slice(0, 2);
+    return parts.length ? `state ${parts.join('.')}` : 'state';
+  }
+  return rs >= 0 ? 'result' : 'no linearization';
+};

@@ -1,5 +1,5 @@
 /**
- * A monitor checks one invariant of SPEC.md section 3 by reading the trace: tracepoint
+ * A monitor checks one invariant of docs/SPEC.md section 3 by reading the trace: tracepoint
  * events from the impl and the runner's operation markers, in order.
  */
 import type { TraceRecord } from '../api/events.js';
@@ -11,14 +11,40 @@ import type { Platform } from '../api/protocol.js';
 
 export type { InvariantId, FailureId } from '../api/failures.js';
 
+/**
+ * A broken invariant: which of the monitor's named reasons (a short phrase, the same for
+ * every case that breaks the rule this way: part of the failure's signature) and the
+ * message about this case (addresses, ids).
+ */
+export interface Violation {
+  readonly reason: string;
+  readonly message: string;
+  /**
+   * the check is not about the operation it fired in (a balance checked whenever no
+   * operation is in flight): the failing operation's kind is then left out of the signature
+   */
+  readonly anyOp?: true;
+}
+
+/** the reason of a monitor that returns a plain message */
+export const DEFAULT_REASON = 'violated';
+
+export const because = (reason: string, message: string, anyOp = false): Violation => ({ reason, message, ...(anyOp && { anyOp }) });
+
+/** a plain message gets the default reason */
+export const asViolation = (v: string | Violation): Violation => (typeof v === 'string' ? { reason: DEFAULT_REASON, message: v } : v);
+
 export interface Monitor {
-  /** feed one record, seen on harness thread `tid`; a message when it breaks the invariant */
-  observe(r: TraceRecord, tid: number): string | null;
+  /**
+   * feed one record, seen on harness thread `tid`; when it breaks the invariant, a
+   * Violation (a named reason and a message) or a plain message (the default reason)
+   */
+  observe(r: TraceRecord, tid: number): string | Violation | null;
 }
 
 export interface MonitorSpec {
   readonly id: InvariantId;
-  /** the rule, as SPEC.md states it */
+  /** the rule, as docs/SPEC.md states it */
   readonly rule: string;
   /**
    * the tracepoint kinds it reads: it runs only on an implementation that declares them

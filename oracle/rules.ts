@@ -1,6 +1,6 @@
 /**
- * Where each rule comes from, for reports a kernel engineer files: the seed patch (its
- * subject and upstream commit) and the tracepoint events at which its monitor checks it,
+ * Where each rule comes from, for reports a kernel engineer files: the kernel patch
+ * (docs/SEEDS.md: its subject and upstream commit) and the tracepoint events at which its monitor checks it,
  * so `--stats` can say which monitors never saw anything of theirs.
  */
 import type { TraceEventKind } from '../api/events.js';
@@ -26,14 +26,14 @@ export const SEEDS: Record<SeedId, SeedPatch> = {
     subject: 'KVM: x86/mmu: Defer "full" MMU setup until after vendor hardware_setup()',
     author: 'Sean Christopherson',
     commit: null,
-    posted: 'kvm@vger.kernel.org, 24 Jun 2022, [PATCH 2/4], Message-Id <20220624232735.3090056-3-seanjc@google.com>',
+    posted: 'posted to kvm@vger.kernel.org on 24 Jun 2022 as [PATCH 2/4], https://lore.kernel.org/r/20220624232735.3090056-3-seanjc@google.com',
   },
   '003': { subject: 'KVM: MMU: Concurrent guest walkers', author: 'Marcelo Tosatti', commit: '10589a4699bb978c781ce73bbae8ca942c5250c9' },
   '004': {
     subject: 'KVM: PPC: Only get pages when actually needed, not in prepare_memory_region()',
     author: 'Paul Mackerras',
     commit: null,
-    posted: 'merged for Linux 3.3 (Signed-off-by: Alexander Graf, Avi Kivity)',
+    posted: "merged for Linux 3.3 (git log --oneline --grep='Only get pages when actually needed' v3.2..v3.3)",
   },
 };
 
@@ -78,7 +78,7 @@ const HARNESS: Record<Exclude<FailureId, InvariantId>, string> = {
   KERNEL_SPLAT: "a real kernel logs no WARN, BUG, KASAN, KFENCE, UBSAN or lockdep report, no hung task or RCU stall and no KVM error while a case runs, and does not become tainted",
 };
 
-/** The rule as SPEC.md states it, and its seed patch (null for the harness's own checks). */
+/** The rule as docs/SPEC.md states it, and its seed patch (null for the harness's own checks). */
 export const ruleOf = (id: FailureId): { rule: string; seed: (SeedPatch & { id: SeedId }) | null } => {
   const spec = monitorById(id);
   if (!spec) return { rule: HARNESS[id as Exclude<FailureId, InvariantId>] ?? id, seed: null };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCampaign } from '../fuzz/campaign/campaign.js';
 import { builtinFactory } from '../impl/builtin.js';
 
-/** SPEC.md section 4: what each mutant of seeds 001 and 002 is expected to break */
+/** docs/SPEC.md section 4: what each mutant of seeds 001 and 002 is expected to break */
 const EXPECTED: Record<string, string[]> = {
   'apf-ready-recurses': ['APF_NO_RECURSION'],
   'apf-prefault-no-reload': ['APF_PREFAULT_SAFE'],

@@ -4,7 +4,7 @@ import { runCase } from '../fuzz/run/runner.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { MUTANTS } from '../impl/mutants.js';
 
-/** SPEC.md section 4: what each mutant is expected to break */
+/** docs/SPEC.md section 4: what each mutant is expected to break */
 const EXPECTED: Record<string, string[]> = {
   'eager-root-alloc': ['ROOT_VALID_AT_ENTRY', 'FAILED_LOAD_NO_ENTRY'],
   'svm-no-reload': ['ROOT_VALID_AT_ENTRY', 'FAILED_LOAD_NO_ENTRY'],
@@ -22,7 +22,7 @@ describe('fuzz campaign', () => {
     }
   });
 
-  it('knows every mutant SPEC.md lists for this subsystem', () => {
+  it('knows every mutant docs/SPEC.md lists for this subsystem', () => {
     for (const m of Object.keys(EXPECTED)) expect(Object.keys(MUTANTS)).toContain(m);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
@@ -47,12 +47,13 @@ describe('fuzz --json, --junit and --stats', () => {
     const d = tmp();
     const r = await cli(['fuzz', '--mutant', 'svm-no-reload', '--seed', '3', '--out', d, '--json', join(d, 's.json'), '--junit', join(d, 'j.xml')]);
     expect(r.code).toBe(1);
-    const file = join(d, 'ROOT_VALID_AT_ENTRY-seed3-svm-no-reload.json');
+    const file = join(d, readdirSync(d).find((n) => /^ROOT_VALID_AT_ENTRY-[0-9a-f]{12}-builtin-svm-no-reload-fast-check-seed3\.json$/.test(n))!);
     expect(existsSync(file.replace(/json$/, 'md'))).toBe(true);
+    expect(existsSync(file.replace(/json$/, 'txt'))).toBe(true);
     expect(r.out).toContain(`  report:  ${file.replace(/json$/, 'md')}`);
     const s = json(join(d, 's.json'));
     const sig = failureSignature(readCounterexample(file));
-    expect(s.failures).toEqual([{ signature: sig, invariant: 'ROOT_VALID_AT_ENTRY', file, firstSeen: expect.any(Number), known: false, source: 'generated', message: expect.any(String), shrinkCut: null }]);
+    expect(s.failures).toEqual([{ signature: sig, invariant: 'ROOT_VALID_AT_ENTRY', file, firstSeen: expect.any(Number), known: false, source: 'generated', bug: 'ROOT_VALID_AT_ENTRY (invalid root) in run', message: expect.any(String), shrinkCut: null }]);
     expect(s.failures[0].firstSeen).toBeGreaterThan(0);
     expect(s.failures[0].firstSeen).toBeLessThanOrEqual(s.runs);
     const xml = readFileSync(join(d, 'j.xml'), 'utf8');

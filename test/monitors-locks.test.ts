@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceRecord } from '../api/events.js';
-import type { MonitorSpec } from '../oracle/monitor.js';
+import { asViolation, type MonitorSpec } from '../oracle/monitor.js';
 import { LOCK_HELD } from '../oracle/monitors/LOCK_HELD.js';
 import { LOCK_ORDER } from '../oracle/monitors/LOCK_ORDER.js';
 import { LOCK_BALANCED } from '../oracle/monitors/LOCK_BALANCED.js';
@@ -11,7 +11,7 @@ const feed = (spec: MonitorSpec, records: [number, object][]): string | null => 
   const m = spec.create();
   for (const [tid, r] of records) {
     const msg = m.observe(r as TraceRecord, tid);
-    if (msg) return msg;
+    if (msg) return asViolation(msg).message;
   }
   return null;
 };

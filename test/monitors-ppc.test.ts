@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceRecord } from '../api/events.js';
-import type { MonitorSpec } from '../oracle/monitor.js';
+import { asViolation, type MonitorSpec } from '../oracle/monitor.js';
 import { PIN_ONCE } from '../oracle/monitors/PIN_ONCE.js';
 import { NO_PIN_AFTER_UNPIN } from '../oracle/monitors/NO_PIN_AFTER_UNPIN.js';
 import { RMO_NEVER_PUT } from '../oracle/monitors/RMO_NEVER_PUT.js';
@@ -14,7 +14,7 @@ const feed = (spec: MonitorSpec, records: object[]): string | null => {
   const m = spec.create();
   for (const r of records) {
     const msg = m.observe(r as TraceRecord, (r as { tid?: number }).tid ?? 0);
-    if (msg) return msg;
+    if (msg) return asViolation(msg).message;
   }
   return null;
 };

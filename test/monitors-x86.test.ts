@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceRecord } from '../api/events.js';
-import type { MonitorSpec } from '../oracle/monitor.js';
+import { asViolation, type MonitorSpec } from '../oracle/monitor.js';
 import { ROOT_VALID_AT_ENTRY } from '../oracle/monitors/ROOT_VALID_AT_ENTRY.js';
 import { FAILED_LOAD_NO_ENTRY } from '../oracle/monitors/FAILED_LOAD_NO_ENTRY.js';
 import { ROOTS_FREED_ONCE } from '../oracle/monitors/ROOTS_FREED_ONCE.js';
@@ -11,7 +11,7 @@ export const feed = (spec: MonitorSpec, records: object[]): string | null => {
   const m = spec.create();
   for (const r of records) {
     const msg = m.observe(r as TraceRecord, 0);
-    if (msg) return msg;
+    if (msg) return asViolation(msg).message;
   }
   return null;
 };

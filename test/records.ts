@@ -3,7 +3,7 @@ import type { SetupStage, TraceRecord } from '../api/events.js';
 import type { Gfn, Hpa, ThreadId, VcpuId, VmId } from '../api/ids.js';
 import type { Op } from '../api/ops.js';
 import type { Result } from '../api/results.js';
-import type { MonitorSpec } from '../oracle/monitor.js';
+import { asViolation, type MonitorSpec } from '../oracle/monitor.js';
 
 const at = { vm: 0 as VmId, vcpu: 0 as VcpuId };
 const work = (token: number, gfn: number) => ({ ...at, token, gfn: gfn as Gfn });
@@ -39,7 +39,7 @@ export const firstComplaint = (spec: MonitorSpec, records: readonly TraceRecord[
   const m = spec.create();
   for (const r of records) {
     const msg = m.observe(r, (r as { tid?: number }).tid ?? 0);
-    if (msg) return msg;
+    if (msg) return asViolation(msg).message;
   }
   return null;
 };

@@ -1,34 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { readCounterexample } from '../fuzz/campaign/counterexample.js';
-import { caseShape, failureSignature } from '../fuzz/campaign/signature.js';
 import { junitXml } from '../fuzz/report/junit.js';
 import { SUMMARY_FORMAT, type Summary } from '../fuzz/report/summary.js';
-
-const fixture = readCounterexample(new URL('./fixtures/ROOT_VALID_AT_ENTRY-eager-root-alloc.json', import.meta.url).pathname);
-
-describe('failure signatures', () => {
-  it('ignore the values drawn and the seed, and renumber threads by first use', () => {
-    const other = { ...fixture, seed: 99, ops: fixture.ops.map((op) => ('vm' in op ? { ...op, vm: 7 } : op)) } as typeof fixture;
-    expect(failureSignature(other)).toBe(failureSignature(fixture));
-    const threads = fixture.ops.map(() => 1);
-    expect(failureSignature({ ...fixture, threads })).toBe(failureSignature(fixture));
-    expect(caseShape({ ops: fixture.ops.slice(0, 2), threads: [1, 0] })).toEqual([`${fixture.ops[0]!.kind}@0`, `${fixture.ops[1]!.kind}@1`]);
-  });
-
-  it('tell apart the invariant, the mutant, the implementation and the shape of the case', () => {
-    const sig = failureSignature(fixture);
-    expect(sig).toMatch(/^ROOT_VALID_AT_ENTRY-[0-9a-f]{12}$/);
-    const variants = [
-      { ...fixture, invariant: 'LOCK_HELD' as const },
-      { ...fixture, mutant: null },
-      { ...fixture, implementation: 'other' },
-      { ...fixture, ops: fixture.ops.slice(1) },
-      { ...fixture, threads: fixture.ops.map((_, i) => i % 2) },
-    ];
-    for (const v of variants) expect(failureSignature(v)).not.toBe(sig);
-  });
-});
 
 const parse = (xml: string) => {
   expect(XMLValidator.validate(xml)).toBe(true);

@@ -23,7 +23,8 @@ describe('the Markdown report', () => {
     expect(md).toContain('at every guest entry the vcpu root is valid');
     expect(md).toContain(`"${SEEDS['000'].subject}"`);
     expect(md).toContain('upstream commit 17c3ba9d37dbda490792a2b52953f09d0dee30d6');
-    expect(md).toMatch(/\*\*Host\*\*: x86 host with `kvm_(intel ept|amd npt)=[01]`/);
+    expect(md).toMatch(/\*\*Host\*\*: x86 host, kvm_(intel ept|amd npt)=[01] /);
+    expect(md).toContain('**Kernel**: none');
     expect(md).toContain('| # | thread | operation | expected (model) | actual |');
     expect(md).toMatch(/\| \d+ \| t0 \| KVM_RUN .* \*\*fails here\*\* \(ROOT_VALID_AT_ENTRY\) \|/);
     // one thread: no interleaving to draw
@@ -32,7 +33,7 @@ describe('the Markdown report', () => {
 
   it('shows where the implementation and the model differ', () => {
     const { md } = report('CONFORMANCE-eager-pin-mapped-later.json');
-    expect(md).toContain('Seed patch**: none');
+    expect(md).toContain('**From**: none');
     expect(md).toMatch(/\| 1 \| t0 \| KVM_SET_USER_MEMORY_REGION [^|]* \| 0 \| -EINVAL \| \*\*fails here\*\* \(CONFORMANCE\) \|/);
     expect(md).toContain('Monitors switched off');
   });
@@ -43,7 +44,7 @@ describe('the Markdown report', () => {
     expect(diagram[0]).toBe('sequenceDiagram');
     expect(diagram).toEqual(expect.arrayContaining(['  participant T0 as thread 0', '  participant T1 as thread 1', '  participant KVM']));
     expect(diagram.some((l) => /^ {2}Note over T0: \[5\] preempted at lock \(kvm-#62;lock@vm0\)$/.test(l))).toBe(true);
-    expect(diagram.filter((l) => l.includes('kvmppcRmaSetup')).length).toBe(2);
+    expect(diagram.filter((l) => l.includes('kvmppcRmaSetup:')).length).toBe(2);
     expect(diagram.some((l) => /^ {2}T1->>KVM: \[6\] KVM_RUN/.test(l))).toBe(true);
     expect(diagram.some((l) => /Note over T\d: lock .*\(exclusive\)/.test(l))).toBe(true);
     expect(diagram.some((l) => l.includes('guest entry'))).toBe(true);
@@ -55,13 +56,25 @@ describe('the Markdown report', () => {
   });
 
   it('quotes the replay command for the shell', () => {
-    const file = `out dir/it's "$HOME" \`x\`.json`;
+    const file = `it's "$HOME" \`x\`.json`;
     const cmd = replayCommand(file);
     expect(cmd.startsWith('npx kvm-oracle replay ')).toBe(true);
     // bash reads back exactly the file name
     const echoed = execFileSync('bash', ['-c', cmd.replace(/^npx kvm-oracle replay /, 'printf %s ')]).toString();
     expect(echoed).toBe(file);
     expect(report('RMA_ONCE-rma-no-recheck-two-threads.json', file).md).toContain(`\`\`\`sh\n${cmd}\n\`\`\``);
+    // the report names the file only: no directory of the reporter's machine
+    expect(report('RMA_ONCE-rma-no-recheck-two-threads.json', `/home/me/out/${file}`).md).not.toContain('/home/me');
+  });
+
+  it('draws the events that explain a race: the root loaded, zapped by the other thread, then entered', () => {
+    const { md } = report('ROOT_VALID_AT_ENTRY-stale-pdptrs.json');
+    const diagram = mermaidBlock(md);
+    if (diagram.length) {
+      expect(diagram.some((l) => l.includes('kvmMmuLoad') || l.includes('kvmMmuGetPage'))).toBe(true);
+      expect(diagram.some((l) => /Note over T\d: lock /.test(l))).toBe(false);
+    }
+    expect(md).toContain('```json');
   });
 
   it('escapes what Mermaid would read as syntax', () => {

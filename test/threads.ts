@@ -11,6 +11,7 @@ import { threadId } from '../api/ids.js';
 import { BuiltinKvm } from '../impl/builtin.js';
 import type { Gen, PreemptPoint } from '../impl/preempt.js';
 import { MONITORS } from '../oracle/monitors/index.js';
+import { asViolation } from '../oracle/monitor.js';
 
 export const HOST: HostConfig = { vendor: 'vmx', tdp: false };
 
@@ -40,8 +41,8 @@ export const runThreads = (mutant: string | null, setup: readonly Op[], threads:
   let violation: Violation | null = null;
   const feed = (r: TraceRecord): void => {
     for (const [id, m] of monitors) {
-      const message = m.observe(r, impl.host.current);
-      if (message && !violation) violation = { id, message };
+      const v = m.observe(r, impl.host.current);
+      if (v && !violation) violation = { id, ...asViolation(v) };
     }
   };
   feed({ ev: 'hostConfig', config: HOST });

@@ -8,6 +8,7 @@ import { constants, existsSync, closeSync, fstatSync, openSync, readSync, rename
 import { dirname } from 'node:path';
 import { CounterexampleSchema, FORMAT, type Counterexample } from '../../api/counterexample.js';
 import { checkJson } from '../../api/validate.js';
+import { failureSignature } from './signature.js';
 
 export { FORMAT, type Counterexample } from '../../api/counterexample.js';
 
@@ -76,8 +77,15 @@ export const writeAtomic = (path: string, text: string): void => {
   }
 };
 
-/** The file name: the same failure from the same seed always lands in the same file. */
+/** a spec (builtin, kvm, module:PATH, exec:COMMAND) as a short file-name part */
+const slug = (spec: string): string => spec.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 24) || 'impl';
+
+/**
+ * The file name: the signature (so two different failures never share a file), the
+ * implementation, the mutant, the engine and where it came from; the same failure from
+ * the same seed and engine always lands in the same file.
+ */
 export const counterexampleName = (cx: Counterexample): string => {
   const from = cx.explore ? `explore-d${cx.explore.depth}t${cx.explore.threads}p${cx.explore.preemptions}` : `seed${cx.seed}`;
-  return `${cx.invariant}-${from}-${cx.mutant ?? 'nomutant'}.json`;
+  return `${failureSignature(cx)}-${slug(cx.implementation)}-${cx.mutant ?? 'nomutant'}-${cx.engine ?? 'fast-check'}-${from}.json`;
 };

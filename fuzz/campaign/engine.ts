@@ -13,7 +13,7 @@ import type { Failure, RunOutcome } from '../run/runner.js';
 import { toCounterexample, type Found, type Identity } from './found.js';
 import { HUNT, Judge, type Decision } from './judge.js';
 import { WHOLE, globalIndex, shardRuns, type Shard } from './shard.js';
-import { shrinkCase, truncate, type Cut, type Shrunk } from './shrink.js';
+import { minimizeShrunk, shrinkCase, truncate, type Cut, type Shrunk } from './shrink.js';
 import { shrinkHang } from './shrink-hang.js';
 import { failureSignature } from './signature.js';
 import type { CaseSource } from './stream.js';
@@ -62,6 +62,10 @@ export interface EngineResult {
   readonly failures: readonly Found[];
   /** corpus entries replayed */
   readonly replayed: number;
+  /** corpus entries that passed: fixed (the files, as loaded) */
+  readonly fixed: readonly string[];
+  /** corpus entries of fixed/ that passed again */
+  readonly stillFixed: number;
   readonly interrupted: Signal | null;
   /**
    * what the stretches read exercised, when the setup collects stats (whole stretches:
@@ -77,6 +81,8 @@ export class Engine {
   private unsupported = 0;
   private unsupportedWhy: string | null = null;
   private stats: Stats | null = null;
+  private readonly fixed: string[] = [];
+  private stillFixed = 0;
 
   constructor(private readonly o: EngineOptions, private readonly exec: Executor) {
     this.stream = o.source;
@@ -92,28 +98,42 @@ export class Engine {
   async run(): Promise<EngineResult> {
     const replayed = await this.replayCorpus();
     const { runs, unchecked } = this.full() ? { runs: 0, unchecked: 0 } : await this.scanStream();
-    const { unsupported, unsupportedWhy, stats } = this;
-    return { runs, unchecked, unsupported, unsupportedWhy, failures: this.found, replayed, interrupted: this.signal, stats };
+    const { unsupported, unsupportedWhy, stats, fixed, stillFixed } = this;
+    return { runs, unchecked, unsupported, unsupportedWhy, failures: this.found, replayed, fixed, stillFixed, interrupted: this.signal, stats };
   }
 
+  /** enough new failures found by new cases (known ones and corpus entries do not stop the search) */
   private full(): boolean {
-    return this.found.length >= (this.o.maxFailures ?? 1);
+    return this.found.filter((f) => !f.known && f.source === 'generated').length >= (this.o.maxFailures ?? 1);
+  }
+
+  private seen(signature: string): boolean {
+    return this.found.some((x) => x.signature === signature);
   }
 
   /** adds a failure unless its signature is already in; true when enough are in */
   private collect(f: Omit<Found, 'signature' | 'known'>): boolean {
     const signature = failureSignature(f.counterexample);
-    if (!this.found.some((x) => x.signature === signature)) this.found.push({ ...f, signature, known: this.o.known?.has(signature) ?? false });
+    const known = f.corpus === 'open' || (this.o.known?.has(signature) ?? false);
+    if (!this.seen(signature)) this.found.push({ ...f, signature, known });
     return this.full();
   }
 
+  /** every entry, whatever fails: an open bug does not stop the search for new ones */
   private async replayCorpus(): Promise<number> {
     let n = 0;
-    for (const { file, cx } of this.o.corpus ?? []) {
-      if (this.signal || this.full()) break;
+    for (const { file, cx, fixed } of this.o.corpus ?? []) {
+      if (this.signal) break;
       const { failure } = await this.exec.run(cx);
       n++;
-      if (failure && !this.signal) this.collect({ counterexample: toCounterexample(cx, failure, cx.seed, this.o.identity), firstSeen: 0, source: 'corpus', from: file, shrinks: 0, shrinkCut: null });
+      if (this.signal) break;
+      if (!failure) {
+        if (fixed) this.stillFixed++;
+        else this.fixed.push(file);
+        continue;
+      }
+      const counterexample = toCounterexample(cx, failure, cx.seed, this.o.identity);
+      this.collect({ counterexample, firstSeen: 0, source: 'corpus', from: file, corpus: fixed ? 'regressed' : 'open', shrinks: 0, shrinkCut: null });
     }
     return n;
   }
@@ -170,6 +190,8 @@ export class Engine {
       again = await this.exec.run(start.value[0]);
       if (again.failure?.id === failure.id) failure = again.failure;
     }
+    // a bug already collected (an open corpus entry, a known one, an earlier case): no second shrink
+    if (this.seen(failureSignature(toCounterexample(start.value[0], failure, this.o.seed, this.o.identity)))) return this.full() || this.signal !== null;
     this.o.onShrink?.(d.index + 1, failure);
     const until = Date.now() + (this.o.shrinkTimeMs ?? SHRINK_TIME_MS);
     const stop = (): Cut | null => (this.signal ? 'signal' : Date.now() > until ? 'time' : null);
@@ -178,6 +200,7 @@ export class Engine {
     else {
       s = await shrinkCase(this.exec, this.stream, start, failure, stop);
       if (!s.cut) s = await truncate(this.exec, s);
+      if (!s.cut) s = await minimizeShrunk(this.exec, s, stop);
     }
     const counterexample = toCounterexample(s.tc, s.failure, this.o.seed, this.o.identity);
     return this.collect({ counterexample, firstSeen: d.index + 1, source: 'generated', shrinks: s.steps, shrinkCut: s.cut }) || this.signal !== null;

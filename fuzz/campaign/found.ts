@@ -20,8 +20,10 @@ export interface Identity {
 export interface Found {
   readonly counterexample: Counterexample;
   readonly signature: string;
-  /** listed in the baseline: reported, but not a new failure */
+  /** listed in the baseline, or an open corpus entry: reported, but not a new failure */
   readonly known: boolean;
+  /** a corpus entry that still fails (an open bug), or one of fixed/ that fails again */
+  readonly corpus?: 'open' | 'regressed';
   /** the campaign run (1-based) whose case first failed; 0 for a corpus replay */
   readonly firstSeen: number;
   readonly source: 'corpus' | 'generated';
@@ -37,6 +39,8 @@ export const toCounterexample = (tc: TestCase, failure: Failure, seed: number, i
   format: FORMAT,
   invariant: failure.id,
   message: failure.message,
+  ...(failure.reason !== undefined && { reason: failure.reason }),
+  ...(failure.anyOp && { anyOp: failure.anyOp }),
   step: failure.step,
   seed,
   implementation: id.implementation,

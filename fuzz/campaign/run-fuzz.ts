@@ -11,7 +11,7 @@ import type { Io } from '../cli/common.js';
 import { toWire } from '../gen/campaign-arb.js';
 import { caseSource } from '../engines/source.js';
 import type { EngineName } from '../engines/name.js';
-import type { CorpusEntry } from './corpus.js';
+import { moveEntry, type CorpusEntry } from './corpus.js';
 import { Engine, type EngineResult, type Signal } from './engine.js';
 import type { Found } from './found.js';
 import type { Executor } from './executor.js';
@@ -69,6 +69,24 @@ export interface FuzzSettings {
   readonly onSummary?: (s: Summary) => void;
 }
 
+/** the corpus replay in a few lines; moves the entries that passed to fixed/, the regressed ones back */
+const corpusLines = (r: EngineResult, dir: string | undefined, io: Io): string[] => {
+  const from = r.failures.filter((f) => f.source === 'corpus');
+  const open = from.filter((f) => f.corpus === 'open').length;
+  const regressed = from.filter((f) => f.corpus === 'regressed');
+  const out = [`  corpus: ${r.replayed} stored counterexample(s) replayed first: ${open} open (still failing, known), ${r.fixed.length} fixed now, ${regressed.length} regressed, ${r.stillFixed} still fixed`];
+  const move = (file: string, to: 'fixed' | 'open', what: string): void => {
+    try {
+      out.push(`  corpus: ${what} ${dir ? `${file} moved to ${moveEntry(dir, file, to)}` : file}`);
+    } catch (e) {
+      io.err(`kvm-oracle: cannot move ${file}: ${(e as Error).message}`);
+    }
+  };
+  for (const f of r.fixed) move(f, 'fixed', 'fixed (passes now):');
+  for (const f of regressed) move(f.from!, 'open', 'REGRESSED (fixed before, fails again):');
+  return out;
+};
+
 const SIGNALS: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143 };
 
 
@@ -124,9 +142,10 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
     const eng = `${s.engine && s.engine !== 'fast-check' ? `, engine ${s.engine}` : ''}${s.guided ? ', guided' : ''}`;
     const what = `seed ${seed}${shard}, ${s.workers} worker(s), ${s.vcpus} vCPU thread(s), implementation ${s.spec}, mutant ${s.mutant ?? 'none'}${rules}${eng}`;
     const written: { found: Found; file: string | null }[] = [];
-    for (const f of r.failures) written.push({ found: f, file: await reportFound(f, { what, runs: r.runs, shrinkTimeMs: s.shrinkTimeMs, out: s.out, corpusDir: s.corpusDir, exec, used: written.map((w) => w.file) }, io) });
+    for (const f of r.failures) written.push({ found: f, file: await reportFound(f, { what, runs: r.runs, shrinkTimeMs: s.shrinkTimeMs, out: s.out, corpusDir: s.corpusDir, exec }, io) });
     if (!r.failures.length) io.out(`kvm-oracle fuzz: ${r.runs} runs, ${what}: no failure`);
-    if (r.replayed) io.out(`  corpus: ${r.replayed} stored counterexample(s) replayed first`);
+    else if (r.failures.every((f) => f.known)) io.out(`kvm-oracle fuzz: ${r.runs} runs, ${what}: no new failure (${r.failures.length} known)`);
+    if (r.replayed) for (const l of corpusLines(r, s.corpusDir, io)) io.out(l);
     if (skipped.length) io.out(`  corpus: ${skipped.length} stored counterexample(s) not checked: ${s.spec} cannot run them (the first: ${skipped[0]})`);
     // say so when some concurrent cases' results could not be checked against the model
     if (r.unchecked) io.out(`  ${r.unchecked} of them not checked for conformance: the linearizability search gave up (its budget: ${MAX_NODES} nodes, or ${NODES_PER_OP} per operation, for each independent part; monitors still ran)`);
@@ -137,7 +156,7 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
     const more = [...(skipped.length ? [{ check: 'corpus', reason: `${s.spec} cannot run them (the first: ${skipped[0]})`, cases: skipped.length }] : []), ...(r.unsupported ? [{ check: 'cases', reason: `${s.spec} cannot run them here (the first: ${r.unsupportedWhy})`, cases: r.unsupported }] : []), ...(s.more ?? [])];
     const stream = { seed, runs: s.timeMs === undefined ? s.runs : null, maxOps: s.maxOps, vcpus: s.vcpus, engine: s.engine ?? 'fast-check', implementation: s.spec, mutant: s.mutant, reach: digest(setup.reach) };
     const cases = { stream, start: s.shard.index - 1, stride: s.shard.count, count: r.runs };
-    const end = { seed, runs: r.runs, workers: s.workers, shard: s.shard === WHOLE ? null : s.shard, timeMs: Date.now() - t0, implementation: s.spec, mutant: s.mutant, ...(s.engine && s.engine !== 'fast-check' && { engine: s.engine }), replayed: r.replayed, interrupted: r.interrupted, failures: written, unchecked: r.unchecked, disabled: s.disabled, stats: r.stats, more, rules: reach.rules, cases };
+    const end = { seed, runs: r.runs, workers: s.workers, shard: s.shard === WHOLE ? null : s.shard, timeMs: Date.now() - t0, implementation: s.spec, mutant: s.mutant, ...(s.engine && s.engine !== 'fast-check' && { engine: s.engine }), replayed: r.replayed, ...(r.fixed.length && { fixed: r.fixed }), interrupted: r.interrupted, failures: written, unchecked: r.unchecked, disabled: s.disabled, stats: r.stats, more, rules: reach.rules, cases };
     s.onSummary?.(campaignSummary(end));
     const o = campaignOutputs(end, files);
     for (const l of o.out) io.out(l);

@@ -59,10 +59,14 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N|random] [--runs N | -
   --case-timeout T  a case running longer than this (wall clock, default 10s) is an
                  IMPL_HANG: its worker is killed and the case shrunk in fresh ones
   --shard I/N    run shard I of N (1-based): every N-th case of the campaign
-  --corpus DIR   replay every counterexample stored in DIR first, and store each new
-                 failure there (one file per failure signature)
+  --corpus DIR   replay every counterexample stored in DIR (and DIR/fixed) first, then
+                 run the campaign in full: an entry still failing is an open bug
+                 (known), one passing moves to DIR/fixed, one of DIR/fixed failing
+                 again is a regression (exit 1); each new failure is stored there
+                 (one file per failure signature). docs/NIGHTLY.md
   --baseline FILE  known failure signatures, one a line: reported as known, exit 0
-  --max-failures N  go on after a failure until N distinct signatures (default 1)
+  --max-failures N  go on after a new failure until N distinct new signatures
+                 (default 1); known ones do not count
   --engine E     which library draws and shrinks the cases: fast-check (default) or
                  jsverify (its own generators and shrinking, the same pools, weights,
                  prelude and reach); the same seed gives the same cases with either's
@@ -98,12 +102,16 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N|random] [--runs N | -
                  any --workers; a case a worker was killed on is not counted). The
                  --json summary keeps the outcome counts; npm run coverage:spec prints them
 
-A counterexample is written as DIR/<INVARIANT>-seed<N>-<mutant>.json with a Markdown
-report beside it (.md) to paste into a bug report. A run over two seconds shows a
+A counterexample is written as DIR/<signature>-<impl>-<mutant>-<engine>-seed<N>.json,
+shrunk to a 1-minimal case, with a plain-text report (.txt, for a mailing list) and a
+Markdown one (.md, for an issue tracker) beside it. The signature names the bug: the
+invariant, the monitor's reason, the failing operation's kind, the implementation and
+the mutant. A run over two seconds shows a
 progress line on stderr (redrawn on a terminal, every 10 s in a log); stdout stays the
 same for the same seed.
 
-exit status: 0 no new failure, 1 a new counterexample was found and written, 2 usage
+exit status: 0 no new failure (known ones, open corpus entries and fixed ones are
+             reported), 1 a new signature, or a fixed corpus entry failing again, 2 usage
              error, bad input, an implementation that cannot be started or an output
              file that cannot be written, 130 (SIGINT) or 143 (SIGTERM): interrupted,
              nothing new found; an interrupted run still writes what it found, shrunk
@@ -132,10 +140,11 @@ export const REPLAY_HELP = `usage: kvm-oracle replay FILE [--trace] [--disable I
                    differs, 4 no /dev/kvm); a case it cannot run (PPC, an op with no
                    ioctl) is refused with one line, exit 2 (docs/KVM.md)
   --emit-test DIR  instead of replaying, write DIR/<name>.test.ts: a vitest regression
-                   test with the case inside; it expects the case to pass on the
-                   built-in implementation under test (the correct one, or the mutant
-                   named by KVM_ORACLE_MUTANT, where it fails) and that the case still
-                   fails on the mutant it was found with. Put DIR under test/ for npm test
+                   test with the case inside, for any repository with kvm-mmu-oracle and
+                   vitest installed (it imports kvm-mmu-oracle/replay only); it expects
+                   the case to pass on the implementation under test (--impl, or the one
+                   that found it; KVM_ORACLE_IMPL and KVM_ORACLE_MUTANT override) and,
+                   for a mutant's case, that it still fails on that mutant
 
 exit status: 0 the case passes now (or the test was written), 1 it still fails (the
              invariant is printed), 2 the file is missing, not a counterexample (the JSON

@@ -51,7 +51,7 @@ export const replayCommand = async (argv: string[], io: Io): Promise<number> => 
     if (lacking) return io.err(`kvm-oracle replay: ${file}: not checked: ${lacking}`), 2;
     const disabled = new Set([...(cx.disabled ?? []), ...extra]);
     const dir = p.options.get('emit-test') as string | undefined;
-    if (dir !== undefined) return emitTest({ ...cx, ...(disabled.size && { disabled: [...disabled].sort() as Counterexample['disabled'] }) }, file, dir, io);
+    if (dir !== undefined) return emitTest({ ...cx, ...(disabled.size && { disabled: [...disabled].sort() as Counterexample['disabled'] }) }, file, dir, spec, io);
     // in a worker process under the case watchdog, as in a campaign: a hang replays as IMPL_HANG
     const setup = { spec, opTimeoutMs: opTimeout(p), mutant: cx.mutant, disabled: [...disabled].sort(), shape: { maxOps: 1, vcpus: 1 }, reach: toWire(reachOf(factory.capabilities, spec)), seed: 0 };
     const pool = await Pool.start({ workers: 0, caseTimeoutMs, setup });

@@ -1,7 +1,7 @@
 /**
  * The small scope explore enumerates (Jackson's small-scope hypothesis): a few starting
  * points, each a host and a prelude, and a finite alphabet of operations with one or two
- * values each, picked at the boundaries the rules of SPEC.md care about (named with each
+ * values each, picked at the boundaries the rules of docs/SPEC.md care about (named with each
  * operation below), not by what a mutant breaks. One VM, one memory slot, one vCPU on x86
  * and two on PPC (whose rules are about two vCPUs pinning one page), and the gfns the
  * synthetic guest tables map.

@@ -87,7 +87,7 @@ export const runExplore = async (s: ExploreSettings, io: Io): Promise<number> =>
       const counterexample = { ...toCounterexample(cut.tc, cut.failure, 0, identity), explore: s.bound };
       const found = { counterexample, signature: failureSignature(counterexample), known: false, firstSeen: res.failure.caseNo, source: 'generated' as const, shrinks: 0, shrinkCut: null };
       const header = `failure at depth ${job.depth} (case ${res.failure.caseNo} of the search; no shallower case fails)`;
-      file = await reportFound(found, { what, runs: res.cases, shrinkTimeMs: 0, out: s.out, exec: asExecutor(exec), used: [], command: 'explore', header }, io);
+      file = await reportFound(found, { what, runs: res.cases, shrinkTimeMs: 0, out: s.out, exec: asExecutor(exec), command: 'explore', header }, io);
     }
     for (const l of verdictLines(res, s.bound, s.spec)) io.out(l);
     for (const l of s.notes ?? []) io.out(l);

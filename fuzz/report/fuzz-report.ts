@@ -13,6 +13,7 @@ import type { RunOutcome } from '../run/runner.js';
 import type { Executor } from '../campaign/executor.js';
 import type { Found } from '../campaign/found.js';
 import { reportFailure } from './report.js';
+import { bugOf, bugText } from '../campaign/signature.js';
 import { errorText } from '../run/runner.js';
 
 export interface ReportContext {
@@ -24,23 +25,20 @@ export interface ReportContext {
   readonly corpusDir?: string;
   /** re-runs the case with its trace (in a worker: a hang there cannot hang the report) */
   readonly exec: Executor;
-  /** files already written by this run */
-  readonly used: readonly (string | null)[];
   /** the command that found it, and where, when not fuzz's shrunk run (explore) */
   readonly command?: string;
   readonly header?: string;
 }
 
 const header = (f: Found, c: ReportContext): string =>
-  f.source === 'corpus'
-    ? `the stored counterexample ${f.from} fails again (before any new case)`
-    : `failure first seen at run ${f.firstSeen} (of ${c.runs} runs), shrunk in ${f.shrinks} steps`;
+  f.corpus === 'open'
+    ? `the stored counterexample ${f.from} still fails: an open bug`
+    : f.corpus === 'regressed'
+      ? `the stored counterexample ${f.from} passed on an earlier run and fails again: a regression`
+      : `failure first seen at run ${f.firstSeen} (of ${c.runs} runs), shrunk in ${f.shrinks} steps`;
 
-/** the usual file name; a second failure of the same invariant in one run adds its signature */
-const fileFor = (f: Found, c: ReportContext): string => {
-  const file = join(c.out, counterexampleName(f.counterexample));
-  return c.used.includes(file) ? file.replace(/\.json$/, `-${f.signature.split('-').at(-1)}.json`) : file;
-};
+/** the file name holds the signature: a second failure of the run never overwrites the first */
+const fileFor = (f: Found, c: ReportContext): string => join(c.out, counterexampleName(f.counterexample));
 
 /** prints and writes one failure; the file written, or null when it could not be */
 export const reportFound = async (f: Found, c: ReportContext, io: Io): Promise<string | null> => {
@@ -48,12 +46,12 @@ export const reportFound = async (f: Found, c: ReportContext, io: Io): Promise<s
   io.out(`kvm-oracle ${c.command ?? 'fuzz'}: ${c.what}: ${c.header ?? header(f, c)}`);
   if (f.shrinkCut) io.out(`  shrinking cut short (${f.shrinkCut === 'time' ? `--shrink-time ${c.shrinkTimeMs} ms reached` : 'signal'}): the case may not be minimal`);
   let outcome: RunOutcome | null = null;
-  if (f.known) io.out(`  known: ${f.signature} is in the baseline (${cx.invariant}: ${cx.message})`);
+  if (f.known) io.out(`  known: ${f.signature} ${f.corpus === 'open' ? 'is an open bug of the corpus' : 'is in the baseline'} (${bugText(bugOf(cx))}: ${cx.message})`);
   else {
     outcome = await c.exec.run(cx, true);
     for (const l of reportFailure(cx, outcome, cx)) io.out(l);
     if (!outcome.trace.length) io.out('  (no trace: the run for this report was cut short too, e.g. killed at --case-timeout)');
-    io.out(`  signature: ${f.signature} (new)`);
+    io.out(`  signature: ${f.signature} (${f.corpus === 'regressed' ? 'REGRESSED' : 'new'}): ${bugText(bugOf(cx))}`);
   }
   const file = fileFor(f, c);
   let md: string | null = null;
@@ -68,7 +66,7 @@ export const reportFound = async (f: Found, c: ReportContext, io: Io): Promise<s
   }
   io.out(`  written: ${file}`);
   if (md) io.out(`  report:  ${md}`);
-  if (c.corpusDir) {
+  if (c.corpusDir && f.source !== 'corpus') {
     try {
       const stored = addToCorpus(c.corpusDir, f);
       io.out(stored ? `  corpus:  added ${stored}` : `  corpus:  ${f.signature} is there already`);

@@ -1,10 +1,11 @@
 /**
  * The interleaving of a run as a Mermaid sequence diagram, which GitHub, GitLab and most
  * bug trackers render from a ```mermaid block: each harness thread is a participant and
- * KVM another; an ioctl is a message to KVM and its result the reply; lock and guest-entry
- * events, and the events the broken rule is checked at, are notes over the thread that had
- * them; a preemption point where the scheduler
- * switched threads is a note naming the point; the failure closes the diagram.
+ * KVM another; an ioctl is a message to KVM and its result the reply; the events that
+ * explain a failure are notes over the thread that had them: root loads, unloads, zaps and
+ * frees, pins and unpins, guest entries, the events the broken rule is checked at, and lock
+ * events only when the rule is about locks; a preemption point where the scheduler
+ * switched threads is a note naming the point; the failing check closes the diagram.
  */
 import type { TestCase } from '../../api/ops.js';
 import { RULES } from '../../oracle/rules.js';
@@ -19,7 +20,10 @@ export const mermaidText = (s: string): string => s.replace(/\s+/g, ' ').replace
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
-const recordLine = (t: Traced, ruleEvents: ReadonlySet<string>): string | null => {
+/** root and page lifecycle events: what a reader needs to see why an entry or a put was wrong */
+const EXPLAINS = new Set(['kvmMmuLoad', 'kvmMmuUnload', 'kvmMmuZapPage', 'kvmMmuFreePage', 'kvmDestroyVm', 'getPage', 'putPage', 'slotPhysSet', 'unpinSlot', 'kvmppcRmaSetup', 'kvmppcRmaSetupDone', 'hpteInsert', 'kvmAsyncPfPrefault', 'allocFailInjected']);
+
+const recordLine = (t: Traced, ruleEvents: ReadonlySet<string>, locks: boolean): string | null => {
   const p = `T${t.tid}`;
   const r = t.record;
   switch (r.ev) {
@@ -28,15 +32,17 @@ const recordLine = (t: Traced, ruleEvents: ReadonlySet<string>): string | null =
     case 'opEnd':
       return `KVM-->>${p}: ${mermaidText(`[${r.index}] ${formatResult(r.result)}`)}`;
     case 'lockAcquire':
-      return `Note over ${p}: ${mermaidText(`lock ${r.instance} (${r.mode})`)}`;
+      return locks ? `Note over ${p}: ${mermaidText(`lock ${r.instance} (${r.mode})`)}` : null;
     case 'lockRelease':
-      return `Note over ${p}: ${mermaidText(`unlock ${r.instance}`)}`;
+      return locks ? `Note over ${p}: ${mermaidText(`unlock ${r.instance}`)}` : null;
+    case 'kvmMmuGetPage':
+      return r.root ? `Note over ${p}: ${mermaidText(formatRecord(r))}` : null;
     case 'kvmEntry':
       return `Note over ${p}: ${mermaidText(`guest entry: vm${r.vm} vcpu${r.vcpu}, roots [${r.roots.map((x) => (x < 0 ? 'INVALID_PAGE' : hex(x))).join(', ')}]`)}`;
     case 'kvmppcEntry':
       return `Note over ${p}: ${mermaidText(`guest entry (PPC): vm${r.vm} vcpu${r.vcpu}`)}`;
     default:
-      return ruleEvents.has(r.ev) ? `Note over ${p}: ${mermaidText(formatRecord(r))}` : null;
+      return ruleEvents.has(r.ev) || EXPLAINS.has(r.ev) ? `Note over ${p}: ${mermaidText(formatRecord(r))}` : null;
   }
 };
 
@@ -46,7 +52,7 @@ const pointLine = (p: PointAt): string =>
 type Item = { readonly tid: number; readonly line: string | null; readonly point?: true };
 
 /** records and preemption points in the order they happened */
-const timeline = (o: RunOutcome, ruleEvents: ReadonlySet<string>): Item[] => {
+const timeline = (o: RunOutcome, ruleEvents: ReadonlySet<string>, locks: boolean): Item[] => {
   const items: Item[] = [];
   let next = 0;
   const pointsUpTo = (at: number): void => {
@@ -54,7 +60,7 @@ const timeline = (o: RunOutcome, ruleEvents: ReadonlySet<string>): Item[] => {
   };
   o.trace.forEach((t, i) => {
     pointsUpTo(i);
-    if (t.record.ev !== 'hostConfig') items.push({ tid: t.tid, line: recordLine(t, ruleEvents) });
+    if (t.record.ev !== 'hostConfig') items.push({ tid: t.tid, line: recordLine(t, ruleEvents, locks) });
   });
   pointsUpTo(o.trace.length);
   return items;
@@ -63,7 +69,8 @@ const timeline = (o: RunOutcome, ruleEvents: ReadonlySet<string>): Item[] => {
 export const sequenceDiagram = (tc: TestCase, o: RunOutcome, failure: Failure | null): string[] => {
   const threads = Math.max(0, ...(tc.threads ?? [0])) + 1;
   const ruleEvents = new Set<string>(failure && failure.id in RULES ? RULES[failure.id as keyof typeof RULES].events : []);
-  const items = timeline(o, ruleEvents);
+  const locks = failure !== null && (failure.id.startsWith('LOCK_') || failure.id === 'DEADLOCK' || failure.id === 'RMA_ONCE');
+  const items = timeline(o, ruleEvents, locks);
   const lines: string[] = [];
   items.forEach((it, i) => {
     if (it.line === null) return;

@@ -9,6 +9,7 @@ import { writeAtomic, type Counterexample } from '../campaign/counterexample.js'
 import type { RunOutcome } from '../run/runner.js';
 import { summaryOf, type NotChecked, type Summary, type SummaryInput } from './summary.js';
 import { junitXml } from './junit.js';
+import { textReport } from './text.js';
 import { markdownReport } from './markdown.js';
 import { formatStats, idleMonitors, type Stats } from './stats.js';
 import { opsIssued } from './spec-coverage.js';
@@ -23,9 +24,14 @@ export interface OutputFiles {
 /** the Markdown report's path: the counterexample's, with .md */
 export const markdownPath = (file: string): string => file.replace(/\.json$/, '') + '.md';
 
+/** the plain-text report's path: the counterexample's, with .txt */
+export const textPath = (file: string): string => file.replace(/\.json$/, '') + '.txt';
+
+/** writes both reports beside the counterexample: the Markdown one's path */
 export const writeMarkdown = (cx: Counterexample, outcome: RunOutcome, file: string): string => {
   const md = markdownPath(file);
   writeAtomic(md, markdownReport(cx, outcome, file));
+  writeAtomic(textPath(file), textReport(cx, outcome, file));
   return md;
 };
 

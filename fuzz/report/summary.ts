@@ -9,6 +9,7 @@ import type { Found } from '../campaign/found.js';
 import type { Cut } from '../campaign/shrink.js';
 import type { EngineName } from '../engines/name.js';
 import type { CoverageCounts } from './spec-coverage.js';
+import { bugOf, bugText } from '../campaign/signature.js';
 
 export const SUMMARY_FORMAT = 'kvm-oracle-summary/1';
 
@@ -20,9 +21,13 @@ export interface FailureSummary {
   readonly file: string | null;
   /** the campaign run (1-based) whose case first failed; 0: a corpus entry failed again */
   readonly firstSeen: number;
-  /** in the baseline */
+  /** in the baseline, or an open corpus entry */
   readonly known: boolean;
   readonly source: 'corpus' | 'generated';
+  /** a corpus entry that still fails (open), or one that was fixed and fails again (regressed) */
+  readonly corpus?: 'open' | 'regressed';
+  /** the bug in a line: invariant, reason, failing operation kind (signature.ts) */
+  readonly bug?: string;
   readonly message: string;
   /** shrinking stopped early (--shrink-time, a signal) */
   readonly shrinkCut: Cut | null;
@@ -56,6 +61,8 @@ export interface Summary {
   readonly engine?: EngineName;
   /** corpus entries replayed */
   readonly replayed: number;
+  /** corpus entries that pass now (moved to fixed/) */
+  readonly fixed?: readonly string[];
   readonly interrupted: Signal | null;
   readonly failures: readonly FailureSummary[];
   readonly notChecked: readonly NotChecked[];
@@ -80,6 +87,8 @@ export const summaryOf = (s: SummaryInput): Summary => ({
     firstSeen: f.firstSeen,
     known: f.known,
     source: f.source,
+    ...(f.corpus && { corpus: f.corpus }),
+    bug: bugText(bugOf(f.counterexample)),
     message: f.counterexample.message,
     shrinkCut: f.shrinkCut,
   })),

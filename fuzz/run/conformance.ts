@@ -9,7 +9,7 @@ import type { TestCase } from '../../api/ops.js';
 import { initialState, type ModelState } from '../../model/state.js';
 import { phases, step, stepPhase } from '../../model/step.js';
 import { abstractModel } from '../../model/abstract.js';
-import { checkResult, checkState } from '../../oracle/conformance.js';
+import { checkResult, checkState, differenceKind } from '../../oracle/conformance.js';
 import { linearize } from '../../oracle/linearize.js';
 import { projectAbstract } from '../../oracle/abstract-parts.js';
 import { partState } from '../../oracle/partition.js';
@@ -17,6 +17,8 @@ import { mergeStates } from '../../model/merge.js';
 import type { Executed, Failure } from './types.js';
 import type { Outcome } from '../../model/outcome.js';
 import { outcomesAlong } from './outcomes.js';
+
+const mismatch = (step: number, message: string): Failure => ({ id: 'CONFORMANCE', step, message, reason: differenceKind(message) });
 
 /**
  * Results and states against the model; 'unchecked' when the linearizability search gave
@@ -34,19 +36,19 @@ export const conformance = (tc: TestCase, run: Executed, parts: ReadonlySet<Abst
       model = expected.state;
       if (outcomes && expected.outcomes) outcomes.push(...expected.outcomes);
       const bad = checkResult(it.result, expected.result) ?? (run.states && differs(run.states[k]!, model));
-      if (bad) return { id: 'CONFORMANCE', step: it.index, message: bad };
+      if (bad) return mismatch(it.index, bad);
     }
   } else {
     // each independent part (oracle/partition.ts) is held to its share of the final state
     const final = (m: ModelState, vms: ReadonlySet<number> | null) => differs(partState(run.final, vms), m);
     const lin = linearize([...run.done], model, { phases, stepPhase, final, merge: mergeStates });
     if (lin === 'gave-up') return 'unchecked';
-    if ('message' in lin) return { id: 'CONFORMANCE', step: lin.index, message: lin.message };
+    if ('message' in lin) return mismatch(lin.index, lin.message);
     model = lin.state;
     if (outcomes) outcomes.push(...(outcomesAlong(initial, run.done, lin.order) ?? []));
   }
   const bad = differs(run.final, model);
-  if (bad) return { id: 'CONFORMANCE', step: run.done.at(-1)?.index ?? -1, message: bad };
+  if (bad) return mismatch(run.done.at(-1)?.index ?? -1, bad);
   end?.(model);
   return null;
 };

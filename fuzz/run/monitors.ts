@@ -4,7 +4,7 @@
  */
 import type { TraceRecord } from '../../api/events.js';
 import type { ImplementationFactory } from '../../api/implementation.js';
-import type { FailureId, Monitor, MonitorSpec } from '../../oracle/monitor.js';
+import { asViolation, type FailureId, type Monitor, type MonitorSpec } from '../../oracle/monitor.js';
 import { applicableMonitors, type Applicable } from '../../oracle/applicable.js';
 
 const cache = new WeakMap<ImplementationFactory, Map<string, Applicable>>();
@@ -21,6 +21,9 @@ export const applicableFor = (factory: ImplementationFactory, disabled: Readonly
 
 export interface Violation {
   readonly id: FailureId;
+  /** the monitor's named reason (oracle/monitor.ts) */
+  readonly reason: string;
+  readonly anyOp?: true;
   readonly message: string;
 }
 
@@ -39,8 +42,8 @@ export class MonitorSet {
   /** feeds one record; the first violation it causes, or null */
   observe(record: TraceRecord, tid: number): Violation | null {
     for (const [id, m] of this.live) {
-      const message = m.observe(record, tid);
-      if (message) return { id, message };
+      const v = m.observe(record, tid);
+      if (v) return { id, ...asViolation(v) };
     }
     return null;
   }

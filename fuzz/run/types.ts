@@ -10,6 +10,13 @@ export interface Failure {
   /** index of the operation during which it was seen */
   readonly step: number;
   readonly message: string;
+  /**
+   * how it broke, named (part of the signature): a monitor's reason, or for CONFORMANCE
+   * the kind of difference ("result", "state vms.slots"); absent for the harness's verdicts
+   */
+  readonly reason?: string;
+  /** the monitor's check is not about the operation it fired in (oracle/monitor.ts) */
+  readonly anyOp?: true;
 }
 
 /** Thrown inside a run to end it with a failure. */

@@ -4,7 +4,7 @@
  * between its start and the work's "page present" may go async.
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 import { hex } from './x86/shadow-pages.js';
 
 class ApfNoRecursion implements Monitor {
@@ -13,7 +13,7 @@ class ApfNoRecursion implements Monitor {
   /** `${vm}:${vcpu}` -> token of the work whose ready-time prefault is running */
   private readonly readying = new Map<string, number>();
 
-  observe(r: TraceRecord): string | null {
+  observe(r: TraceRecord): Violation | null {
     switch (r.ev) {
       case 'kvmPageFault':
         if (r.noApf) this.noApfFault.add(`${r.vm}:${r.vcpu}`);
@@ -31,8 +31,8 @@ class ApfNoRecursion implements Monitor {
         const key = `${r.vm}:${r.vcpu}`;
         const what = r.ev === 'kvmAsyncPfNotPresent' ? `queued async work for gfn ${hex(r.gfn)}` : `made a doublefault halt request for gfn ${hex(r.gfn)}`;
         const token = this.readying.get(key);
-        if (token !== undefined) return `vcpu ${r.vcpu} of vm ${r.vm} ${what} inside the "page ready" prefault of work ${hex(token)}`;
-        if (this.noApfFault.has(key)) return `vcpu ${r.vcpu} of vm ${r.vm} ${what} from a fault taken with no_apf`;
+        if (token !== undefined) return because('async inside the ready-time prefault', `vcpu ${r.vcpu} of vm ${r.vm} ${what} inside the "page ready" prefault of work ${hex(token)}`);
+        if (this.noApfFault.has(key)) return because('async from a no_apf fault', `vcpu ${r.vcpu} of vm ${r.vm} ${what} from a fault taken with no_apf`);
         return null;
       }
       case 'opEnd':

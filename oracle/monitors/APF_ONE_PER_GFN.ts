@@ -4,20 +4,20 @@
  * a doublefault is only for a gfn that has work outstanding.
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 import { hex } from './x86/shadow-pages.js';
 
 class ApfOnePerGfn implements Monitor {
   /** `${vm}:${vcpu}:${token}` -> gfn, for every work queued and not yet present or cancelled */
   private readonly outstanding = new Map<string, number>();
 
-  observe(r: TraceRecord): string | null {
+  observe(r: TraceRecord): Violation | null {
     switch (r.ev) {
       case 'kvmAsyncPfNotPresent': {
         const prefix = `${r.vm}:${r.vcpu}:`;
         for (const [k, gfn] of this.outstanding) {
           if (k.startsWith(prefix) && gfn === r.gfn) {
-            return `vcpu ${r.vcpu} of vm ${r.vm} queued work ${hex(r.token)} for gfn ${hex(r.gfn)}, which already has work ${hex(Number(k.slice(prefix.length)))} outstanding`;
+            return because('second work for a gfn', `vcpu ${r.vcpu} of vm ${r.vm} queued work ${hex(r.token)} for gfn ${hex(r.gfn)}, which already has work ${hex(Number(k.slice(prefix.length)))} outstanding`);
           }
         }
         this.outstanding.set(prefix + r.token, r.gfn);
@@ -27,7 +27,7 @@ class ApfOnePerGfn implements Monitor {
         // kvm_find_async_pf_gfn found it: the gfn has work outstanding on this vCPU
         const prefix = `${r.vm}:${r.vcpu}:`;
         for (const [k, gfn] of this.outstanding) if (k.startsWith(prefix) && gfn === r.gfn) return null;
-        return `vcpu ${r.vcpu} of vm ${r.vm} made a doublefault halt request for gfn ${hex(r.gfn)}, which has no async work outstanding`;
+        return because('doublefault without work', `vcpu ${r.vcpu} of vm ${r.vm} made a doublefault halt request for gfn ${hex(r.gfn)}, which has no async work outstanding`);
       }
       case 'kvmAsyncPfPresent':
       case 'kvmAsyncPfCancel':

@@ -6,7 +6,7 @@
  * still fault: such a page is made writable only by a write fault, for the dirty log.
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 import { hex } from './x86/shadow-pages.js';
 import { Memslots } from './x86/memslots.js';
 
@@ -22,7 +22,7 @@ class ApfPrefaultMaps implements Monitor {
     for (const k of [...this.prefaulting.keys()]) if (k.startsWith(prefix)) this.prefaulting.delete(k);
   }
 
-  observe(r: TraceRecord): string | null {
+  observe(r: TraceRecord): Violation | null {
     this.slots.track(r);
     switch (r.ev) {
       case 'kvmAsyncPfPrefault':
@@ -39,7 +39,7 @@ class ApfPrefaultMaps implements Monitor {
       case 'kvmPageFault':
         if (r.write && this.slots.logsDirty(r.vm, r.gfn)) return null;
         return this.mapped.get(`${r.vm}:${r.vcpu}`)?.has(r.gfn)
-          ? `vcpu ${r.vcpu} of vm ${r.vm} faulted on gfn ${hex(r.gfn)} right after "page ready" prefaulted it`
+          ? because('fault right after the prefault', `vcpu ${r.vcpu} of vm ${r.vm} faulted on gfn ${hex(r.gfn)} right after "page ready" prefaulted it`)
           : null;
       case 'kvmUnmapGfn':
         for (const [k, set] of this.mapped) if (k.startsWith(`${r.vm}:`)) set.delete(r.gfn);

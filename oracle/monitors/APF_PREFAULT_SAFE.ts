@@ -8,7 +8,7 @@
  * forgotten when it is over and when its vCPU or VM goes.
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 import { ShadowPages, hex } from './x86/shadow-pages.js';
 import { GuestRegs } from './x86/guest-regs.js';
 import { rootProblem } from './x86/root-check.js';
@@ -25,7 +25,7 @@ class ApfPrefaultSafe implements Monitor {
     for (const k of [...this.errorPages]) if (k.startsWith(prefix)) this.errorPages.delete(k);
   }
 
-  observe(r: TraceRecord): string | null {
+  observe(r: TraceRecord): Violation | null {
     this.pages.track(r);
     this.regs.track(r);
     this.slots.track(r);
@@ -47,11 +47,11 @@ class ApfPrefaultSafe implements Monitor {
     if (r.ev !== 'kvmAsyncPfPrefault') return null;
     const what = `"page ready" prefault of gfn ${hex(r.gfn)} (work ${hex(r.token)})`;
     if (this.regs.directMap(r.vm, r.vcpu) === false) {
-      return `${what} ran on vcpu ${r.vcpu} of vm ${r.vm} with shadow paging: the guest's paging context may have changed since the fault`;
+      return because('prefault with shadow paging', `${what} ran on vcpu ${r.vcpu} of vm ${r.vm} with shadow paging: the guest's paging context may have changed since the fault`);
     }
-    if (this.errorPages.has(`${r.vm}:${r.vcpu}:${r.token}`)) return `${what} ran for an error page`;
+    if (this.errorPages.has(`${r.vm}:${r.vcpu}:${r.token}`)) return because('prefault for an error page', `${what} ran for an error page`);
     const bad = rootProblem(this.pages, this.regs, r, 'prefaulted with');
-    return bad && `${what}: ${bad}`;
+    return bad && because(bad.reason, `${what}: ${bad.message}`);
   }
 }
 

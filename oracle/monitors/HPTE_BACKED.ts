@@ -5,7 +5,7 @@
  * of the RAM page gpa falls in, in the slot backing it (kvmppc_h_enter's translation).
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 import { SlotPhysView, hex } from './ppc/slot-phys.js';
 import { Memslots } from './x86/memslots.js';
 
@@ -19,7 +19,7 @@ class HpteBacked implements Monitor {
   /** log2 of each PPC VM's RAM page size */
   private readonly ramPorder = new Map<number, number>();
 
-  observe(r: TraceRecord): string | null {
+  observe(r: TraceRecord): Violation | null {
     this.view.track(r);
     this.slots.track(r);
     switch (r.ev) {
@@ -58,7 +58,7 @@ class HpteBacked implements Monitor {
   }
 
   /** the pfn slot_phys holds for the HPTE's gpa, where the trace says which one that is */
-  private wrongPage(r: Extract<TraceRecord, { ev: 'hpteInsert' }>): string | null {
+  private wrongPage(r: Extract<TraceRecord, { ev: 'hpteInsert' }>): Violation | null {
     const porder = this.ramPorder.get(r.vm);
     const gfn = Math.floor(r.gpa / 4096);
     if (porder === undefined) return null;
@@ -71,14 +71,14 @@ class HpteBacked implements Monitor {
       }
     }
     if (held.length === 0 || held.includes(r.pfn)) return null;
-    return `HPTE ${r.index} of vm ${r.vm} maps gpa ${hex(r.gpa)} to pfn ${hex(r.pfn)}, but slot_phys holds pfn ${hex(held[0]!)} for that guest page`;
+    return because('HPTE maps another page than slot_phys holds', `HPTE ${r.index} of vm ${r.vm} maps gpa ${hex(r.gpa)} to pfn ${hex(r.pfn)}, but slot_phys holds pfn ${hex(held[0]!)} for that guest page`);
   }
 
-  private unbacked(vm: number, when: string): string | null {
+  private unbacked(vm: number, when: string): Violation | null {
     const rmo = this.rmo.get(vm);
     for (const [index, pfn] of this.hptes.get(vm) ?? []) {
       if (this.view.holdsIn(vm, pfn) || (rmo && pfn >= rmo[0] && pfn < rmo[1])) continue;
-      return `${when}: HPTE ${index} of vm ${vm} maps pfn ${hex(pfn)}, which is neither pinned in slot_phys nor an RMO page`;
+      return because('HPTE maps an unpinned page', `${when}: HPTE ${index} of vm ${vm} maps pfn ${hex(pfn)}, which is neither pinned in slot_phys nor an RMO page`);
     }
     return null;
   }

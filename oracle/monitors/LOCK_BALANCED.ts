@@ -3,18 +3,18 @@
  * before returning to userspace.
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 import { HeldLocks, describeHeld } from './locks/held-locks.js';
 
 class LockBalanced implements Monitor {
   private readonly locks = new HeldLocks();
 
-  observe(r: TraceRecord): string | null {
+  observe(r: TraceRecord): Violation | null {
     const bad = this.locks.track(r);
-    if (bad) return bad;
+    if (bad) return because('released a lock not held', bad);
     if (r.ev !== 'opEnd') return null;
     const held = this.locks.held(r.tid);
-    return held.length ? `thread ${r.tid} returned to userspace from ${r.op.kind} holding ${describeHeld(held)}` : null;
+    return held.length ? because('returned to userspace holding a lock', `thread ${r.tid} returned to userspace from ${r.op.kind} holding ${describeHeld(held)}`) : null;
   }
 }
 

@@ -5,25 +5,25 @@
  * slot_phys_lock is SLOT_PHYS_LOCKED's.) The VM's lock instance is `kvm->lock@vm<N>`.
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 import { HeldLocks } from './locks/held-locks.js';
 
 class LockHeld implements Monitor {
   private readonly locks = new HeldLocks();
 
-  observe(r: TraceRecord, tid: number): string | null {
+  observe(r: TraceRecord, tid: number): Violation | null {
     this.locks.track(r);
     const who = `thread ${tid}`;
     switch (r.ev) {
       case 'kvmGuestMem':
-        return this.locks.holds(tid, 'mmap_sem') ? null : `${who}: guest ${r.what} of gfn ${r.gfn} (vm ${r.vm}) without mmap_sem`;
+        return this.locks.holds(tid, 'mmap_sem') ? null : because('guest memory access without mmap_sem', `${who}: guest ${r.what} of gfn ${r.gfn} (vm ${r.vm}) without mmap_sem`);
       case 'kvmMmuGetPage':
       case 'kvmMmuZapPage':
       case 'kvmMmuFreePage':
       case 'kvmRmap':
-        return this.holdsKvmLock(tid, r.vm) ? null : `${who}: shadow page ${r.ev === 'kvmRmap' ? 'rmap' : 'hash'} update (${r.ev}, vm ${r.vm}) without kvm->lock`;
+        return this.holdsKvmLock(tid, r.vm) ? null : because('shadow page update without kvm->lock', `${who}: shadow page ${r.ev === 'kvmRmap' ? 'rmap' : 'hash'} update (${r.ev}, vm ${r.vm}) without kvm->lock`);
       case 'kvmVmUpdate':
-        return this.locks.holds(tid, 'mmap_sem', ['write']) ? null : `${who}: ${r.what} change of vm ${r.vm} without mmap_sem held for write`;
+        return this.locks.holds(tid, 'mmap_sem', ['write']) ? null : because('memslot change without mmap_sem for write', `${who}: ${r.what} change of vm ${r.vm} without mmap_sem held for write`);
       default:
         return null;
     }

@@ -8,7 +8,7 @@
  * x86 VMs, and the two are different lock classes for the order graph.
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 import { HeldLocks, type Held } from './locks/held-locks.js';
 
 class LockOrder implements Monitor {
@@ -24,7 +24,7 @@ class LockOrder implements Monitor {
     return vm && this.ppc.has(Number(vm[1])) ? `${h.cls}(ppc)` : h.cls;
   }
 
-  observe(r: TraceRecord): string | null {
+  observe(r: TraceRecord): Violation | null {
     // a VM is what a successful create made it (a create refused with -EEXIST changes nothing)
     if (r.ev === 'opEnd' && r.op.kind === 'createVm' && r.result.kind === 'ok') {
       if ('ppc' in r.op && r.op.ppc) this.ppc.add(r.op.vm);
@@ -38,17 +38,17 @@ class LockOrder implements Monitor {
     this.locks.track(r);
     const who = `thread ${r.tid}`;
     const twice = held.find((h) => h.instance === r.instance);
-    if (twice) return `${who} takes ${r.instance} (${r.mode}) while already holding it (${twice.mode})`;
+    if (twice) return because('lock taken twice', `${who} takes ${r.instance} (${r.mode}) while already holding it (${twice.mode})`);
     if (r.lock === 'mmap_sem') {
       const bad = held.find((h) => this.cls(h) === 'kvm->lock' || h.spin);
-      if (bad) return `${who} takes mmap_sem while holding ${bad.instance}`;
+      if (bad) return because('mmap_sem taken under kvm->lock or a spinlock', `${who} takes mmap_sem while holding ${bad.instance}`);
     }
     const taken = this.cls({ cls: r.lock, instance: r.instance });
     for (const h of held) {
       const c = this.cls(h);
       if (c === taken) continue;
       if (this.order.has(`${taken}>${c}`)) {
-        return `${who} takes ${taken} while holding ${c}; the opposite order was seen before (possible ABBA deadlock)`;
+        return because('opposite lock order (ABBA)', `${who} takes ${taken} while holding ${c}; the opposite order was seen before (possible ABBA deadlock)`);
       }
       this.order.add(`${c}>${taken}`);
     }

@@ -3,16 +3,16 @@
  * unpin_slot released it (cleared the pointer and freed the array).
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 import { SlotPhysView, hex } from './ppc/slot-phys.js';
 
 class NoPinAfterUnpin implements Monitor {
   private readonly view = new SlotPhysView();
 
-  observe(r: TraceRecord): string | null {
+  observe(r: TraceRecord): Violation | null {
     const bad =
       r.ev === 'slotPhysSet' && this.view.released.has(r.array)
-        ? `thread ${r.tid} wrote pfn ${hex(r.pfn)} into slot_phys[${r.index}] of vm ${r.vm} slot ${r.slot} (array ${hex(r.array)}) after unpin_slot released it`
+        ? because('pinned after unpin', `thread ${r.tid} wrote pfn ${hex(r.pfn)} into slot_phys[${r.index}] of vm ${r.vm} slot ${r.slot} (array ${hex(r.array)}) after unpin_slot released it`)
         : null;
     this.view.track(r);
     return bad;

@@ -4,7 +4,7 @@
  * compared whenever no operation is in flight (a pin and its entry are not one step).
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 import { SlotPhysView, hex } from './ppc/slot-phys.js';
 
 class PinOnce implements Monitor {
@@ -15,27 +15,27 @@ class PinOnce implements Monitor {
   private readonly unpinning = new Set<number>();
   private inFlight = 0;
 
-  observe(r: TraceRecord): string | null {
+  observe(r: TraceRecord): Violation | null {
     const bad = this.check(r);
     this.view.track(r);
     return bad;
   }
 
-  private check(r: TraceRecord): string | null {
+  private check(r: TraceRecord): Violation | null {
     switch (r.ev) {
       case 'getPage':
         this.pins.set(r.pfn, (this.pins.get(r.pfn) ?? 0) + 1);
         return null;
       case 'putPage': {
         const n = this.pins.get(r.pfn) ?? 0;
-        if (n === 0) return `put_page of pfn ${hex(r.pfn)} (thread ${r.tid}) matches no earlier get_page`;
+        if (n === 0) return because('put without a get', `put_page of pfn ${hex(r.pfn)} (thread ${r.tid}) matches no earlier get_page`);
         this.pins.set(r.pfn, n - 1);
-        return this.unpinning.has(r.tid) && !r.dirty ? `unpin_slot put pfn ${hex(r.pfn)} without SetPageDirty` : null;
+        return this.unpinning.has(r.tid) && !r.dirty ? because('put without SetPageDirty', `unpin_slot put pfn ${hex(r.pfn)} without SetPageDirty`) : null;
       }
       case 'slotPhysSet': {
         const old = this.view.entry(r.array, r.index);
         return old?.got
-          ? `slot_phys[${r.index}] of vm ${r.vm} slot ${r.slot} overwritten (thread ${r.tid}) while it held pfn ${hex(old.pfn)}: that reference is lost`
+          ? because('reference overwritten', `slot_phys[${r.index}] of vm ${r.vm} slot ${r.slot} overwritten (thread ${r.tid}) while it held pfn ${hex(old.pfn)}: that reference is lost`)
           : null;
       }
       case 'unpinSlot':
@@ -52,10 +52,10 @@ class PinOnce implements Monitor {
     }
   }
 
-  private balance(): string | null {
+  private balance(): Violation | null {
     for (const [pfn, n] of this.pins) {
       const held = this.view.holders(pfn);
-      if (n !== held) return `pfn ${hex(pfn)}: ${n} reference(s) taken by get_user_pages, but ${held} slot_phys entr${held === 1 ? 'y holds' : 'ies hold'} it with KVMPPC_GOT_PAGE`;
+      if (n !== held) return because('references and holders differ', `pfn ${hex(pfn)}: ${n} reference(s) taken by get_user_pages, but ${held} slot_phys entr${held === 1 ? 'y holds' : 'ies hold'} it with KVMPPC_GOT_PAGE`, true);
     }
     return null;
   }

@@ -4,7 +4,7 @@
  * guards. Lock holders come from the lockdep tracepoints (instance "kvm->lock@vm<N>").
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 
 class RmaOnce implements Monitor {
   /** thread that set up each VM's RMA/VRMA */
@@ -16,7 +16,7 @@ class RmaOnce implements Monitor {
   /** kvm->lock holders by lock instance */
   private readonly holders = new Map<string, number>();
 
-  observe(r: TraceRecord): string | null {
+  observe(r: TraceRecord): Violation | null {
     switch (r.ev) {
       case 'lockAcquire':
         if (r.lock === 'kvm->lock') this.holders.set(r.instance, r.tid);
@@ -26,8 +26,8 @@ class RmaOnce implements Monitor {
         return null;
       case 'kvmppcRmaSetup': {
         const first = this.setupBy.get(r.vm);
-        if (first !== undefined) return `the ${r.mode === 'rmo' ? 'RMO' : 'VRMA'} of vm ${r.vm} set up a second time (thread ${r.tid}; first by thread ${first})`;
-        if (this.holders.get(`kvm->lock@vm${r.vm}`) !== r.tid) return `thread ${r.tid} sets up the RMA of vm ${r.vm} without holding kvm->lock`;
+        if (first !== undefined) return because('RMA set up twice', `the ${r.mode === 'rmo' ? 'RMO' : 'VRMA'} of vm ${r.vm} set up a second time (thread ${r.tid}; first by thread ${first})`);
+        if (this.holders.get(`kvm->lock@vm${r.vm}`) !== r.tid) return because('RMA set up without kvm->lock', `thread ${r.tid} sets up the RMA of vm ${r.vm} without holding kvm->lock`);
         this.setupBy.set(r.vm, r.tid);
         return null;
       }
@@ -35,12 +35,12 @@ class RmaOnce implements Monitor {
         if (this.setupBy.has(r.vm)) this.lpcrSet.add(r.vm);
         return null;
       case 'kvmppcRmaSetupDone':
-        if (!this.setupBy.has(r.vm) || !this.lpcrSet.has(r.vm)) return `rma_setup_done of vm ${r.vm} published before the RMA setup and LPCR it guards`;
-        if (this.holders.get(`kvm->lock@vm${r.vm}`) !== r.tid) return `thread ${r.tid} publishes rma_setup_done of vm ${r.vm} without holding kvm->lock`;
+        if (!this.setupBy.has(r.vm) || !this.lpcrSet.has(r.vm)) return because('published before the setup', `rma_setup_done of vm ${r.vm} published before the RMA setup and LPCR it guards`);
+        if (this.holders.get(`kvm->lock@vm${r.vm}`) !== r.tid) return because('published without kvm->lock', `thread ${r.tid} publishes rma_setup_done of vm ${r.vm} without holding kvm->lock`);
         this.done.add(r.vm);
         return null;
       case 'kvmppcEntry':
-        return this.done.has(r.vm) ? null : `vcpu ${r.vcpu} of vm ${r.vm} entered the guest before rma_setup_done`;
+        return this.done.has(r.vm) ? null : because('entered before rma_setup_done', `vcpu ${r.vcpu} of vm ${r.vm} entered the guest before rma_setup_done`);
       case 'kvmDestroyVm':
         this.setupBy.delete(r.vm);
         this.lpcrSet.delete(r.vm);

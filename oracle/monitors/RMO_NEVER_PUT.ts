@@ -3,7 +3,7 @@
  * never put; only a reference get_user_pages took on one may be dropped again.
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 import { hex } from './ppc/slot-phys.js';
 
 class RmoNeverPut implements Monitor {
@@ -12,7 +12,7 @@ class RmoNeverPut implements Monitor {
   /** references taken by get_user_pages, by pfn */
   private readonly gets = new Map<number, number>();
 
-  observe(r: TraceRecord): string | null {
+  observe(r: TraceRecord): Violation | null {
     if (r.ev === 'kvmppcRmaSetup' && r.mode === 'rmo') this.rmos.push({ vm: r.vm, first: r.basePfn, end: r.basePfn + r.npages });
     // the destroy has unpinned what it will; the RMA is no RMO of a later VM with this id
     if (r.ev === 'kvmDestroyVm') this.rmos.splice(0, this.rmos.length, ...this.rmos.filter((x) => x.vm !== r.vm));
@@ -24,7 +24,7 @@ class RmoNeverPut implements Monitor {
       return null;
     }
     const rmo = this.rmos.find((x) => r.pfn >= x.first && r.pfn < x.end);
-    return rmo ? `put_page of pfn ${hex(r.pfn)} (thread ${r.tid}), a page of the RMO of vm ${rmo.vm} (RMA at pfn ${hex(rmo.first)})` : null;
+    return rmo ? because('RMO page put', `put_page of pfn ${hex(r.pfn)} (thread ${r.tid}), a page of the RMO of vm ${rmo.vm} (RMA at pfn ${hex(rmo.first)})`) : null;
   }
 }
 

@@ -5,17 +5,18 @@
  * out the tracepoint is still judged.
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 import { ShadowPages } from './x86/shadow-pages.js';
 
 class RootsFreedOnce implements Monitor {
   private readonly pages = new ShadowPages();
 
-  observe(r: TraceRecord): string | null {
+  observe(r: TraceRecord): Violation | null {
     const vm = r.ev === 'kvmDestroyVm' ? r.vm : r.ev === 'opEnd' && r.op.kind === 'destroyVm' && r.result.kind === 'ok' ? r.op.vm : null;
     const n = vm === null ? 0 : this.pages.liveIn(vm);
-    if (n > 0) return `${n} shadow page(s) of vm ${vm} still live after kvm_destroy_vm`;
-    return this.pages.track(r);
+    if (n > 0) return because('pages live after destroy', `${n} shadow page(s) of vm ${vm} still live after kvm_destroy_vm`);
+    const bad = this.pages.track(r);
+    return bad ? because('shadow page allocated or freed twice', bad) : null;
   }
 }
 

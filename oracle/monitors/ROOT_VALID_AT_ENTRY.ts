@@ -3,7 +3,7 @@
  * for the current paging mode and cr3, and has not been freed or zapped since.
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import type { Monitor, MonitorSpec, Violation } from '../monitor.js';
 import { ShadowPages } from './x86/shadow-pages.js';
 import { GuestRegs } from './x86/guest-regs.js';
 import { rootProblem } from './x86/root-check.js';
@@ -12,7 +12,7 @@ class RootValidAtEntry implements Monitor {
   private readonly pages = new ShadowPages();
   private readonly regs = new GuestRegs();
 
-  observe(r: TraceRecord): string | null {
+  observe(r: TraceRecord): Violation | null {
     this.pages.track(r);
     this.regs.track(r);
     if (r.ev !== 'kvmEntry') return null;

@@ -10,7 +10,7 @@
  * kvmModuleInitDone tracepoint says: what is left then is checked at the operation's end.
  */
 import type { SetupStage, TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 
 interface Step {
   readonly stage: SetupStage;
@@ -27,11 +27,11 @@ class SetupBalanced implements Monitor {
   /** how many steps were live when the load in progress began; null: no load began in this operation */
   private loadStart: number | null = null;
 
-  private leftover(when: string, steps: readonly Step[]): string | null {
-    return steps.length > 0 ? `${when}, still set up: ${steps.map(name).join(', ')}` : null;
+  private leftover(when: string, steps: readonly Step[]): Violation | null {
+    return steps.length > 0 ? because('left set up', `${when}, still set up: ${steps.map(name).join(', ')}`) : null;
   }
 
-  observe(r: TraceRecord): string | null {
+  observe(r: TraceRecord): Violation | null {
     switch (r.ev) {
       case 'kvmModuleInit':
         this.loadStart = this.live.length;
@@ -40,15 +40,15 @@ class SetupBalanced implements Monitor {
         if (r.ret !== 0) return null;
         const again = this.live.some((s) => s.stage === r.stage && s.object === r.object);
         this.live.push({ stage: r.stage, object: r.object });
-        return again ? `${name(r)} set up again while still set up (never undone)` : null;
+        return again ? because('set up twice', `${name(r)} set up again while still set up (never undone)`) : null;
       }
       case 'kvmUnsetupStep': {
         const i = this.live.findIndex((s) => s.stage === r.stage && s.object === r.object);
         // before the first unload, a step not seen may be one of the boot-time load's
-        if (i < 0) return this.known ? `${name(r)} undone but not set up (undone twice?)` : null;
+        if (i < 0) return this.known ? because('undone but not set up', `${name(r)} undone but not set up (undone twice?)`) : null;
         const later = this.live.slice(i + 1).find((s) => s.stage !== r.stage);
         this.live.splice(i, 1);
-        return later ? `${name(r)} undone while ${name(later)}, set up after it, is still set up` : null;
+        return later ? because('undone out of order', `${name(r)} undone while ${name(later)}, set up after it, is still set up`) : null;
       }
       case 'kvmModuleInitDone':
         // a failed load undoes what it set up; a module loaded before it stays

@@ -4,7 +4,7 @@
  * hardware_setup succeeded (their layout depends on how the vendor configured the MMU).
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 
 interface Attempt {
   readonly vendor: string;
@@ -18,7 +18,7 @@ class SetupOrder implements Monitor {
   /** the load in progress, between kvmModuleInit and kvmModuleInitDone */
   private load: Attempt | null = null;
 
-  observe(r: TraceRecord): string | null {
+  observe(r: TraceRecord): Violation | null {
     const load = this.load;
     switch (r.ev) {
       case 'kvmModuleInit':
@@ -30,14 +30,14 @@ class SetupOrder implements Monitor {
       case 'kvmResetPteMasks':
         if (!load) return null;
         load.masksReset = true;
-        return load.vendorSetUp ? `PTE masks reset after ${load.vendor} hardware_setup: the masks the vendor set are lost` : null;
+        return load.vendorSetUp ? because('masks reset after vendor setup', `PTE masks reset after ${load.vendor} hardware_setup: the masks the vendor set are lost`) : null;
       case 'kvmSetupStep':
         if (!load) return null;
         if (r.stage === 'vendor') {
           if (r.ret === 0) load.vendorSetUp = true;
-          return load.masksReset ? null : `${load.vendor} hardware_setup ran before the PTE masks were reset (stale masks of the previous vendor)`;
+          return load.masksReset ? null : because('vendor setup before the masks reset', `${load.vendor} hardware_setup ran before the PTE masks were reset (stale masks of the previous vendor)`);
         }
-        return load.vendorSetUp ? null : `MMU setup created ${r.object} before ${load.vendor} hardware_setup completed`;
+        return load.vendorSetUp ? null : because('MMU setup before vendor setup', `MMU setup created ${r.object} before ${load.vendor} hardware_setup completed`);
       default:
         return null;
     }

@@ -4,6 +4,7 @@
  * cr3. Shared by the monitors that need it; they feed the trackers themselves.
  */
 import { ShadowPages, hex } from './shadow-pages.js';
+import { because, type Violation } from '../../monitor.js';
 import { GuestRegs, guestLevels } from './guest-regs.js';
 
 const INVALID_PAGE = -1;
@@ -17,23 +18,23 @@ export const rootProblem = (
   regs: GuestRegs,
   use: { readonly vm: number; readonly vcpu: number; readonly roots: readonly number[] },
   act: string,
-): string | null => {
+): Violation | null => {
   const { vm, vcpu, roots } = use;
   const who = `vcpu ${vcpu} of vm ${vm} ${act}`;
   const r = regs.get(vm, vcpu);
-  if (roots.length === 0 || roots.includes(INVALID_PAGE)) return `${who} root_hpa == INVALID_PAGE`;
+  if (roots.length === 0 || roots.includes(INVALID_PAGE)) return because('invalid root', `${who} root_hpa == INVALID_PAGE`);
   for (const hpa of roots) {
     const p = pages.live.get(ShadowPages.key(vm, hpa));
-    if (!p) return `${who} root ${hex(hpa)}, which is not a live shadow page (freed)`;
-    if (p.invalid) return `${who} root ${hex(hpa)}, zapped since it was loaded`;
+    if (!p) return because('freed root', `${who} root ${hex(hpa)}, which is not a live shadow page (freed)`);
+    if (p.invalid) return because('zapped root', `${who} root ${hex(hpa)}, zapped since it was loaded`);
     if (!r) continue;
     const levels = guestLevels(r);
     const direct = regs.tdp || levels === 0;
     if (p.role.glevels !== levels || p.role.direct !== direct) {
-      return `${who} root ${hex(hpa)} built for ${p.role.glevels}-level ${p.role.direct ? 'direct' : 'shadow'} paging; the guest now uses ${levels}-level ${direct ? 'direct' : 'shadow'}`;
+      return because('root of another paging mode', `${who} root ${hex(hpa)} built for ${p.role.glevels}-level ${p.role.direct ? 'direct' : 'shadow'} paging; the guest now uses ${levels}-level ${direct ? 'direct' : 'shadow'}`);
     }
     if (!direct && p.gfn !== Math.floor(r.cr3 / 4096)) {
-      return `${who} root ${hex(hpa)} shadowing gfn ${hex(p.gfn)}; cr3 is ${hex(r.cr3)}`;
+      return because('root of another cr3', `${who} root ${hex(hpa)} shadowing gfn ${hex(p.gfn)}; cr3 is ${hex(r.cr3)}`);
     }
   }
   return null;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { runCampaign } from '../fuzz/campaign/campaign.js';
-import { runCase } from '../fuzz/run/runner.js';
-import { FORMAT, parseCounterexample } from '../fuzz/campaign/counterexample.js';
-import { builtinFactory } from '../impl/builtin.js';
+import { runCampaign } from '../../fuzz/campaign/campaign.js';
+import { runCase } from '../../fuzz/run/runner.js';
+import { FORMAT, parseCounterexample } from '../../fuzz/campaign/counterexample.js';
+import { builtinFactory } from '../../impl/builtin.js';
 
-/** SPEC.md section 4: the PPC mutants a sequential campaign must find, and as what */
+/** docs/SPEC.md section 4: the PPC mutants a sequential campaign must find, and as what */
 const SEQUENTIAL: Record<string, string[]> = {
   'eager-pin': ['LAZY_PIN', 'CONFORMANCE'],
   'unpin-puts-rmo': ['RMO_NEVER_PUT'],
