@@ -189,7 +189,7 @@ static void drain(struct sbuf *buf)
 
 	if (pipe_fd < 0)
 		return;
-	while ((n = read(pipe_fd, chunk, sizeof(chunk))) > 0) {
+	while ((n = read(pipe_fd, chunk, sizeof(chunk) - 1)) > 0) {
 		chunk[n] = 0;
 		sb_printf(buf, "%.*s", (int)n, chunk);
 	}
