@@ -61,8 +61,9 @@ export const listOption = (p: Parsed, name: string): string[] | undefined => {
 
 /** What this implementation leaves unchecked: monitors it cannot feed, state parts it cannot show. */
 export const notCheckedReport = (factory: ImplementationFactory, spec: string, disabled: ReadonlySet<string>): string[] => {
-  const a = withKernelGaps(factory.capabilities, applicableFor(factory, disabled));
-  const lines = notCheckedLines(a, spec);
+  const a = applicableFor(factory, disabled);
+  const gaps = withKernelGaps(factory.capabilities, a);
+  const lines = [...gaps.lines, ...notCheckedLines(gaps.rest, spec)];
   const parts = partsNotCompared(new Set(factory.capabilities.abstract));
   if (parts.length) lines.push(`not compared with the model: abstract state ${parts.join(', ')} (not shown by ${spec})`);
   // a real kernel: the machine, its tracepoints and its log (fuzz/impl/host-info.ts)

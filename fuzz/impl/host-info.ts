@@ -29,13 +29,13 @@ export const hostLines = (caps: Capabilities, spec: string, a: Applicable): stri
   ];
 };
 
-/** On a real kernel, a monitor's reason is what the kernel lacks where that is known. */
-export const withKernelGaps = (caps: Capabilities, a: Applicable): Applicable => {
-  if (!caps.host || caps.host.tracing) return a;
-  const notChecked = a.notChecked.flatMap((n) => {
-    const known = n.ids.filter((id) => kernelGap(id) !== undefined);
-    const rest = n.ids.filter((id) => kernelGap(id) === undefined);
-    return [...known.map((id) => ({ ids: [id], reason: kernelGap(id)! })), ...(rest.length ? [{ ids: rest, reason: n.reason }] : [])];
-  });
-  return { run: a.run, notChecked };
+/**
+ * On a real kernel, the monitors whose reason is what the kernel lacks (a line each:
+ * `not checked: ROOTS_FREED_ONCE (the kernel: ...)`), and the rest as they were.
+ */
+export const withKernelGaps = (caps: Capabilities, a: Applicable): { rest: Applicable; lines: string[] } => {
+  if (!caps.host || caps.host.tracing) return { rest: a, lines: [] };
+  const ids = a.notChecked.flatMap((n) => n.ids).filter((id) => kernelGap(id) !== undefined);
+  const notChecked = a.notChecked.map((n) => ({ ...n, ids: n.ids.filter((id) => !ids.includes(id)) })).filter((n) => n.ids.length > 0);
+  return { rest: { run: a.run, notChecked }, lines: ids.map((id) => `not checked: ${id} (the kernel: ${kernelGap(id)!})`) };
 };
