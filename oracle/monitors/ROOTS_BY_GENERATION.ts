@@ -48,6 +48,8 @@ class RootsByGeneration implements Monitor {
     if (r.ev === 'opBegin' || r.ev === 'opEnd') {
       const id = vmOf(r.op);
       if (id === null) return null;
+      // a VM made anew under an old id starts at generation 0 with no pages
+      if (r.ev === 'opEnd' && r.op.kind === 'createVm' && r.result.kind === 'ok') this.vms.delete(id);
       const s = this.vm(id);
       s.tids.add(tid);
       if (r.ev === 'opBegin') return null;
