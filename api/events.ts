@@ -9,6 +9,7 @@ import { ResultSchema } from './results.js';
 import { GfnSchema, HpaSchema, ThreadIdSchema, VcpuIdSchema, VmIdSchema } from './ids.js';
 import { MAX_OPS, int, list, oneOf, text } from './bounds.js';
 import { PpcTraceEventSchemas } from './events-ppc.js';
+import { KernelTraceEventSchemas } from './events-kernel.js';
 
 /** The kinds of guest memory access LOCK_HELD cares about. */
 export const GuestMemAccessSchema = oneOf(['walk', 'read', 'write', 'pdptr', 'gup']);
@@ -90,7 +91,7 @@ const setupEvents = [
   ev('kvmUnsetupStep', { stage: SetupStageSchema, object: text(64) }, 'a setup step was undone'),
 ] as const;
 
-export const TraceEventSchema = z.discriminatedUnion('ev', [...x86Events, ...apfEvents, ...setupEvents, ...PpcTraceEventSchemas]);
+export const TraceEventSchema = z.discriminatedUnion('ev', [...x86Events, ...apfEvents, ...setupEvents, ...PpcTraceEventSchemas, ...KernelTraceEventSchemas]);
 export type TraceEvent = z.infer<typeof TraceEventSchema>;
 export type TraceEventKind = TraceEvent['ev'];
 

@@ -7,6 +7,7 @@ import type { AbstractState } from '../api/abstract.js';
 import type { Implementation, ImplementationFactory, OpThread, ThreadStep } from '../api/implementation.js';
 import { OP_KINDS, type HostConfig, type Op } from '../api/ops.js';
 import { TRACE_EVENT_KINDS } from '../api/events.js';
+import { KernelTraceEventSchemas } from '../api/events-kernel.js';
 import { ABSTRACT_PARTS } from '../api/abstract.js';
 import type { Result } from '../api/results.js';
 import type { VcpuId, VmId } from '../api/ids.js';
@@ -157,7 +158,8 @@ export const builtinFactory: ImplementationFactory = {
   // everything: every operation and tracepoint, stepped between preemption points
   capabilities: {
     ops: OP_KINDS,
-    events: TRACE_EVENT_KINDS,
+    // every tracepoint but those only a real kernel reports (api/events-kernel.ts)
+    events: TRACE_EVENT_KINDS.filter((k) => !KernelTraceEventSchemas.some((s) => s.shape.ev.value === k)),
     stepping: true,
     wholeCase: false,
     abstract: ABSTRACT_PARTS,

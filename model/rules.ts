@@ -25,6 +25,19 @@ export interface RuleSet {
   readonly cr0Upstream: boolean;
   /** a shadow root whose gfn no memslot backs is a triple fault at KVM_RUN (mmu_check_root) */
   readonly rootNeedsMemslot: boolean;
+  /**
+   * Roots are retired by generation, not one by one. Upstream arch/x86/kvm/mmu/mmu.c:
+   * kvm_mmu_zap_all_fast() toggles kvm->arch.mmu_valid_gen, which makes every shadow page
+   * of the old generation obsolete (is_obsolete_sp()); kvm_mmu_find_shadow_page() skips
+   * obsolete pages (for_each_valid_sp) and kvm_mmu_alloc_shadow_page() stamps the current
+   * generation, so kvm_mmu_get_shadow_page() never hands out an obsolete page;
+   * kvm_zap_obsolete_pages() prepare-zaps every obsolete page before kvm_mmu_zap_all_fast()
+   * returns (a root still held becomes invalid), and KVM_REQ_MMU_FREE_OBSOLETE_ROOTS makes
+   * vcpu_enter_guest() call kvm_mmu_free_obsolete_roots() before the next entry. The seeds
+   * zap roots one by one (kvm_mmu_zap_all, seed 000). oracle/monitors/ROOTS_BY_GENERATION.ts
+   * checks it from the kvmmmu tracepoints.
+   */
+  readonly rootsByGeneration: boolean;
 }
 
 export const RULES: Readonly<Record<Rules, RuleSet>> = {
@@ -38,6 +51,7 @@ export const RULES: Readonly<Record<Rules, RuleSet>> = {
     cr0Upstream: false,
     // seed 003 refuses such a cr3 at the write instead; a root left unbacked walks as not present
     rootNeedsMemslot: false,
+    rootsByGeneration: false,
   },
   upstream: {
     // include/linux/kvm_host.h: KVM_USER_MEM_SLOTS = KVM_MEM_SLOTS_NUM - KVM_INTERNAL_MEM_SLOTS (32767 - 3)
@@ -55,5 +69,6 @@ export const RULES: Readonly<Record<Rules, RuleSet>> = {
     // arch/x86/kvm/mmu/mmu.c mmu_alloc_shadow_roots() -> mmu_check_root(): !kvm_vcpu_is_visible_gfn()
     // makes KVM_REQ_TRIPLE_FAULT, and vcpu_enter_guest() exits with KVM_EXIT_SHUTDOWN
     rootNeedsMemslot: true,
+    rootsByGeneration: true,
   },
 };

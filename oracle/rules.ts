@@ -48,6 +48,8 @@ export const RULES: Record<InvariantId, RuleSource> = {
   FAILED_LOAD_NO_ENTRY: { seed: '000', events: ['kvmMmuLoad'] },
   ROOTS_FREED_ONCE: { seed: '000', events: ['kvmMmuFreePage', 'kvmDestroyVm'] },
   RMAP_CONSISTENT: { seed: '003', events: ['kvmRmap', 'kvmMmuFreePage', 'kvmDestroyVm'] },
+  // the upstream form of seed 000's root lifecycle (model/rules.ts rootsByGeneration)
+  ROOTS_BY_GENERATION: { seed: '000', events: ['kvmMmuZapAllFast'] },
   APF_NO_RECURSION: { seed: '001', events: ['kvmAsyncPfPrefault'] },
   APF_ONE_PER_GFN: { seed: '001', events: ['kvmAsyncPfNotPresent'] },
   APF_PRESENT_ONCE: { seed: '001', events: ['kvmAsyncPfPresent', 'kvmAsyncPfCancel'] },

@@ -5,7 +5,7 @@ import { notCheckedLines } from '../../oracle/applicable.js';
 import { partsNotCompared } from '../../oracle/abstract-parts.js';
 import { UsageError, durationOption, type Parsed } from './options.js';
 import { loadFactory } from '../impl/spec.js';
-import { hostLines } from '../impl/host-info.js';
+import { hostLines, withKernelGaps } from '../impl/host-info.js';
 import { applicableFor } from '../run/monitors.js';
 import { DEFAULT_OP_TIMEOUT_MS } from '../impl/exec.js';
 import type { ProgressSink } from '../report/progress.js';
@@ -61,9 +61,11 @@ export const listOption = (p: Parsed, name: string): string[] | undefined => {
 
 /** What this implementation leaves unchecked: monitors it cannot feed, state parts it cannot show. */
 export const notCheckedReport = (factory: ImplementationFactory, spec: string, disabled: ReadonlySet<string>): string[] => {
-  const lines = notCheckedLines(applicableFor(factory, disabled), spec);
+  const a = applicableFor(factory, disabled);
+  const gaps = withKernelGaps(factory.capabilities, a);
+  const lines = [...gaps.lines, ...notCheckedLines(gaps.rest, spec)];
   const parts = partsNotCompared(new Set(factory.capabilities.abstract));
   if (parts.length) lines.push(`not compared with the model: abstract state ${parts.join(', ')} (not shown by ${spec})`);
   // a real kernel: the machine, its tracepoints and its log (fuzz/impl/host-info.ts)
-  return [...hostLines(factory.capabilities, spec), ...lines];
+  return [...hostLines(factory.capabilities, spec, a), ...lines];
 };

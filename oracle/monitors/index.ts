@@ -4,6 +4,7 @@ import { ROOT_VALID_AT_ENTRY } from './ROOT_VALID_AT_ENTRY.js';
 import { FAILED_LOAD_NO_ENTRY } from './FAILED_LOAD_NO_ENTRY.js';
 import { ROOTS_FREED_ONCE } from './ROOTS_FREED_ONCE.js';
 import { RMAP_CONSISTENT } from './RMAP_CONSISTENT.js';
+import { ROOTS_BY_GENERATION } from './ROOTS_BY_GENERATION.js';
 import { APF_NO_RECURSION } from './APF_NO_RECURSION.js';
 import { APF_ONE_PER_GFN } from './APF_ONE_PER_GFN.js';
 import { APF_PRESENT_ONCE } from './APF_PRESENT_ONCE.js';
@@ -33,6 +34,7 @@ export const MONITORS: readonly MonitorSpec[] = [
   ROOT_VALID_AT_ENTRY,
   FAILED_LOAD_NO_ENTRY,
   ROOTS_FREED_ONCE,
+  ROOTS_BY_GENERATION,
   LOCK_HELD,
   RMAP_CONSISTENT,
   LOCK_ORDER,

@@ -239,6 +239,8 @@ int main(int argc, char **argv)
 	struct sbuf out;
 	int err;
 
+	if (argc > 1 && !strcmp(argv[1], "--translate"))
+		return trace_translate(argc > 2 ? argv[2] : "{\"vm\":0,\"vcpu\":0}");
 	/* the instance is open while the probe runs, so it sees which tracepoints fire */
 	trace_open();
 	kmsg_open();

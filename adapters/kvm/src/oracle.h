@@ -137,6 +137,15 @@ void trace_note_fired(void);
 void trace_take(struct sbuf *buf);
 void trace_write_from(struct sbuf *sb, const char *buf, const struct jval *op, bool ok,
 		      int tid, uint64_t begin, uint64_t end);
+int trace_translate(const char *op_json);
+
+/* trace-mmu.c: the kvmmmu and vmx/svm-only tracepoints; K_* are the kinds declared */
+enum {
+	K_GET_PAGE = 1 << 0, K_PREPARE_ZAP = 1 << 1, K_ZAP_ALL_FAST = 1 << 2, K_UNMAP_HVA = 1 << 3,
+	K_WALK = 1 << 4, K_WALK_ELEMENT = 1 << 5, K_WALK_ERROR = 1 << 6, K_EMULATE = 1 << 7,
+	K_ENTRY = 1 << 8, K_PAGE_FAULT = 1 << 9,
+};
+bool trace_mmu_line(struct sbuf *sb, int *n, const char *line, int vm, int vcpu, unsigned int kinds);
 
 /* threads.c */
 uint64_t now_ns(void);

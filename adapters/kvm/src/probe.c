@@ -133,6 +133,8 @@ static bool runs_mode(enum paging_mode mode)
 	/* writes that exit on every vendor: they show which tracepoints fire (trace.c) */
 	apply_str("{\"kind\":\"setCr\",\"vm\":0,\"vcpu\":0,\"reg\":\"cr4\",\"value\":32}", &res);
 	apply_str("{\"kind\":\"setCr\",\"vm\":0,\"vcpu\":0,\"reg\":\"efer\",\"value\":256}", &res);
+	/* a slot deleted: kvm_mmu_zap_all_fast where the kernel retires roots by generation */
+	apply_str("{\"kind\":\"setMemoryRegion\",\"vm\":0,\"slot\":0,\"gfn\":0,\"npages\":0}", &res);
 out:
 	instance_reset();
 	return ok;

@@ -25,12 +25,35 @@ static struct tp {
 	const char *path;	/* under events/ */
 	const char *name;	/* as printed in the trace */
 	bool fired;
+	const char *kind;	/* trace-mmu.c's event kind (K_*), declared when it fired */
+	unsigned int k;
 } tps[] = {
-	{ "kvm/kvm_exit", "kvm_exit", false },
-	{ "kvm/kvm_cr", "kvm_cr", false },
-	{ "kvm/kvm_msr", "kvm_msr", false },
+	{ "kvm/kvm_exit", "kvm_exit", false, NULL, 0 },
+	{ "kvm/kvm_cr", "kvm_cr", false, NULL, 0 },
+	{ "kvm/kvm_msr", "kvm_msr", false, NULL, 0 },
+	{ "kvmmmu/kvm_mmu_get_page", "kvm_mmu_get_page", false, "kvmMmuShadowPage", K_GET_PAGE },
+	{ "kvmmmu/kvm_mmu_prepare_zap_page", "kvm_mmu_prepare_zap_page", false, "kvmMmuPrepareZap", K_PREPARE_ZAP },
+	{ "kvmmmu/kvm_mmu_zap_all_fast", "kvm_mmu_zap_all_fast", false, "kvmMmuZapAllFast", K_ZAP_ALL_FAST },
+	{ "kvm/kvm_unmap_hva_range", "kvm_unmap_hva_range", false, "kvmUnmapHvaRange", K_UNMAP_HVA },
+	{ "kvmmmu/kvm_mmu_pagetable_walk", "kvm_mmu_pagetable_walk", false, "kvmMmuWalk", K_WALK },
+	{ "kvmmmu/kvm_mmu_paging_element", "kvm_mmu_paging_element", false, "kvmMmuWalkElement", K_WALK_ELEMENT },
+	{ "kvmmmu/kvm_mmu_walker_error", "kvm_mmu_walker_error", false, "kvmMmuWalkError", K_WALK_ERROR },
+	{ "kvm/kvm_emulate_insn", "kvm_emulate_insn", false, "kvmEmulateInsn", K_EMULATE },
+	{ "kvm/kvm_entry", "kvm_entry", false, "kvmVmEntry", K_ENTRY },
+	{ "kvm/kvm_page_fault", "kvm_page_fault", false, "kvmGuestFault", K_PAGE_FAULT },
 };
-enum { TP_EXIT, TP_CR, TP_MSR, TP_COUNT };
+enum { TP_EXIT, TP_CR, TP_MSR, TP_COUNT = sizeof(tps) / sizeof(tps[0]) };
+
+/* The trace-mmu.c kinds whose tracepoints fired in the probe. */
+static unsigned int mmu_kinds(void)
+{
+	unsigned int i, k = 0;
+
+	for (i = 0; i < TP_COUNT; i++)
+		if (tps[i].fired)
+			k |= tps[i].k;
+	return k;
+}
 
 static char inst[128];
 static char why_not[200];	/* why tracing is not available, or "" */
@@ -129,8 +152,8 @@ int trace_open(void)
 	/* vCPU threads (threads.c) join the filter as they are created; their clock is ours */
 	write_file("options/event-fork", "1");
 	write_file("trace_clock", "mono");
-	/* small: one operation's events at a time, and a killed adapter's instance lingers */
-	write_file("buffer_size_kb", "256");
+	/* one operation's events at a time (an emulated guest's walks included) */
+	write_file("buffer_size_kb", "1024");
 	for (i = 0; i < TP_COUNT; i++) {
 		snprintf(path, sizeof(path), "events/%s/enable", tps[i].path);
 		write_file(path, "1");
@@ -166,7 +189,7 @@ static void drain(struct sbuf *buf)
 
 	if (pipe_fd < 0)
 		return;
-	while ((n = read(pipe_fd, chunk, sizeof(chunk))) > 0) {
+	while ((n = read(pipe_fd, chunk, sizeof(chunk) - 1)) > 0) {
 		chunk[n] = 0;
 		sb_printf(buf, "%.*s", (int)n, chunk);
 	}
@@ -220,12 +243,15 @@ void trace_write_why(struct sbuf *sb)
 
 void trace_write_kinds(struct sbuf *sb)
 {
-	int n = 0;
+	int n = 0, i;
 
 	if (have_exit())
 		sb_printf(sb, "%s\"kvmExit\"", n++ ? "," : "");
 	if (have_set_cr())
 		sb_printf(sb, "%s\"kvmSetCr\"", n++ ? "," : "");
+	for (i = 0; i < TP_COUNT; i++)
+		if (tps[i].fired && tps[i].kind)
+			sb_printf(sb, "%s\"%s\"", n++ ? "," : "", tps[i].kind);
 }
 
 static void one_line(struct sbuf *sb, int *n, char *line, const struct jval *op, bool ok)
@@ -235,6 +261,8 @@ static void one_line(struct sbuf *sb, int *n, char *line, const struct jval *op,
 	unsigned int id, cr;
 	unsigned long long val;
 
+	if (trace_mmu_line(sb, n, line, vm, vcpu, mmu_kinds()))
+		return;
 	if (have_exit() && (p = strstr(line, " kvm_exit: ")) &&
 	    sscanf(p, " kvm_exit: vcpu %u reason %63s", &id, reason) == 2) {
 		sb_printf(sb, "%s{\"ev\":\"kvmExit\",\"vm\":%d,\"vcpu\":%u,\"reason\":", (*n)++ ? "," : "",
@@ -317,4 +345,39 @@ void trace_write_events(struct sbuf *sb, const struct jval *op, bool ok)
 	trace_take(&buf);
 	trace_write_from(sb, buf.buf, op, ok, 0, 0, 0);
 	sb_free(&buf);
+}
+
+/*
+ * --translate [OP]: recorded trace lines on stdin as the events of operation OP (JSON,
+ * default {"vm":0,"vcpu":0}, succeeded), every tracepoint taken as fired; one JSON list on
+ * stdout. Tests check the translation on recorded lines of hosts they cannot run on.
+ */
+int trace_translate(const char *op_json)
+{
+	struct sbuf in, out;
+	struct jval *op;
+	const char *err;
+	char chunk[4096];
+	size_t n;
+	int i;
+
+	op = json_parse(op_json, &err);
+	if (!op) {
+		fprintf(stderr, "kvm-oracle-kvm: --translate: the operation is not JSON: %s\n", err);
+		return 2;
+	}
+	for (i = 0; i < TP_COUNT; i++)
+		tps[i].fired = true;
+	sb_init(&in);
+	sb_init(&out);
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+		sb_printf(&in, "%.*s", (int)n, chunk);
+	sb_putc(&out, '[');
+	trace_write_from(&out, in.buf, op, true, 0, 0, 0);
+	sb_putc(&out, ']');
+	puts(out.buf);
+	sb_free(&in);
+	sb_free(&out);
+	json_free(op);
+	return 0;
 }
