@@ -7,6 +7,7 @@
 import { match } from 'ts-pattern';
 import type { Op } from '../api/ops.js';
 import type { Result } from '../api/results.js';
+import type { GuestAccess } from '../api/ops.js';
 import type { VcpuId, VmId } from '../api/ids.js';
 import { EBADF, EEXIST, EINVAL, ENODEV } from '../api/errno.js';
 import type { ModelState, ModelVcpu, ModelVm } from './state.js';
@@ -131,19 +132,35 @@ const runPhase = (s: ModelState, o: RunOp, phase: number, tid: number): Phase =>
       const { stale: _, ...loaded } = d.vcpu;
       return { ...d, vcpu: { ...loaded, rootLoaded: true, walked }, result: null, outcomes: before };
     }
-    const e = enter(s, m, v, o.access, irqs, tid);
-    // no re-entry: the root stays as other threads left it
-    if (e.result.kind !== 'exit' || e.result.reason !== 'hlt') return { ...e, vcpu: { ...e.vcpu, rootLoaded: v.rootLoaded, ...(v.stale && { stale: v.stale }) } };
-    const { walked: _, ...before } = v;
-    // the access completed before the re-entry: a write fault set a writable spte and marked
-    // the page dirty (set_spte's mark_page_dirty, upstream make_spte's mark_page_dirty_in_slot)
-    // even when the reload of vcpu_enter_guest then fails (kvm_mmu_reload: -ENOMEM)
-    const vm = afterGuestAccess(e.vm, e.vcpu, o.access, e.result);
-    const failed = reload(e.state, vm, before, tid, 'run/reentry→ENOMEM');
-    if (failed) return failed;
-    const entered = { ...e, vm };
-    return before.rootLoaded ? entered : { ...entered, outcomes: ['run/rootReload', ...(e.outcomes ?? [])] };
+    if (phase === 1) {
+      const e = enter(s, m, v, o.access, irqs, tid);
+      // no re-entry: the root stays as other threads left it
+      if (e.result.kind !== 'exit' || e.result.reason !== 'hlt') return { ...e, vcpu: { ...e.vcpu, rootLoaded: v.rootLoaded, ...(v.stale && { stale: v.stale }) } };
+      // the fault was handled: a write set a writable spte and marked the page dirty (set_spte's
+      // mark_page_dirty, upstream make_spte's mark_page_dirty_in_slot) before the re-entry
+      const { walked: _, ...before } = v;
+      return { ...e, vm: afterGuestAccess(e.vm, e.vcpu, o.access, e.result), vcpu: before, result: null };
+    }
+    return reenter(s, m, v, o.access, irqs, tid);
   });
+};
+
+/**
+ * The re-entry after the fault (vcpu_enter_guest again), its own phase: other threads'
+ * operations may fall before it. With the root still loaded the guest's instruction
+ * completes, and a write dirties its page again (a KVM_GET_DIRTY_LOG in between
+ * write-protected it, so the write faults once more). With the root gone (a memslot
+ * change zapped it) the root is reloaded (-ENOMEM: no entry) and the instruction runs
+ * again from the start: its walk may now fault or exit where the first one did not.
+ */
+const reenter = (s: ModelState, m: ModelVm, v: ModelVcpu, access: GuestAccess | null, irqs: boolean, tid: number): VcpuStep => {
+  const hlt: Result = { kind: 'exit', reason: 'hlt' };
+  if (v.rootLoaded) return { state: s, vm: afterGuestAccess(m, v, access, hlt), vcpu: v, result: hlt };
+  const failed = reload(s, m, v, tid, 'run/reentry→ENOMEM');
+  if (failed) return failed;
+  const e = enter(s, m, v, access, irqs, tid);
+  const outcomes: Outcome[] = ['run/rootReload', 'run/reexecuted', ...(e.outcomes ?? [])];
+  return { ...e, vm: afterGuestAccess(e.vm, e.vcpu, access, e.result), outcomes };
 };
 
 /** Phase `phase` of `op` (see phases()); for one-phase operations the same as step(). */

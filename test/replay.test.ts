@@ -65,6 +65,35 @@ describe('fixed false positives stay fixed', () => {
     expect(end(11)).toMatchObject({ result: { kind: 'dirtyLog', pages: [0] } });
   });
 
+  it('a KVM_GET_DIRTY_LOG between a write fault and the write\'s retry sees the page, and so does the next one', () => {
+    // --vcpus 2, 5000 cases (jsverify seed 12) once failed CONFORMANCE here: vCPU 0's write
+    // to gfn 2 faulted, the fault set a writable spte and marked the page dirty; thread 1's
+    // KVM_GET_DIRTY_LOG harvested [2] and write-protected it; the guest's retried write
+    // faulted again and marked it dirty again, so the next harvest is [2] too. The model
+    // marked the page once, at one instant, so no order gave [2] twice
+    const cx = readCounterexample(new URL('./fixtures/CONFORMANCE-x86-harvest-between-fault-and-retry.json', import.meta.url).pathname);
+    const r = runCase(cx, { factory: builtinFactory, mutant: null, keepTrace: true });
+    expect(r.failure).toBeNull();
+    const end = (i: number) => r.trace.find((t) => t.record.ev === 'opEnd' && t.record.index === i)?.record;
+    expect(end(6)).toMatchObject({ result: { kind: 'dirtyLog', pages: [2] } });
+    expect(end(10)).toMatchObject({ result: { kind: 'dirtyLog', pages: [2] } });
+  });
+
+  it('a write whose fault was handled, then whose root was zapped, dirties its page though the retried walk faults', () => {
+    // --vcpus 2, 5000 cases (fast-check seed 12) once failed CONFORMANCE here: under TDP the
+    // CPU's walk of gva 0x29000 found gfn 0x29 and the EPT fault mapped it writable and marked
+    // it dirty; meanwhile thread 1 deleted slot 0, which holds the guest's page tables, and
+    // zapped the root. The re-entry reloaded and the guest's instruction ran again: its walk
+    // now faults (#PF to the guest), yet the page stays dirty. The model took the run for a
+    // completed write or none, so no order gave #PF with the page dirty
+    const cx = readCounterexample(new URL('./fixtures/CONFORMANCE-x86-refault-after-zap-dirty.json', import.meta.url).pathname);
+    const r = runCase(cx, { factory: builtinFactory, mutant: null, keepTrace: true });
+    expect(r.failure).toBeNull();
+    const end = (i: number) => r.trace.find((t) => t.record.ev === 'opEnd' && t.record.index === i)?.record;
+    expect(end(6)).toMatchObject({ result: { kind: 'exit', reason: 'guestPageFault' } });
+    expect(end(8)).toMatchObject({ result: { kind: 'dirtyLog', pages: [1] } });
+  });
+
   it('a root still held after a reload request is zapped by a write to its gfn, and every vCPU reloads again', () => {
     // 2,000 cases at --max-ops 1000, --vcpus 8 (fast-check seed 101) once failed CONFORMANCE
     // here (not shrunk: 622 operations): vCPU 5's emulated write zapped a root (op 344) and

@@ -67,7 +67,13 @@ const rare = (): Outcome[] => {
   const run = op.run(0x1000);
   tdp.go(run, 0);
   tdp.whole(op.slot(1, 200, 4), 1);
-  tdp.go(run, 0);
+  tdp.go(run, 0, 2);
+  // the same without the failure: the guest's instruction runs again after the reload
+  const again = interleaving([...BASIC, op.run(), op.slot(1, 100, 4)], SVM_TDP);
+  again.go(run, 0);
+  again.whole(op.slot(1, 200, 4), 1);
+  again.go(run, 0, 2);
+  out.push(...again.out);
   // H_ENTER of vCPU 0 goes virtual; vCPU 1 pins the page first (known), or during its pin (pinRace)
   for (const [at, cut] of [[3, 'known'], [5, 'race'], [5, 'retry'], [6, 'resource']] as const) {
     const p = interleaving(PPC_READY);

@@ -47,6 +47,7 @@ export const X86_OUTCOMES = {
   'run/reload→ENOMEM': 'no root and its reload failed: no entry',
   'run/rootUnbacked→shutdown': 'upstream mmu_check_root(): no memslot backs the shadow root (cr3): triple fault, KVM_EXIT_SHUTDOWN',
   'run/reentry→ENOMEM': 'the root went away during the access and its reload failed',
+  'run/reexecuted': 'the root went away while the fault was handled: reloaded, the instruction ran again from its walk',
   'run/rootReload': 'entered after loading a new root',
   'run/halt': 'entered, no access, halted',
   'run/access': 'the access completed',
