@@ -24,7 +24,7 @@ class RmoNeverPut implements Monitor {
       return null;
     }
     const rmo = this.rmos.find((x) => r.pfn >= x.first && r.pfn < x.end);
-    return rmo ? because('RMO page put', `put_page of pfn ${hex(r.pfn)} (thread ${r.tid}), a page of the RMO of vm ${rmo.vm} (RMA at pfn ${hex(rmo.first)})`) : null;
+    return rmo ? because('RMO page put', `put_page of pfn ${hex(r.pfn)} (thread ${r.tid}), a page of the RMO of vm ${rmo.vm} (RMA at pfn ${hex(rmo.first)})`, true) : null;
   }
 }
 
