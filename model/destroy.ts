@@ -18,7 +18,7 @@ import type { Phase } from './step.js';
 const dying = (s: ModelState): [VmId, ModelVm][] => [...s.vms].filter(([, vm]) => vm.dying);
 
 /** an operation of this VM's vCPUs has begun and not returned (its next phase is kept in the vCPU) */
-const busy = (vm: ModelVm): boolean => [...vm.vcpus.values()].some((v) => v.walked !== undefined || v.ppcRun !== undefined);
+const busy = (vm: ModelVm): boolean => [...vm.vcpus.values()].some((v) => v.walked !== undefined || v.reentering === true || v.ppcRun !== undefined);
 
 /** destroyVm in two phases: 0 begins (or -EBADF), 1 ends once no operation is inside */
 export const destroyPhase = (s: ModelState, id: VmId, phase: number): Phase => {

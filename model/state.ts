@@ -33,6 +33,8 @@ export interface ModelVcpu {
    * write to that root's gfn zaps it, and asks every vCPU to reload again
    */
   readonly stale?: true;
+  /** x86 KVM_RUN between its handled fault and its re-entry: still inside the VM */
+  readonly reentering?: true;
   /** TDP: the gfn the CPU's walk found at entry, while the access is still resolving */
   readonly walked?: Gfn | null;
   /** async page faults of this vCPU */

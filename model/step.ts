@@ -139,7 +139,7 @@ const runPhase = (s: ModelState, o: RunOp, phase: number, tid: number): Phase =>
       // the fault was handled: a write set a writable spte and marked the page dirty (set_spte's
       // mark_page_dirty, upstream make_spte's mark_page_dirty_in_slot) before the re-entry
       const { walked: _, ...before } = v;
-      return { ...e, vm: afterGuestAccess(e.vm, e.vcpu, o.access, e.result), vcpu: before, result: null };
+      return { ...e, vm: afterGuestAccess(e.vm, e.vcpu, o.access, e.result), vcpu: { ...before, reentering: true }, result: null };
     }
     return reenter(s, m, v, o.access, irqs, tid);
   });
@@ -153,7 +153,8 @@ const runPhase = (s: ModelState, o: RunOp, phase: number, tid: number): Phase =>
  * change zapped it) the root is reloaded (-ENOMEM: no entry) and the instruction runs
  * again from the start: its walk may now fault or exit where the first one did not.
  */
-const reenter = (s: ModelState, m: ModelVm, v: ModelVcpu, access: GuestAccess | null, irqs: boolean, tid: number): VcpuStep => {
+const reenter = (s: ModelState, m: ModelVm, inside: ModelVcpu, access: GuestAccess | null, irqs: boolean, tid: number): VcpuStep => {
+  const { reentering: _, ...v } = inside;
   const hlt: Result = { kind: 'exit', reason: 'hlt' };
   if (v.rootLoaded) return { state: s, vm: afterGuestAccess(m, v, access, hlt), vcpu: v, result: hlt };
   const failed = reload(s, m, v, tid, 'run/reentry→ENOMEM');

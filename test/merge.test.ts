@@ -61,6 +61,14 @@ describe('kvm-oracle merge', () => {
       expect((await merge(part(1, 3), part(2, 3), part(3, 3))).code).toBe(0);
     });
 
+    it('a matrix of whole campaigns merges (the nightly job: one campaign per --vcpus), a gap in one of them does not', async () => {
+      const three = { vcpus: 3 };
+      expect((await merge(part(1, 2), part(2, 2), part(1, 2, 50, three), part(2, 2, 50, three))).code).toBe(0);
+      const r = await merge(part(1, 2), part(2, 2), part(1, 2, 50, three));
+      expect(r.code).toBe(2);
+      expect(r.err[0]).toMatch(/\(vcpus 2 vs 3\), and not every campaign given is whole: case\(s\) 1, 3, 5/);
+    });
+
     const BAD: [string, () => string[], RegExp][] = [
       ['one summary twice', () => { const a = part(1, 2); return [a, a, part(2, 2)]; }, /case\(s\) 0, 2, 4, 6, 8, \.\.\. \(50 in all\) ran twice/],
       ['every shard twice', () => [part(1, 2), part(2, 2), part(1, 2), part(2, 2)], /ran twice/],

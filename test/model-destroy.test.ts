@@ -35,8 +35,11 @@ describe('model: a VM destroy begins, then ends', () => {
     expect(inside.result).toBeNull();
     const b = begun(inside.state);
     expect(stepPhase(b.state, op.destroyVm(), 1).blocked).toBe(true);
-    // the run already inside finishes on the VM, then the teardown can end
-    const done = stepPhase(b.state, op.run(0x1000), 1);
+    // the run already inside handles its fault, re-enters and finishes on the VM, then the teardown can end
+    const handled = stepPhase(b.state, op.run(0x1000), 1);
+    expect(handled.result).toBeNull();
+    expect(stepPhase(handled.state, op.destroyVm(), 1).blocked).toBe(true);
+    const done = stepPhase(handled.state, op.run(0x1000), 2);
     expect(done.result?.kind).toBe('exit');
     expect(stepPhase(done.state, op.destroyVm(), 1).result).toEqual({ kind: 'ok' });
   });

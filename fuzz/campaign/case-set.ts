@@ -42,15 +42,28 @@ const some = (xs: readonly number[]): string => `${xs.slice(0, 5).join(', ')}${x
 export const MAX_CHECKED_CASES = 1 << 26;
 
 /**
- * The sets are of one stream, disjoint, and (with a fixed run count, every shard run to its
- * end) cover it: null, or the problem in one line (cases are named 0-based, as in --shard).
+ * The sets group by campaign (their stream identity: a nightly matrix merges one campaign
+ * per --vcpus), and each campaign's are disjoint and (with a fixed run count, every shard
+ * run to its end) cover it: null, or the problem in one line (cases are named 0-based, as
+ * in --shard). Shards of another campaign than their neighbours' show as that campaign's
+ * gap, named with the field the campaigns differ in.
  */
 export const wholeProblem = (files: readonly string[], sets: readonly CaseSet[], complete: boolean): string | null => {
-  const first = sets[0]!;
-  for (const [i, s] of sets.entries()) {
-    const d = streamDiff(first.stream, s.stream);
-    if (d) return `${files[i]} ran another campaign's cases than ${files[0]} (${d})`;
+  const groups = new Map<string, number[]>();
+  for (const [i, s] of sets.entries()) groups.set(JSON.stringify(s.stream), [...(groups.get(JSON.stringify(s.stream)) ?? []), i]);
+  for (const members of groups.values()) {
+    const problem = campaignProblem(members.map((i) => files[i]!), members.map((i) => sets[i]!), complete);
+    if (!problem) continue;
+    if (groups.size === 1) return problem;
+    const other = sets.findIndex((s) => streamDiff(sets[0]!.stream, s.stream) !== null);
+    return `${files[other]} ran another campaign's cases than ${files[0]} (${streamDiff(sets[0]!.stream, sets[other]!.stream)}), and not every campaign given is whole: ${problem}`;
   }
+  return null;
+};
+
+/** one campaign's sets: disjoint and covering, or the problem */
+const campaignProblem = (files: readonly string[], sets: readonly CaseSet[], complete: boolean): string | null => {
+  const first = sets[0]!;
   const end = Math.max(first.stream.runs ?? 0, ...sets.map((s) => (s.count ? s.start + (s.count - 1) * s.stride + 1 : 0)));
   if (end > MAX_CHECKED_CASES) return `the shards name cases up to ${end}, more than the ${MAX_CHECKED_CASES} merge checks`;
   const by = new Int32Array(end).fill(-1);
