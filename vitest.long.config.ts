@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-/** npm run test:long: the campaigns too long for npm test (every public mutant on seeds 1..5, the packed tarball) */
+/** npm run test:long: what is too long for npm test (every public mutant on seeds 1..5, the packed tarball, the docs' commands, the exec: protocol's fault proxies) */
 export default defineConfig({
   test: {
     include: ['test/long/**/*.test.ts'],

@@ -3,15 +3,15 @@
  * between the harness and a correct implementation (`kvm-oracle serve` behind the broken
  * proxy test/fakes/faulty.mjs) is an IMPL_PROTOCOL failure naming what went missing, every
  * time; never a false verdict on the implementation. (A request lost on its way in looks
- * like a hang to both sides: it is an IMPL_HANG, as test/exec-faults.test.ts's hang is.)
+ * like a hang to both sides: it is an IMPL_HANG, as test/long/exec-faults.test.ts's hang is.)
  */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from './cli-run.js';
+import { cli } from '../cli-run.js';
 
-const fake = new URL('./fakes/faulty.mjs', import.meta.url).pathname;
+const fake = new URL('../fakes/faulty.mjs', import.meta.url).pathname;
 
 const CASES: [string, string, RegExp][] = [
   ['drop', '2', /the reply to request \d+ \("\w+"\) never arrived in its place, though the implementation answered it/],

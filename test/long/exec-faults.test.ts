@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from './cli-run.js';
+import { cli } from '../cli-run.js';
 
-const fake = new URL('./fakes/faulty.mjs', import.meta.url).pathname;
+const fake = new URL('../fakes/faulty.mjs', import.meta.url).pathname;
 
 describe('an exec: implementation that hangs, dies or breaks the protocol mid-case', () => {
   const cases: [string, string, RegExp][] = [

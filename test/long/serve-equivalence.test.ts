@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { builtinFactory } from '../impl/builtin.js';
-import { runCampaign } from '../fuzz/campaign/campaign.js';
-import { ExecFactory } from '../fuzz/impl/exec.js';
+import { builtinFactory } from '../../impl/builtin.js';
+import { runCampaign } from '../../fuzz/campaign/campaign.js';
+import { ExecFactory } from '../../fuzz/impl/exec.js';
 
-const cli = new URL('../bin/kvm-oracle.js', import.meta.url).pathname;
+const cli = new URL('../../bin/kvm-oracle.js', import.meta.url).pathname;
 const served = new ExecFactory(`${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} serve`);
 afterAll(() => served.dispose());
 
