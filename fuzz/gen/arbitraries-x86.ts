@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { HostConfig, Op } from '../../api/ops.js';
 import type { Gfn, SlotId, VcpuId, VmId } from '../../api/ids.js';
 import { asyncPfCycle, moduleReload } from './lifecycles.js';
-import { FULL_SWARM, regimePieceArb, type Swarm } from './swarm.js';
+import { FULL_SWARM, keeps, regimePieceArb, type Swarm } from './swarm.js';
 import { PIECE_WEIGHTS } from './pools.js';
 import { CONFIG_FIELDS, SEQUENTIAL_ONLY, x86OpTable } from './op-table.js';
 import { fieldsArb, pieceSpecArb, tableArb } from './domain-fc.js';
@@ -18,7 +18,7 @@ export { SEQUENTIAL_ONLY } from './op-table.js';
 export const configArb = fieldsArb(CONFIG_FIELDS) as fc.Arbitrary<HostConfig>;
 
 /** single x86 operations (op-table.ts), the swarm's kinds only (it always keeps `run`, so some remain) */
-export const opArb = (vcpus: number, swarm: Swarm = FULL_SWARM): fc.Arbitrary<Op> => tableArb(x86OpTable(vcpus).filter((s) => swarm.kinds.has(s.kind)));
+export const opArb = (vcpus: number, swarm: Swarm = FULL_SWARM): fc.Arbitrary<Op> => tableArb(x86OpTable(vcpus).filter((s) => keeps(swarm, s.kind)));
 
 /** the lifecycle pieces of piece-table.ts, by their weights */
 const lifecycles = (vcpus: number) => x86PieceTable(vcpus).map((p) => ({ weight: p.weight, arbitrary: pieceSpecArb(p) }));

@@ -51,5 +51,7 @@ export const ppcOpTable = (c: PpcHvConfig): readonly OpSpec[] => {
     opSpec('destroyVm', 1, { vm }),
     opSpec('failAlloc', 5, { site: pool(PPC_FAIL_SITES), count: range(1, PPC_MAX_FAIL_COUNT) }),
     opSpec('setCr', 1, { vm, vcpu, reg: value('cr0'), value: value(1) }),
+    // an x86-only VM ioctl on the PPC VM: refused (-EINVAL)
+    opSpec('getDirtyLog', 1, { vm, slot: pool(PPC_SLOTS) }),
   ];
 };

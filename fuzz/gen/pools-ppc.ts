@@ -28,7 +28,8 @@ export const RAM_PAGE_MAX = 6;
 export const PAIR_PAGE_MAX = 3;
 export const PPC_MAX_FAIL_COUNT = 2;
 export const PPC_SLOTS = [0, 0, 1, 2, 40];
-export const MAP_SLOTS = [0, 0, 1, 2];
+/** the prelude's windows, and 32: a window no memslot id can have (the ioctl refuses it) */
+export const MAP_SLOTS = [0, 0, 1, 2, 0, 0, 1, 2, 32];
 /** RAM pages (from gpa 0) of the prelude's second slot: above the first's, out of the VRMA's reach */
 export const LAZY_PAGES = [4, 5] as const;
 /** region starts and sizes in RAM pages (8 gfns: never a whole page, weight 1 against 5) */
@@ -39,8 +40,10 @@ export const PTE_INDEXES = [0, 3, 7, 8, 15, 119, 127, 128];
 export const GPA_OFFSETS = [0, 0, 0x1000];
 /** H_ENTER page shifts: mostly the RAM page size (a wrong size is refused at once, H_PARAMETER) */
 export const hEnterShifts = (c: PpcHvConfig): number[] => [c.ramPorder, c.ramPorder, c.ramPorder, c.ramPorder, c.ramPorder, c.ramPorder, 12, 16, 24, 20];
-export const mapShifts = (c: PpcHvConfig): number[] => [c.ramPorder, c.ramPorder, 12, 16, 24];
-export const MAP_PAGES = [1, 2, 4];
+/** the RAM page size mostly, every size the host has, and 13: no page size (the mmap is refused) */
+export const mapShifts = (c: PpcHvConfig): number[] => [c.ramPorder, c.ramPorder, 12, 16, 24, c.ramPorder, c.ramPorder, 12, 16, 24, 13];
+/** lengths in pages, and 0 (an empty mapping is refused) */
+export const MAP_PAGES = [1, 2, 4, 1, 2, 4, 0];
 export const PPC_FAIL_SITES = ['vzalloc', 'gup', 'rma'] as const;
 
 export const DELETE_SLOTS = [0, 1, 1];

@@ -32,6 +32,9 @@ export const OPTIONAL: readonly Op['kind'][] = [
   'getDirtyLog', 'setNrMmuPages', 'failAlloc', 'swapOut', 'asyncPfDone', 'moduleUnload', 'moduleLoad',
 ];
 
+/** whether a swarm keeps `kind`: a kind it may not leave out (OPTIONAL names those it may) is always kept */
+export const keeps = (s: Swarm, kind: Op['kind']): boolean => s.kinds.has(kind) || !OPTIONAL.includes(kind);
+
 /** a kind is kept 70% of the time: most cases keep most kinds, each misses a few */
 export const KEEP_PERCENT = 70;
 

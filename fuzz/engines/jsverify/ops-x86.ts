@@ -9,7 +9,7 @@ import type { HostConfig, Op } from '../../../api/ops.js';
 import type { Gfn } from '../../../api/ids.js';
 import { APF_GFNS } from '../../gen/lifecycle-ops.js';
 import { CONFIG_FIELDS, x86OpTable } from '../../gen/op-table.js';
-import type { Swarm } from '../../gen/swarm.js';
+import { keeps, type Swarm } from '../../gen/swarm.js';
 import { fieldsArb, tableArb } from './domain.js';
 import type { Arb } from './combinators.js';
 
@@ -17,4 +17,4 @@ export const apfGfn = jsc.elements(APF_GFNS) as Arb<Gfn>;
 
 export const configArb = fieldsArb(CONFIG_FIELDS) as Arb<HostConfig>;
 
-export const opArb = (vcpus: number, swarm: Swarm): Arb<Op> => tableArb(x86OpTable(vcpus).filter((s) => swarm.kinds.has(s.kind)));
+export const opArb = (vcpus: number, swarm: Swarm): Arb<Op> => tableArb(x86OpTable(vcpus).filter((s) => keeps(swarm, s.kind)));
