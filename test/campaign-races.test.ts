@@ -16,7 +16,7 @@ import { builtinFactory } from '../impl/builtin.js';
  */
 const RACY: Record<string, { seed: number; ids: string[] }> = {
   'get-page-unlocked': { seed: 3, ids: ['PIN_ONCE', 'NO_PIN_AFTER_UNPIN'] },
-  'unpin-unlocked': { seed: 2, ids: ['PIN_ONCE', 'NO_PIN_AFTER_UNPIN'] },
+  'unpin-unlocked': { seed: 1, ids: ['PIN_ONCE', 'NO_PIN_AFTER_UNPIN'] },
   'rma-no-recheck': { seed: 4, ids: ['RMA_ONCE'] },
 };
 
