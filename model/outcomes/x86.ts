@@ -26,6 +26,7 @@ export const X86_OUTCOMES = {
   'createVcpu/created': 'a vCPU created',
   'setCr/range→#GP': 'a value wider than 32 bits',
   'setCr/cr0.pgWithoutPe→#GP': 'CR0.PG without CR0.PE',
+  'setCr/cr0.nwWithoutCd→#GP': 'upstream kvm_is_valid_cr0(): CR0.NW set without CR0.CD',
   'setCr/cr0.leaveLong→#GP': 'clearing CR0.PG in 64-bit mode (upstream)',
   'setCr/cr0.longWithoutPae→#GP': 'paging on with EFER.LME but not CR4.PAE',
   'setCr/cr4.reserved→#GP': 'a CR4 bit the model does not know',

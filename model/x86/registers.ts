@@ -11,6 +11,10 @@ export const CR0_PE = 1 << 0;
 export const CR0_PG = 0x80000000;
 /** extension type: hardwired to 1 since the 486; upstream kvm_set_cr0() keeps it set */
 export const CR0_ET = 1 << 4;
+export const CR0_NW = 1 << 29;
+export const CR0_CD = 1 << 30;
+/** the architectural cr0 bits (PE MP EM TS ET NE WP AM NW CD PG); the rest are reserved */
+const CR0_KNOWN = 0b111 << 29 | 1 << 18 | 1 << 16 | 0b111111;
 export const CR4_PAE = 1 << 5;
 export const EFER_LME = 1 << 8;
 
@@ -46,12 +50,15 @@ export const writeCr = (
   cr3Backed: (cr3: number) => boolean,
   rs: RuleSet = RULES.seeds,
 ): ModelVcpu | Gp => {
-  const next: ModelVcpu = { ...v, [reg]: reg === 'cr0' && rs.cr0Upstream ? (value | CR0_ET) >>> 0 : value };
+  // upstream kvm_set_cr0(): "cr0 |= X86_CR0_ET" and "Write to CR0 reserved bits are ignored, even on Intel"
+  const next: ModelVcpu = { ...v, [reg]: reg === 'cr0' && rs.cr0Upstream ? ((value | CR0_ET) & CR0_KNOWN) >>> 0 : value };
   const mode = pagingMode(next);
   const wasPaging = has(v.cr0, CR0_PG);
   const gp = (why: Outcome): Gp => ({ gp: why });
   if (value < 0 || value > 0xffffffff) return gp('setCr/range→#GP');
   if (reg === 'cr0' && has(value, CR0_PG) && !has(value, CR0_PE)) return gp('setCr/cr0.pgWithoutPe→#GP');
+  // upstream kvm_is_valid_cr0(): NW without CD is a #GP (SDM vol. 3 2.5)
+  if (reg === 'cr0' && rs.cr0Upstream && has(value, CR0_NW) && !has(value, CR0_CD)) return gp('setCr/cr0.nwWithoutCd→#GP');
   // upstream kvm_set_cr0(): leaving paging from 64-bit code is a #GP (the write is the guest's own)
   if (reg === 'cr0' && rs.cr0Upstream && pagingMode(v) === 'long' && !has(value, CR0_PG)) return gp('setCr/cr0.leaveLong→#GP');
   if (reg === 'cr0' && !wasPaging && mode === 'long' && !has(v.cr4, CR4_PAE)) return gp('setCr/cr0.longWithoutPae→#GP');
