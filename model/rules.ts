@@ -23,6 +23,8 @@ export interface RuleSet {
   readonly cr3NeedsMemslot: boolean;
   /** kvm_set_cr0 sets CR0.ET, and clearing CR0.PG in 64-bit mode is a #GP */
   readonly cr0Upstream: boolean;
+  /** a memslot moved with dirty logging on before and after keeps its dirty log */
+  readonly moveKeepsDirtyLog: boolean;
   /** a shadow root whose gfn no memslot backs is a triple fault at KVM_RUN (mmu_check_root) */
   readonly rootNeedsMemslot: boolean;
   /**
@@ -49,6 +51,8 @@ export const RULES: Readonly<Record<Rules, RuleSet>> = {
     // seed 003's kvm_set_cr3: "Does the new cr3 value map to physical memory?"
     cr3NeedsMemslot: true,
     cr0Upstream: false,
+    // the seed-era model: a moved slot starts with a clean log (the built-in implementation's rule)
+    moveKeepsDirtyLog: false,
     // seed 003 refuses such a cr3 at the write instead; a root left unbacked walks as not present
     rootNeedsMemslot: false,
     rootsByGeneration: false,
@@ -66,6 +70,9 @@ export const RULES: Readonly<Record<Rules, RuleSet>> = {
     cr3NeedsMemslot: false,
     // kvm_set_cr0(): "cr0 |= X86_CR0_ET"; kvm_is_valid_cr0()/kvm_set_cr0(): !PG && is_64_bit_mode()
     cr0Upstream: true,
+    // virt/kvm/kvm_main.c kvm_prepare_memory_region(): "If logging is enabled in both old and
+    // new, reuse the existing bitmap" (KVM_MR_MOVE included; found on 6.18, docs/KVM.md 12)
+    moveKeepsDirtyLog: true,
     // arch/x86/kvm/mmu/mmu.c mmu_alloc_shadow_roots() -> mmu_check_root(): !kvm_vcpu_is_visible_gfn()
     // makes KVM_REQ_TRIPLE_FAULT, and vcpu_enter_guest() exits with KVM_EXIT_SHUTDOWN
     rootNeedsMemslot: true,

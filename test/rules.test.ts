@@ -17,6 +17,13 @@ describe('the model names the kernel it describes: seeds or upstream rules', () 
     expect(results([op.createVm(), op.slot(1, 64, 8), op.slot(1, 64, 8, 0, 2)], UP)).toEqual(['ok', 'ok', -22]);
   });
 
+  it('a slot moved with dirty logging on keeps its log upstream (kvm_prepare_memory_region reuses the bitmap)', () => {
+    // found on 6.18: --impl kvm, seed 7, run 72
+    const ops = [op.createVm(), op.slot(0, 0x20, 32, 0, 1), op.createVcpu(), op.run(0x20000, true), op.slot(0, 0, 32, 0, 1), { kind: 'getDirtyLog', vm: 0, slot: 0 } as Op];
+    expect(runModel(ops, VMX).results.at(-1)).toEqual({ kind: 'dirtyLog', pages: [] });
+    expect(runModel(ops, UP).results.at(-1)).toEqual({ kind: 'dirtyLog', pages: [0] });
+  });
+
   it('a guest write to read-only memory exits as MMIO, a read does not', () => {
     const ops = [op.createVm(), op.slot(0, 0, 32, 0, 2), op.createVcpu(), op.run(0x5000, true), op.run(0x5000, false)];
     expect(runModel(ops, UP).results.slice(3)).toEqual([{ kind: 'exit', reason: 'mmio', gpa: 0x5000 }, { kind: 'exit', reason: 'hlt' }]);

@@ -90,8 +90,8 @@ export const setRegion = (
   for (const [id, s] of vm.slots) {
     if (id !== slot && base < s.gfn + s.npages && s.gfn < base + npages) return refuse(EEXIST, 'setMemoryRegion/overlap→EEXIST');
   }
-  // a new, moved or newly logging slot starts with a clean log
-  const fresh = !old || old.gfn !== base || !(old.flags & LOG_DIRTY);
+  // a new, moved or newly logging slot starts with a clean log (upstream: a move keeps the log)
+  const fresh = !old || (old.gfn !== base && !rs.moveKeepsDirtyLog) || !(old.flags & LOG_DIRTY);
   slots.set(slot, { gfn: base, npages, flags, dirty: fresh ? new Set() : old.dirty });
   if (!old) return { slots, change: 'create', outcome: 'setMemoryRegion/create' };
   if (old.gfn !== base) return { slots, change: 'move', outcome: 'setMemoryRegion/move' };
