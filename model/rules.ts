@@ -25,6 +25,8 @@ export interface RuleSet {
   readonly cr0Upstream: boolean;
   /** a memslot moved with dirty logging on before and after keeps its dirty log */
   readonly moveKeepsDirtyLog: boolean;
+  /** an EFER write's LMA bit is ignored (not a reserved bit) */
+  readonly eferLmaIgnored: boolean;
   /** a shadow root whose gfn no memslot backs is a triple fault at KVM_RUN (mmu_check_root) */
   readonly rootNeedsMemslot: boolean;
   /**
@@ -53,6 +55,8 @@ export const RULES: Readonly<Record<Rules, RuleSet>> = {
     cr0Upstream: false,
     // the seed-era model: a moved slot starts with a clean log (the built-in implementation's rule)
     moveKeepsDirtyLog: false,
+    // the seed-era model refuses every EFER bit it does not know
+    eferLmaIgnored: false,
     // seed 003 refuses such a cr3 at the write instead; a root left unbacked walks as not present
     rootNeedsMemslot: false,
     rootsByGeneration: false,
@@ -73,6 +77,8 @@ export const RULES: Readonly<Record<Rules, RuleSet>> = {
     // virt/kvm/kvm_main.c kvm_prepare_memory_region(): "If logging is enabled in both old and
     // new, reuse the existing bitmap" (KVM_MR_MOVE included; found on 6.18, docs/KVM.md 12)
     moveKeepsDirtyLog: true,
+    // arch/x86/kvm/x86.c set_efer(): "efer &= ~EFER_LMA; efer |= vcpu->arch.efer & EFER_LMA" (found on 6.18, docs/KVM.md 13)
+    eferLmaIgnored: true,
     // arch/x86/kvm/mmu/mmu.c mmu_alloc_shadow_roots() -> mmu_check_root(): !kvm_vcpu_is_visible_gfn()
     // makes KVM_REQ_TRIPLE_FAULT, and vcpu_enter_guest() exits with KVM_EXIT_SHUTDOWN
     rootNeedsMemslot: true,

@@ -40,6 +40,8 @@ describe('the model names the kernel it describes: seeds or upstream rules', () 
     expect([written(0x10000010, VMX), written(0x10000010, UP)]).toEqual([0x10000010, 0x10]);
     expect(results([...BASIC, op.setCr('cr0', 0x20000011)], UP).at(-1)).toBe('gp');
     expect(results([...BASIC, op.setCr('cr0', 0x60000011)], UP).at(-1)).toBe('ok');
+    // upstream set_efer(): EFER.LMA (bit 10) is not reserved, and what is written there is ignored
+    expect([results([...BASIC, op.setCr('efer', 0x400)], VMX).at(-1), results([...BASIC, op.setCr('efer', 0x400)], UP).at(-1)]).toEqual(['gp', 'ok']);
     const long = [...BASIC, op.setCr('cr3', 0x2000), op.setCr('cr4', 0x20), op.setCr('efer', 0x100), op.setCr('cr0', 0x80000011), op.setCr('cr0', 0x11)];
     expect([results(long, VMX).at(-1), results(long, UP).at(-1)]).toEqual(['ok', 'gp']);
   });
