@@ -4,7 +4,7 @@
  * Skipped, with the reason in the suite's name, where /dev/kvm or a C compiler is missing.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { HostConfig, Op } from '../api/ops.js';
 import type { Result } from '../api/results.js';
@@ -15,20 +15,10 @@ import { step } from '../model/step.js';
 import { abstractModel } from '../model/abstract.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { BASIC, VMX, op, runModel } from './helpers.js';
+import { KVM_BIN, kvmMissing } from './kvm-available.js';
 
-const BIN = 'adapters/kvm/build/kvm-oracle-kvm';
-
-/** Why the adapter cannot run here, or null. */
-const missing = (): string | null => {
-  try {
-    accessSync('/dev/kvm', constants.R_OK | constants.W_OK);
-  } catch {
-    return 'no usable /dev/kvm';
-  }
-  const build = spawnSync('sh', ['adapters/kvm/build.sh'], { encoding: 'utf8' });
-  return build.status === 0 ? null : build.stderr.trim().split('\n')[0] || 'build failed';
-};
-const why = missing();
+const BIN = KVM_BIN;
+const why = kvmMissing();
 
 interface CaseReply {
   steps: { result: Result; events: unknown[]; begin?: number; end?: number }[];

@@ -7,7 +7,7 @@
  * the suite's name, without /dev/kvm or a C compiler.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,17 +16,13 @@ import type { ImplementationFactory } from '../api/implementation.js';
 import { loadFactory } from '../fuzz/impl/spec.js';
 import { runCase } from '../fuzz/run/runner.js';
 import { op } from './helpers.js';
+import { kvmMissing } from './kvm-available.js';
 
 const UPSTREAM: HostConfig = { vendor: 'vmx', tdp: false, rules: 'upstream' };
 
 const missing = (): string | null => {
-  try {
-    accessSync('/dev/kvm', constants.R_OK | constants.W_OK);
-  } catch {
-    return 'no usable /dev/kvm';
-  }
-  const build = spawnSync('sh', ['adapters/kvm/build.sh'], { encoding: 'utf8' });
-  if (build.status !== 0) return build.stderr.trim().split('\n')[0] || 'build failed';
+  const kvm = kvmMissing();
+  if (kvm) return kvm;
   // the emitter runs the model from dist/
   const dist = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { encoding: 'utf8' });
   return dist.status === 0 ? null : `npm run build failed: ${dist.stdout.split('\n')[0]}`;

@@ -7,23 +7,16 @@
  * /dev/kvm or a C compiler is missing.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { release } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { HostConfig, Op } from '../api/ops.js';
 import { runModel, op } from './helpers.js';
+import { KVM_BIN, kvmMissing } from './kvm-available.js';
 
-const BIN = 'adapters/kvm/build/kvm-oracle-kvm';
+const BIN = KVM_BIN;
 const UPSTREAM: HostConfig = { vendor: 'vmx', tdp: false, rules: 'upstream' };
-const why = ((): string | null => {
-  try {
-    accessSync('/dev/kvm', constants.R_OK | constants.W_OK);
-  } catch {
-    return 'no usable /dev/kvm';
-  }
-  const build = spawnSync('sh', ['adapters/kvm/build.sh'], { encoding: 'utf8' });
-  return build.status === 0 ? null : build.stderr.trim().split('\n')[0] || 'build failed';
-})();
+const why = kvmMissing();
 
 /** the handshake and one whole case's reply */
 const talk = (ops: Op[], tids?: number[], prelude?: number) => {
