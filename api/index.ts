@@ -7,7 +7,7 @@
 export type { Implementation, ImplementationFactory, OpThread, SchedPoint, ThreadStep, CaseRun } from './implementation.js';
 export type { Capabilities, CaseStep, Platform, Request, Reply } from './protocol.js';
 export { CapabilitiesSchema, RequestSchema, Replies, REPLY_TO, PROTOCOL_VERSION } from './protocol.js';
-export type { Op, OpKind, HostConfig, Vendor, CrReg, AllocSite, PpcHvConfig, GuestAccess, EmulatedAccess, TestCase, Preemption } from './ops.js';
+export type { Op, OpKind, HostConfig, Vendor, CrReg, AllocSite, PpcHvConfig, GuestAccess, EmulatedAccess, RegisterBits, TestCase, Preemption } from './ops.js';
 export { OpSchema, HostConfigSchema, OP_KINDS, KVM_MEM_LOG_DIRTY_PAGES } from './ops.js';
 export type { Result } from './results.js';
 export { ResultSchema } from './results.js';

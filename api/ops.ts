@@ -7,11 +7,19 @@
  */
 import { z } from 'zod';
 import { GfnSchema, GpaSchema, GvaSchema, SlotIdSchema, VcpuIdSchema, VmIdSchema } from './ids.js';
-import { MAX_MMU_PAGES, MAX_NPAGES, int, oneOf } from './bounds.js';
+import { MAX_MMU_PAGES, MAX_NPAGES, MAX_U32, int, oneOf } from './bounds.js';
 
 /** The vendor module loaded next to kvm.ko: kvm-intel (vmx) or kvm-amd (svm). */
 export const VendorSchema = oneOf(['vmx', 'svm']);
 export type Vendor = z.infer<typeof VendorSchema>;
+
+/**
+ * The cr4 and EFER bits a vCPU accepts (a set bit: a write may set it; any other set bit is
+ * reserved and the write is a #GP). Upstream Linux takes them from the guest's CPUID
+ * (arch/x86/kvm/x86.h __cr4_reserved_bits, kvm_vcpu_after_set_cpuid; kvm_enable_efer_bits).
+ */
+export const RegisterBitsSchema = z.strictObject({ cr4: int(0, MAX_U32), efer: int(0, MAX_U32) });
+export type RegisterBits = z.infer<typeof RegisterBitsSchema>;
 
 /** How the host is set up before the first operation (the module loaded at boot). */
 export const HostConfigSchema = z.strictObject({
@@ -24,6 +32,11 @@ export const HostConfigSchema = z.strictObject({
    * current upstream Linux's where they changed (model/rules.ts)
    */
   rules: oneOf(['seeds', 'upstream']).optional(),
+  /**
+   * the cr4 and EFER bits the implementation's vCPUs accept (Capabilities.registerBits,
+   * copied into every case it runs); absent: the rule set's own (model/rules.ts)
+   */
+  registerBits: RegisterBitsSchema.optional(),
 });
 export type HostConfig = z.infer<typeof HostConfigSchema>;
 

@@ -4,7 +4,7 @@
  * in its handshake drive the generator, the monitors and the conformance check.
  */
 import { z } from 'zod';
-import { HostConfigSchema, OpKindSchema, OpSchema } from './ops.js';
+import { HostConfigSchema, OpKindSchema, OpSchema, RegisterBitsSchema } from './ops.js';
 import { ResultSchema } from './results.js';
 import { TraceEventKindSchema, TraceEventSchema } from './events.js';
 import { AbstractPartSchema, AbstractStateSchema } from './abstract.js';
@@ -41,6 +41,12 @@ export const CapabilitiesSchema = z.strictObject({
    * all. The generator drops a register write that would leave them.
    */
   pagingModes: z.array(oneOf(['nonpaging', 'paging32', 'pae', 'long'])).max(4).readonly().optional(),
+  /**
+   * the cr4 and EFER bits its vCPUs accept (from the CPUID it gives them, or found by
+   * trying each bit); the harness copies it into every case's config, and the model
+   * refuses the other bits with #GP. Absent: the rule set's own (model/rules.ts).
+   */
+  registerBits: RegisterBitsSchema.optional(),
   /** the VM platforms it runs */
   platforms: z.array(PlatformSchema).min(1, { error: 'expected at least one platform' }).max(2).readonly(),
   /** its own resources (api/limits.ts): a case beyond them is not checked; the generator stays inside */

@@ -10,6 +10,7 @@ const union = <K, V>(maps: readonly ReadonlyMap<K, V>[]): Map<K, V> => new Map(m
 
 export const mergeStates = (parts: readonly ModelState[]): ModelState => ({
   rules: parts[0]!.rules,
+  ...(parts[0]!.registerBits && { registerBits: parts[0]!.registerBits }),
   host: parts[0]!.host,
   vms: union(parts.map((p) => p.vms)),
   failures: union(parts.map((p) => p.failures)),

@@ -5,10 +5,19 @@
  * state or imply; the real-KVM adapter declares those. Each difference names the upstream
  * function it comes from.
  */
+import type { RegisterBits } from '../api/ops.js';
+
 export type Rules = 'seeds' | 'upstream';
 
 export const KVM_MEM_LOG_DIRTY_PAGES = 1 << 0;
 export const KVM_MEM_READONLY = 1 << 1;
+
+const CR4_PSE = 1 << 4;
+const CR4_PAE = 1 << 5;
+const CR4_PGE = 1 << 7;
+const EFER_SCE = 1 << 0;
+const EFER_LME = 1 << 8;
+const EFER_NX = 1 << 11;
 
 export interface RuleSet {
   /** memslot ids userspace may use (KVM_MEMORY_SLOTS; upstream KVM_USER_MEM_SLOTS on x86) */
@@ -25,6 +34,10 @@ export interface RuleSet {
   readonly cr0Upstream: boolean;
   /** a memslot moved with dirty logging on before and after keeps its dirty log */
   readonly moveKeepsDirtyLog: boolean;
+  /** the cr4 bits a write may set; the others are reserved (#GP) */
+  readonly cr4Bits: number;
+  /** the EFER bits a write may set; the others are reserved (#GP) */
+  readonly eferBits: number;
   /** an EFER write's LMA bit is ignored (not a reserved bit) */
   readonly eferLmaIgnored: boolean;
   /** a shadow root whose gfn no memslot backs is a triple fault at KVM_RUN (mmu_check_root) */
@@ -55,6 +68,9 @@ export const RULES: Readonly<Record<Rules, RuleSet>> = {
     cr0Upstream: false,
     // the seed-era model: a moved slot starts with a clean log (the built-in implementation's rule)
     moveKeepsDirtyLog: false,
+    // the seed-era model knows PSE, PAE and PGE in cr4, and SCE, LME and NX in EFER
+    cr4Bits: CR4_PSE | CR4_PAE | CR4_PGE,
+    eferBits: EFER_SCE | EFER_LME | EFER_NX,
     // the seed-era model refuses every EFER bit it does not know
     eferLmaIgnored: false,
     // seed 003 refuses such a cr3 at the write instead; a root left unbacked walks as not present
@@ -77,6 +93,13 @@ export const RULES: Readonly<Record<Rules, RuleSet>> = {
     // virt/kvm/kvm_main.c kvm_prepare_memory_region(): "If logging is enabled in both old and
     // new, reuse the existing bitmap" (KVM_MR_MOVE included; found on 6.18, docs/KVM.md 12)
     moveKeepsDirtyLog: true,
+    // arch/x86/include/asm/kvm_host.h CR4_RESERVED_BITS leaves these to every guest; the others
+    // depend on its CPUID (arch/x86/kvm/x86.h __cr4_reserved_bits): an implementation declares
+    // them (Capabilities.registerBits, ruleSetOf below)
+    cr4Bits: 0x7ff, // VME PVI TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT
+    // arch/x86/kvm/x86.c: efer_reserved_bits = ~EFER_SCE, and kvm_enable_efer_bits() LME and NX
+    // as the CPUID has them (kvm_set_cpu_caps); a declaration replaces it
+    eferBits: EFER_SCE | EFER_LME | EFER_NX,
     // arch/x86/kvm/x86.c set_efer(): "efer &= ~EFER_LMA; efer |= vcpu->arch.efer & EFER_LMA" (found on 6.18, docs/KVM.md 13)
     eferLmaIgnored: true,
     // arch/x86/kvm/mmu/mmu.c mmu_alloc_shadow_roots() -> mmu_check_root(): !kvm_vcpu_is_visible_gfn()
@@ -85,3 +108,10 @@ export const RULES: Readonly<Record<Rules, RuleSet>> = {
     rootsByGeneration: true,
   },
 };
+
+/**
+ * The rule set a state is held to: its rules' own, with the register bits the
+ * implementation declared (HostConfig.registerBits) in place of the rule set's.
+ */
+export const ruleSetOf = (s: { readonly rules: Rules; readonly registerBits?: RegisterBits | undefined }): RuleSet =>
+  s.registerBits ? { ...RULES[s.rules], cr4Bits: s.registerBits.cr4, eferBits: s.registerBits.efer } : RULES[s.rules];

@@ -3,7 +3,7 @@
  * step() so every state a run passes through stays as it was.
  */
 import type { Gfn, SlotId, VcpuId, VmId } from '../api/ids.js';
-import type { AllocSite, HostConfig } from '../api/ops.js';
+import type { AllocSite, HostConfig, RegisterBits } from '../api/ops.js';
 import type { HostMapping, PpcVm } from './ppc/state.js';
 import type { RunStage } from './ppc/run.js';
 import type { Rules } from './rules.js';
@@ -78,6 +78,8 @@ export interface ModelHost extends HostConfig {
 export interface ModelState {
   /** which kernel's rules hold (model/rules.ts) */
   readonly rules: Rules;
+  /** the cr4 and EFER bits the implementation declared (ruleSetOf); absent: the rules' own */
+  readonly registerBits?: RegisterBits;
   /** the vendor module and paging flavour */
   readonly host: ModelHost;
   /** live VMs by id */
@@ -91,6 +93,7 @@ export interface ModelState {
 /** The module was loaded at boot with `host`. */
 export const initialState = (host: HostConfig): ModelState => ({
   rules: host.rules ?? 'seeds',
+  ...(host.registerBits && { registerBits: host.registerBits }),
   host: { vendor: host.vendor, tdp: host.tdp, loaded: true },
   vms: new Map(),
   failures: new Map(),

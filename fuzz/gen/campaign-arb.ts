@@ -6,7 +6,7 @@
  */
 import type { Limits } from '../../api/limits.js';
 import type fc from 'fast-check';
-import type { HostConfig, OpKind, TestCase } from '../../api/ops.js';
+import type { HostConfig, OpKind, RegisterBits, TestCase } from '../../api/ops.js';
 import type { Platform } from '../../api/protocol.js';
 import type { PagingMode } from '../../model/x86/registers.js';
 import type { Rules } from '../../model/rules.js';
@@ -26,6 +26,7 @@ export interface WireReach {
   readonly configs: readonly HostConfig[];
   readonly platforms: readonly Platform[];
   readonly limits?: Limits;
+  readonly registerBits?: RegisterBits;
 }
 
 export const toWire = (r: Reach): WireReach => ({
@@ -35,6 +36,7 @@ export const toWire = (r: Reach): WireReach => ({
   configs: r.configs,
   platforms: [...r.platforms],
   ...(r.limits && { limits: r.limits }),
+  ...(r.registerBits && { registerBits: r.registerBits }),
 });
 
 export const fromWire = (w: WireReach): Reach => ({
@@ -44,4 +46,5 @@ export const fromWire = (w: WireReach): Reach => ({
   configs: w.configs,
   platforms: new Set(w.platforms),
   ...(w.limits && { limits: w.limits }),
+  ...(w.registerBits && { registerBits: w.registerBits }),
 });

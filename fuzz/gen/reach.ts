@@ -5,7 +5,7 @@
  * supports everything the case is returned unchanged, so in-process and `exec:` runs of
  * the built-in implementation see the same cases, byte for byte.
  */
-import { OP_KINDS, type HostConfig, type Op, type OpKind, type TestCase } from '../../api/ops.js';
+import { OP_KINDS, type HostConfig, type Op, type OpKind, type RegisterBits, type TestCase } from '../../api/ops.js';
 import type { Capabilities, Platform } from '../../api/protocol.js';
 import { keptPrelude } from '../../api/case.js';
 import type { PagingMode } from '../../model/x86/registers.js';
@@ -24,6 +24,8 @@ export interface Reach {
   readonly platforms: ReadonlySet<Platform>;
   /** the implementation's own resources, which no case names (reach-limits.ts) */
   readonly limits?: Limits;
+  /** the cr4 and EFER bits its vCPUs accept, copied into each case's config (model/rules.ts ruleSetOf) */
+  readonly registerBits?: RegisterBits;
 }
 
 export class ReachError extends Error {}
@@ -46,7 +48,7 @@ export const reachOf = (caps: Capabilities, implName: string, only?: readonly st
   for (const k of kindList(skip, '--skip-ops')) ops.delete(k);
   if (ops.size === 0) throw new ReachError('no operation left to generate');
   const paging = caps.pagingModes && caps.pagingModes.length < 4 ? { pagingModes: new Set(caps.pagingModes) } : {};
-  return { ops, configs: caps.configs, platforms: new Set(caps.platforms), rules: rules ?? caps.rules?.[0] ?? 'seeds', ...paging, ...(caps.limits && { limits: caps.limits }) };
+  return { ops, configs: caps.configs, platforms: new Set(caps.platforms), rules: rules ?? caps.rules?.[0] ?? 'seeds', ...paging, ...(caps.limits && { limits: caps.limits }), ...(caps.registerBits && { registerBits: caps.registerBits }) };
 };
 
 const sameConfig = (a: HostConfig, b: HostConfig) => a.vendor === b.vendor && a.tdp === b.tdp;
@@ -58,7 +60,7 @@ const nearest = (configs: readonly HostConfig[], c: HostConfig): HostConfig =>
 
 const allowed = (op: Op, r: Reach): boolean => r.ops.has(op.kind) && (op.kind !== 'createVm' || op.ppc === undefined || r.platforms.has('ppcHv')) && withinLimits(op, r.limits);
 
-const everything = (r: Reach): boolean => r.ops.size === OP_KINDS.length && r.platforms.size === 2 && r.configs.length >= 4 && !r.pagingModes && !r.limits && r.rules === 'seeds';
+const everything = (r: Reach): boolean => r.ops.size === OP_KINDS.length && r.platforms.size === 2 && r.configs.length >= 4 && !r.pagingModes && !r.limits && !r.registerBits && r.rules === 'seeds';
 
 /** `tc` with only the operations at `keep` (ascending); threads and preemptions follow them. */
 export const keepOps = (tc: TestCase, keep: readonly number[], ops: readonly Op[] = keep.map((i) => tc.ops[i]!)): TestCase => {
@@ -72,7 +74,7 @@ export const keepOps = (tc: TestCase, keep: readonly number[], ops: readonly Op[
 /** `tc` cut to what the implementation can run; threads and preemptions follow the operations kept. */
 export const restrictCase = (tc: TestCase, r: Reach): TestCase => {
   if (everything(r)) return tc;
-  const config = { ...nearest(r.configs, tc.config), ...(r.rules !== 'seeds' && { rules: r.rules }) };
+  const config = { ...nearest(r.configs, tc.config), ...(r.rules !== 'seeds' && { rules: r.rules }), ...(r.registerBits && { registerBits: r.registerBits }) };
   const keep: number[] = [];
   tc.ops.forEach((op, i) => allowed(op, r) && keep.push(i));
   const ops = keep.map((i) => {

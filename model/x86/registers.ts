@@ -21,10 +21,8 @@ export const EFER_LME = 1 << 8;
 /** Values after INIT (kvm_vcpu_reset): cr0 = ET|CD|NW, paging off. */
 export const RESET_REGS = { cr0: 0x60000010, cr3: 0, cr4: 0, efer: 0 } as const;
 
-const CR4_KNOWN = CR4_PAE | (1 << 4) /* PSE */ | (1 << 7) /* PGE */;
 /** long mode active: the CPU's to set; upstream set_efer() keeps the current value whatever is written */
 const EFER_LMA = 1 << 10;
-const EFER_KNOWN = EFER_LME | (1 << 0) /* SCE */ | (1 << 11) /* NX */;
 
 export const has = (value: number, bit: number): boolean => (value & bit) !== 0;
 
@@ -64,9 +62,10 @@ export const writeCr = (
   // upstream kvm_set_cr0(): leaving paging from 64-bit code is a #GP (the write is the guest's own)
   if (reg === 'cr0' && rs.cr0Upstream && pagingMode(v) === 'long' && !has(value, CR0_PG)) return gp('setCr/cr0.leaveLong→#GP');
   if (reg === 'cr0' && !wasPaging && mode === 'long' && !has(v.cr4, CR4_PAE)) return gp('setCr/cr0.longWithoutPae→#GP');
-  if (reg === 'cr4' && (value & ~CR4_KNOWN) !== 0) return gp('setCr/cr4.reserved→#GP');
+  // upstream kvm_is_valid_cr4(): cr4_guest_rsvd_bits from the guest's CPUID (rs.cr4Bits, declared)
+  if (reg === 'cr4' && (value & ~rs.cr4Bits) !== 0) return gp('setCr/cr4.reserved→#GP');
   if (reg === 'cr4' && pagingMode(v) === 'long' && !has(value, CR4_PAE)) return gp('setCr/cr4.paeOffInLong→#GP');
-  if (reg === 'efer' && (value & ~EFER_KNOWN & ~(rs.eferLmaIgnored ? EFER_LMA : 0)) !== 0) return gp('setCr/efer.reserved→#GP');
+  if (reg === 'efer' && (value & ~rs.eferBits & ~(rs.eferLmaIgnored ? EFER_LMA : 0)) !== 0) return gp('setCr/efer.reserved→#GP');
   if (reg === 'efer' && wasPaging && has(value ^ v.efer, EFER_LME)) return gp('setCr/efer.lmeWhilePaging→#GP');
   // seed 003's kvm_set_cr3 refuses a cr3 no memslot backs, in every mode (upstream does not)
   if (reg === 'cr3' && rs.cr3NeedsMemslot && !cr3Backed(value)) return gp('setCr/cr3.unbacked→#GP');

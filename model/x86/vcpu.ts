@@ -11,7 +11,7 @@ import { takeFailure } from '../state.js';
 import { named, type Outcome, type VcpuStep } from '../outcome.js';
 import { RESET_REGS, directMap, pagingMode, writeCr, writeResetsRoot } from './registers.js';
 import { cr3BackedIn, guestTranslate, slotBacking, writableBacking } from './memory.js';
-import { RULES } from '../rules.js';
+import { RULES, ruleSetOf } from '../rules.js';
 import { faultOnSwapped, noAsyncPf } from '../apf/work.js';
 import { deliverCompleted } from '../apf/completion.js';
 
@@ -19,7 +19,7 @@ import { deliverCompleted } from '../apf/completion.js';
 export const newVcpu = (): ModelVcpu => ({ ...RESET_REGS, rootLoaded: false, apf: noAsyncPf() });
 
 export const setCr = (s: ModelState, vm: ModelVm, v: ModelVcpu, reg: CrReg, value: number): VcpuStep => {
-  const next = writeCr(v, reg, value, cr3BackedIn(vm), RULES[s.rules]);
+  const next = writeCr(v, reg, value, cr3BackedIn(vm), ruleSetOf(s));
   if ('gp' in next) return { state: s, vm, vcpu: v, result: { kind: 'gp' }, outcomes: [next.gp] };
   // a context reset unloads the root at once (kvm_mmu_reset_context: kvm_mmu_unload), a stale one too
   const reset = writeResetsRoot(reg, next, s.host.tdp);

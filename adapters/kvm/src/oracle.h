@@ -72,6 +72,8 @@ struct host {
 	char release[128];	/* uname -r */
 	const char *module;	/* kvm_intel, kvm_amd, kvm_pvm, or "unknown" */
 	char paging_why[160];	/* why paging32/pae were not probed, or "" */
+	uint64_t cr4_bits;	/* the cr4 bits a vCPU's write takes (probe-regs.c) */
+	uint64_t efer_bits;	/* the EFER bits a vCPU's write takes */
 };
 
 extern struct host host;
@@ -90,6 +92,7 @@ struct result {
 };
 
 int probe_host(void);
+void probe_register_bits(void);
 void write_capabilities(struct sbuf *sb);
 void write_params(struct sbuf *sb);
 bool config_supported(const struct jval *config);

@@ -171,5 +171,6 @@ int probe_host(void)
 			continue;
 		host.paging[m] = runs_mode(m);
 	}
+	probe_register_bits();
 	return 0;
 }
