@@ -34,6 +34,8 @@ export interface RuleSet {
   readonly cr0Upstream: boolean;
   /** a memslot moved with dirty logging on before and after keeps its dirty log */
   readonly moveKeepsDirtyLog: boolean;
+  /** the last gfn a created or moved memslot may cover, or null: no limit */
+  readonly maxGfn: number | null;
   /** the cr4 bits a write may set; the others are reserved (#GP) */
   readonly cr4Bits: number;
   /** the EFER bits a write may set; the others are reserved (#GP) */
@@ -68,6 +70,8 @@ export const RULES: Readonly<Record<Rules, RuleSet>> = {
     cr0Upstream: false,
     // the seed-era model: a moved slot starts with a clean log (the built-in implementation's rule)
     moveKeepsDirtyLog: false,
+    // the seed-era kernels check no gfn limit
+    maxGfn: null,
     // the seed-era model knows PSE, PAE and PGE in cr4, and SCE, LME and NX in EFER
     cr4Bits: CR4_PSE | CR4_PAE | CR4_PGE,
     eferBits: EFER_SCE | EFER_LME | EFER_NX,
@@ -93,6 +97,11 @@ export const RULES: Readonly<Record<Rules, RuleSet>> = {
     // virt/kvm/kvm_main.c kvm_prepare_memory_region(): "If logging is enabled in both old and
     // new, reuse the existing bitmap" (KVM_MR_MOVE included; found on 6.18, docs/KVM.md 12)
     moveKeepsDirtyLog: true,
+    // arch/x86/kvm/x86.c kvm_arch_prepare_memory_region(): on create and move, "if ((new->base_gfn +
+    // new->npages - 1) > kvm_mmu_max_gfn()) return -EINVAL"; kvm_mmu_max_gfn() is 2^(52-12)-1 under
+    // shadow paging (max_gpa_bits 52); under TDP it is the host's MAXPHYADDR, not modelled (found on
+    // 6.18 by the gfn domain: fuzz --impl kvm --seed 7, docs/KVM.md 15)
+    maxGfn: 2 ** 40 - 1,
     // arch/x86/include/asm/kvm_host.h CR4_RESERVED_BITS leaves these to every guest; the others
     // depend on its CPUID (arch/x86/kvm/x86.h __cr4_reserved_bits): an implementation declares
     // them (Capabilities.registerBits, ruleSetOf below)

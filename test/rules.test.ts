@@ -66,3 +66,15 @@ describe('the reach of a host that refuses paging modes', () => {
     ]);
   });
 });
+
+describe('the largest gfn a memslot may cover (upstream kvm_arch_prepare_memory_region, docs/KVM.md 15)', () => {
+  const last = 2 ** 40 - 1;
+  it('refuses a created or moved slot past it, upstream only; a slot ending at it is taken', () => {
+    expect(results([op.createVm(), op.slot(0, last - 15, 16)], UP)).toEqual(['ok', 'ok']);
+    expect(results([op.createVm(), op.slot(0, last - 14, 16)], UP)).toEqual(['ok', -22]);
+    expect(results([op.createVm(), op.slot(0, 0, 16), op.slot(0, last - 14, 16)], UP)).toEqual(['ok', 'ok', -22]);
+    // overlap is checked first (__kvm_set_memory_region before kvm_set_memslot)
+    expect(results([op.createVm(), op.slot(0, last - 15, 16), op.slot(1, 0, 16), op.slot(1, last - 15, 16)], UP)).toEqual(['ok', 'ok', 'ok', -17]);
+    expect(results([op.createVm(), op.slot(0, last - 14, 16)], VMX)).toEqual(['ok', 'ok']);
+  });
+});

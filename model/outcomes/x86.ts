@@ -15,6 +15,7 @@ export const X86_OUTCOMES = {
   'setMemoryRegion/resize→EINVAL': 'an existing slot given another size',
   'setMemoryRegion/readonlyChange→EINVAL': 'an existing slot made read-only or writable',
   'setMemoryRegion/overlap→EEXIST': 'the range overlaps another slot',
+  'setMemoryRegion/maxGfn→EINVAL': 'a created or moved slot past the largest gfn the MMU maps (upstream kvm_arch_prepare_memory_region)',
   'setMemoryRegion/create': 'a new slot',
   'setMemoryRegion/delete': 'a slot deleted (every root dropped)',
   'setMemoryRegion/move': 'a slot moved to another gfn (every root dropped, log cleared)',

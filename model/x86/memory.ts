@@ -90,6 +90,8 @@ export const setRegion = (
   for (const [id, s] of vm.slots) {
     if (id !== slot && base < s.gfn + s.npages && s.gfn < base + npages) return refuse(EEXIST, 'setMemoryRegion/overlap→EEXIST');
   }
+  // upstream kvm_arch_prepare_memory_region(), on create and move only (docs/KVM.md 15)
+  if (rs.maxGfn !== null && (!old || old.gfn !== base) && base + npages - 1 > rs.maxGfn) return refuse(EINVAL, 'setMemoryRegion/maxGfn→EINVAL');
   // a new, moved or newly logging slot starts with a clean log (upstream: a move keeps the log)
   const fresh = !old || (old.gfn !== base && !rs.moveKeepsDirtyLog) || !(old.flags & LOG_DIRTY);
   slots.set(slot, { gfn: base, npages, flags, dirty: fresh ? new Set() : old.dirty });
