@@ -233,6 +233,7 @@ static int create_vcpu(struct vm *vm, int id)
 	v->fd = fd;
 	v->id = id;
 	v->used = true;
+	v->shut_down = false;
 	pthread_mutex_init(&v->mutex, NULL);
 	err = guest_setup_vcpu(v);
 	if (err) {

@@ -41,6 +41,7 @@ struct vcpu {
 	int fd;
 	struct kvm_run *run;
 	pthread_mutex_t mutex;	/* like vcpu->mutex: one ioctl of this vCPU at a time */
+	bool shut_down;		/* a KVM_RUN of it exited with KVM_EXIT_SHUTDOWN (guest.c) */
 };
 
 struct vm {
