@@ -73,4 +73,12 @@ describe('ROOTS_BY_GENERATION on a recorded kvm_pvm trace', () => {
     const second = rs.findIndex((r) => r.ev === 'opBegin' && r.index === 1);
     expect(complaints(rs, (i) => (i === second ? 1 : 0))).toEqual([]);
   });
+
+  it('judges nothing once an operation comes out of program order (a linearization of threads: docs/KVM.md 17)', () => {
+    const stale = edited(runAfter, (evs) => evs.map((e) => (e.ev === 'kvmMmuShadowPage' ? { ...e, gen: 0 } : e)));
+    // the same stream with one earlier operation's index moved past the stale run: another thread's, fed later
+    const skip = records(stale).map((r) => (r.ev === 'opBegin' || r.ev === 'opEnd') && r.index >= 1 ? { ...r, index: r.index + 1 } : r);
+    expect(complaints(skip)).toEqual([]);
+    expect(complaints(records(stale)).length).toBeGreaterThan(0);
+  });
 });
