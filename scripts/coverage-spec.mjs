@@ -4,7 +4,8 @@
  *
  * Spec coverage of a campaign: every rule outcome of the model (model/outcomes/) it
  * reached, with counts, and those it never reached, each with the reason it cannot be
- * when there is one. Reads a summary written by `fuzz --json`, or runs a default campaign
+ * when there is one, and apart from them those the implementation cannot express (its
+ * capabilities: fuzz/report/expressible.ts), which do not count as gaps. Reads a summary written by `fuzz --json`, or runs a default campaign
  * of 20,000 cases on the built-in implementation (seed 1) and reads its summary. Exit 0,
  * or 1 when a reachable outcome was never reached, 2 on bad input.
  */
@@ -31,7 +32,7 @@ const main = async () => {
   const argv = process.argv.slice(2);
   const s = await summaryOf(argv[0] === '--' ? argv.slice(1) : argv);
   if (!s.coverage) throw new Error('the summary has no "coverage" (written by an older kvm-oracle?)');
-  const c = specCoverage(s.coverage.outcomes, s.coverage.ops, s.coverage.rules);
+  const c = specCoverage(s.coverage.outcomes, s.coverage.ops, s.coverage.rules, s.coverage.inexpressible);
   console.log(`${s.runs} cases, seed ${s.seed}, ${s.implementation}`);
   for (const line of formatSpecCoverage(c)) console.log(line);
   process.exit(c.never.some((n) => n.reason === null) ? 1 : 0);

@@ -27,6 +27,7 @@ import { digest } from './case-set.js';
 import type { NotChecked, Summary } from '../report/summary.js';
 import { Pool } from '../workers/pool.js';
 import { WorkerError } from '../workers/proc.js';
+import { expressibleBy } from '../report/expressible.js';
 
 export interface FuzzSettings {
   /** in this process: --workers 0, and the shrink's re-runs' report */
@@ -156,7 +157,7 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
     const more = [...(skipped.length ? [{ check: 'corpus', reason: `${s.spec} cannot run them (the first: ${skipped[0]})`, cases: skipped.length }] : []), ...(r.unsupported ? [{ check: 'cases', reason: `${s.spec} cannot run them here (the first: ${r.unsupportedWhy})`, cases: r.unsupported }] : []), ...(s.more ?? [])];
     const stream = { seed, runs: s.timeMs === undefined ? s.runs : null, maxOps: s.maxOps, vcpus: s.vcpus, engine: s.engine ?? 'fast-check', implementation: s.spec, mutant: s.mutant, reach: digest(setup.reach) };
     const cases = { stream, start: s.shard.index - 1, stride: s.shard.count, count: r.runs };
-    const end = { seed, runs: r.runs, workers: s.workers, shard: s.shard === WHOLE ? null : s.shard, timeMs: Date.now() - t0, implementation: s.spec, mutant: s.mutant, ...(s.engine && s.engine !== 'fast-check' && { engine: s.engine }), replayed: r.replayed, ...(r.fixed.length && { fixed: r.fixed }), interrupted: r.interrupted, failures: written, unchecked: r.unchecked, disabled: s.disabled, stats: r.stats, more, rules: reach.rules, cases };
+    const end = { seed, runs: r.runs, workers: s.workers, shard: s.shard === WHOLE ? null : s.shard, timeMs: Date.now() - t0, implementation: s.spec, mutant: s.mutant, ...(s.engine && s.engine !== 'fast-check' && { engine: s.engine }), replayed: r.replayed, ...(r.fixed.length && { fixed: r.fixed }), interrupted: r.interrupted, failures: written, unchecked: r.unchecked, disabled: s.disabled, stats: r.stats, more, rules: reach.rules, inexpressible: expressibleBy(s.factory.capabilities, reach, s.spec), cases };
     s.onSummary?.(campaignSummary(end));
     const o = campaignOutputs(end, files);
     for (const l of o.out) io.out(l);

@@ -12,7 +12,7 @@ import { junitXml } from './junit.js';
 import { textReport } from './text.js';
 import { markdownReport } from './markdown.js';
 import { formatStats, idleMonitors, type Stats } from './stats.js';
-import { opsIssued } from './spec-coverage.js';
+import { opsIssued, type CoverageCounts } from './spec-coverage.js';
 import type { Rules } from '../../model/rules.js';
 
 export interface OutputFiles {
@@ -45,6 +45,8 @@ export interface CampaignEnd extends Omit<SummaryInput, 'notChecked'> {
   readonly more?: readonly NotChecked[];
   /** the rules the cases were held to (spec coverage lists what they cannot reach) */
   readonly rules?: Rules;
+  /** the outcomes the implementation cannot express (fuzz/report/expressible.ts) */
+  readonly inexpressible?: CoverageCounts['inexpressible'];
 }
 
 const notChecked = (e: CampaignEnd): NotChecked[] => {
@@ -57,11 +59,11 @@ const notChecked = (e: CampaignEnd): NotChecked[] => {
   return out;
 };
 
-export const campaignSummary = ({ unchecked: _u, disabled: _d, stats: _s, more: _m, rules = 'seeds', ...e }: CampaignEnd): Summary =>
+export const campaignSummary = ({ unchecked: _u, disabled: _d, stats: _s, more: _m, rules = 'seeds', inexpressible: _x, ...e }: CampaignEnd): Summary =>
   summaryOf({
     ...e,
     notChecked: notChecked({ unchecked: _u, disabled: _d, stats: _s, more: _m, ...e }),
-    ...(_s && { coverage: { rules, ops: opsIssued(_s), outcomes: _s.outcomes } }),
+    ...(_s && { coverage: { rules, ops: opsIssued(_s), outcomes: _s.outcomes, ...(_x && { inexpressible: _x }) } }),
   });
 
 /** written whole or not at all (a kill or a full disk leaves no partial file) */
@@ -74,7 +76,7 @@ const write = writeAtomic;
 export const campaignOutputs = (e: CampaignEnd, files: OutputFiles): { out: string[]; errors: string[] } => {
   const out: string[] = [];
   const errors: string[] = [];
-  if (files.stats && e.stats) out.push(...formatStats(e.stats, e.disabled, e.rules));
+  if (files.stats && e.stats) out.push(...formatStats(e.stats, e.disabled, e.rules, e.inexpressible));
   const summary = campaignSummary(e);
   const tryWrite = (what: string, file: string | undefined, text: () => string): void => {
     if (file === undefined) return;

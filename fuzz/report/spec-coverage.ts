@@ -16,6 +16,8 @@ export interface CoverageCounts {
   readonly ops: number;
   /** rule outcomes reached, by name */
   readonly outcomes: Counts;
+  /** the outcomes the implementation cannot express, each with why (expressible.ts) */
+  readonly inexpressible?: { readonly by: string; readonly outcomes: Readonly<Record<string, string>> };
 }
 
 export interface SpecCoverage {
@@ -26,18 +28,27 @@ export interface SpecCoverage {
   readonly reached: readonly { readonly name: string; readonly count: number }[];
   /** declared outcomes never reached: `reason` says why none can be, null when one could */
   readonly never: readonly { readonly name: string; readonly reason: string | null }[];
+  /** outcomes the implementation cannot express (not in `never`), with why, and its name */
+  readonly notExpressible: readonly { readonly name: string; readonly reason: string }[];
+  readonly by: string | null;
 }
 
 /** operations issued, from the stats' per-kind counts */
 export const opsIssued = (s: { ops: Counts }): number => Object.values(s.ops).reduce((a, b) => a + b, 0);
 
-export const specCoverage = (outcomes: Counts, ops: number, rules: Rules): SpecCoverage => ({
-  rules,
-  ops,
-  missingOps: Object.entries(outcomes).reduce((n, [k, c]) => n + (isOutcome(k) && MISSING.has(k) ? c : 0), 0),
-  reached: OUTCOME_NAMES.filter((o) => outcomes[o]).map((name) => ({ name, count: outcomes[name]! })),
-  never: OUTCOME_NAMES.filter((o) => !outcomes[o]).map((name) => ({ name, reason: cannotReach(name, rules) })),
-});
+export const specCoverage = (outcomes: Counts, ops: number, rules: Rules, inexpressible?: CoverageCounts['inexpressible']): SpecCoverage => {
+  const not = inexpressible?.outcomes ?? {};
+  const unreached = OUTCOME_NAMES.filter((o) => !outcomes[o]);
+  return {
+    rules,
+    ops,
+    missingOps: Object.entries(outcomes).reduce((n, [k, c]) => n + (isOutcome(k) && MISSING.has(k) ? c : 0), 0),
+    reached: OUTCOME_NAMES.filter((o) => outcomes[o]).map((name) => ({ name, count: outcomes[name]! })),
+    never: unreached.filter((o) => !(o in not) || cannotReach(o, rules)).map((name) => ({ name, reason: cannotReach(name, rules) })),
+    notExpressible: unreached.filter((o) => o in not && !cannotReach(o, rules)).map((name) => ({ name, reason: not[name]! })),
+    by: inexpressible?.by ?? null,
+  };
+};
 
 const pct = (n: number, of: number): string => (of ? `${((100 * n) / of).toFixed(1)}%` : '-');
 
@@ -45,11 +56,12 @@ const pct = (n: number, of: number): string => (of ? `${((100 * n) / of).toFixed
 export const formatSpecCoverage = (c: SpecCoverage): string[] => {
   const open = c.never.filter((n) => n.reason === null);
   const lines = [
-    `  spec coverage (${c.rules} rules): ${c.reached.length} of ${OUTCOME_NAMES.length} rule outcomes reached, ${open.length} reachable ones never`,
+    `  spec coverage (${c.rules} rules): ${c.reached.length} of ${OUTCOME_NAMES.length} rule outcomes reached, ${c.notExpressible.length ? `${c.notExpressible.length} not expressible by ${c.by}, ` : ''}${open.length} reachable ones never`,
     `    operations on a missing VM, vCPU or slot: ${c.missingOps} of ${c.ops} (${pct(c.missingOps, c.ops)})`,
   ];
   for (const r of c.reached) lines.push(`    ${r.name}: ${r.count}`);
   for (const n of c.never) lines.push(`    ${n.name}: 0   <-- ${n.reason ? `cannot be reached: ${n.reason}` : `never reached (${OUTCOMES[n.name as keyof typeof OUTCOMES]})`}`);
+  for (const n of c.notExpressible) lines.push(`    ${n.name}: 0   <-- not expressible by ${c.by}: ${n.reason}`);
   return lines;
 };
 
@@ -58,5 +70,6 @@ export const mergeCoverage = (cs: readonly (CoverageCounts | undefined)[]): Cove
   if (cs.length === 0 || cs.some((c) => c === undefined)) return undefined;
   const outcomes: Counts = {};
   for (const c of cs) for (const [k, n] of Object.entries(c!.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + n;
-  return { rules: cs[0]!.rules, ops: cs.reduce((n, c) => n + c!.ops, 0), outcomes };
+  const inexpressible = cs[0]!.inexpressible;
+  return { rules: cs[0]!.rules, ops: cs.reduce((n, c) => n + c!.ops, 0), outcomes, ...(inexpressible && { inexpressible }) };
 };

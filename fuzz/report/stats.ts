@@ -14,7 +14,7 @@ import { RULES } from '../../oracle/rules.js';
 import { OP_KINDS } from '../../api/ops.js';
 import type { RunOutcome } from '../run/runner.js';
 import type { Rules } from '../../model/rules.js';
-import { formatSpecCoverage, opsIssued, specCoverage } from './spec-coverage.js';
+import { formatSpecCoverage, opsIssued, specCoverage, type CoverageCounts } from './spec-coverage.js';
 
 type Counts = Record<string, number>;
 
@@ -114,7 +114,7 @@ const byCount = (c: Counts): string =>
     .join(', ');
 
 /** the --stats text; the same seed and runs give the same text */
-export const formatStats = (s: Stats, disabled: ReadonlySet<string> = new Set(), rules: Rules = 'seeds'): string[] => {
+export const formatStats = (s: Stats, disabled: ReadonlySet<string> = new Set(), rules: Rules = 'seeds', inexpressible?: CoverageCounts['inexpressible']): string[] => {
   const lines = [`stats: ${s.cases} generated cases (cases tried while shrinking not counted)`, '  operations issued (results):'];
   for (const k of OP_KINDS) {
     const n = s.ops[k] ?? 0;
@@ -131,5 +131,5 @@ export const formatStats = (s: Stats, disabled: ReadonlySet<string> = new Set(),
     const fired = s.faultsFired[site] ?? 0;
     lines.push(`    ${site}: ${s.faultsArmed[site] ?? 0}, ${fired}${fired === 0 ? '   <-- never fired' : ''}`);
   }
-  return [...lines, ...formatSpecCoverage(specCoverage(s.outcomes, opsIssued(s), rules))];
+  return [...lines, ...formatSpecCoverage(specCoverage(s.outcomes, opsIssued(s), rules, inexpressible))];
 };
