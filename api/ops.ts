@@ -18,7 +18,12 @@ export type Vendor = z.infer<typeof VendorSchema>;
  * reserved and the write is a #GP). Upstream Linux takes them from the guest's CPUID
  * (arch/x86/kvm/x86.h __cr4_reserved_bits, kvm_vcpu_after_set_cpuid; kvm_enable_efer_bits).
  */
-export const RegisterBitsSchema = z.strictObject({ cr4: int(0, MAX_U32), efer: int(0, MAX_U32) });
+export const RegisterBitsSchema = z.strictObject({
+  cr4: int(0, MAX_U32),
+  efer: int(0, MAX_U32),
+  /** the guest's MAXPHYADDR (CPUID 0x80000008 eax[7:0]): a long-mode cr3 with a bit at or above it is a #GP (kvm_set_cr3) */
+  physBits: int(32, 52).optional(),
+});
 export type RegisterBits = z.infer<typeof RegisterBitsSchema>;
 
 /** How the host is set up before the first operation (the module loaded at boot). */

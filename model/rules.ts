@@ -40,6 +40,8 @@ export interface RuleSet {
   readonly cr4Bits: number;
   /** the EFER bits a write may set; the others are reserved (#GP) */
   readonly eferBits: number;
+  /** long mode: a cr3 below 2^cr3PhysBits is valid (null: a cr3 is 32 bits in every mode) */
+  readonly cr3PhysBits: number | null;
   /** an EFER write's LMA bit is ignored (not a reserved bit) */
   readonly eferLmaIgnored: boolean;
   /** a shadow root whose gfn no memslot backs is a triple fault at KVM_RUN (mmu_check_root) */
@@ -75,6 +77,7 @@ export const RULES: Readonly<Record<Rules, RuleSet>> = {
     // the seed-era model knows PSE, PAE and PGE in cr4, and SCE, LME and NX in EFER
     cr4Bits: CR4_PSE | CR4_PAE | CR4_PGE,
     eferBits: EFER_SCE | EFER_LME | EFER_NX,
+    cr3PhysBits: null,
     // the seed-era model refuses every EFER bit it does not know
     eferLmaIgnored: false,
     // seed 003 refuses such a cr3 at the write instead; a root left unbacked walks as not present
@@ -109,6 +112,10 @@ export const RULES: Readonly<Record<Rules, RuleSet>> = {
     // arch/x86/kvm/x86.c: efer_reserved_bits = ~EFER_SCE, and kvm_enable_efer_bits() LME and NX
     // as the CPUID has them (kvm_set_cpu_caps); a declaration replaces it
     eferBits: EFER_SCE | EFER_LME | EFER_NX,
+    // arch/x86/kvm/x86.c kvm_set_cr3(): kvm_vcpu_is_illegal_gpa(cr3) in long mode, the bits at and above
+    // the guest's MAXPHYADDR (cpuid_query_maxphyaddr(): 36 without CPUID leaf 0x80000008); declared
+    // as registerBits.physBits (found on 6.18, docs/KVM.md 18)
+    cr3PhysBits: 36,
     // arch/x86/kvm/x86.c set_efer(): "efer &= ~EFER_LMA; efer |= vcpu->arch.efer & EFER_LMA" (found on 6.18, docs/KVM.md 13)
     eferLmaIgnored: true,
     // arch/x86/kvm/mmu/mmu.c mmu_alloc_shadow_roots() -> mmu_check_root(): !kvm_vcpu_is_visible_gfn()
@@ -123,4 +130,6 @@ export const RULES: Readonly<Record<Rules, RuleSet>> = {
  * implementation declared (HostConfig.registerBits) in place of the rule set's.
  */
 export const ruleSetOf = (s: { readonly rules: Rules; readonly registerBits?: RegisterBits | undefined }): RuleSet =>
-  s.registerBits ? { ...RULES[s.rules], cr4Bits: s.registerBits.cr4, eferBits: s.registerBits.efer } : RULES[s.rules];
+  s.registerBits
+    ? { ...RULES[s.rules], cr4Bits: s.registerBits.cr4, eferBits: s.registerBits.efer, ...(s.registerBits.physBits !== undefined && RULES[s.rules].cr3PhysBits !== null && { cr3PhysBits: s.registerBits.physBits }) }
+    : RULES[s.rules];

@@ -47,4 +47,13 @@ describe.skipIf(why !== null)(`real KVM: the cr4 and EFER bits a vCPU takes${why
     const { results } = talk(config, cases);
     results.forEach((r, b) => expect({ bit: b, r }).toEqual({ bit: b, r: runModel(cases[b]!, config).results }));
   });
+
+  it('declares the guest MAXPHYADDR, and the model predicts a long-mode cr3 at each width', () => {
+    expect(bits).toHaveProperty('physBits');
+    const p = (bits as { physBits: number }).physBits;
+    const cases = [32, p - 1, p, 52].map((w) => [...prelude, ...LONG, op.setCr('cr3', 2 ** w)]);
+    const { results } = talk(config, cases);
+    results.forEach((r, i) => expect({ i, r }).toEqual({ i, r: runModel(cases[i]!, config).results }));
+    expect(results.map((r) => r[7])).toEqual([{ kind: 'ok' }, { kind: 'ok' }, { kind: 'gp' }, { kind: 'gp' }]);
+  });
 });

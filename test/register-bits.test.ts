@@ -55,4 +55,19 @@ describe('declared register bits', () => {
     const reach = fromWire(JSON.parse(JSON.stringify(toWire(reachOf(caps, 'x')))));
     expect(restrictCase(tc, reach).config).toEqual({ vendor: 'vmx', tdp: false, rules: 'upstream', registerBits: { cr4: 0x750fff, efer: 0x901 } });
   });
+
+  it('a long-mode cr3 is valid below the declared MAXPHYADDR (kvm_set_cr3), 32 bits elsewhere and under the seeds', () => {
+    const long = [op.createVm(), op.slot(0, 0, 32), op.createVcpu(), op.setCr('cr3', 0x1000), op.setCr('cr4', 0x20), op.setCr('efer', 0x100), op.setCr('cr0', 0x80000011)];
+    const cr3 = (config: HostConfig, value: number) => runModel([...long, op.setCr('cr3', value)], config).results.at(-1);
+    const declared = { ...UPSTREAM, registerBits: { cr4: 0x20, efer: 0x901, physBits: 48 } };
+    expect(cr3(declared, 2 ** 40)).toEqual({ kind: 'ok' });
+    expect(cr3(declared, 2 ** 48 - 4096)).toEqual({ kind: 'ok' });
+    expect(cr3(declared, 2 ** 48)).toEqual({ kind: 'gp' });
+    // undeclared: upstream's fallback of 36 bits; the seeds: 32
+    expect(cr3(UPSTREAM, 2 ** 36 - 4096)).toEqual({ kind: 'ok' });
+    expect(cr3(UPSTREAM, 2 ** 36)).toEqual({ kind: 'gp' });
+    expect(cr3({ vendor: 'vmx', tdp: false }, 2 ** 32)).toEqual({ kind: 'gp' });
+    // without paging a cr3 write is 32 bits
+    expect(write(declared, 'cr4', 2 ** 32)).toEqual({ kind: 'gp' });
+  });
 });

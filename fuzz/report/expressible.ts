@@ -47,6 +47,7 @@ const NEEDS_MODE: Readonly<Partial<Record<Outcome, readonly PagingMode[]>>> = {
   'setCr/enter.long': ['long'],
   'setCr/cr4.paeOffInLong→#GP': ['long'],
   'setCr/cr0.leaveLong→#GP': ['long'],
+  'setCr/cr3.reserved→#GP': ['long'],
   'setCr/efer.lmeWhilePaging→#GP': ['paging32', 'pae', 'long'],
   'run/rootUnbacked→shutdown': ['paging32', 'pae', 'long'],
 };

@@ -25,6 +25,7 @@ export const ONLY_UNDER: Readonly<Partial<Record<Outcome, Rules>>> = {
   'setMemoryRegion/deleteMissing': 'seeds',
   'setMemoryRegion/readonlyChange→EINVAL': 'upstream',
   'setMemoryRegion/maxGfn→EINVAL': 'upstream',
+  'setCr/cr3.reserved→#GP': 'upstream',
   'setCr/cr0.leaveLong→#GP': 'upstream',
   'setCr/cr0.nwWithoutCd→#GP': 'upstream',
   'setCr/cr3.unbacked→#GP': 'seeds',

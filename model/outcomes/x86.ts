@@ -26,6 +26,7 @@ export const X86_OUTCOMES = {
   'createVcpu/exists→EEXIST': 'the vCPU id is taken',
   'createVcpu/created': 'a vCPU created',
   'setCr/range→#GP': 'a value wider than 32 bits',
+  'setCr/cr3.reserved→#GP': "a long-mode cr3 with a bit at or above the guest's MAXPHYADDR (upstream kvm_set_cr3)",
   'setCr/cr0.pgWithoutPe→#GP': 'CR0.PG without CR0.PE',
   'setCr/cr0.nwWithoutCd→#GP': 'upstream kvm_is_valid_cr0(): CR0.NW set without CR0.CD',
   'setCr/cr0.leaveLong→#GP': 'clearing CR0.PG in 64-bit mode (upstream)',

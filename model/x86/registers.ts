@@ -55,7 +55,10 @@ export const writeCr = (
   const mode = pagingMode(next);
   const wasPaging = has(v.cr0, CR0_PG);
   const gp = (why: Outcome): Gp => ({ gp: why });
-  if (value < 0 || value > 0xffffffff) return gp('setCr/range→#GP');
+  // upstream kvm_set_cr3() in long mode: only the bits at and above MAXPHYADDR are reserved
+  const wide = reg === 'cr3' && rs.cr3PhysBits !== null && pagingMode(v) === 'long';
+  if (wide && value >= 2 ** rs.cr3PhysBits!) return gp('setCr/cr3.reserved→#GP');
+  if (value < 0 || (value > 0xffffffff && !wide)) return gp('setCr/range→#GP');
   if (reg === 'cr0' && has(value, CR0_PG) && !has(value, CR0_PE)) return gp('setCr/cr0.pgWithoutPe→#GP');
   // upstream kvm_is_valid_cr0(): NW without CD is a #GP (SDM vol. 3 2.5)
   if (reg === 'cr0' && rs.cr0Upstream && has(value, CR0_NW) && !has(value, CR0_CD)) return gp('setCr/cr0.nwWithoutCd→#GP');

@@ -39,8 +39,11 @@ void write_capabilities(struct sbuf *sb)
 			sb_printf(sb, "%s\"%s\"", n++ ? "," : "", paging_names[m]);
 	sb_putc(sb, ']');
 	/* the cr4 and EFER bits its vCPUs take (probe-regs.c) */
-	sb_printf(sb, ",\"registerBits\":{\"cr4\":%llu,\"efer\":%llu}",
+	sb_printf(sb, ",\"registerBits\":{\"cr4\":%llu,\"efer\":%llu",
 		  (unsigned long long)host.cr4_bits, (unsigned long long)host.efer_bits);
+	if (host.phys_bits >= 32 && host.phys_bits <= 52)
+		sb_printf(sb, ",\"physBits\":%d", host.phys_bits);
+	sb_putc(sb, '}');
 	/* the adapter's own resources: a case beyond them is not checked */
 	sb_printf(sb, ",\"limits\":{\"slotIds\":%u,\"slotsPerVm\":%d,\"vcpusPerVm\":%d,\"vms\":%d,"
 		  "\"reservedGfns\":{\"gfn\":%llu,\"npages\":%llu}}", HIDDEN_SLOT, MAX_SLOTS,

@@ -75,6 +75,7 @@ struct host {
 	char paging_why[160];	/* why paging32/pae were not probed, or "" */
 	uint64_t cr4_bits;	/* the cr4 bits a vCPU's write takes (probe-regs.c) */
 	uint64_t efer_bits;	/* the EFER bits a vCPU's write takes */
+	int phys_bits;		/* the guest's MAXPHYADDR (CPUID 0x80000008), 0: unknown */
 };
 
 extern struct host host;

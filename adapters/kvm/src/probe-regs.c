@@ -77,10 +77,22 @@ static bool takes(const char *reg, uint64_t base, uint64_t bit, bool lm)
 	return ok;
 }
 
+/* MAXPHYADDR of the CPUID every vCPU gets: a long-mode cr3 bit at or above it is a #GP */
+static int phys_bits(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < host.cpuid->nent; i++)
+		if (host.cpuid->entries[i].function == 0x80000008)
+			return host.cpuid->entries[i].eax & 0xff;
+	return 0;
+}
+
 void probe_register_bits(void)
 {
 	int b;
 
+	host.phys_bits = phys_bits();
 	host.cr4_bits = 0;
 	host.efer_bits = 0;
 	fresh_vcpu(false);
