@@ -23,7 +23,7 @@ const talk = (config: HostConfig | null, cases: Op[][]) => {
 };
 
 describe.skipIf(why !== null)(`real KVM: the cr4 and EFER bits a vCPU takes${why ? ` (skipped: ${why})` : ''}`, () => {
-  const bits = talk(null, []).hello.capabilities.registerBits as { cr4: number; efer: number };
+  const bits = talk(null, []).hello.capabilities.registerBits as { cr4: number; efer: number; physBits?: number };
   const config: HostConfig = { vendor: 'vmx', tdp: false, rules: 'upstream', registerBits: bits };
   const prelude = [op.createVm(), op.slot(0, 0, 16), op.createVcpu()];
 
@@ -50,7 +50,7 @@ describe.skipIf(why !== null)(`real KVM: the cr4 and EFER bits a vCPU takes${why
 
   it('declares the guest MAXPHYADDR, and the model predicts a long-mode cr3 at each width', () => {
     expect(bits).toHaveProperty('physBits');
-    const p = (bits as { physBits: number }).physBits;
+    const p = bits.physBits!;
     const cases = [32, p - 1, p, 52].map((w) => [...prelude, ...LONG, op.setCr('cr3', 2 ** w)]);
     const { results } = talk(config, cases);
     results.forEach((r, i) => expect({ i, r }).toEqual({ i, r: runModel(cases[i]!, config).results }));

@@ -77,4 +77,15 @@ describe('the largest gfn a memslot may cover (upstream kvm_arch_prepare_memory_
     expect(results([op.createVm(), op.slot(0, last - 15, 16), op.slot(1, 0, 16), op.slot(1, last - 15, 16)], UP)).toEqual(['ok', 'ok', 'ok', -17]);
     expect(results([op.createVm(), op.slot(0, last - 14, 16)], VMX)).toEqual(['ok', 'ok']);
   });
+
+  it('drops a cr0, cr3 or cr4 value wider than 32 bits outside long mode (no guest mov carries it), keeps it in long mode and for EFER', () => {
+    const caps = { ...builtinFactory.capabilities, pagingModes: ['nonpaging', 'long'] as const, rules: ['upstream'] as const };
+    const reach = reachOf(caps, 'x');
+    const wide = 2 ** 32 + 0x1000;
+    const ops = [...BASIC, op.setCr('cr3', wide), op.setCr('efer', 2 ** 33), op.setCr('cr3', 0x1000), op.setCr('cr4', 0x20), op.setCr('efer', 0x100), op.setCr('cr0', 0x80000011), op.setCr('cr3', wide)];
+    const cut = restrictCase({ config: VMX, ops }, reach);
+    expect(cut.ops.filter((o) => o.kind === 'setCr').map((o) => (o.kind === 'setCr' ? `${o.reg}=${o.value.toString(16)}` : ''))).toEqual([
+      'efer=200000000', 'cr3=1000', 'cr4=20', 'efer=100', 'cr0=80000011', 'cr3=100001000',
+    ]);
+  });
 });
