@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './cli-run.js';
@@ -105,6 +105,10 @@ describe('every file read is regular and bounded, every bad option one line and 
     ['merge of shards of different --vcpus', () => ['merge', summary(100, 2, 1, 2), summary(100, 3, 2, 2)], /\(vcpus 2 vs 3\)/],
     ['fuzz --time 0', () => ['fuzz', '--time', '0'], /--time must be at least 1ms/],
     ['explore --time 0', () => ['explore', '--time', '0'], /--time must be at least 1ms/],
+    ['merge with a notChecked of [null]', () => { const f = join(dir, 'nc.json'); writeFileSync(f, JSON.stringify({ ...JSON.parse(readFileSync(summary(10, 1, 1, 1), 'utf8')), notChecked: [null] })); return ['merge', f]; }, /merge: .*nc\.json: a "notChecked" entry without "check" and "reason"/],
+    ['merge --json that cannot be written', () => ['merge', summary(10, 1, 1, 1), '--json', '/proc/self/kvm-oracle.json'], /merge: cannot write summary \/proc\/self\/kvm-oracle\.json: ENOENT/],
+    ['merge --junit that cannot be written', () => ['merge', summary(10, 1, 1, 1), '--junit', '/sys/kernel/kvm-oracle.xml'], /merge: cannot write JUnit report \/sys\/kernel\/kvm-oracle\.xml: /],
+    ['replay /proc/self/mem', () => ['replay', '/proc/self/mem'], /replay: \/proc\/self\/mem: cannot read \/proc\/self\/mem: EIO/],
     ['--emit-test under /proc', () => ['replay', new URL('./fixtures/ROOT_VALID_AT_ENTRY-eager-root-alloc.json', import.meta.url).pathname, '--emit-test', '/proc/kvm-oracle-no/such'], /cannot write \/proc\/kvm-oracle-no\/such\//],
   ];
   for (const [name, argv, why] of ROWS) {
@@ -136,4 +140,39 @@ describe('a module: that ends the process while it loads', () => {
       expect(r.stderr).toMatch(why);
     }, 60_000);
   }
+});
+
+describe('a signal while the reports are written: the files are whole or absent, the exit documented', () => {
+  const main = new URL('../dist/fuzz/cli/main.js', import.meta.url).href;
+  /** fuzz in a child that sends itself SIGTERM when it prints a line starting with each of `at` */
+  const fuzzSignalled = (out: string, at: string[]) => {
+    const script = `const { main } = await import(${JSON.stringify(main)});
+const at = ${JSON.stringify(at)};
+process.exitCode = await main(['fuzz', '--mutant', 'svm-no-reload', '--workers', '0', '--runs', '200', '--out', ${JSON.stringify(out)}, '--json', ${JSON.stringify(join(out, 'summary.json'))}], {
+  out: (l) => { process.stdout.write(l + '\\n'); if (at.some((a) => l.startsWith(a))) process.kill(process.pid, 'SIGTERM'); },
+  err: (l) => process.stderr.write(l + '\\n'),
+});`;
+    return spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+  };
+  const whole = (dir: string): string[] => readdirSync(dir).map((f) => (f.endsWith('.json') && JSON.parse(readFileSync(join(dir, f), 'utf8')), f));
+
+  it('one SIGTERM after the search: every file written, the interruption said, exit 1 (a new failure)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kvm-oracle-sig-'));
+    const r = fuzzSignalled(dir, ['  written: ']);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/interrupted by SIGTERM after the search, while the reports were written/);
+    const files = whole(dir);
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(files).toContain('summary.json');
+    expect(files.filter((f) => f.endsWith('.md'))).toHaveLength(1);
+  }, 120_000);
+
+  it('a second SIGTERM exits 143 at once, between two files: no .tmp, every file whole', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kvm-oracle-sig-'));
+    const r = fuzzSignalled(dir, ['  written: ', '  report: ']);
+    expect(r.status, r.stderr).toBe(143);
+    const files = whole(dir);
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(files.some((f) => f.endsWith('.json'))).toBe(true);
+  }, 120_000);
 });

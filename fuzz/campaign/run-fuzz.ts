@@ -146,6 +146,7 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
     const o = campaignOutputs(end, files);
     for (const l of o.out) io.out(l);
     for (const l of o.errors) io.err(l);
+    await signals.settle();
     const late = r.interrupted ? null : signals.caught;
     if (late) io.out(`  interrupted by ${late} after the search, while the reports were written (every file written is whole)`);
     if (r.failures.some((f) => !f.known)) return 1;

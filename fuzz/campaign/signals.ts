@@ -14,6 +14,12 @@ export const SIGNAL_EXIT: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143 }
 export interface Signals {
   /** the first signal that came, or null */
   readonly caught: Signal | null;
+  /**
+   * Lets a signal that came during synchronous work be handled: Node runs a handler only
+   * when the event loop turns, so without this the handlers could be taken down with the
+   * signal still pending, and it would be lost.
+   */
+  settle(): Promise<void>;
   /** takes the handlers down (after the last file) */
   release(): void;
 }
@@ -33,6 +39,9 @@ export const catchSignals = (first: (s: Signal) => void): Signals => {
   return {
     get caught() {
       return caught;
+    },
+    settle: async () => {
+      for (let i = 0; i < 2; i++) await new Promise((turn) => setImmediate(turn));
     },
     release: () => {
       for (const [sig, h] of handlers) process.off(sig, h);
