@@ -4,6 +4,9 @@ import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, readdirSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './cli-run.js';
+import { MAX_CASE_PAGES } from '../api/bounds.js';
+import { casePages } from '../api/case.js';
+import { CREATE_VMS, EDGE_REGIONS, NPAGES, SLOT0_NPAGES, SLOTS, VMS } from '../fuzz/gen/pools.js';
 
 const good = {
   format: 'kvm-oracle-counterexample/1', invariant: 'CONFORMANCE', message: '', step: 0, seed: 1,
@@ -40,6 +43,7 @@ const TABLE: [string, string, RegExp][] = [
   ['thread out of range', edit((o) => void (o.threads = [99])), /threads\[0\]: expected integer 0\.\.63/],
   ['too many ops', edit((o) => void (o.ops = Array.from({ length: 10_001 }, () => ({ kind: 'moduleUnload' })))), /ops: expected at most 10000 entries/],
   ['unknown field', edit((o) => void (o.extra = 1)), /unknown field "extra"/],
+  ['300 VMs of 2^18 pages each (every field within bounds, the case not)', edit((o) => void (o.ops = Array.from({ length: 300 }, (_, vm) => ({ kind: 'setMemoryRegion', vm, slot: 0, gfn: 0, npages: 2 ** 18 })))), /ops: the case's memory slots hold up to 78643200 pages in all .*more than the 8388608 \(2\^23\)/],
   ['a file naming an implementation (never run unless --impl names it)', edit((o) => void (o.implementation = 'exec:nonexistent-command-xyz')), /found on "exec:nonexistent-command-xyz", which replay runs only when --impl names it/],
 ];
 
@@ -69,6 +73,18 @@ describe('malformed counterexample files: exit 2 and one line naming what is wro
       expect(r.errs).toHaveLength(1);
       expect(r.err).toMatch(why);
     }
+  });
+});
+
+describe('the total bound of a case', () => {
+  it('is above every x86 case the generators can make: every VM id times every slot id at the largest slot', () => {
+    const largest = Math.max(...NPAGES, ...SLOT0_NPAGES, ...EDGE_REGIONS.map(([, n]) => n));
+    expect(new Set([...VMS, ...CREATE_VMS].map(([v]) => v)).size * SLOTS.length * largest).toBeLessThanOrEqual(MAX_CASE_PAGES);
+  });
+  it('counts each (VM, slot) at its largest, not every resize', () => {
+    const grow = Array.from({ length: 64 }, () => ({ kind: 'setMemoryRegion', vm: 0, slot: 0, npages: 2 ** 18 }));
+    expect(casePages(grow)).toBe(2 ** 18);
+    expect(casePages([...grow, { kind: 'setMemoryRegion', vm: 1, slot: 0, npages: 8 }, { kind: 'createVm', vm: 2 }])).toBe(2 ** 18 + 8);
   });
 });
 
