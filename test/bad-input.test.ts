@@ -192,3 +192,20 @@ process.exitCode = await main(['fuzz', '--mutant', 'svm-no-reload', '--workers',
     expect(files.some((f) => f.endsWith('.json'))).toBe(true);
   }, 120_000);
 });
+
+describe('--workers 0: a signal is handled between cases (only workers can stop a case that never returns)', () => {
+  it('SIGTERM during a campaign in this process: the summary written, exit 143', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kvm-oracle-w0-'));
+    const bin = new URL('../bin/kvm-oracle.js', import.meta.url).pathname;
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [bin, 'fuzz', '--workers', '0', '--runs', '10000000', '--out', dir, '--json', join(dir, 's.json')]);
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    setTimeout(() => child.kill('SIGTERM'), 4000);
+    const code = await new Promise((done) => child.on('exit', done));
+    expect(code, out).toBe(143);
+    expect(out).toMatch(/interrupted by SIGTERM after \d+ runs/);
+    expect(JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'))).toMatchObject({ interrupted: 'SIGTERM' });
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  }, 60_000);
+});
