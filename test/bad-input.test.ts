@@ -22,6 +22,7 @@ const op = (o: object) => edit((x) => void (x.ops = [o]));
 /** file text, and what the one line must name */
 const TABLE: [string, string, RegExp][] = [
   ['not JSON', '{"format":', /not JSON/],
+  ['empty (a 0-byte file an older version left)', '', /the file is empty \(cut short by a kill or a full disk\): delete it/],
   ['a list', '[]', /\(top level\): expected object/],
   ['no ops', edit((o) => delete o.ops), /^.*: ops: missing/],
   ['no config', edit((o) => delete o.config), /config: missing/],

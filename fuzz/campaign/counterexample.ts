@@ -19,6 +19,8 @@ export class BadCounterexample extends Error {}
 
 /** Parses and checks a counterexample; throws BadCounterexample with the reason. */
 export const parseCounterexample = (text: string): Counterexample => {
+  // what an older version left when it was killed while writing (files are whole now)
+  if (!text.trim()) throw new BadCounterexample('the file is empty (cut short by a kill or a full disk): delete it');
   const r = checkJson(CounterexampleSchema, text);
   if (!r.ok) throw new BadCounterexample(r.problem);
   return r.value;
