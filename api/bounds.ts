@@ -11,6 +11,13 @@ export const MAX_OPS = 10_000;
 export const MAX_THREADS = 64;
 /** pages in one memory slot: 2^18 pages of 4 KB is 1 GB of guest memory */
 export const MAX_NPAGES = 2 ** 18;
+/**
+ * pages of memory slots in one case as a whole: the sum, over every (VM, slot) the case
+ * names, of the largest slot it asks there (2^23 pages is 32 GB of guest memory, a few
+ * hundred MB for the harness). The per-field bounds alone let 300 VMs of 2^18 pages each
+ * through, which exhausts V8's heap.
+ */
+export const MAX_CASE_PAGES = 2 ** 23;
 /** shadow pages KVM_SET_NR_MMU_PAGES may ask for */
 export const MAX_MMU_PAGES = 2 ** 20;
 /** ids of VMs, vCPUs and slots (KVM refuses most of them; the bound is the harness's) */

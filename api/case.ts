@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { HostConfigSchema, OpSchema } from './ops.js';
-import { MAX_OPS, MAX_THREADS, int, list } from './bounds.js';
+import { MAX_CASE_PAGES, MAX_OPS, MAX_THREADS, int, list } from './bounds.js';
 
 /** the case's `keep` (ascending indexes) kept: how many of them are in its prelude */
 export const keptPrelude = (prelude: number | undefined, keep: Iterable<number>): number => {
@@ -48,6 +48,19 @@ export const testCaseShape = {
   prelude: int(0, MAX_OPS).optional(),
 };
 
+/** the pages a case's slots may hold at once, at most: per (VM, slot), the largest slot asked there, summed */
+export const casePages = (ops: readonly unknown[]): number => {
+  const largest = new Map<string, number>();
+  for (const o of ops as readonly { kind?: unknown; vm?: unknown; slot?: unknown; npages?: unknown }[]) {
+    if (o?.kind !== 'setMemoryRegion' || typeof o.npages !== 'number') continue;
+    const key = `${String(o.vm)}/${String(o.slot)}`;
+    largest.set(key, Math.max(largest.get(key) ?? 0, o.npages));
+  }
+  let n = 0;
+  for (const v of largest.values()) n += v;
+  return n;
+};
+
 /** The checks across fields, shared by every object that holds a case. */
 export const checkCaseFields = (
   c: { ops: readonly unknown[]; threads?: readonly number[] | undefined; preemptions?: readonly Preemption[] | undefined; prelude?: number | undefined },
@@ -63,6 +76,8 @@ export const checkCaseFields = (
     if (p.op >= c.ops.length) ctx.addIssue({ code: 'custom', path: ['preemptions', i, 'op'], message: `expected an operation index 0..${c.ops.length - 1}, got ${p.op}` });
     else if (p.op < (c.prelude ?? 0)) ctx.addIssue({ code: 'custom', path: ['preemptions', i, 'op'], message: `operation ${p.op} is in the prelude (the first ${c.prelude}), which is never preempted` });
   });
+  const pages = casePages(c.ops);
+  if (pages > MAX_CASE_PAGES) ctx.addIssue({ code: 'custom', path: ['ops'], message: `the case's memory slots hold up to ${pages} pages in all (each VM's slot counted at its largest), more than the ${MAX_CASE_PAGES} (2^23) a case may have` });
   const prelude = c.prelude ?? 0;
   if (prelude > c.ops.length) ctx.addIssue({ code: 'custom', path: ['prelude'], message: `expected at most the ${c.ops.length} operations, got ${prelude}` });
   const off = c.threads?.slice(0, prelude).findIndex((t) => t !== 0) ?? -1;

@@ -19,6 +19,8 @@ export class BadCounterexample extends Error {}
 
 /** Parses and checks a counterexample; throws BadCounterexample with the reason. */
 export const parseCounterexample = (text: string): Counterexample => {
+  // what an older version left when it was killed while writing (files are whole now)
+  if (!text.trim()) throw new BadCounterexample('the file is empty (cut short by a kill or a full disk): delete it');
   const r = checkJson(CounterexampleSchema, text);
   if (!r.ok) throw new BadCounterexample(r.problem);
   return r.value;
@@ -39,7 +41,12 @@ export const readBounded = (path: string, max = MAX_FILE_BYTES): string => {
     if (st.size > max) throw new BadCounterexample(`${path} has ${st.size} bytes, more than the ${max} such a file may have`);
     const buf = Buffer.alloc(Math.min(st.size, max) + 1);
     let n = 0;
-    for (let k = 1; k > 0 && n < buf.length; n += k) k = readSync(fd, buf, n, buf.length - n, n);
+    try {
+      for (let k = 1; k > 0 && n < buf.length; n += k) k = readSync(fd, buf, n, buf.length - n, n);
+    } catch (e) {
+      // /proc/self/mem and the like: a "regular file" that cannot be read
+      throw new BadCounterexample(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
     if (n > max) throw new BadCounterexample(`${path} grew past ${max} bytes while it was read`);
     return buf.subarray(0, n).toString('utf8');
   } finally {

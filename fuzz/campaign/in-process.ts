@@ -26,7 +26,9 @@ export const inProcess = (factory: ImplementationFactory, setup: CaseSetup, hook
   const seen = hook && ((tc: TestCase, o: RunOutcome) => hook.onCase(tc, o, 'generate'));
   return {
     workers: 1,
-    scan: async (r) => scanCases(stream, r, opts, setup.stats, undefined, seen),
+    // one turn of the event loop first: awaiting settled promises never turns it, and a
+    // signal (SIGINT, SIGTERM) is handled only when it turns, so it is then handled between stretches
+    scan: async (r) => (await new Promise((turn) => setImmediate(turn)), scanCases(stream, r, opts, setup.stats, undefined, seen)),
     run: async (tc, keepTrace) => {
       const o = runCase(tc, { ...opts, keepTrace: keepTrace || opts.keepTrace });
       hook?.onCase(tc, o, 'shrink');

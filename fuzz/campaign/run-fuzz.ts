@@ -12,7 +12,8 @@ import { toWire } from '../gen/campaign-arb.js';
 import { caseSource } from '../engines/source.js';
 import type { EngineName } from '../engines/name.js';
 import { moveEntry, type CorpusEntry } from './corpus.js';
-import { Engine, type EngineResult, type Signal } from './engine.js';
+import { Engine, type EngineResult } from './engine.js';
+import { SIGNAL_EXIT as SIGNALS, catchSignals } from './signals.js';
 import type { Found } from './found.js';
 import type { Executor } from './executor.js';
 import { inProcess } from './in-process.js';
@@ -88,24 +89,6 @@ const corpusLines = (r: EngineResult, dir: string | undefined, io: Io): string[]
   return out;
 };
 
-const SIGNALS: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143 };
-
-
-/** runs the engine; the first signal stops it gracefully, a second one exits at once */
-const runEngine = async (engine: Engine): Promise<EngineResult> => {
-  const handlers = (Object.keys(SIGNALS) as Signal[]).map((sig) => {
-    const h = (): void => (h.seen ? process.exit(SIGNALS[sig]) : ((h.seen = true), engine.stop(sig)));
-    h.seen = false;
-    process.on(sig, h);
-    return [sig, h] as const;
-  });
-  try {
-    return await engine.run();
-  } finally {
-    for (const [sig, h] of handlers) process.off(sig, h);
-  }
-};
-
 export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
   const t0 = Date.now();
   const seed = s.seed.seed;
@@ -135,8 +118,10 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
   const corpus = s.corpus.filter((_, i) => lacking[i] === null);
   const skipped = lacking.filter((l) => l !== null);
   const engine = new Engine({ ...s, seed, identity, onShrink, ...(watch && { onProgress: watch.onProgress }), corpus, known: s.baseline, source: caseSource(setup, guide) }, watch ? watch.executor(exec) : exec);
+  // the handlers stay until the last file is written (signals.ts)
+  const signals = catchSignals((sig) => engine.stop(sig));
   try {
-    const r = await runEngine(engine);
+    const r = await engine.run();
     watch?.end();
     const shard = s.shard === WHOLE ? '' : `, shard ${shardText(s.shard)}`;
     const rules = reach.rules === 'seeds' ? '' : `, ${reach.rules} rules`;
@@ -162,10 +147,14 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
     const o = campaignOutputs(end, files);
     for (const l of o.out) io.out(l);
     for (const l of o.errors) io.err(l);
+    await signals.settle();
+    const late = r.interrupted ? null : signals.caught;
+    if (late) io.out(`  interrupted by ${late} after the search, while the reports were written (every file written is whole)`);
     if (r.failures.some((f) => !f.known)) return 1;
-    if (r.interrupted) return SIGNALS[r.interrupted];
+    if (r.interrupted ?? late) return SIGNALS[(r.interrupted ?? late)!];
     return o.errors.length ? 2 : 0;
   } finally {
     await exec.close();
+    signals.release();
   }
 };

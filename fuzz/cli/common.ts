@@ -5,6 +5,7 @@ import { notCheckedLines } from '../../oracle/applicable.js';
 import { partsNotCompared } from '../../oracle/abstract-parts.js';
 import { UsageError, durationOption, type Parsed } from './options.js';
 import { loadFactory } from '../impl/spec.js';
+import { MODULE_LOAD_MS } from '../impl/module-probe.js';
 import { hostLines, withKernelGaps } from '../impl/host-info.js';
 import { applicableFor } from '../run/monitors.js';
 import { DEFAULT_OP_TIMEOUT_MS } from '../impl/exec.js';
@@ -31,7 +32,9 @@ export const implOption = (p: Parsed, fallback = 'builtin'): Promise<{ spec: str
   const v = p.options.get('impl');
   if (v === true) throw new UsageError('--impl needs a value');
   const spec = v ?? fallback;
-  return loadFactory(spec, { opTimeoutMs: opTimeout(p) }).then((factory) => ({ spec, factory }));
+  // a module: loads under the case watchdog (module-probe.ts)
+  const loadTimeoutMs = Math.max(1000, durationOption(p, 'case-timeout') ?? MODULE_LOAD_MS);
+  return loadFactory(spec, { opTimeoutMs: opTimeout(p), loadTimeoutMs }).then((factory) => ({ spec, factory }));
 };
 
 export const checkMutant = (factory: ImplementationFactory, spec: string, m: string | true | undefined): string | null => {

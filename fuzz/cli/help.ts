@@ -55,9 +55,11 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N|random] [--runs N | -
   --disable IDS  switch these monitors off (comma-separated invariant ids); the
                  counterexample records it, so replay does the same
   --workers N    worker processes running cases (default: the number of cores); 0 runs
-                 them in this process, without the --case-timeout watchdog
+                 them in this process, without the --case-timeout watchdog (a signal
+                 stops it between cases; a case that never returns, only SIGKILL)
   --case-timeout T  a case running longer than this (wall clock, default 10s) is an
-                 IMPL_HANG: its worker is killed and the case shrunk in fresh ones
+                 IMPL_HANG: its worker is killed and the case shrunk in fresh ones; a
+                 module: that takes longer to load is refused (exit 2)
   --shard I/N    run shard I of N (1-based): every N-th case of the campaign
   --corpus DIR   replay every counterexample stored in DIR (and DIR/fixed) first, then
                  run the campaign in full: an entry still failing is an open bug
@@ -176,9 +178,10 @@ export const MERGE_HELP = `usage: kvm-oracle merge FILE... [--json OUT] [--junit
   --json OUT     write the merged summary to OUT
   --junit OUT    write a JUnit XML report of every shard (a test suite each) to OUT
 
-exit status: 0 no new failure, 1 a shard found a new failure, 2 a file is unreadable,
-             a shard is missing, given twice, from another campaign or was interrupted,
-             or the shards' cases overlap or leave a gap`;
+exit status: 0 no new failure, 1 a shard found a new failure, 2 a file is unreadable
+             or malformed, an output cannot be written, a shard is missing, given
+             twice, from another campaign or was interrupted, or the shards' cases
+             overlap or leave a gap`;
 
 export const EXPLORE_HELP = `usage: kvm-oracle explore [--depth D] [--threads T] [--preemptions P] [--time T]
                           [--mutant NAME] [--disable ID[,ID]] [--workers N] [--case-timeout T]
@@ -200,7 +203,8 @@ export const EXPLORE_HELP = `usage: kvm-oracle explore [--depth D] [--threads T]
   --mutant NAME    run against a named mutant (kvm-oracle mutants --list)
   --disable IDS    switch these monitors off (the counterexample records it)
   --workers N      worker processes (default: the number of cores); 0 runs every case in
-                   this process, without the --case-timeout watchdog
+                   this process, without the --case-timeout watchdog (a signal stops it
+                   between cases; a case that never returns, only SIGKILL)
   --case-timeout T a case running longer than this (wall clock, default 10s) is an IMPL_HANG
   --domains NAMES  only the starting points whose names begin with these (x86, ppc,
                    x86-svm, ...)

@@ -40,6 +40,8 @@ export const inProcessExec = (factory: ImplementationFactory, s: ExploreSetup): 
       const out: (Probed | null)[] = jobs.map(() => null);
       for (let i = 0; i < jobs.length; i++) {
         if (i % EVERY === 0) {
+          // a turn of the event loop, where a signal's handler runs (stop() then sees it)
+          await new Promise((turn) => setImmediate(turn));
           if (stop()) break;
           done(i);
         }

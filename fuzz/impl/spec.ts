@@ -16,6 +16,7 @@ import { builtinFactory } from '../../impl/builtin.js';
 import { ImplFault, errorText } from '../run/fault.js';
 import { DEFAULT_OP_TIMEOUT_MS, ExecFactory } from './exec.js';
 import { validatingFactory } from './validating.js';
+import { probeModule } from './module-probe.js';
 
 /** The implementation cannot be loaded or started: exit 2 with this line. */
 export class ImplLoadError extends Error {}
@@ -33,11 +34,17 @@ export const kvmAdapterPath = (): string => join(packageRoot(), 'adapters', 'kvm
 export interface LoadOptions {
   /** wall-clock limit for one reply of an exec: implementation */
   readonly opTimeoutMs?: number;
+  /** a module: is loaded first where it can be stopped, within this many ms (module-probe.ts) */
+  readonly loadTimeoutMs?: number;
 }
 
-const fromModule = async (spec: string, path: string): Promise<ImplementationFactory> => {
+const fromModule = async (spec: string, path: string, o: LoadOptions): Promise<ImplementationFactory> => {
   const file = resolve(path);
   if (!existsSync(file) || !statSync(file).isFile()) throw new ImplLoadError(`${spec}: no such file ${file}`);
+  if (o.loadTimeoutMs !== undefined) {
+    const why = await probeModule(pathToFileURL(file).href, o.loadTimeoutMs);
+    if (why) throw new ImplLoadError(`${spec}: ${why}`);
+  }
   let mod: { default?: unknown };
   // a module that ends the process while it loads (process.exit, a top-level await that
   // never settles: exit 13) is one line and exit 2, not a silent exit 0
@@ -85,7 +92,7 @@ export const loadFactory = async (spec: string, o: LoadOptions = {}): Promise<Im
     if (why) throw new ImplLoadError(`kvm: ${why}`);
     return fromExec(spec, JSON.stringify(kvmAdapterPath()), o);
   }
-  if (spec.startsWith('module:') && spec.length > 7) return fromModule(spec, spec.slice(7));
+  if (spec.startsWith('module:') && spec.length > 7) return fromModule(spec, spec.slice(7), o);
   if (spec.startsWith('exec:') && spec.trim().length > 5) return fromExec(spec, spec.slice(5), o);
   throw new ImplLoadError(`unknown implementation ${JSON.stringify(spec)} (builtin, kvm, module:PATH or exec:COMMAND)`);
 };

@@ -30,6 +30,10 @@ const read = (file: string): Summary => {
   if (!Number.isSafeInteger(j.seed) || !Number.isSafeInteger(j.runs)) bad('"seed" and "runs" must be whole numbers');
   if (!Array.isArray(j.failures) || !Array.isArray(j.notChecked)) bad('"failures" and "notChecked" must be lists');
   for (const f of j.failures as FailureSummary[]) if (typeof f?.signature !== 'string' || typeof f.known !== 'boolean') bad('a failure without "signature" or "known"');
+  for (const n of j.notChecked as NotChecked[]) {
+    if (typeof n?.check !== 'string' || typeof n.reason !== 'string') bad('a "notChecked" entry without "check" and "reason"');
+    if (n.cases !== undefined && !Number.isSafeInteger(n.cases)) bad('a "notChecked" entry whose "cases" is not a whole number');
+  }
   return j as unknown as Summary;
 };
 
@@ -87,8 +91,14 @@ const checkWhole = (files: readonly string[], ss: readonly Summary[]): void => {
   if (cut) throw new UsageError(`merge: shard ${cut.shard?.index ?? 1}/${count} was interrupted (${cut.interrupted}) after ${cut.runs} runs`);
 };
 
-/** written whole or not at all (a kill or a full disk leaves no partial file) */
-const write = writeAtomic;
+/** written whole or not at all (a kill or a full disk leaves no partial file); a file that cannot be written is exit 2 */
+const write = (what: string, file: string, text: string): void => {
+  try {
+    writeAtomic(file, text);
+  } catch (e) {
+    throw new UsageError(`merge: cannot write ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+};
 
 export const merge = (files: readonly string[], io: MergeIo, jsonOut?: string, junitOut?: string): number => {
   if (!files.length) throw new UsageError('merge takes one or more summary FILEs');
@@ -103,8 +113,8 @@ export const merge = (files: readonly string[], io: MergeIo, jsonOut?: string, j
     io.out(`  ${f.known ? 'known' : 'NEW  '} ${f.signature}  ${seen}  ${f.file ?? '(not written)'}`);
   }
   for (const n of m.notChecked) io.out(`  not checked: ${n.check}${n.cases !== undefined ? ` in ${n.cases} case(s)` : ''}: ${n.reason}`);
-  if (jsonOut) write(jsonOut, JSON.stringify(m, null, 2) + '\n');
+  if (jsonOut) write('summary', jsonOut, JSON.stringify(m, null, 2) + '\n');
   // a test suite per shard, as the shards' own JUnit files have
-  if (junitOut) write(junitOut, junitXml(ss));
+  if (junitOut) write('JUnit report', junitOut, junitXml(ss));
   return news(m) ? 1 : 0;
 };

@@ -6,13 +6,15 @@
 //   node faulty.mjs drop|dup|swap|droprequest|dropevent KIND
 // drop: the reply is lost; dup: it is sent twice; swap: it is held back and sent after the
 // next reply; droprequest: the request never reaches the implementation; dropevent: the
-// first reply from then on that has events loses its last one
+// first reply from then on that has events loses its last one.
+// Any further arguments name the implementation behind it (default `kvm-oracle serve`).
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-const [mode, kind] = process.argv.slice(2);
+const [mode, kind, ...behind] = process.argv.slice(2);
 const cli = new URL('../../bin/kvm-oracle.js', import.meta.url).pathname;
-const child = spawn(process.execPath, [cli, 'serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const [command, ...args] = behind.length ? behind : [process.execPath, cli, 'serve'];
+const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
 const replies = createInterface({ input: child.stdout });
 const waiting = [];
 replies.on('line', (line) => waiting.shift()?.(line));

@@ -233,6 +233,8 @@ static void handle(struct sbuf *out, const struct jval *req)
 		sb_printf(out, "{\"msg\":\"ok\"}");
 	} else if (!strcmp(msg, "case")) {
 		run_case(out, req);
+	} else if (!strcmp(msg, "sync")) {
+		seq_sync(out);
 	} else {
 		reply_error(out, "unknown msg (this implementation is not stepped)");
 	}
@@ -276,6 +278,7 @@ int main(int argc, char **argv)
 			reply_error(&out, perr);
 		else
 			handle(&out, req);
+		seq_stamp(&out, req);
 		json_free(req);
 		puts(out.buf);
 		fflush(stdout);

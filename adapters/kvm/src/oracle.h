@@ -159,4 +159,8 @@ void trace_write_fired(struct sbuf *sb);
 void trace_write_kinds(struct sbuf *sb);
 void trace_write_why(struct sbuf *sb);
 
+/* seq.c: the protocol's sequence numbers, event counts and sync */
+void seq_sync(struct sbuf *out);
+void seq_stamp(struct sbuf *out, const struct jval *req);
+
 #endif
