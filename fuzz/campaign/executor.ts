@@ -6,7 +6,7 @@
  */
 import type { TestCase } from '../../api/ops.js';
 import type { CaseShape } from '../gen/arbitraries.js';
-import { runCase, type Failure, type RunOptions, type RunOutcome } from '../run/runner.js';
+import { runCase, type Failure, type KeepTrace, type RunOptions, type RunOutcome } from '../run/runner.js';
 import type { CaseSource } from './stream.js';
 import type { WireReach } from '../gen/campaign-arb.js';
 import type { EngineName } from '../engines/name.js';
@@ -71,10 +71,11 @@ export interface Executor {
   /** the failing, unchecked and unsupported cases of the request, by increasing index */
   scan(r: ScanRequest): Promise<ScanResult>;
   /**
-   * one case; with keepTrace, its whole trace (for the report); timeoutMs: its own watchdog
+   * one case; with keepTrace, its whole trace and the evidence of a failure (shrinking keeps
+   * the last failing outcome for the report: 'failing'); timeoutMs: its own watchdog
    * (shrinking a hang; an executor without a watchdog ignores it)
    */
-  run(tc: TestCase, keepTrace?: boolean, timeoutMs?: number): Promise<RunOutcome>;
+  run(tc: TestCase, keepTrace?: KeepTrace, timeoutMs?: number): Promise<RunOutcome>;
   /** a signal: what runs now is dropped (a pending run() passes) */
   abort(): void;
   close(): Promise<void>;
