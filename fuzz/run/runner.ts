@@ -22,7 +22,7 @@ import { Stop, type Evidence, type Failure, type KeepTrace, type Mark } from './
 import type { Outcome } from '../../model/outcome.js';
 import { evidenceOf, type Checked } from './evidence.js';
 
-export type { Evidence, Failure, KeepTrace } from './types.js';
+export type { Basis, Evidence, Failure, KeepTrace } from './types.js';
 export { MAX_STEPS_PER_OP } from './stepped.js';
 export { errorText } from './fault.js';
 
