@@ -10,7 +10,7 @@ import { runCase, type Failure, type KeepTrace, type RunOptions, type RunOutcome
 import type { CaseSource } from './stream.js';
 import type { WireReach } from '../gen/campaign-arb.js';
 import type { EngineName } from '../engines/name.js';
-import { addCase, emptyStats, type Stats } from '../report/stats.js';
+import { countCase, countingInto, emptyStats, type Stats } from '../report/stats.js';
 import type { GuideSnapshot, Novel } from '../guided/corpus.js';
 import { guidedScan } from '../guided/scan.js';
 
@@ -59,7 +59,7 @@ export interface CaseSetup {
   readonly seed: number;
   /** which engine draws and shrinks the cases (absent: fast-check) */
   readonly engine?: EngineName;
-  /** collect the stats of scanned cases (--stats, --json, --junit): each case keeps its trace */
+  /** collect the stats of scanned cases (--stats, --json, --junit), counted as each record is fed */
   readonly stats?: boolean;
   /** guided generation (fuzz/guided/): cases derived from those that reached something new */
   readonly guided?: boolean;
@@ -89,7 +89,7 @@ export const scanCases = (stream: CaseSource, r: ScanRequest, opts: RunOptions, 
   const verdicts: Scanned[] = [];
   const stats = withStats ? emptyStats() : null;
   const guided = r.guide && guidedScan(stream, r.guide);
-  const statsOpts = withStats ? { ...opts, keepTrace: true, coverage: true } : opts;
+  const statsOpts = stats ? { ...opts, ...countingInto(stats) } : opts;
   const runOpts = guided ? guided.opts(statsOpts) : statsOpts;
   for (let k = 0; k < r.count; k++) {
     const index = r.start + k * r.stride;
@@ -98,7 +98,7 @@ export const scanCases = (stream: CaseSource, r: ScanRequest, opts: RunOptions, 
     const outcome = runCase(tc, runOpts);
     seen?.(tc, outcome);
     guided?.seen(index, tc, outcome);
-    if (stats) addCase(stats, outcome);
+    if (stats) countCase(stats, outcome);
     const { failure, unchecked, unsupported } = outcome;
     if (failure || unchecked || unsupported) verdicts.push({ index, failure, unchecked, unsupported });
   }
