@@ -52,9 +52,14 @@ export const search = <S>(ops: readonly Interval[], initial: S, model: PhasedMod
   const order: number[] = [];
   /** the model's result of each phase of `order` (null: the operation goes on in its next phase) */
   const results: (Result | null)[] = [];
-  /** the deepest attempt, kept as the evidence of a failure (Porcupine's longest partial linearization) */
+  /**
+   * the deepest attempt, kept as the evidence of a failure (Porcupine's longest partial
+   * linearization); at the same depth only the message moves on, so that a search with many
+   * whole orders whose end state is wrong copies one of them, not each
+   */
   const closest = (index: number, message: string, expected: Result | null): void => {
-    deepest = { index, message, depth: order.length, order: [...order], results: [...results], expected };
+    const deeper = order.length > deepest.depth;
+    deepest = deeper ? { index, message, depth: order.length, order: [...order], results: [...results], expected } : { ...deepest, index, message, expected };
   };
   // the memo key costs a canonical text of the state: made only once something failed
   const key = (f: Frame<S>): string => `${f.heads.join(',')}/${f.phases.join(',')}|${canonical(f.state)}`;
