@@ -199,7 +199,7 @@ export class Engine {
     const stop = (): Cut | null => (this.signal ? 'signal' : Date.now() > until ? 'time' : null);
     let s: Shrunk;
     const seen: RunOutcome = again?.failure === failure ? again : { failure, unchecked: false, unsupported: null, preempted: 0, trace: [], points: [] };
-    if (seen.failure === failure && failure.id === 'IMPL_HANG' && failure.step >= 0 && again) s = await shrinkHang(this.exec, start.value[0], again, stop, this.o.caseTimeoutMs);
+    if (seen === again && failure.id === 'IMPL_HANG' && failure.step >= 0) s = await shrinkHang(this.exec, start.value[0], seen, stop, this.o.caseTimeoutMs);
     else {
       s = await shrinkCase(this.exec, this.stream, start, seen, stop);
       if (!s.cut) s = await truncate(this.exec, s);
