@@ -27,14 +27,25 @@ export interface Interval {
 
 export interface Linearization<S> {
   /** the order found, by operation index (an operation with two phases appears twice); parts one after another */
-  readonly order: number[];
+  readonly order: readonly number[];
+  /** the model's result at each entry of `order` (null: a phase after which the operation goes on) */
+  readonly results: readonly (Result | null)[];
   readonly state: S;
 }
 
+/**
+ * No order explains the history. Like Porcupine's partial linearizations, it keeps the
+ * evidence of the deepest attempt: the longest prefix of an order that held (`order`,
+ * `results`, parts already linearized first) and the model's result for the operation
+ * that did not fit there (`expected`; null when the whole order held but its end state did not).
+ */
 export interface NotLinearizable {
   /** the operation whose result no order explains (from the deepest attempt) */
   readonly index: number;
   readonly message: string;
+  readonly order: readonly number[];
+  readonly results: readonly (Result | null)[];
+  readonly expected: Result | null;
 }
 
 /** search nodes after which the search of a part gives up (the case counts as unchecked) ... */
@@ -65,9 +76,9 @@ export const linearize = <S>(ops: readonly Interval[], initial: S, model: Phased
   for (const p of parts) {
     const r = search(p.ops, initial, model, (s) => model.final?.(s, p.vms) ?? null, budget(p.ops.length));
     if (r === 'gave-up') gaveUp = true;
-    else if ('message' in r) return r;
+    else if ('message' in r) return { ...r, order: [...found.flatMap((f) => f.order), ...r.order], results: [...found.flatMap((f) => f.results), ...r.results] };
     else found.push(r);
   }
   if (gaveUp) return 'gave-up';
-  return { order: found.flatMap((f) => f.order), state: model.merge!(found.map((f) => f.state)) };
+  return { order: found.flatMap((f) => f.order), results: found.flatMap((f) => f.results), state: model.merge!(found.map((f) => f.state)) };
 };

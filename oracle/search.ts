@@ -8,6 +8,7 @@
  * thread can come next, and the pending set is where each thread stands: a node costs the
  * number of threads, not of operations, in time and memory.
  */
+import type { Result } from '../api/results.js';
 import type { Interval, Linearization, NotLinearizable, PhasedModel } from './linearize.js';
 import { firstDifference } from './conformance.js';
 
@@ -46,16 +47,30 @@ const chainsOf = (ops: readonly Interval[]): Interval[][] => {
 export const search = <S>(ops: readonly Interval[], initial: S, model: PhasedModel<S>, final: (s: S) => string | null, budget: number): SearchResult<S> => {
   const chains = chainsOf(ops);
   const failed = new Set<string>();
-  let deepest: NotLinearizable & { depth: number } = { index: ops[0]?.index ?? 0, message: '', depth: -1 };
+  let deepest: Omit<NotLinearizable, 'message'> & { message: string; depth: number } = { index: ops[0]?.index ?? 0, message: '', depth: -1, order: [], results: [], expected: null };
   let nodes = 0;
   const order: number[] = [];
+  /** the model's result of each phase of `order` (null: the operation goes on in its next phase) */
+  const results: (Result | null)[] = [];
+  /**
+   * the deepest attempt, kept as the evidence of a failure (Porcupine's longest partial
+   * linearization); at the same depth only the message moves on, so that a search with many
+   * whole orders whose end state is wrong copies one of them, not each
+   */
+  const closest = (index: number, message: string, expected: Result | null): void => {
+    const deeper = order.length > deepest.depth;
+    deepest = deeper ? { index, message, depth: order.length, order: [...order], results: [...results], expected } : { ...deepest, index, message, expected };
+  };
   // the memo key costs a canonical text of the state: made only once something failed
   const key = (f: Frame<S>): string => `${f.heads.join(',')}/${f.phases.join(',')}|${canonical(f.state)}`;
   const stack: Frame<S>[] = [{ state: initial, heads: chains.map(() => 0), phases: chains.map(() => 0), candidates: null, next: 0 }];
   const back = (f: Frame<S>, remember: boolean): void => {
     if (remember) failed.add(key(f));
     stack.pop();
-    if (stack.length > 0) order.pop();
+    if (stack.length > 0) {
+      order.pop();
+      results.pop();
+    }
   };
   while (stack.length > 0) {
     const f = stack[stack.length - 1]!;
@@ -63,8 +78,8 @@ export const search = <S>(ops: readonly Interval[], initial: S, model: PhasedMod
       const live = chains.flatMap((c, i) => (f.heads[i]! < c.length ? [i] : []));
       if (live.length === 0) {
         const bad = final(f.state);
-        if (!bad) return { order, state: f.state };
-        if (order.length >= deepest.depth) deepest = { index: ops.at(-1)?.index ?? 0, message: `ends in a state that ${bad}`, depth: order.length };
+        if (!bad) return { order, results, state: f.state };
+        if (order.length >= deepest.depth) closest(ops.at(-1)?.index ?? 0, `ends in a state that ${bad}`, null);
         back(f, false);
         continue;
       }
@@ -94,14 +109,16 @@ export const search = <S>(ops: readonly Interval[], initial: S, model: PhasedMod
     } else {
       const d = firstDifference(iv.result, step.result, 'result');
       if (d) {
-        if (order.length > deepest.depth) deepest = { index: iv.index, message: `result differs: ${d}`, depth: order.length };
+        if (order.length > deepest.depth) closest(iv.index, `result differs: ${d}`, step.result);
         continue;
       }
       heads[ci] = heads[ci]! + 1;
       phases[ci] = 0;
     }
     order.push(iv.index);
+    results.push(step.result);
     stack.push({ state: step.state, heads, phases, candidates: null, next: 0 });
   }
-  return { index: deepest.index, message: `no order of the concurrent operations explains the results; closest: operation ${deepest.index} ${deepest.message}` };
+  const { depth: _, ...closestAttempt } = deepest;
+  return { ...closestAttempt, message: `no order of the concurrent operations explains the results; closest: operation ${deepest.index} ${deepest.message}` };
 };

@@ -8,7 +8,7 @@ import { runCase } from '../fuzz/run/runner.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { campaignArb } from '../fuzz/gen/campaign-arb.js';
 import { reachOf } from '../fuzz/gen/reach.js';
-import { addCase, emptyStats, formatStats, mergeStats } from '../fuzz/report/stats.js';
+import { countCase, countingInto, emptyStats, formatStats, mergeStats } from '../fuzz/report/stats.js';
 import { mergeCoverage, specCoverage } from '../fuzz/report/spec-coverage.js';
 import { BASIC, SVM_TDP, TO_LONG_MODE, VMX, op } from './helpers.js';
 import { P7, TWO_SLOTS, ppc } from './helpers-ppc.js';
@@ -118,7 +118,7 @@ describe('spec coverage', () => {
 
   it('counts outcomes in --stats, adds them up across workers, and lists those never reached', () => {
     const one = emptyStats();
-    addCase(one, runCase({ config: VMX, ops: [...BASIC, op.run(), { kind: 'run', vm: 3 as never, vcpu: 0 as never, access: null }] }, { factory: builtinFactory, mutant: null, keepTrace: true, coverage: true }));
+    countCase(one, runCase({ config: VMX, ops: [...BASIC, op.run(), { kind: 'run', vm: 3 as never, vcpu: 0 as never, access: null }] }, { factory: builtinFactory, mutant: null, ...countingInto(one) }));
     const sum = mergeStats(one, one);
     expect(sum.outcomes['run/halt']).toBe(2);
     expect(sum.outcomes['vm.missing→EBADF']).toBe(2);

@@ -124,7 +124,8 @@ export class Engine {
     let n = 0;
     for (const { file, cx, fixed } of this.o.corpus ?? []) {
       if (this.signal) break;
-      const { failure } = await this.exec.run(cx);
+      const outcome = await this.exec.run(cx, 'failing');
+      const { failure } = outcome;
       n++;
       if (this.signal) break;
       if (!failure) {
@@ -133,7 +134,7 @@ export class Engine {
         continue;
       }
       const counterexample = toCounterexample(cx, failure, cx.seed, this.o.identity);
-      this.collect({ counterexample, firstSeen: 0, source: 'corpus', from: file, corpus: fixed ? 'regressed' : 'open', shrinks: 0, shrinkCut: null });
+      this.collect({ counterexample, outcome, firstSeen: 0, source: 'corpus', from: file, corpus: fixed ? 'regressed' : 'open', shrinks: 0, shrinkCut: null });
     }
     return n;
   }
@@ -186,8 +187,9 @@ export class Engine {
     let failure = d.failure!;
     let again: RunOutcome | null = null;
     if (!this.signal) {
-      // run it once more on its own: a hang found by a scan learns its operation here
-      again = await this.exec.run(start.value[0]);
+      // run it once more on its own, keeping its evidence (a scan keeps none): a hang found
+      // by a scan learns its operation here, and shrinking starts from this outcome
+      again = await this.exec.run(start.value[0], 'failing');
       if (again.failure?.id === failure.id) failure = again.failure;
     }
     // a bug already collected (an open corpus entry, a known one, an earlier case): no second shrink
@@ -196,13 +198,14 @@ export class Engine {
     const until = Date.now() + (this.o.shrinkTimeMs ?? SHRINK_TIME_MS);
     const stop = (): Cut | null => (this.signal ? 'signal' : Date.now() > until ? 'time' : null);
     let s: Shrunk;
-    if (again?.failure === failure && failure.id === 'IMPL_HANG' && failure.step >= 0) s = await shrinkHang(this.exec, start.value[0], again, stop, this.o.caseTimeoutMs);
+    const seen: RunOutcome = again?.failure === failure ? again : { failure, unchecked: false, unsupported: null, preempted: 0, trace: [], points: [] };
+    if (seen === again && failure.id === 'IMPL_HANG' && failure.step >= 0) s = await shrinkHang(this.exec, start.value[0], seen, stop, this.o.caseTimeoutMs);
     else {
-      s = await shrinkCase(this.exec, this.stream, start, failure, stop);
+      s = await shrinkCase(this.exec, this.stream, start, seen, stop);
       if (!s.cut) s = await truncate(this.exec, s);
       if (!s.cut) s = await minimizeShrunk(this.exec, s, stop);
     }
     const counterexample = toCounterexample(s.tc, s.failure, this.o.seed, this.o.identity);
-    return this.collect({ counterexample, firstSeen: d.index + 1, source: 'generated', shrinks: s.steps, shrinkCut: s.cut }) || this.signal !== null;
+    return this.collect({ counterexample, outcome: s.outcome, firstSeen: d.index + 1, source: 'generated', shrinks: s.steps, shrinkCut: s.cut }) || this.signal !== null;
   }
 }

@@ -6,11 +6,11 @@
  */
 import type { TestCase } from '../../api/ops.js';
 import type { CaseShape } from '../gen/arbitraries.js';
-import { runCase, type Failure, type RunOptions, type RunOutcome } from '../run/runner.js';
+import { runCase, type Failure, type KeepTrace, type RunOptions, type RunOutcome } from '../run/runner.js';
 import type { CaseSource } from './stream.js';
 import type { WireReach } from '../gen/campaign-arb.js';
 import type { EngineName } from '../engines/name.js';
-import { addCase, emptyStats, type Stats } from '../report/stats.js';
+import { countCase, countingInto, emptyStats, type Stats } from '../report/stats.js';
 import type { GuideSnapshot, Novel } from '../guided/corpus.js';
 import { guidedScan } from '../guided/scan.js';
 
@@ -59,7 +59,7 @@ export interface CaseSetup {
   readonly seed: number;
   /** which engine draws and shrinks the cases (absent: fast-check) */
   readonly engine?: EngineName;
-  /** collect the stats of scanned cases (--stats, --json, --junit): each case keeps its trace */
+  /** collect the stats of scanned cases (--stats, --json, --junit), counted as each record is fed */
   readonly stats?: boolean;
   /** guided generation (fuzz/guided/): cases derived from those that reached something new */
   readonly guided?: boolean;
@@ -71,10 +71,11 @@ export interface Executor {
   /** the failing, unchecked and unsupported cases of the request, by increasing index */
   scan(r: ScanRequest): Promise<ScanResult>;
   /**
-   * one case; with keepTrace, its whole trace (for the report); timeoutMs: its own watchdog
+   * one case; with keepTrace, its whole trace and the evidence of a failure (shrinking keeps
+   * the last failing outcome for the report: 'failing'); timeoutMs: its own watchdog
    * (shrinking a hang; an executor without a watchdog ignores it)
    */
-  run(tc: TestCase, keepTrace?: boolean, timeoutMs?: number): Promise<RunOutcome>;
+  run(tc: TestCase, keepTrace?: KeepTrace, timeoutMs?: number): Promise<RunOutcome>;
   /** a signal: what runs now is dropped (a pending run() passes) */
   abort(): void;
   close(): Promise<void>;
@@ -88,7 +89,7 @@ export const scanCases = (stream: CaseSource, r: ScanRequest, opts: RunOptions, 
   const verdicts: Scanned[] = [];
   const stats = withStats ? emptyStats() : null;
   const guided = r.guide && guidedScan(stream, r.guide);
-  const statsOpts = withStats ? { ...opts, keepTrace: true, coverage: true } : opts;
+  const statsOpts = stats ? { ...opts, ...countingInto(stats) } : opts;
   const runOpts = guided ? guided.opts(statsOpts) : statsOpts;
   for (let k = 0; k < r.count; k++) {
     const index = r.start + k * r.stride;
@@ -97,7 +98,7 @@ export const scanCases = (stream: CaseSource, r: ScanRequest, opts: RunOptions, 
     const outcome = runCase(tc, runOpts);
     seen?.(tc, outcome);
     guided?.seen(index, tc, outcome);
-    if (stats) addCase(stats, outcome);
+    if (stats) countCase(stats, outcome);
     const { failure, unchecked, unsupported } = outcome;
     if (failure || unchecked || unsupported) verdicts.push({ index, failure, unchecked, unsupported });
   }

@@ -2,7 +2,7 @@
 import type { TestCase } from '../../api/ops.js';
 import { FORMAT, type Counterexample } from './counterexample.js';
 import type { HostInfo } from '../../api/limits.js';
-import type { Failure } from '../run/runner.js';
+import type { Failure, RunOutcome } from '../run/runner.js';
 import type { Cut } from './shrink.js';
 import type { InvariantId } from '../../api/failures.js';
 import { DEFAULT_ENGINE, type EngineName } from '../engines/name.js';
@@ -19,6 +19,11 @@ export interface Identity {
 
 export interface Found {
   readonly counterexample: Counterexample;
+  /**
+   * the run of the counterexample's case that failed as it says, with its trace and
+   * evidence (fuzz/run/types.ts): the report is written from it, not from another run
+   */
+  readonly outcome?: RunOutcome;
   readonly signature: string;
   /** listed in the baseline, or an open corpus entry: reported, but not a new failure */
   readonly known: boolean;

@@ -22,10 +22,12 @@ const begunOps = (o: RunOutcome): number[] => o.trace.flatMap((t) => (t.record.e
 
 export const shrinkHang = async (exec: Executor, tc: TestCase, seen: RunOutcome, stop: () => Cut | null, caseTimeoutMs?: number): Promise<Shrunk> => {
   let failure = seen.failure as Failure;
+  let outcome = seen;
   const short = caseTimeoutMs === undefined ? undefined : candidateTimeout(caseTimeoutMs);
-  const hangs = async (c: TestCase, ms = short): Promise<Failure | null> => {
-    const { failure: f } = await exec.run(c, false, ms);
-    return f?.id === 'IMPL_HANG' ? f : null;
+  /** the run of `c` when it hangs (with what trace it has), else null */
+  const hangs = async (c: TestCase, ms = short): Promise<RunOutcome | null> => {
+    const o = await exec.run(c, 'failing', ms);
+    return o.failure?.id === 'IMPL_HANG' ? o : null;
   };
   // 1. cut after the hanging operation, confirmed under the full watchdog
   const hung = failure.step;
@@ -34,10 +36,10 @@ export const shrinkHang = async (exec: Executor, tc: TestCase, seen: RunOutcome,
   let steps = 0;
   if (keep.size < tc.ops.length) {
     const f = await hangs(keepOps(tc, keep), caseTimeoutMs);
-    if (f) [base, failure, steps] = [keepOps(tc, keep), f, 1];
+    if (f) [base, failure, outcome, steps] = [keepOps(tc, keep), f.failure!, f, 1];
     else keep = new Set(tc.ops.keys());
   }
-  const confirmed = { tc: base, failure, steps };
+  const confirmed = { tc: base, failure, outcome, steps };
   // 2. drop chunks of the others while it still hangs (under the shorter watchdog)
   let cur = base;
   let cut: Cut | null = null;
@@ -54,7 +56,7 @@ export const shrinkHang = async (exec: Executor, tc: TestCase, seen: RunOutcome,
       const c = keepOps(tc, next);
       const f = await hangs(c);
       if (f) {
-        [keep, cur, failure] = [next, c, f];
+        [keep, cur, failure, outcome] = [next, c, f.failure!, f];
         steps++;
         n = Math.max(2, n - 1);
         continue outer;
@@ -68,10 +70,10 @@ export const shrinkHang = async (exec: Executor, tc: TestCase, seen: RunOutcome,
     if ((cut ??= stop())) break;
     const c = { ...cur, preemptions: cur.preemptions!.filter((q) => q !== p) };
     const f = await hangs(c);
-    if (f) [cur, failure] = [c, f];
+    if (f) [cur, failure, outcome] = [c, f.failure!, f];
   }
   if (cur === confirmed.tc) return { ...confirmed, cut };
   // 4. confirmed under the full watchdog, or the cut case stands
-  const f = short === caseTimeoutMs ? failure : await hangs(cur, caseTimeoutMs);
-  return f ? { tc: cur, failure: f, steps, cut } : { ...confirmed, cut };
+  const f = short === caseTimeoutMs ? outcome : await hangs(cur, caseTimeoutMs);
+  return f ? { tc: cur, failure: f.failure!, outcome: f, steps, cut } : { ...confirmed, cut };
 };

@@ -6,7 +6,7 @@
  */
 import type { ImplementationFactory } from '../../api/implementation.js';
 import type { TestCase } from '../../api/ops.js';
-import { runCase, type RunOptions, type RunOutcome } from '../run/runner.js';
+import { runCase, type KeepTrace, type RunOptions, type RunOutcome } from '../run/runner.js';
 import { probe, type Job, type Probed } from './probe.js';
 
 export interface ExploreExec {
@@ -18,7 +18,7 @@ export interface ExploreExec {
    */
   probe(jobs: readonly Job[], stop: () => boolean, done: (n: number) => void): Promise<(Probed | null)[]>;
   /** one case, for the report and for cutting a counterexample (in a worker: a hang cannot hang the report) */
-  run(tc: TestCase, keepTrace?: boolean): Promise<RunOutcome>;
+  run(tc: TestCase, keepTrace?: KeepTrace): Promise<RunOutcome>;
   close(): Promise<void>;
 }
 

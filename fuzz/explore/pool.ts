@@ -9,7 +9,7 @@ import type { TestCase } from '../../api/ops.js';
 import type { CaseSetup } from '../campaign/executor.js';
 import type { FromWorker, ToWorker } from '../workers/protocol.js';
 import { WorkerProc } from '../workers/proc.js';
-import type { Failure, RunOutcome } from '../run/runner.js';
+import type { Failure, KeepTrace, RunOutcome } from '../run/runner.js';
 import type { Job, Probed } from './probe.js';
 import type { ExploreExec, ExploreFromWorker, ExploreToWorker } from './exec.js';
 
@@ -67,7 +67,7 @@ export class ExplorePool implements ExploreExec {
   }
 
   /** one case in a worker of its own, with the same watchdog */
-  async run(tc: TestCase, keepTrace = false): Promise<RunOutcome> {
+  async run(tc: TestCase, keepTrace: KeepTrace = false): Promise<RunOutcome> {
     const p = await this.spawn();
     return new Promise((resolve) => {
       const t = setTimeout(() => (p.kill(), resolve({ failure: this.hang(), unchecked: false, unsupported: null, preempted: 0, trace: [], points: [] })), this.caseTimeoutMs);

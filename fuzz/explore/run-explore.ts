@@ -85,7 +85,7 @@ export const runExplore = async (s: ExploreSettings, io: Io): Promise<number> =>
       const cut = await truncate(asExecutor(exec), { tc: job.tc, failure: probe.failure!, steps: 0, cut: null });
       const identity = { implementation: s.spec, mutant: s.mutant, ...(s.disabled.size && { disabled: s.disabled }) };
       const counterexample = { ...toCounterexample(cut.tc, cut.failure, 0, identity), explore: s.bound };
-      const found = { counterexample, signature: failureSignature(counterexample), known: false, firstSeen: res.failure.caseNo, source: 'generated' as const, shrinks: 0, shrinkCut: null };
+      const found = { counterexample, outcome: cut.outcome, signature: failureSignature(counterexample), known: false, firstSeen: res.failure.caseNo, source: 'generated' as const, shrinks: 0, shrinkCut: null };
       const header = `failure at depth ${job.depth} (case ${res.failure.caseNo} of the search; no shallower case fails)`;
       file = await reportFound(found, { what, runs: res.cases, shrinkTimeMs: 0, out: s.out, exec: asExecutor(exec), command: 'explore', header }, io);
     }

@@ -23,7 +23,10 @@ export interface ReportContext {
   readonly shrinkTimeMs: number;
   readonly out: string;
   readonly corpusDir?: string;
-  /** re-runs the case with its trace (in a worker: a hang there cannot hang the report) */
+  /**
+   * runs the case with its trace only when the failure came without its run (in a worker:
+   * a hang there cannot hang the report); a failure fuzz shrank carries its own
+   */
   readonly exec: Executor;
   /** the command that found it, and where, when not fuzz's shrunk run (explore) */
   readonly command?: string;
@@ -48,7 +51,8 @@ export const reportFound = async (f: Found, c: ReportContext, io: Io): Promise<s
   let outcome: RunOutcome | null = null;
   if (f.known) io.out(`  known: ${f.signature} ${f.corpus === 'open' ? 'is an open bug of the corpus' : 'is in the baseline'} (${bugText(bugOf(cx))}: ${cx.message})`);
   else {
-    outcome = await c.exec.run(cx, true);
+    // the run that failed, kept by shrinking (or the corpus replay): the report is written from it
+    outcome = f.outcome && (f.outcome.evidence || f.outcome.trace.length) ? f.outcome : await c.exec.run(cx, true);
     for (const l of reportFailure(cx, outcome, cx)) io.out(l);
     if (!outcome.trace.length) io.out('  (no trace: the run for this report was cut short too, e.g. killed at --case-timeout)');
     io.out(`  signature: ${f.signature} (${f.corpus === 'regressed' ? 'REGRESSED' : 'new'}): ${bugText(bugOf(cx))}`);

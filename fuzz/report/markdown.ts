@@ -4,12 +4,13 @@
  * the rule broken and the patch it comes from, the host and kernel, the operations in
  * execution order with the model's and the implementation's results, the interleaving as a
  * Mermaid sequence diagram (cases with several threads), the replay command and the case.
+ * A pure function of the case and its failing run's outcome (its trace and evidence).
  */
 import { ruleOf } from '../../oracle/rules.js';
 import type { Counterexample } from '../campaign/counterexample.js';
 import { formatOp, formatResult } from './format.js';
 import type { RunOutcome } from '../run/runner.js';
-import { execution } from './expected.js';
+import { execution, orderText } from './expected.js';
 import { sequenceDiagram } from './mermaid.js';
 import { foundLine, hostLine, kernelLine, patchLine, reasonLine, replayLine } from './facts.js';
 
@@ -18,7 +19,7 @@ const cell = (s: string): string => s.replace(/\s+/g, ' ').replace(/\|/g, '\\|')
 
 export const markdownReport = (cx: Counterexample, outcome: RunOutcome, file: string): string => {
   const threads = Math.max(0, ...(cx.threads ?? [0])) + 1;
-  const run = execution(cx, outcome);
+  const run = execution(outcome);
   const lines = [
     `# ${cx.invariant}: ${cx.message}`,
     '',
@@ -33,6 +34,7 @@ export const markdownReport = (cx: Counterexample, outcome: RunOutcome, file: st
     '## Operations, in execution order',
     '',
     `Expected results are the model's, in ${run.basis}.`,
+    ...(run.linearization ? ['', `The order the check found: ${orderText(run.linearization)}.`] : []),
     '',
     '| # | thread | operation | expected (model) | actual |   |',
     '|---|---|---|---|---|---|',

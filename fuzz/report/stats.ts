@@ -2,7 +2,9 @@
  * `--stats`: what a campaign exercised, so a blind spot of the generator shows: operation
  * kinds issued, result kinds per operation, how many events of its own each monitor saw
  * (oracle/rules.ts), and how often each fault-injection site was armed and fired. Counts
- * are plain JSON, so the stats of workers or shards add up (mergeStats).
+ * are plain JSON, so the stats of workers or shards add up (mergeStats). They are counted
+ * as the runner feeds each record (RunOptions.onRecord), never from a kept trace: a case
+ * run for its stats keeps nothing.
  */
 import type { TraceRecord } from '../../api/events.js';
 import type { AllocSite } from '../../api/ops.js';
@@ -72,7 +74,8 @@ const bump = (c: Counts, k: string, n = 1): void => {
 const CHECKED_AT = new Map<string, string[]>();
 for (const id of INVARIANT_IDS) for (const ev of RULES[id].events) CHECKED_AT.set(ev, [...(CHECKED_AT.get(ev) ?? []), id]);
 
-const addRecord = (s: Stats, r: TraceRecord): void => {
+/** one record of a generated case, as the runner feeds it (RunOptions.onRecord) */
+export const countRecord = (s: Stats, r: TraceRecord): void => {
   if (r.ev === 'opBegin') {
     bump(s.ops, r.op.kind);
     if (r.op.kind === 'failAlloc') bump(s.faultsArmed, r.op.site);
@@ -81,12 +84,14 @@ const addRecord = (s: Stats, r: TraceRecord): void => {
   for (const id of CHECKED_AT.get(r.ev) ?? []) bump(s.monitorEvents, id);
 };
 
-/** one generated case, run with keepTrace */
-export const addCase = (s: Stats, o: RunOutcome): void => {
+/** a generated case whose records were counted is over: it counts, with its rule outcomes (run with coverage) */
+export const countCase = (s: Stats, o: Pick<RunOutcome, 'outcomes'>): void => {
   s.cases++;
-  for (const t of o.trace) addRecord(s, t.record);
   for (const name of o.outcomes ?? []) bump(s.outcomes, name);
 };
+
+/** the options that count a case's records into `s` as they are fed, and its rule outcomes */
+export const countingInto = (s: Stats): { readonly coverage: true; readonly onRecord: (r: TraceRecord) => void } => ({ coverage: true, onRecord: (r) => countRecord(s, r) });
 
 export const mergeStats = (a: Stats, b: Stats): Stats => {
   const add = (x: Counts, y: Counts): Counts => {

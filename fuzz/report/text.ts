@@ -4,13 +4,13 @@
  * subject, the rule and the patch it comes from with its upstream commit, the host and the
  * kernel, the operations in execution order with the expected (model) and actual results,
  * the replay command, and the case itself as JSON at the end. Lines stay short; no tables,
- * no Markdown, no absolute paths.
+ * no Markdown, no absolute paths. A pure function of the case and its failing run's outcome.
  */
 import { ruleOf } from '../../oracle/rules.js';
 import type { Counterexample } from '../campaign/counterexample.js';
 import { bugOf, bugText } from '../campaign/signature.js';
 import type { RunOutcome } from '../run/runner.js';
-import { execution } from './expected.js';
+import { execution, orderText } from './expected.js';
 import { formatOp, formatResult } from './format.js';
 import { foundLine, hostLine, kernelLine, patchLine, replayLine } from './facts.js';
 
@@ -20,7 +20,7 @@ const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repea
 export const subjectOf = (cx: Counterexample): string => `[kvm-oracle] ${bugText(bugOf(cx))}${cx.mutant ? `, mutant ${cx.mutant}` : ''} (${cx.implementation.replace(/:.*/, '')})`;
 
 export const textReport = (cx: Counterexample, outcome: RunOutcome, file: string): string => {
-  const run = execution(cx, outcome);
+  const run = execution(outcome);
   const rows = run.ops.map((e) => {
     const actual = e.actual ? formatResult(e.actual) : '(did not return)';
     const expected = e.expected ? formatResult(e.expected) : '-';
@@ -47,6 +47,7 @@ export const textReport = (cx: Counterexample, outcome: RunOutcome, file: string
     `Operations in execution order (expected: the model's results, in ${run.basis}):`,
     '',
     ...[head, ...rows].map((r) => `  ${line(r)}`),
+    ...(run.linearization ? ['', `The order the check found: ${orderText(run.linearization)}.`] : []),
     ...(notRun.length ? ['', `Not begun when the run stopped: ${notRun.map(({ op, i }) => `[${i}] ${formatOp(op)}`).join('; ')}.`] : []),
     ...(cx.preemptions?.length ? ['', `Preemptions: ${cx.preemptions.map((p) => (p.after ? `operation ${p.op} after its preemption point ${p.after}` : `before operation ${p.op}`)).join(', ')}.`] : []),
     '',

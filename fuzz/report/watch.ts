@@ -32,9 +32,9 @@ export class CampaignWatch {
         return exec.workers;
       },
       scan: (r) => exec.scan(r),
-      run: (tc, keepTrace) => {
+      run: (tc, keepTrace, timeoutMs) => {
         if (this.state.shrinking !== null) this.tick({ ...this.state, shrinking: this.state.shrinking + 1 });
-        return exec.run(tc, keepTrace);
+        return exec.run(tc, keepTrace, timeoutMs);
       },
       abort: () => exec.abort(),
       close: () => exec.close(),

@@ -17,15 +17,17 @@ import { mergeStates } from '../../model/merge.js';
 import type { Executed, Failure } from './types.js';
 import type { Outcome } from '../../model/outcome.js';
 import { outcomesAlong } from './outcomes.js';
+import type { Checked } from './evidence.js';
 
 const mismatch = (step: number, message: string): Failure => ({ id: 'CONFORMANCE', step, message, reason: differenceKind(message) });
 
 /**
  * Results and states against the model; 'unchecked' when the linearizability search gave
  * up. `end`, when given, gets the model's state at the end of a run that conforms;
- * `outcomes`, when given, the rule outcomes the model took (fuzz/run/outcomes.ts).
+ * `outcomes`, when given, the rule outcomes the model took (fuzz/run/outcomes.ts);
+ * `checked`, what the linearizability search returned (the evidence of its verdict).
  */
-export const conformance = (tc: TestCase, run: Executed, parts: ReadonlySet<AbstractPart>, end?: (model: ModelState) => void, outcomes?: Outcome[]): Failure | null | 'unchecked' => {
+export const conformance = (tc: TestCase, run: Executed, parts: ReadonlySet<AbstractPart>, end?: (model: ModelState) => void, outcomes?: Outcome[], checked?: (lin: Checked) => void): Failure | null | 'unchecked' => {
   const initial = initialState(tc.config);
   let model: ModelState = initial;
   const differs = (impl: Parameters<typeof projectAbstract>[0], m: ModelState) => checkState(projectAbstract(impl, parts), projectAbstract(abstractModel(m), parts));
@@ -42,6 +44,7 @@ export const conformance = (tc: TestCase, run: Executed, parts: ReadonlySet<Abst
     // each independent part (oracle/partition.ts) is held to its share of the final state
     const final = (m: ModelState, vms: ReadonlySet<number> | null) => differs(partState(run.final, vms), m);
     const lin = linearize([...run.done], model, { phases, stepPhase, final, merge: mergeStates });
+    checked?.(lin);
     if (lin === 'gave-up') return 'unchecked';
     if ('message' in lin) return mismatch(lin.index, lin.message);
     model = lin.state;

@@ -18,10 +18,11 @@ import { executeStepped } from './stepped.js';
 import { executeWhole } from './whole.js';
 import { conformance } from './conformance.js';
 import { NotRunnable, faultOf, guarded } from './fault.js';
-import { Stop, type Failure, type Mark } from './types.js';
+import { Stop, type Evidence, type Failure, type KeepTrace, type Mark } from './types.js';
 import type { Outcome } from '../../model/outcome.js';
+import { evidenceOf, type Checked } from './evidence.js';
 
-export type { Failure } from './types.js';
+export type { Basis, Evidence, Failure, KeepTrace } from './types.js';
 export { MAX_STEPS_PER_OP } from './stepped.js';
 export { errorText } from './fault.js';
 
@@ -33,8 +34,13 @@ export interface RunOptions {
   readonly mutant: string | null;
   /** invariant ids whose monitors are switched off */
   readonly disabled?: ReadonlySet<string>;
-  /** keep the whole trace in the outcome (for reports; off in the fuzz loop) */
-  readonly keepTrace?: boolean;
+  /**
+   * keep the whole trace in the outcome, with the evidence of a failure (for reports and
+   * shrinking; off in the fuzz loop); 'failing': only when the run fails
+   */
+  readonly keepTrace?: KeepTrace;
+  /** called with every record as it is fed (stats count them here: no trace is kept for them) */
+  readonly onRecord?: (record: TraceRecord, tid: number) => void;
   /** how to drive it (default auto; bench compares the modes) */
   readonly mode?: DriveMode;
   /** on one thread, compare the abstract state after every operation (default) or only at the end */
@@ -75,6 +81,8 @@ export interface RunOutcome {
   /** preemptions that switched threads */
   readonly preempted: number;
   readonly trace: readonly Traced[];
+  /** with keepTrace, a failing run: the model's expected results and the order the check found */
+  readonly evidence?: Evidence;
   /** with keepTrace, stepped runs: every preemption point a thread stopped at, in order */
   readonly points: readonly PointAt[];
   /** with coverage: the rule outcomes the model took (model/outcomes/), as far as the run was checked */
@@ -113,6 +121,7 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
     if (record.ev === 'opBegin') opts.onOpBegin?.(index);
     else if (record.ev === 'opEnd') opts.onOpEnd?.(index, record.result);
     if (opts.keepTrace) trace.push({ tid, record });
+    opts.onRecord?.(record, tid);
     const v = monitors.observe(record, tid);
     if (v) throw new Stop({ ...v, step: index });
   };
@@ -125,8 +134,17 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
   };
   const taken: Outcome[] | undefined = opts.coverage ? [] : undefined;
   let features: readonly string[] | undefined;
-  const outcome = (failure: Failure | null, unchecked = false, unsupported: string | null = null): RunOutcome =>
-    ({ failure, unchecked, unsupported, preempted, trace, points, ...(taken && { outcomes: taken }), ...(features && { features }) });
+  let checked: Checked | undefined;
+  const outcome = (failure: Failure | null, unchecked = false, unsupported: string | null = null): RunOutcome => {
+    const kept = opts.keepTrace === true || (opts.keepTrace === 'failing' && failure !== null);
+    let evidence: Evidence | undefined;
+    try {
+      evidence = kept && failure ? evidenceOf(tc, trace, single, checked) : undefined;
+    } catch {
+      // a model that cannot explain the run leaves the verdict without evidence, not without a verdict
+    }
+    return { failure, unchecked, unsupported, preempted, trace: kept ? trace : [], points: kept ? points : [], ...(evidence && { evidence }), ...(taken && { outcomes: taken }), ...(features && { features }) };
+  };
   let impl: Implementation | null = null;
   try {
     impl = guarded('creating the implementation', () => opts.factory.create(tc.config, opts.mutant));
@@ -140,7 +158,7 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
     features = run.features;
     const onEnd = opts.onEnd;
     const end = onEnd && ((model: ModelState) => onEnd({ final: run.final, model, monitors: monitors.memory(), lastTid: run.done.at(-1)?.tid ?? 0 }));
-    const c = conformance(tc, run, new Set(opts.factory.capabilities.abstract), end, taken);
+    const c = conformance(tc, run, new Set(opts.factory.capabilities.abstract), end, taken, opts.keepTrace ? (lin) => (checked = lin) : undefined);
     return c === 'unchecked' ? outcome(null, true) : outcome(c);
   } catch (e) {
     if (e instanceof Stop) return outcome(e.failure);

@@ -4,6 +4,7 @@ import type { AbstractState } from '../../api/abstract.js';
 import type { TraceEvent, TraceRecord } from '../../api/events.js';
 import type { FailureId } from '../../oracle/monitor.js';
 import type { Interval } from '../../oracle/linearize.js';
+import type { Result } from '../../api/results.js';
 
 export interface Failure {
   readonly id: FailureId;
@@ -18,6 +19,30 @@ export interface Failure {
   /** the monitor's check is not about the operation it fired in (oracle/monitor.ts) */
   readonly anyOp?: true;
 }
+
+/** how the expected results of a failing run were ordered */
+export type Basis =
+  | 'program order'
+  | 'a linearization'
+  | 'the longest partial linearization (no order explains every result)'
+  | 'no order (the linearizability search gave up)';
+
+/**
+ * What a failing verdict rests on, returned with it when the run keeps its trace
+ * (RunOptions.keepTrace), so that reports and shrinking need not run the case again: the
+ * model's result of every operation, and with several threads the order the
+ * linearizability check found (or the longest partial one, as Porcupine returns).
+ */
+export interface Evidence {
+  readonly basis: Basis;
+  /** by operation index: the model's result; null where it has none (never began, past where the order stops, or a model that cannot take the step) */
+  readonly expected: readonly (Result | null)[];
+  /** several threads: the order, by operation index (a phased operation once per phase); null on one thread */
+  readonly linearization: readonly number[] | null;
+}
+
+/** keep the trace (and the evidence) of every run, or only of one that fails */
+export type KeepTrace = boolean | 'failing';
 
 /** Thrown inside a run to end it with a failure. */
 export class Stop {

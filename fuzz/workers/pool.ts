@@ -10,7 +10,7 @@
 import type { TestCase } from '../../api/ops.js';
 import type { Result } from '../../api/results.js';
 import { threadId } from '../../api/ids.js';
-import type { Failure, RunOutcome, Traced } from '../run/runner.js';
+import type { Failure, KeepTrace, RunOutcome, Traced } from '../run/runner.js';
 import type { CaseSetup, Executor, ScanRequest, ScanResult, Scanned } from '../campaign/executor.js';
 import { mergeStats, type Stats } from '../report/stats.js';
 import type { FromWorker } from './protocol.js';
@@ -35,7 +35,7 @@ interface ScanTask {
 
 interface RunTask {
   readonly tc: TestCase;
-  readonly keepTrace: boolean;
+  readonly keepTrace: KeepTrace;
   /** this run's watchdog (default: the case timeout) */
   readonly timeoutMs?: number;
   /** its worker died once already */
@@ -98,7 +98,7 @@ export class Pool implements Executor {
     return scanned;
   }
 
-  run(tc: TestCase, keepTrace = false, timeoutMs?: number): Promise<RunOutcome> {
+  run(tc: TestCase, keepTrace: KeepTrace = false, timeoutMs?: number): Promise<RunOutcome> {
     return new Promise((resolve, reject) => {
       this.runs.push({ tc, keepTrace, ...(timeoutMs !== undefined && { timeoutMs }), resolve, reject });
       void this.nextRun();

@@ -7,12 +7,12 @@ import type { Result } from '../../api/results.js';
 import type { CaseSetup, ScanRequest, Scanned } from '../campaign/executor.js';
 import type { Stats } from '../report/stats.js';
 import type { Novel } from '../guided/corpus.js';
-import type { RunOutcome } from '../run/runner.js';
+import type { KeepTrace, RunOutcome } from '../run/runner.js';
 
 export type ToWorker =
   | { readonly kind: 'init'; readonly setup: CaseSetup }
   | { readonly kind: 'scan'; readonly req: ScanRequest }
-  | { readonly kind: 'run'; readonly tc: TestCase; readonly keepTrace: boolean };
+  | { readonly kind: 'run'; readonly tc: TestCase; readonly keepTrace: KeepTrace };
 
 
 export type FromWorker =
