@@ -9,7 +9,7 @@ import type { Gfn } from '../../api/ids.js';
 import type { Result } from '../../api/results.js';
 import type { Gen } from '../preempt.js';
 import type { Kvm, KvmVcpu } from './structs.js';
-import { walkAddr } from './cpu.js';
+import { walkGfn as walkAddr } from './paging-tmpl.js';
 import { gfnToMemslot } from './memslots.js';
 import { markPageDirty } from './dirty-log.js';
 import { kvmMmuZapPage } from './mmu-page.js';
