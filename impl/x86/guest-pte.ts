@@ -23,10 +23,12 @@ const adapterSlot = (index: number): boolean => index === 0x1ff || index >>> 4 =
 
 /**
  * Guest PTE `index` of the table page at `gfn`, `size` bytes wide (4 for 32-bit paging, 8
- * for PAE and long mode). Entry 0 points back at its own page.
+ * for PAE and long mode). Entry 0 points back at its own page; page 0 maps gfns 1-63 1:1.
  */
 export const guestPteAt = (gfn: Gfn, index: number, size: 4 | 8): bigint => {
   if (index === 0) return (BigInt(gfn) << 12n) | PT_BASE_FLAGS;
+  // the guest's low memory, mapped one to one from the page at gfn 0
+  if (gfn === 0 && index < 64) return (BigInt(index) << 12n) | PT_BASE_FLAGS;
   if (adapterSlot(index)) return 0x62n;
   const key = Number((BigInt(gfn) * 2048n + (size === 4 ? 1024n : 0n) + BigInt(index)) & 0xffffffffn);
   const h = hash32(key);

@@ -17,6 +17,8 @@ export const RSVD_BIT_64 = 51;
 export const RSVD_BIT_32 = 21;
 /** where the large entries point: 0, or 1 GiB (aligned for 2 MiB, 4 MiB and 1 GiB pages) */
 export const LARGE_TARGETS = [0, 1 << 18] as const;
+/** page 0 maps the guest's first pages one to one (entries 1 to 63), as a kernel maps its low memory */
+export const IDENTITY_PAGES = 64;
 /** entry indices the real-KVM adapter keeps for its own memory: never present in the layout */
 export const isAdapterIndex = (i: number): boolean => (i >= 0xf0 && i <= 0xff) || i === 0x1ff;
 
@@ -43,18 +45,19 @@ const entryHash = (g: Gfn, width: 4 | 8, i: number): number =>
 
 /** Which kind entry i of page g is: 2 in 16 absent, 1 reserved, 1 large, 12 a plain pointer. */
 export const entryKind = (g: Gfn, width: 4 | 8, i: number): EntryKind => {
-  if (i === 0) return 'table';
+  if (i === 0 || (g === 0 && i < IDENTITY_PAGES)) return 'table';
   if (isAdapterIndex(i)) return 'absent';
   const k = entryHash(g, width, i) & 15;
   return k < 2 ? 'absent' : k === 2 ? 'reserved' : k === 3 ? 'large' : 'table';
 };
 
 /**
- * The gfn an entry names: entry 0 the page itself; others mostly a gfn below 32 (the
+ * The gfn an entry names: entry 0 the page itself, entry i < 64 of page 0 gfn i; others mostly a gfn below 32 (the
  * prelude's slot), else one below 128; large entries 0 or 1 GiB.
  */
 export const entryTarget = (g: Gfn, width: 4 | 8, i: number): number => {
   if (i === 0) return g;
+  if (g === 0 && i < IDENTITY_PAGES) return i;
   const h = entryHash(g, width, i);
   if (entryKind(g, width, i) === 'large') return LARGE_TARGETS[(h >>> 4) & 1]!;
   const v = (h >>> 4) & 127;
