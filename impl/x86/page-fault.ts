@@ -6,7 +6,7 @@
 import type { Gfn, Hpa } from '../../api/ids.js';
 import type { Gen } from '../preempt.js';
 import type { KvmMmuPage, KvmVcpu } from './structs.js';
-import { PT64_ROOT_LEVEL, PT_PAGE_TABLE_LEVEL, PT_PRESENT_MASK, PT_WRITABLE_MASK } from './structs.js';
+import { PT32_ROOT_LEVEL, PT64_ROOT_LEVEL, PT_PAGE_TABLE_LEVEL, PT_PRESENT_MASK, PT_WRITABLE_MASK } from './structs.js';
 import { kvmMmuFreeSomePages, kvmMmuGetPage, pageHeader } from './mmu-page.js';
 import { mmuTopupMemoryCaches } from './memory-cache.js';
 import { gfnToMemslot } from './memslots.js';
@@ -71,7 +71,9 @@ const fetch = (vcpu: KvmVcpu, addr: number, gfn: Gfn, pfn: number, write: boolea
       const guestTable = walker?.tableGfn[level - 2];
       const direct = mmu.directMap || guestTable === undefined || level - 1 < (walker?.level ?? 0);
       const childGfn = (direct ? (walker ? gfn - (gfn % span) : Math.floor(addr / 4096 / span) * span) : guestTable) as Gfn;
-      const role = { level: level - 1, glevels: mmu.rootLevel, direct, quadrant: 0 };
+      // a 4-byte guest PT spans two shadow pages: which half is the quadrant (kvm_mmu_child_role)
+      const quadrant = !direct && mmu.rootLevel === PT32_ROOT_LEVEL && level - 1 === PT_PAGE_TABLE_LEVEL ? i & 1 : 0;
+      const role = { level: level - 1, glevels: mmu.rootLevel, direct, quadrant };
       child = kvmMmuGetPage(vcpu, childGfn, role, false);
       sp.spt[i] = child.hpa | PT_PRESENT_MASK | PT_WRITABLE_MASK;
       child.parentPtes.push({ sp, index: i });
