@@ -71,11 +71,10 @@ export const GVAS = [0x0, 0x1000, 0x5000, 0x8fff, 0x20000, 0x3f000, 0x40000, 0x8
 export const GVA_WEIGHTS = { low: 8, walk: 1, edge: 2 } as const;
 /**
  * gvas at the boundaries, rarely: the last byte of the prelude's slot, the last page below
- * 4 GiB and its last byte. Gvas from 4 GiB up come from walk-gvas.ts, for long mode; not
- * here: without paging the built-in impl's direct map covers 32 bits (its PAE-shaped root
- * wraps at 2^32 where the model does not), a false alarm until the impl is fixed.
+ * 4 GiB and its last byte, 4 GiB and a page above it (without paging, and in the 32-bit
+ * paging modes, the linear address wraps to 32 bits; KVM_TRANSLATE without paging does not).
  */
-export const EDGE_GVAS = [0x1ffff, 0xfffff000, 0xffffffff];
+export const EDGE_GVAS = [0x1ffff, 0xfffff000, 0xffffffff, 2 ** 32, 2 ** 32 + 0x5010];
 /** percent of runs that make a guest access */
 export const ACCESS_PERCENT = 80;
 export const EMULATE_ACCESSES = ['read', 'write', 'cmpxchg'] as const;

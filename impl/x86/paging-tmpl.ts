@@ -89,15 +89,16 @@ export function* walkAddrGeneric(vcpu: KvmVcpu, addr: number, read: PteReader): 
 export const walkAddr = (vcpu: KvmVcpu, addr: number): Gen<GuestWalker> =>
   walkAddrGeneric(vcpu, addr, (table, index, size) => kvmReadGuestPte(vcpu.kvm, table, index, size, 'walk'));
 
-/** vcpu->arch.mmu.gva_to_gpa(): the gfn, or null (UNMAPPED_GVA) */
+/** vcpu->arch.mmu.gva_to_gpa() of the emulator's linear address: the gfn, or null (UNMAPPED_GVA) */
 export function* walkGfn(vcpu: KvmVcpu, gva: number): Gen<Gfn | null> {
-  if (!isPaging(vcpu)) return Math.floor(gva / 4096) as Gfn;
+  // outside long mode the emulator's linear address has 32 bits (linearize())
+  if (!isPaging(vcpu)) return Math.floor((gva % 2 ** 32) / 4096) as Gfn;
   return (yield* walkAddr(vcpu, gva)).gfn;
 }
 
 /** The CPU's own walk of the guest tables (TDP, or the gpa an exit reports): no locks, no trace. */
 export const hardwareWalk = (vcpu: KvmVcpu, gva: number): Gfn | null => {
-  if (!isPaging(vcpu)) return Math.floor(gva / 4096) as Gfn;
+  if (!isPaging(vcpu)) return Math.floor((gva % 2 ** 32) / 4096) as Gfn;
   const silent: PteReader = function* (table, index, size) {
     return gfnToMemslot(vcpu.kvm, table) ? guestPteAt(table, index, size) : null;
   };

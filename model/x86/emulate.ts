@@ -88,7 +88,7 @@ export const emulate = (
 const vcpuIdOf = (vm: ModelVm, v: ModelVcpu): VcpuId => [...vm.vcpus].find(([, x]) => x === v)![0];
 
 export const translate = (s: ModelState, vm: ModelVm, v: ModelVcpu, gva: Gva): VcpuStep => {
-  const g = guestTranslate(vm, v, gva);
+  const g = pagingMode(v) === 'nonpaging' ? (Math.floor(gva / 4096) as Gfn) : guestTranslate(vm, v, gva);
   return { state: s, vm, vcpu: v, result: { kind: 'translation', gpa: g === null ? null : (gpaOf(g, gva) as never) }, outcomes: [g === null ? 'translate/invalid' : 'translate/valid'] };
 };
 

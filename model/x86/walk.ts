@@ -60,9 +60,13 @@ const reserved = (e: number, level: number, long: boolean, wide: boolean, pse: b
   return pse && level === 2 && bit(e, 7) && bits(e, 13, 21) !== 0;
 };
 
-/** The walk's gfn, or null when the guest takes a #PF; gpa = gva without paging. */
+/**
+ * The gfn a guest access to gva reaches, or null when the guest takes a #PF. Without paging
+ * gpa = gva, of 32 bits (real and protected mode address no more); KVM_TRANSLATE takes all
+ * of it (nonpaging_gva_to_gpa, see emulate.ts translate).
+ */
 export const guestTranslate = (vm: ModelVm, v: ModelVcpu, gva: Gva): Gfn | null => {
-  if (pagingMode(v) === 'nonpaging') return Math.floor(gva / 4096) as Gfn;
+  if (pagingMode(v) === 'nonpaging') return Math.floor((gva % 2 ** 32) / 4096) as Gfn;
   const end = walk(vm, v, gva);
   return end.kind === 'mapped' ? end.gfn : null;
 };

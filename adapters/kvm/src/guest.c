@@ -362,8 +362,8 @@ void guest_run(struct vm *vm, struct vcpu *v, const struct jval *access, bool ir
 		stub = json_bool(access, "write", false) ? S_WRITE : S_READ;
 		r.rax = (uint64_t)json_int(access, "gva", 0);
 	}
-	/* the layout never maps a gva to the adapter's memory; without paging, gva = gpa */
-	if (stub != S_HLT && (vcpu_mode(&sr) == PM_NONPAGING ? in_hidden(r.rax / PAGE_SIZE) : gva_ours(r.rax))) {
+	/* the layout never maps a gva to the adapter's memory; without paging, gpa = gva's low 32 bits */
+	if (stub != S_HLT && (vcpu_mode(&sr) == PM_NONPAGING ? in_hidden((uint32_t)r.rax / PAGE_SIZE) : gva_ours(r.rax))) {
 		pthread_mutex_unlock(&vm->slots_lock);
 		unsupported(res, "gva 0x%llx reaches the adapter's own memory",
 			    (unsigned long long)r.rax);
