@@ -74,14 +74,18 @@ describe.skipIf(why !== null)(`real KVM adapter${why ? ` (skipped: ${why})` : ''
     expect(r.at(-2)).toEqual({ kind: 'dirtyLog', pages: [5] });
   });
 
-  it('walks the synthetic page tables in long mode', () => {
-    const ops = [op.createVm(), op.slot(0, 0, 32, 0, 1), op.createVcpu(), ...LONG, op.run(0x5000, true), op.run(0x41000),
-      { kind: 'getDirtyLog', vm: 0, slot: 0 } as Op, { kind: 'translate', vm: 0, vcpu: 0, gva: 0x8fff } as Op,
-      { kind: 'translate', vm: 0, vcpu: 0, gva: 0x41000 } as Op, op.setCr('cr4', 0), op.setCr('efer', 0)];
+  it('walks the guest page tables in long mode: a tree, with absent, reserved and 1 GiB entries', () => {
+    // cr3 0x1000 (docs/OPERATIONS.md "Guest page-table layout"): each gva ends its walk another way
+    const tr = (gva: number): Op => ({ kind: 'translate', vm: 0, vcpu: 0, gva }) as Op;
+    const ops = [op.createVm(), op.slot(0, 0, 32, 0, 1), op.createVcpu(), ...LONG, op.run(0x401010, true), op.run(0x601010),
+      op.run(0x40201010), { kind: 'getDirtyLog', vm: 0, slot: 0 } as Op, tr(0x38340201010), tr(0xc0201010), tr(0x801010),
+      op.setCr('cr4', 0), op.setCr('efer', 0)];
     const r = agrees(ops);
-    expect(r.slice(-6)).toEqual([
-      { kind: 'exit', reason: 'guestPageFault', gva: 0x41000 }, { kind: 'dirtyLog', pages: [6] },
-      { kind: 'translation', gpa: 0x9fff }, { kind: 'translation', gpa: null }, { kind: 'gp' }, { kind: 'gp' },
+    expect(r.slice(-9)).toEqual([
+      { kind: 'exit', reason: 'hlt' }, { kind: 'exit', reason: 'guestPageFault', gva: 0x601010 },
+      { kind: 'exit', reason: 'guestPageFault', gva: 0x40201010 }, { kind: 'dirtyLog', pages: [22] },
+      { kind: 'translation', gpa: 0x1010 }, { kind: 'translation', gpa: null }, { kind: 'translation', gpa: 0x41010 },
+      { kind: 'gp' }, { kind: 'gp' },
     ]);
   });
 

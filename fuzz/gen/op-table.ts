@@ -6,10 +6,11 @@
  */
 import type { CrReg, OpKind } from '../../api/ops.js';
 import { APF_GFNS } from './lifecycle-ops.js';
+import { WALK_GVAS } from './walk-gvas.js';
 import { bool, maybe, opSpec, opVariants, pool, range, value, weighted, type Fields, type OpSpec } from './domain.js';
 import {
   ACCESS_PERCENT, ALLOC_SITES, BASE_GFNS, CREATE_VCPU_IDS, CREATE_VMS, CR_REGS, CR_RULE_SHARE, CR_RULE_VALUES, CR_VALUES, EDGE_GVAS, EDGE_REGIONS,
-  EMULATE_ACCESSES, GVAS, MAX_FAIL_COUNT, NPAGES, NR_MMU_PAGES, REFUSED_VCPU, SLOT0_GFNS, SLOT0_NPAGES, SLOTS, SLOT_FLAGS, VCPU_WEIGHTS, VMS,
+  EMULATE_ACCESSES, GVAS, GVA_WEIGHTS, MAX_FAIL_COUNT, NPAGES, NR_MMU_PAGES, REFUSED_VCPU, SLOT0_GFNS, SLOT0_NPAGES, SLOTS, SLOT_FLAGS, VCPU_WEIGHTS, VMS,
 } from './pools.js';
 
 /** the host a case starts on, and what a module load brings */
@@ -43,7 +44,11 @@ export const x86OpTable = (vcpus: number): readonly OpSpec[] => {
   const vm = weighted(VMS);
   const vcpu = vcpuDomain(vcpus);
   const slot = weighted(SLOTS);
-  const gva = weighted([...GVAS.map((g) => [g, 6] as const), ...EDGE_GVAS.map((g) => [g, 1] as const)]);
+  const gva = weighted([
+    ...GVAS.map((g) => [g, GVA_WEIGHTS.low] as const),
+    ...WALK_GVAS.map((g) => [g, GVA_WEIGHTS.walk] as const),
+    ...EDGE_GVAS.map((g) => [g, GVA_WEIGHTS.edge] as const),
+  ]);
   const apfGfn = pool(APF_GFNS);
   return [
     opSpec('createVm', 5, { vm: weighted(CREATE_VMS) }),

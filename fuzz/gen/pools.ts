@@ -42,7 +42,7 @@ export const SLOT0_NPAGES = [0, 32];
 /** register values around the paging-mode boundaries, plus a few the CPU refuses */
 export const CR_VALUES: Record<CrReg, number[]> = {
   cr0: [0x60000010, 0x1, 0x80000001, 0x80000011, 0x80000000],
-  cr3: [0x0, 0x1000, 0x8000, 0x10000, 0x21000, 0x3f000],
+  cr3: [0x0, 0x1000, 0x8000, 0x9000, 0x10000, 0x21000, 0x3f000],
   cr4: [0x0, 0x20, 0xa0, 0x10, 0x2000],
   efer: [0x0, 0x100, 0x900, 0x4],
 };
@@ -65,15 +65,16 @@ export const CR_RULE_VALUES: Record<CrReg, number[]> = {
 export const CR_RULE_SHARE = { typical: 4, rule: 1 } as const;
 export const CR_REGS: CrReg[] = ['cr0', 'cr0', 'cr3', 'cr3', 'cr4', 'efer'];
 
-/** gvas inside and past the mapped window; gva 0 is the page-table page under paging */
+/** gvas in the low pages; gva 0 maps the page-table page itself under paging (entry 0 points back at its page) */
 export const GVAS = [0x0, 0x1000, 0x5000, 0x8fff, 0x20000, 0x3f000, 0x40000, 0x81000];
+/** weights: each low gva, each gva chosen by where its walk ends (walk-gvas.ts), each edge gva */
+export const GVA_WEIGHTS = { low: 8, walk: 1, edge: 2 } as const;
 /**
  * gvas at the boundaries, rarely: the last byte of the prelude's slot, the last page below
- * 4 GiB and its last byte. Not yet 4 GiB and up (2^32, 2^47, 2^53 - 1): the built-in
- * impl's guest walk takes gva >>> 12 (impl/x86/cpu.ts), which wraps at 2^32 where the
- * model does not, so every such case is a false alarm until the impl is fixed.
+ * 4 GiB and its last byte, 4 GiB and a page above it (without paging, and in the 32-bit
+ * paging modes, the linear address wraps to 32 bits; KVM_TRANSLATE without paging does not).
  */
-export const EDGE_GVAS = [0x1ffff, 0xfffff000, 0xffffffff];
+export const EDGE_GVAS = [0x1ffff, 0xfffff000, 0xffffffff, 2 ** 32, 2 ** 32 + 0x5010];
 /** percent of runs that make a guest access */
 export const ACCESS_PERCENT = 80;
 export const EMULATE_ACCESSES = ['read', 'write', 'cmpxchg'] as const;

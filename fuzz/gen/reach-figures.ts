@@ -12,6 +12,7 @@ import type { TestCase } from '../../api/ops.js';
 import type { Result } from '../../api/results.js';
 import { EBADF, ENOENT } from '../../api/errno.js';
 import { CR0_PG, EFER_LME, RESET_REGS, has } from '../../model/x86/registers.js';
+import { addWalkFigures, emptyWalkFigures, formatWalkFigures, type WalkFigures } from './reach-walks.js';
 
 export interface ReachFigures {
   cases: number;
@@ -25,9 +26,11 @@ export interface ReachFigures {
   harvestTwice: number;
   reclaim: number;
   sharedVcpu: number;
+  /** where the guest walks ended, per paging mode (reach-walks.ts) */
+  walks: WalkFigures;
 }
 
-export const emptyFigures = (): ReachFigures => ({ cases: 0, ops: 0, missing: 0, x86Cases: 0, longMode: 0, dirtyLogOn: 0, harvestNonEmpty: 0, harvestTwice: 0, reclaim: 0, sharedVcpu: 0 });
+export const emptyFigures = (): ReachFigures => ({ cases: 0, ops: 0, missing: 0, x86Cases: 0, longMode: 0, dirtyLogOn: 0, harvestNonEmpty: 0, harvestTwice: 0, reclaim: 0, sharedVcpu: 0, walks: emptyWalkFigures() });
 
 const missingObject = (kind: string, r: Result): boolean => r.kind === 'errno' && (r.errno === EBADF || (kind === 'getDirtyLog' && r.errno === ENOENT));
 
@@ -75,6 +78,7 @@ export const addCaseFigures = (f: ReachFigures, tc: TestCase, trace: readonly { 
   if (logOn && twice) f.harvestTwice++;
   if (reclaim) f.reclaim++;
   if ([...vcpuThreads.values()].some((s) => s.size > 1)) f.sharedVcpu++;
+  if (x86) addWalkFigures(f.walks, tc);
 };
 
 const pct = (n: number, of: number): string => `${of ? ((100 * n) / of).toFixed(1) : '0.0'}%`;
@@ -87,4 +91,5 @@ export const formatFigures = (f: ReachFigures): string[] => [
   `  cases turning dirty logging on: ${f.dirtyLogOn}; harvesting a non-empty log: ${f.harvestNonEmpty} (${pct(f.harvestNonEmpty, f.dirtyLogOn)}); one slot non-empty twice: ${f.harvestTwice} (${pct(f.harvestTwice, f.dirtyLogOn)})`,
   `  cases where shadow-page reclaim ran: ${f.reclaim} (${pct(f.reclaim, f.cases)})`,
   `  cases with two threads issuing ioctls on one vCPU: ${f.sharedVcpu} (${pct(f.sharedVcpu, f.cases)})`,
+  ...formatWalkFigures(f.walks),
 ];

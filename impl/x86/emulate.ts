@@ -9,7 +9,8 @@ import type { Gfn } from '../../api/ids.js';
 import type { Result } from '../../api/results.js';
 import type { Gen } from '../preempt.js';
 import type { Kvm, KvmVcpu } from './structs.js';
-import { walkAddr } from './cpu.js';
+import { walkGfn as walkAddr } from './paging-tmpl.js';
+import { isPaging } from './cpu.js';
 import { gfnToMemslot } from './memslots.js';
 import { markPageDirty } from './dirty-log.js';
 import { kvmMmuZapPage } from './mmu-page.js';
@@ -107,6 +108,7 @@ export const emulate = (vcpu: KvmVcpu, access: EmulatedAccess, gva: number): Gen
 
 /** KVM_TRANSLATE */
 export function* kvmArchVcpuIoctlTranslate(vcpu: KvmVcpu, gva: number): Gen<Result> {
-  const g = yield* gvaToGfn(vcpu, gva);
+  // nonpaging_gva_to_gpa(): the whole address, where a guest access would have 32 bits
+  const g = isPaging(vcpu) ? yield* gvaToGfn(vcpu, gva) : (Math.floor(gva / 4096) as Gfn);
   return { kind: 'translation', gpa: g === null ? null : ((g * 4096 + (gva % 4096)) as never) };
 }

@@ -6,12 +6,12 @@
 import type { Gfn, Hpa } from '../../api/ids.js';
 import type { Gen } from '../preempt.js';
 import type { KvmMmuPage, KvmVcpu } from './structs.js';
-import { PT64_ROOT_LEVEL, PT_PAGE_TABLE_LEVEL, PT_PRESENT_MASK, PT_WRITABLE_MASK } from './structs.js';
+import { PT32_ROOT_LEVEL, PT64_ROOT_LEVEL, PT_PAGE_TABLE_LEVEL, PT_PRESENT_MASK, PT_WRITABLE_MASK } from './structs.js';
 import { kvmMmuFreeSomePages, kvmMmuGetPage, pageHeader } from './mmu-page.js';
 import { mmuTopupMemoryCaches } from './memory-cache.js';
 import { gfnToMemslot } from './memslots.js';
 import { rmapAdd } from './rmap.js';
-import { walkAddr } from './cpu.js';
+import { walkAddr, type GuestWalker } from './paging-tmpl.js';
 import { markPageDirty } from './dirty-log.js';
 import { VALID_PAGE } from './roots.js';
 import { tryAsyncPf } from '../apf/try-async-pf.js';
@@ -55,7 +55,7 @@ export const sptePresent = (vcpu: KvmVcpu, addr: number, write: boolean): boolea
  * slot that logs dirty pages only a write fault makes it writable, so dirty logging sees
  * the first write to every page; elsewhere it is writable at once.
  */
-const fetch = (vcpu: KvmVcpu, addr: number, gfn: Gfn, pfn: number, write: boolean): void => {
+const fetch = (vcpu: KvmVcpu, addr: number, gfn: Gfn, pfn: number, write: boolean, walker: GuestWalker | null): void => {
   const mmu = vcpu.mmu;
   const top = rootFor(vcpu, addr);
   if (!top) return;
@@ -67,8 +67,13 @@ const fetch = (vcpu: KvmVcpu, addr: number, gfn: Gfn, pfn: number, write: boolea
     if (spte & PT_PRESENT_MASK) child = pageHeader(vcpu.kvm, (spte & ~0xfff) as Hpa);
     else {
       const span = 2 ** (9 * (level - 1));
-      const childGfn = (mmu.directMap ? Math.floor(addr / 4096 / span) * span : vcpu.cr3 >>> 12) as Gfn;
-      const role = { level: level - 1, glevels: mmu.rootLevel, direct: mmu.directMap, quadrant: 0 };
+      // below a guest large page the shadow maps the frames directly (FNAME(fetch): direct_gfn)
+      const guestTable = walker?.tableGfn[level - 2];
+      const direct = mmu.directMap || guestTable === undefined || level - 1 < (walker?.level ?? 0);
+      const childGfn = (direct ? (walker ? gfn - (gfn % span) : Math.floor(addr / 4096 / span) * span) : guestTable) as Gfn;
+      // a 4-byte guest PT spans two shadow pages: which half is the quadrant (kvm_mmu_child_role)
+      const quadrant = !direct && mmu.rootLevel === PT32_ROOT_LEVEL && level - 1 === PT_PAGE_TABLE_LEVEL ? i & 1 : 0;
+      const role = { level: level - 1, glevels: mmu.rootLevel, direct, quadrant };
       child = kvmMmuGetPage(vcpu, childGfn, role, false);
       sp.spt[i] = child.hpa | PT_PRESENT_MASK | PT_WRITABLE_MASK;
       child.parentPtes.push({ sp, index: i });
@@ -100,14 +105,15 @@ export function* kvmMmuPageFault(vcpu: KvmVcpu, addr: number, gpaGfn: Gfn, write
   // walk-unlocked re-creates the pre-003 walker, which ran before taking mmap_sem
   const early = kvm.host.mutants.walkUnlocked && !vcpu.mmu.directMap ? yield* walkAddr(vcpu, addr) : undefined;
   yield* mm.downRead(tid);
-  const gfn = vcpu.mmu.directMap ? gpaGfn : early !== undefined ? early : yield* walkAddr(vcpu, addr);
-  const out = gfn === null ? ({ kind: 'guestPageFault' } as const) : yield* mapGfn(vcpu, addr, gfn, write, noApf);
+  const walker = vcpu.mmu.directMap ? null : early !== undefined ? early : yield* walkAddr(vcpu, addr);
+  const gfn = walker ? walker.gfn : gpaGfn;
+  const out = gfn === null ? ({ kind: 'guestPageFault' } as const) : yield* mapGfn(vcpu, addr, gfn, write, noApf, walker);
   mm.upRead(tid);
   return out;
 }
 
 /** The fault on a known gfn, with mmap_sem held for read. */
-function* mapGfn(vcpu: KvmVcpu, addr: number, gfn: Gfn, write: boolean, noApf: boolean): Gen<FaultOutcome> {
+function* mapGfn(vcpu: KvmVcpu, addr: number, gfn: Gfn, write: boolean, noApf: boolean, walker: GuestWalker | null): Gen<FaultOutcome> {
   const kvm = vcpu.kvm;
   kvm.host.trace.emit({ ev: 'kvmPageFault', vm: kvm.vmId, vcpu: vcpu.vcpuId, gfn, write, noApf });
   if (!gfnToMemslot(kvm, gfn)) return { kind: 'mmio', gfn };
@@ -119,7 +125,7 @@ function* mapGfn(vcpu: KvmVcpu, addr: number, gfn: Gfn, write: boolean, noApf: b
   // another vCPU may have zapped our root while we slept in get_user_pages: retry from entry
   if (VALID_PAGE(vcpu.mmu.rootHpa)) {
     kvmMmuFreeSomePages(kvm);
-    fetch(vcpu, addr, gfn, pfn, write);
+    fetch(vcpu, addr, gfn, pfn, write, walker);
   }
   kvm.lock.unlock(tid);
   return { kind: 'retry' };

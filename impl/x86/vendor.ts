@@ -13,7 +13,7 @@ import type { KvmVcpu } from './structs.js';
 import { KVM_REQ_APF_HALT, KVM_REQ_MMU_RELOAD } from './structs.js';
 import { currentRoots, kvmMmuReload, mmuFreeRoots } from './roots.js';
 import { kvmMmuPageFault, sptePresent } from './page-fault.js';
-import { hardwareWalk } from './cpu.js';
+import { hardwareWalk } from './paging-tmpl.js';
 import { kvmCheckAsyncPfCompletion } from '../apf/completion.js';
 
 /** a guest access that faults more often than this makes no progress: an impl bug */

@@ -37,6 +37,7 @@ export const X86_OUTCOMES = {
   'setCr/efer.lmeWhilePaging→#GP': 'toggling EFER.LME with paging on',
   'setCr/cr3.unbacked→#GP': 'a cr3 no memslot backs (seeds)',
   'setCr/pdptrs.unbacked→#GP': 'PAE paging with the PDPTR page unbacked',
+  'setCr/pdptrs.reserved→#GP': 'PAE paging with a present PDPTE that sets a reserved bit (load_pdptrs)',
   'setCr/enter.nonpaging': 'paging turned off',
   'setCr/enter.paging32': 'entered 32-bit paging',
   'setCr/enter.pae': 'entered PAE paging',

@@ -7,7 +7,9 @@ import type { Gfn, Gva, SlotId, VcpuId } from '../../api/ids.js';
 import type { Result } from '../../api/results.js';
 import { EINVAL, ENOENT } from '../../api/errno.js';
 import type { ModelVcpu, ModelVm } from '../state.js';
-import { KVM_MEMORY_SLOTS, guestTranslate, markDirty, slotBacking, writableBacking } from './memory.js';
+import { KVM_MEMORY_SLOTS, markDirty, slotBacking, writableBacking } from './memory.js';
+import { guestTranslate } from './walk.js';
+import { bit, bits, pdptes } from './guest-tables.js';
 import { pagingMode } from './registers.js';
 import type { Outcome, VcpuStep } from '../outcome.js';
 import type { ModelState } from '../state.js';
@@ -17,13 +19,20 @@ export const KVM_MIN_ALLOC_MMU_PAGES = 64;
 const gpaOf = (g: Gfn, gva: Gva): number => g * 4096 + (gva % 4096);
 
 /**
+ * The guest tables a shadow root is built from (mmu_alloc_roots): the page at cr3, or in
+ * PAE mode the page directories the present PDPTRs name.
+ */
+const rootGfns = (v: ModelVcpu): number[] =>
+  pagingMode(v) === 'pae' ? pdptes(v.cr3).filter((e) => bit(e, 0)).map((e) => bits(e, 12, 50)) : [Math.floor(v.cr3 / 4096)];
+
+/**
  * A guest write to a page the guest uses as a page table (kvm_mmu_pte_write): the shadow
  * pages of that gfn are zapped. When one of them is a vCPU's loaded root, the zap only
  * marks it invalid and asks every vCPU of the VM to reload (kvm_reload_remote_mmus), so
  * every loaded root goes, not only those built from that gfn.
  */
 export const writeGuestPage = (vm: ModelVm, g: Gfn, tdp: boolean): ModelVm => {
-  const shadowsFrom = (v: ModelVcpu): boolean => !tdp && pagingMode(v) !== 'nonpaging' && Math.floor(v.cr3 / 4096) === g;
+  const shadowsFrom = (v: ModelVcpu): boolean => !tdp && pagingMode(v) !== 'nonpaging' && rootGfns(v).includes(g);
   // a root still held after a reload request (stale) is valid until its vCPU unloads it
   const holds = (v: ModelVcpu): boolean => v.rootLoaded || v.stale === true;
   const zapsRoot = [...vm.vcpus.values()].some((v) => holds(v) && shadowsFrom(v));
@@ -79,7 +88,7 @@ export const emulate = (
 const vcpuIdOf = (vm: ModelVm, v: ModelVcpu): VcpuId => [...vm.vcpus].find(([, x]) => x === v)![0];
 
 export const translate = (s: ModelState, vm: ModelVm, v: ModelVcpu, gva: Gva): VcpuStep => {
-  const g = guestTranslate(vm, v, gva);
+  const g = pagingMode(v) === 'nonpaging' ? (Math.floor(gva / 4096) as Gfn) : guestTranslate(vm, v, gva);
   return { state: s, vm, vcpu: v, result: { kind: 'translation', gpa: g === null ? null : (gpaOf(g, gva) as never) }, outcomes: [g === null ? 'translate/invalid' : 'translate/valid'] };
 };
 

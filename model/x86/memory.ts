@@ -1,19 +1,14 @@
 /**
- * Guest memory as the model sees it: memory slots (which gfns are RAM) and the guest's
- * own page tables, which follow a fixed layout documented in the README.
+ * Guest memory as the model sees it: memory slots (which gfns are RAM). The guest's own
+ * page tables are in guest-tables.ts (their contents) and walk.ts (the walk).
  */
-import type { Gfn, Gva, SlotId } from '../../api/ids.js';
+import type { Gfn, SlotId } from '../../api/ids.js';
 import { EEXIST, EINVAL } from '../../api/errno.js';
-import type { ModelSlot, ModelVcpu, ModelVm } from '../state.js';
-import { pagingMode } from './registers.js';
+import type { ModelSlot, ModelVm } from '../state.js';
 import { KVM_MEM_READONLY, RULES, type RuleSet } from '../rules.js';
 import type { Outcome } from '../outcome.js';
 
 export const KVM_MEMORY_SLOTS = 32;
-/** guest-virtual pages the guest's page tables map; higher gvas are not present */
-export const GUEST_MAPPED_PAGES = 64;
-/** guest physical frames the page-table layout maps into */
-export const GUEST_FRAMES = 64;
 
 export const slotBacking = (vm: ModelVm, g: number): ModelSlot | undefined =>
   [...vm.slots.values()].find((s) => g >= s.gfn && g < s.gfn + s.npages);
@@ -26,16 +21,6 @@ export const writableBacking = (vm: ModelVm, g: number): ModelSlot | undefined =
 
 export const cr3BackedIn = (vm: ModelVm) => (cr3: number): boolean =>
   slotBacking(vm, Math.floor(cr3 / 4096)) !== undefined;
-
-/** The guest walk: the gfn a gva maps to, or null when the guest itself would fault. */
-export const guestTranslate = (vm: ModelVm, v: ModelVcpu, addr: Gva): Gfn | null => {
-  const page = Math.floor(addr / 4096);
-  if (pagingMode(v) === 'nonpaging') return page as Gfn;
-  if (page >= GUEST_MAPPED_PAGES) return null;
-  const tableGfn = Math.floor(v.cr3 / 4096);
-  if (slotBacking(vm, tableGfn) === undefined) return null;
-  return ((page + tableGfn) % GUEST_FRAMES) as Gfn;
-};
 
 export type SlotChange = 'create' | 'delete' | 'move' | 'same' | 'noop';
 

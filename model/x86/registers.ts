@@ -6,6 +6,7 @@ import type { CrReg } from '../../api/ops.js';
 import type { ModelVcpu } from '../state.js';
 import { RULES, type RuleSet } from '../rules.js';
 import type { Outcome } from '../outcome.js';
+import { pdpteReserved, pdptes } from './guest-tables.js';
 
 export const CR0_PE = 1 << 0;
 export const CR0_PG = 0x80000000;
@@ -74,6 +75,8 @@ export const writeCr = (
   if (reg === 'cr3' && rs.cr3NeedsMemslot && !cr3Backed(value)) return gp('setCr/cr3.unbacked→#GP');
   // entering or staying in PAE paging loads the PDPTRs from the page at cr3
   if (mode === 'pae' && reg !== 'efer' && !cr3Backed(next.cr3)) return gp('setCr/pdptrs.unbacked→#GP');
+  // load_pdptrs(): a present PDPTE with a reserved bit is refused too
+  if (mode === 'pae' && reg !== 'efer' && pdptes(next.cr3).some(pdpteReserved)) return gp('setCr/pdptrs.reserved→#GP');
   return next;
 };
 

@@ -22,14 +22,17 @@ static inline void guest_vcpu(struct vcpu *v) {
 	v->run = mmap(NULL, ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0), PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0); ioctl(v->fd, KVM_SET_CPUID2, cpuid);
 }
 static int mode(struct kvm_sregs *s) { return !(s->cr0 >> 31 & 1) ? 0 : s->efer >> 8 & 1 ? 3 : s->cr4 >> 5 & 1 ? 2 : 1; }	/* none, 32-bit, PAE, long */
-/* The synthetic page tables (docs/OPERATIONS.md) in the page at cr3, if a memslot backs it: else the kernel answers */
+/* Entry i of page g in the layout of docs/OPERATIONS.md (0xf0-0xff, 511: ours); tables() fills cr3's page and gfns < 128 where backed */
+static uint64_t pte_at(uint64_t g, uint64_t i) {
+	uint32_t h = (uint32_t)(g * 2048 + i), k, t;
+	if (i == 0 || (g == 0 && i < 64) || (i >= 0xf0 && i < 0x100) || i == 511) return i >= 0xf0 ? (i == 511 ? HID + 0x4000 : i * PG) | PTE : (i ? i : g) * PG | PTE;
+	for (int n = 0; n < 2; n++) h = (h ^ h >> 16) * 0x45d9f3bu;
+	h ^= h >> 16; k = h & 15; t = h >> 11 & 3 ? h >> 4 & 31 : h >> 4 & 127;
+	return k == 3 ? (h >> 4 & 1 ? 1ull << 30 : 0) | PTE | 0x80 : (uint64_t)t * PG | (k < 2 ? PTE & ~1u : k == 2 ? PTE | 1ull << 51 : PTE);
+}
 static void tables(struct vm *m, uint64_t cr3) {
-	uint64_t t = cr3 / PG, *e; struct slot *s = backing(m, t);
-	if (!s) return;
-	e = memset(s->mem + (t - s->gfn) * PG, 0, PG);
-	for (uint64_t i = 0; i < 64; i++) e[i] = ((i + t) % 64) * PG | PTE;
-	for (uint64_t i = 0xf0; i < 0x100; i++) e[i] = i * PG | PTE;
-	e[0] = t * PG | PTE; e[511] = (HID + 0x4000) | PTE;
+	for (uint64_t g = 0, t = cr3 / PG; g <= 128; t = g++) for (struct slot *s = backing(m, t); s; s = NULL)
+		for (uint64_t i = 0; i < 512; i++) ((uint64_t *)(s->mem + (t - s->gfn) * PG))[i] = pte_at(t, i);
 }
 static void seg(struct kvm_segment *s, uint64_t base, uint32_t lim, int sel, int type, int db, int l, int g) { *s = (struct kvm_segment){ .base = base, .limit = lim, .selector = sel, .type = type, .present = 1, .db = db, .s = 1, .l = l, .g = g }; }
 /* Runs the code at `stub` in the vCPU's mode: the exception vector the guest took, or -1 and *r the exit. */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The guest side: a hidden memslot with the adapter's stub code, descriptor tables and
- * exception handlers, and the synthetic page tables of the README ("Guest page-table
- * layout") written into the page at cr3. Every operation that needs the guest (run, a
+ * exception handlers, and the guest page tables of docs/OPERATIONS.md ("Guest page-table
+ * layout") written into the pages a walk from cr3 reads. Every operation that needs the guest (run, a
  * control-register write, KVM_TRANSLATE) loads the segments for the vCPU's current paging
  * mode and points rip at a stub; the registers the model sees are left as they were.
  */
@@ -113,45 +113,86 @@ bool in_hidden(uint64_t gfn)
 	return gfn >= HIDDEN_GFN && gfn < HIDDEN_GFN + HIDDEN_PAGES;
 }
 
-/*
- * Writes the README's synthetic tables into the page at cr3 when a case's memslot backs
- * it. When none does, nothing is written and nothing is added: the kernel answers for
- * itself (upstream mmu_check_root(): a root gfn no memslot backs is a triple fault, so
- * KVM_RUN exits with KVM_EXIT_SHUTDOWN).
- */
-void build_tables(struct vm *vm, uint64_t cr3)
+/* The layout's 32-bit mixer (docs/OPERATIONS.md "Guest page-table layout"). */
+static uint32_t mix32(uint32_t x)
 {
-	uint64_t t = cr3 / PAGE_SIZE, *e, v;
-	struct slot *s = slot_backing(vm, t);
+	int round;
+
+	for (round = 0; round < 2; round++)
+		x = (x ^ (x >> 16)) * 0x45d9f3bu;
+	return x ^ (x >> 16);
+}
+
+/* Entry i (8 bytes wide) of the guest page at gfn g, as the layout defines it. */
+static uint64_t layout_entry(uint64_t g, unsigned int i)
+{
+	uint32_t h, k;
+	uint64_t t;
+
+	if (i == 0)
+		return g * PAGE_SIZE | PTE_FLAGS;
+	if (g == 0 && i < IDENTITY_PAGES)
+		return i * PAGE_SIZE | PTE_FLAGS;
+	if (in_hidden(i) || i == 511)
+		return PTE_FLAGS & ~1ull;
+	h = mix32((uint32_t)(g * 2048 + i));
+	k = h & 15;
+	if (k == 3)
+		return ((h >> 4) & 1 ? 1ull << 18 : 0) * PAGE_SIZE | PTE_FLAGS | PTE_PS;
+	t = (h >> 11) & 3 ? (h >> 4) & 31 : (h >> 4) & 127;
+	if (k < 2)
+		return t * PAGE_SIZE | (PTE_FLAGS & ~1ull);
+	return t * PAGE_SIZE | PTE_FLAGS | (k == 2 ? PTE_RSVD : 0);
+}
+
+/*
+ * The layout's contents of page gfn, where a case's memslot backs it, with the adapter's
+ * own entries: 0xf0-0xff map its hidden memory one to one (so the code running when a cr0
+ * write turns long-mode paging on reaches its hlt, through entry 0 of every level at cr3),
+ * 0x1ff its high mapping (HIGH_GVA, through index 511 at every level). The layout has
+ * nothing present there: an access through them is not checked (gva_ours).
+ */
+static void fill_table(struct vm *vm, uint64_t gfn)
+{
+	struct slot *s = slot_backing(vm, gfn);
+	uint64_t *e, v;
+	unsigned int i;
 
 	if (!s)
 		return;
-	e = (uint64_t *)(s->mem + (t - s->gfn) * PAGE_SIZE);
-	memset(e, 0, PAGE_SIZE);
-	for (v = 0; v < GUEST_MAPPED_PAGES; v++)
-		e[v] = ((v + t) % GUEST_FRAMES) * PAGE_SIZE | PTE_FLAGS;
-	/*
-	 * Entry 0 is also the PML4, PDPT and PD entry of the low gvas: the page itself, which
-	 * is the layout's leaf 0 as long as t < 64 (beyond, leaf 0 maps t, not t mod 64).
-	 */
-	e[0] = t * PAGE_SIZE | PTE_FLAGS;
-	e[511] = (HIDDEN_GPA + OFF_PDPT) | PTE_FLAGS;
-	/*
-	 * The adapter's memory at its own gvas too, so that code running when a cr0 write
-	 * turns long-mode paging on goes on to its hlt (not a triple fault). The layout has
-	 * nothing present there: an access through these entries is not checked (gva_ours).
-	 */
+	e = (uint64_t *)(s->mem + (gfn - s->gfn) * PAGE_SIZE);
+	for (i = 0; i < PAGE_SIZE / 8; i++)
+		e[i] = layout_entry(gfn, i);
 	for (v = HIDDEN_GFN; v < HIDDEN_GFN + HIDDEN_PAGES; v++)
 		e[v] = v * PAGE_SIZE | PTE_FLAGS;
+	e[511] = (HIDDEN_GPA + OFF_PDPT) | PTE_FLAGS;
 }
 
-/* In long mode, a gva whose walk meets the entries build_tables() gives the adapter. */
+/*
+ * Writes the layout into every page a long-mode walk from cr3 can read as a table: the
+ * page at cr3 and the pages its entries point to (all below gfn LAYOUT_FRAMES), where a
+ * case's memslot backs them. Nothing else is written: a table no memslot backs is the
+ * kernel's to fault on (upstream mmu_check_root(): a root gfn no memslot backs is a triple
+ * fault, so KVM_RUN exits with KVM_EXIT_SHUTDOWN). The bytes never change once written,
+ * so the kernel's shadow pages of them stay right.
+ */
+void build_tables(struct vm *vm, uint64_t cr3)
+{
+	uint64_t g;
+
+	fill_table(vm, cr3 / PAGE_SIZE);
+	for (g = 0; g < LAYOUT_FRAMES; g++)
+		if (g != cr3 / PAGE_SIZE && !in_hidden(g))
+			fill_table(vm, g);
+}
+
+/* In long mode, a gva whose walk meets the entries fill_table() gives the adapter. */
 bool gva_ours(uint64_t gva)
 {
 	int shift;
 
 	for (shift = 12; shift <= 39; shift += 9)
-		if (in_hidden((gva >> shift) & 511))
+		if (in_hidden((gva >> shift) & 511) || ((gva >> shift) & 511) == 511)
 			return true;
 	return false;
 }
@@ -333,8 +374,8 @@ void guest_run(struct vm *vm, struct vcpu *v, const struct jval *access, bool ir
 		stub = json_bool(access, "write", false) ? S_WRITE : S_READ;
 		r.rax = (uint64_t)json_int(access, "gva", 0);
 	}
-	/* the model's layout never maps a gva to the adapter's memory; without paging, gva = gpa */
-	if (stub != S_HLT && (vcpu_mode(&sr) == PM_NONPAGING ? in_hidden(r.rax / PAGE_SIZE) : gva_ours(r.rax))) {
+	/* the layout never maps a gva to the adapter's memory; without paging, gpa = gva's low 32 bits */
+	if (stub != S_HLT && (vcpu_mode(&sr) == PM_NONPAGING ? in_hidden((uint32_t)r.rax / PAGE_SIZE) : gva_ours(r.rax))) {
 		pthread_mutex_unlock(&vm->slots_lock);
 		unsupported(res, "gva 0x%llx reaches the adapter's own memory",
 			    (unsigned long long)r.rax);

@@ -38,8 +38,12 @@
 
 /* P | RW | A | D: accessed and dirty preset, so walks never write the tables */
 #define PTE_FLAGS	0x63ull
-#define GUEST_MAPPED_PAGES 64
-#define GUEST_FRAMES	64
+#define PTE_PS		(1ull << 7)
+/* the reserved bit the layout's reserved 8-byte entries set (above MAXPHYADDR) */
+#define PTE_RSVD	(1ull << 51)
+/* page 0 maps gfns 1..63 one to one; every other target is below LAYOUT_FRAMES */
+#define IDENTITY_PAGES	64
+#define LAYOUT_FRAMES	128
 
 /* Stub offsets in the code page; 16-bit ones need the address-size prefix (0x67). */
 enum stub { S_HLT = 0x00, S_READ = 0x10, S_WRITE = 0x20, S_READ16 = 0x30, S_WRITE16 = 0x40,

@@ -6,6 +6,14 @@
 import { ShadowPages, hex } from './shadow-pages.js';
 import { because, type Violation } from '../../monitor.js';
 import { GuestRegs, guestLevels } from './guest-regs.js';
+import { bit, bits, pdptes } from '../../../model/x86/guest-tables.js';
+
+/**
+ * The guest tables a shadow root may be built from: the page at cr3, or in PAE mode the
+ * page directories its present PDPTEs name (the guest memory's layout, docs/OPERATIONS.md).
+ */
+const rootGfns = (cr3: number, levels: number): number[] =>
+  levels === 3 ? pdptes(cr3).filter((e) => bit(e, 0)).map((e) => bits(e, 12, 50)) : [Math.floor(cr3 / 4096)];
 
 const INVALID_PAGE = -1;
 
@@ -33,7 +41,7 @@ export const rootProblem = (
     if (p.role.glevels !== levels || p.role.direct !== direct) {
       return because('root of another paging mode', `${who} root ${hex(hpa)} built for ${p.role.glevels}-level ${p.role.direct ? 'direct' : 'shadow'} paging; the guest now uses ${levels}-level ${direct ? 'direct' : 'shadow'}`);
     }
-    if (!direct && p.gfn !== Math.floor(r.cr3 / 4096)) {
+    if (!direct && !rootGfns(r.cr3, levels).includes(p.gfn)) {
       return because('root of another cr3', `${who} root ${hex(hpa)} shadowing gfn ${hex(p.gfn)}; cr3 is ${hex(r.cr3)}`);
     }
   }
