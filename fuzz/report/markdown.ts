@@ -5,7 +5,7 @@
  * execution order with the model's and the implementation's results, the interleaving as a
  * Mermaid sequence diagram (cases with several threads), the replay command and the case.
  */
-import { ruleOf } from '../../oracle/rules.js';
+import { ruleOf } from '../../oracle/rule-of.js';
 import type { Counterexample } from '../campaign/counterexample.js';
 import { formatOp, formatResult } from './format.js';
 import type { RunOutcome } from '../run/runner.js';

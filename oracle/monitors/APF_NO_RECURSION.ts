@@ -47,6 +47,8 @@ class ApfNoRecursion implements Monitor {
 
 export const APF_NO_RECURSION: MonitorSpec = {
   id: 'APF_NO_RECURSION',
+  seed: '001',
+  checkedAt: ['kvmAsyncPfPrefault'],
   rule: 'a fault taken with no_apf = true (the ready-time prefault) never queues async work',
   needs: ['kvmAsyncPfNotPresent', 'kvmAsyncPfDoublefault', 'kvmAsyncPfPrefault', 'kvmAsyncPfPresent', 'kvmAsyncPfCancel', 'kvmPageFault'],
   scope: { ops: ['swapOut'] },

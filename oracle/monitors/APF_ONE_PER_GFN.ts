@@ -44,6 +44,8 @@ class ApfOnePerGfn implements Monitor {
 
 export const APF_ONE_PER_GFN: MonitorSpec = {
   id: 'APF_ONE_PER_GFN',
+  seed: '001',
+  checkedAt: ['kvmAsyncPfNotPresent'],
   rule: 'a vcpu never has two outstanding async works for one gfn',
   needs: ['kvmAsyncPfNotPresent', 'kvmAsyncPfDoublefault', 'kvmAsyncPfPresent', 'kvmAsyncPfCancel'],
   needsIf: { destroyVm: ['kvmDestroyVm'] },

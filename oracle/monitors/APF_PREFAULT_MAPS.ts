@@ -65,6 +65,8 @@ class ApfPrefaultMaps implements Monitor {
 
 export const APF_PREFAULT_MAPS: MonitorSpec = {
   id: 'APF_PREFAULT_MAPS',
+  seed: '001',
+  checkedAt: ['kvmAsyncPfPrefault'],
   rule: 'after "page ready" on TDP, the guest\'s next access to that gfn takes no fault',
   needs: ['kvmAsyncPfPrefault', 'kvmAsyncPfPresent', 'kvmMmuUnload', 'kvmMmuZapPage', 'kvmPageFault', 'kvmUnmapGfn', 'kvmVcpuCreate'],
   needsIf: { destroyVm: ['kvmDestroyVm'] },

@@ -57,6 +57,8 @@ class ApfPrefaultSafe implements Monitor {
 
 export const APF_PREFAULT_SAFE: MonitorSpec = {
   id: 'APF_PREFAULT_SAFE',
+  seed: '001',
+  checkedAt: ['kvmAsyncPfPrefault'],
   rule: 'the ready-time prefault runs only with a valid root, only on a direct (TDP) map, never for an error page',
   needs: ['kvmAsyncPfCompleted', 'kvmAsyncPfPrefault', 'kvmMmuGetPage', 'kvmMmuZapPage', 'kvmMmuFreePage', 'kvmSetCr', 'kvmVcpuCreate'],
   needsIf: { destroyVm: ['kvmDestroyVm'], moduleLoad: ['kvmModuleInitDone'] },

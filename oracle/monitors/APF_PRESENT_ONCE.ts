@@ -56,6 +56,8 @@ class ApfPresentOnce implements Monitor {
 
 export const APF_PRESENT_ONCE: MonitorSpec = {
   id: 'APF_PRESENT_ONCE',
+  seed: '001',
+  checkedAt: ['kvmAsyncPfPresent', 'kvmAsyncPfCancel'],
   rule: 'each queued work gets exactly one "page present", or is cancelled with its vcpu',
   needs: ['kvmAsyncPfNotPresent', 'kvmAsyncPfCompleted', 'kvmAsyncPfPresent', 'kvmAsyncPfCancel', 'kvmVcpuCreate'],
   needsIf: { destroyVm: ['kvmDestroyVm'] },

@@ -86,6 +86,8 @@ class HpteBacked implements Monitor {
 
 export const HPTE_BACKED: MonitorSpec = {
   id: 'HPTE_BACKED',
+  seed: '004',
+  checkedAt: ['hpteInsert'],
   rule: 'every valid HPTE maps a pinned page or an RMO page: the one slot_phys holds for its guest address',
   needs: ['hpteInsert', 'hpteInvalidate', 'kvmppcEntry', 'kvmppcFreeHpt', 'kvmppcRmaSetup', 'slotPhysAlloc', 'slotPhysSet', 'unpinSlot'],
   needsIf: { destroyVm: ['kvmDestroyVm'] },

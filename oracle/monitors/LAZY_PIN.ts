@@ -20,6 +20,8 @@ class LazyPin implements Monitor {
 
 export const LAZY_PIN: MonitorSpec = {
   id: 'LAZY_PIN',
+  seed: '004',
+  checkedAt: ['slotPhysAlloc'],
   rule: 'preparing a memory region pins nothing',
   needs: ['getPage', 'slotPhysSet'],
   scope: { platform: 'ppcHv' },

@@ -21,6 +21,8 @@ class NoPinAfterUnpin implements Monitor {
 
 export const NO_PIN_AFTER_UNPIN: MonitorSpec = {
   id: 'NO_PIN_AFTER_UNPIN',
+  seed: '004',
+  checkedAt: ['unpinSlot'],
   rule: "nothing is written into a slot's slot_phys after unpin_slot released it",
   needs: ['slotPhysAlloc', 'slotPhysSet', 'unpinSlot'],
   scope: { platform: 'ppcHv' },

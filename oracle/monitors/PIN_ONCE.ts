@@ -63,6 +63,8 @@ class PinOnce implements Monitor {
 
 export const PIN_ONCE: MonitorSpec = {
   id: 'PIN_ONCE',
+  seed: '004',
+  checkedAt: ['slotPhysSet', 'putPage'],
   rule: "a page's pin count equals the slot_phys entries holding it with the got-page flag; every put matches an earlier get; unpin marks dirty",
   needs: ['getPage', 'putPage', 'slotPhysAlloc', 'slotPhysSet', 'unpinSlot'],
   scope: { platform: 'ppcHv' },

@@ -102,6 +102,8 @@ class RmapConsistent implements Monitor {
 
 export const RMAP_CONSISTENT: MonitorSpec = {
   id: 'RMAP_CONSISTENT',
+  seed: '003',
+  checkedAt: ['kvmRmap', 'kvmMmuFreePage', 'kvmDestroyVm'],
   rule: 'every rmap entry names a live leaf spte: added into a live, unzapped shadow page for a backed gfn, removed once, gone when its page is zapped or freed and when the VM is destroyed',
   needs: ['kvmRmap', 'kvmMmuGetPage', 'kvmMmuZapPage', 'kvmMmuFreePage', 'kvmUnmapGfn'],
   needsIf: { destroyVm: ['kvmDestroyVm'] },

@@ -30,6 +30,8 @@ class RmoNeverPut implements Monitor {
 
 export const RMO_NEVER_PUT: MonitorSpec = {
   id: 'RMO_NEVER_PUT',
+  seed: '004',
+  checkedAt: ['kvmppcRmaSetup'],
   rule: 'pages of a preallocated RMA are never put',
   needs: ['getPage', 'putPage', 'kvmppcRmaSetup'],
   scope: { platform: 'ppcHv' },

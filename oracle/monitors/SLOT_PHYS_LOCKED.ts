@@ -48,6 +48,8 @@ class SlotPhysLocked implements Monitor {
 
 export const SLOT_PHYS_LOCKED: MonitorSpec = {
   id: 'SLOT_PHYS_LOCKED',
+  seed: '004',
+  checkedAt: ['slotPhysSet', 'unpinSlot'],
   rule: 'slot_phys entries are written, and unpin_slot walks and puts them, only under the VM\'s slot_phys_lock',
   needs: ['lockAcquire', 'lockRelease', 'slotPhysSet', 'unpinSlot', 'putPage'],
   scope: { platform: 'ppcHv' },
