@@ -32,6 +32,9 @@ export const DEFAULT_REASON = 'violated';
 
 export const because = (reason: string, message: string, anyOp = false): Violation => ({ reason, message, ...(anyOp && { anyOp }) });
 
+/** a number in a violation's message: hexadecimal, as the kernel prints addresses and frames (a negative one in decimal) */
+export const hex = (n: number): string => (n < 0 ? String(n) : `0x${n.toString(16)}`);
+
 /** a plain message gets the default reason */
 export const asViolation = (v: string | Violation): Violation => (typeof v === 'string' ? { reason: DEFAULT_REASON, message: v } : v);
 

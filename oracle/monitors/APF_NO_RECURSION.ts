@@ -4,8 +4,7 @@
  * between its start and the work's "page present" may go async.
  */
 import type { TraceRecord } from '../../api/events.js';
-import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
-import { hex } from './x86/shadow-pages.js';
+import { hex, because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 
 class ApfNoRecursion implements Monitor {
   /** `${vm}:${vcpu}` whose last fault was taken with no_apf */

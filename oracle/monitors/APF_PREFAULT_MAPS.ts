@@ -6,8 +6,7 @@
  * still fault: such a page is made writable only by a write fault, for the dirty log.
  */
 import type { TraceRecord } from '../../api/events.js';
-import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
-import { hex } from './x86/shadow-pages.js';
+import { hex, because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 import { Memslots } from './x86/memslots.js';
 
 class ApfPrefaultMaps implements Monitor {

@@ -3,8 +3,7 @@
  * page arrived, or is cancelled with its vCPU; a vCPU reset or destroyed keeps none.
  */
 import type { TraceRecord } from '../../api/events.js';
-import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
-import { hex } from './x86/shadow-pages.js';
+import { hex, because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 
 interface Work {
   readonly gfn: number;

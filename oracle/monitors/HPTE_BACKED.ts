@@ -5,8 +5,8 @@
  * of the RAM page gpa falls in, in the slot backing it (kvmppc_h_enter's translation).
  */
 import type { TraceRecord } from '../../api/events.js';
-import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
-import { SlotPhysView, hex } from './ppc/slot-phys.js';
+import { hex, because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
+import { SlotPhysView } from './ppc/slot-phys.js';
 import { Memslots } from './x86/memslots.js';
 
 class HpteBacked implements Monitor {

@@ -3,8 +3,7 @@
  * memory after KVM_SET_USER_MEMORY_REGION; pages are pinned when an HPTE needs them.
  */
 import type { TraceRecord } from '../../api/events.js';
-import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
-import { hex } from './ppc/slot-phys.js';
+import { hex, because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 
 class LazyPin implements Monitor {
   /** the operation each thread is in, by thread id */

@@ -3,8 +3,8 @@
  * unpin_slot released it (cleared the pointer and freed the array).
  */
 import type { TraceRecord } from '../../api/events.js';
-import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
-import { SlotPhysView, hex } from './ppc/slot-phys.js';
+import { hex, because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
+import { SlotPhysView } from './ppc/slot-phys.js';
 
 class NoPinAfterUnpin implements Monitor {
   private readonly view = new SlotPhysView();

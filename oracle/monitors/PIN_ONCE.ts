@@ -4,8 +4,8 @@
  * compared whenever no operation is in flight (a pin and its entry are not one step).
  */
 import type { TraceRecord } from '../../api/events.js';
-import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
-import { SlotPhysView, hex } from './ppc/slot-phys.js';
+import { hex, because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
+import { SlotPhysView } from './ppc/slot-phys.js';
 
 class PinOnce implements Monitor {
   private readonly view = new SlotPhysView();

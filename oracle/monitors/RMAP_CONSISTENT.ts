@@ -11,8 +11,8 @@
  * An implementation that leaves out `hpa` is judged on per-gfn counts only.
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
-import { ShadowPages, hex } from './x86/shadow-pages.js';
+import { hex, type Monitor, type MonitorSpec } from '../monitor.js';
+import { ShadowPages } from './x86/shadow-pages.js';
 import { RmapEntries } from './x86/rmap-entries.js';
 import { Memslots } from './x86/memslots.js';
 

@@ -3,8 +3,7 @@
  * never put; only a reference get_user_pages took on one may be dropped again.
  */
 import type { TraceRecord } from '../../api/events.js';
-import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
-import { hex } from './ppc/slot-phys.js';
+import { hex, because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 
 class RmoNeverPut implements Monitor {
   /** RMO pfn ranges: [first, end) with the VM that set it up */

@@ -7,9 +7,8 @@
  * book3s_64_mmu_hv.c kvmppc_get_guest_page()
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import { hex, type Monitor, type MonitorSpec } from '../monitor.js';
 import { HeldLocks } from './locks/held-locks.js';
-import { hex } from './ppc/slot-phys.js';
 
 class SlotPhysLocked implements Monitor {
   private readonly locks = new HeldLocks();
