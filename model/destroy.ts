@@ -12,7 +12,7 @@ import type { VmId } from '../api/ids.js';
 import { EBADF } from '../api/errno.js';
 import type { ModelState, ModelVm } from './state.js';
 import { withEntry, withoutEntry } from './state.js';
-import type { Phase } from './step.js';
+import { done, fail, type Phase } from './outcome.js';
 
 /** the VMs whose destroy has begun and not ended */
 const dying = (s: ModelState): [VmId, ModelVm][] => [...s.vms].filter(([, vm]) => vm.dying);
@@ -24,11 +24,11 @@ const busy = (vm: ModelVm): boolean => [...vm.vcpus.values()].some((v) => v.walk
 export const destroyPhase = (s: ModelState, id: VmId, phase: number): Phase => {
   const vm = s.vms.get(id);
   if (phase === 0) {
-    if (!vm || vm.dying) return { state: s, result: { kind: 'errno', errno: EBADF }, outcomes: ['vm.missing→EBADF'] };
+    if (!vm || vm.dying) return fail(s, EBADF, 'vm.missing→EBADF');
     return { state: { ...s, vms: withEntry(s.vms, id, { ...vm, dying: true }) }, result: null };
   }
   if (busy(vm!)) return { state: s, result: null, blocked: true };
-  return { state: { ...s, vms: withoutEntry(s.vms, id) }, result: { kind: 'ok' }, outcomes: ['destroyVm/destroyed'] };
+  return done({ ...s, vms: withoutEntry(s.vms, id) }, 'destroyVm/destroyed');
 };
 
 /**

@@ -5,11 +5,10 @@
  * state or imply; the real-KVM adapter declares those. Each difference names the upstream
  * function it comes from.
  */
-import type { RegisterBits } from '../api/ops.js';
+import { KVM_MEM_LOG_DIRTY_PAGES, type RegisterBits } from '../api/ops.js';
 
 export type Rules = 'seeds' | 'upstream';
 
-export const KVM_MEM_LOG_DIRTY_PAGES = 1 << 0;
 export const KVM_MEM_READONLY = 1 << 1;
 
 const CR4_PSE = 1 << 4;

@@ -8,6 +8,7 @@ import type { InvariantId } from '../api/failures.js';
 import type { TraceEventKind } from '../api/events.js';
 import type { OpKind } from '../api/ops.js';
 import type { Platform } from '../api/protocol.js';
+import type { SeedId } from '../api/seeds.js';
 
 export type { InvariantId, FailureId } from '../api/failures.js';
 
@@ -31,6 +32,9 @@ export const DEFAULT_REASON = 'violated';
 
 export const because = (reason: string, message: string, anyOp = false): Violation => ({ reason, message, ...(anyOp && { anyOp }) });
 
+/** a number in a violation's message: hexadecimal, as the kernel prints addresses and frames (a negative one in decimal) */
+export const hex = (n: number): string => (n < 0 ? String(n) : `0x${n.toString(16)}`);
+
 /** a plain message gets the default reason */
 export const asViolation = (v: string | Violation): Violation => (typeof v === 'string' ? { reason: DEFAULT_REASON, message: v } : v);
 
@@ -42,10 +46,24 @@ export interface Monitor {
   observe(r: TraceRecord, tid: number): string | Violation | null;
 }
 
+/**
+ * One invariant, whole: its id, the seed patch it comes from, the rule as docs/SPEC.md
+ * states it, the events it needs and those it checks at, where it can judge anything, and
+ * its monitor. Adding an invariant is its id in api/failures.ts, a file in oracle/monitors/
+ * and a line in oracle/monitors/index.ts (docs/DESIGN.md).
+ */
 export interface MonitorSpec {
   readonly id: InvariantId;
+  /** the seed patch the rule comes from (docs/SEEDS.md) */
+  readonly seed: SeedId;
   /** the rule, as docs/SPEC.md states it */
   readonly rule: string;
+  /**
+   * the events that exercise the rule, mostly those at which it checks (LAZY_PIN: a PPC
+   * slot's allocation, where a pin must not follow): none of them seen in a campaign means
+   * it checked nothing (`--stats`)
+   */
+  readonly checkedAt: readonly TraceEventKind[];
   /**
    * the tracepoint kinds it reads: it runs only on an implementation that declares them
    * all, and is reported as not checked on any other

@@ -6,7 +6,7 @@ import { builtinFactory } from '../impl/builtin.js';
 import { markdownReport } from '../fuzz/report/markdown.js';
 import { mermaidText } from '../fuzz/report/mermaid.js';
 import { replayCommand } from '../fuzz/report/shell.js';
-import { SEEDS } from '../oracle/rules.js';
+import { SEEDS } from '../api/seeds.js';
 
 const fixture = (name: string) => readCounterexample(new URL(`./fixtures/${name}`, import.meta.url).pathname);
 const report = (name: string, file = `counterexamples/${name}`) => {

@@ -6,7 +6,7 @@
 import { release } from 'node:os';
 import { basename } from 'node:path';
 import type { Op } from '../../api/ops.js';
-import { ruleOf } from '../../oracle/rules.js';
+import { ruleOf } from '../../oracle/rule-of.js';
 import type { Counterexample } from '../campaign/counterexample.js';
 import { bugOf, failureSignature } from '../campaign/signature.js';
 import { replayCommand } from './shell.js';

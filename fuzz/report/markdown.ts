@@ -6,7 +6,7 @@
  * Mermaid sequence diagram (cases with several threads), the replay command and the case.
  * A pure function of the case and its failing run's outcome (its trace and evidence).
  */
-import { ruleOf } from '../../oracle/rules.js';
+import { ruleOf } from '../../oracle/rule-of.js';
 import type { Counterexample } from '../campaign/counterexample.js';
 import { formatOp, formatResult } from './format.js';
 import type { RunOutcome } from '../run/runner.js';

@@ -8,7 +8,7 @@
  * switched threads is a note naming the point; the failing check closes the diagram.
  */
 import type { TestCase } from '../../api/ops.js';
-import { RULES } from '../../oracle/rules.js';
+import { checkedAt } from '../../oracle/rule-of.js';
 import { formatOp, formatRecord, formatResult } from './format.js';
 import type { Failure, PointAt, RunOutcome, Traced } from '../run/runner.js';
 
@@ -68,7 +68,7 @@ const timeline = (o: RunOutcome, ruleEvents: ReadonlySet<string>, locks: boolean
 
 export const sequenceDiagram = (tc: TestCase, o: RunOutcome, failure: Failure | null): string[] => {
   const threads = Math.max(0, ...(tc.threads ?? [0])) + 1;
-  const ruleEvents = new Set<string>(failure && failure.id in RULES ? RULES[failure.id as keyof typeof RULES].events : []);
+  const ruleEvents = new Set<string>(failure ? checkedAt(failure.id) : []);
   const locks = failure !== null && (failure.id.startsWith('LOCK_') || failure.id === 'DEADLOCK' || failure.id === 'RMA_ONCE');
   const items = timeline(o, ruleEvents, locks);
   const lines: string[] = [];

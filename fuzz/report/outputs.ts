@@ -4,7 +4,7 @@
  * (`--stats`). Writing goes through here so the command line stays a list of steps.
  */
 import { MAX_NODES } from '../../oracle/linearize.js';
-import { RULES } from '../../oracle/rules.js';
+import { checkedAt } from '../../oracle/rule-of.js';
 import { writeAtomic, type Counterexample } from '../campaign/counterexample.js';
 import type { RunOutcome } from '../run/runner.js';
 import { summaryOf, type NotChecked, type Summary, type SummaryInput } from './summary.js';
@@ -54,7 +54,7 @@ const notChecked = (e: CampaignEnd): NotChecked[] => {
   if (e.unchecked) out.push({ check: 'CONFORMANCE', reason: `the linearizability search gave up after ${MAX_NODES} steps (monitors still ran)`, cases: e.unchecked });
   out.push(...(e.more ?? []));
   const s = e.stats;
-  if (s) for (const id of idleMonitors(s, e.disabled)) out.push({ check: id, reason: `saw none of its events (${RULES[id as keyof typeof RULES].events.join(', ')}) in ${s.cases} cases` });
+  if (s) for (const id of idleMonitors(s, e.disabled)) out.push({ check: id, reason: `saw none of its events (${checkedAt(id).join(', ')}) in ${s.cases} cases` });
   else out.push({ check: 'monitor activity', reason: 'not collected (the stats are collected with --stats, --json or --junit)' });
   return out;
 };

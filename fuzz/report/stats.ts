@@ -1,10 +1,10 @@
 /**
  * `--stats`: what a campaign exercised, so a blind spot of the generator shows: operation
  * kinds issued, result kinds per operation, how many events of its own each monitor saw
- * (oracle/rules.ts), and how often each fault-injection site was armed and fired. Counts
- * are plain JSON, so the stats of workers or shards add up (mergeStats). They are counted
- * as the runner feeds each record (RunOptions.onRecord), never from a kept trace: a case
- * run for its stats keeps nothing.
+ * (their MonitorSpec's `checkedAt`), and how often each fault-injection site was armed and
+ * fired. Counts are plain JSON, so the stats of workers or shards add up (mergeStats). They
+ * are counted as the runner feeds each record (RunOptions.onRecord), never from a kept
+ * trace: a case run for its stats keeps nothing.
  */
 import type { TraceRecord } from '../../api/events.js';
 import type { AllocSite } from '../../api/ops.js';
@@ -12,7 +12,7 @@ import type { Result } from '../../api/results.js';
 import { errnoName } from '../../api/errno.js';
 import { hcallName } from '../../api/hcall.js';
 import { INVARIANT_IDS } from '../../oracle/monitors/index.js';
-import { RULES } from '../../oracle/rules.js';
+import { checkedAt } from '../../oracle/rule-of.js';
 import { OP_KINDS } from '../../api/ops.js';
 import type { RunOutcome } from '../run/runner.js';
 import type { Rules } from '../../model/rules.js';
@@ -72,7 +72,7 @@ const bump = (c: Counts, k: string, n = 1): void => {
 
 /** which monitors check at each event kind */
 const CHECKED_AT = new Map<string, string[]>();
-for (const id of INVARIANT_IDS) for (const ev of RULES[id].events) CHECKED_AT.set(ev, [...(CHECKED_AT.get(ev) ?? []), id]);
+for (const id of INVARIANT_IDS) for (const ev of checkedAt(id)) CHECKED_AT.set(ev, [...(CHECKED_AT.get(ev) ?? []), id]);
 
 /** one record of a generated case, as the runner feeds it (RunOptions.onRecord) */
 export const countRecord = (s: Stats, r: TraceRecord): void => {
@@ -129,7 +129,7 @@ export const formatStats = (s: Stats, disabled: ReadonlySet<string> = new Set(),
   for (const id of INVARIANT_IDS) {
     const n = s.monitorEvents[id] ?? 0;
     const note = disabled.has(id) ? '   (switched off)' : n === 0 ? '   <-- saw nothing of its own: checked nothing' : '';
-    lines.push(`    ${id}: ${n} [${RULES[id].events.join(', ')}]${note}`);
+    lines.push(`    ${id}: ${n} [${checkedAt(id).join(', ')}]${note}`);
   }
   lines.push('  fault-injection sites (armed, fired):');
   for (const site of Object.keys(SITES)) {

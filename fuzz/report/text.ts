@@ -6,7 +6,7 @@
  * the replay command, and the case itself as JSON at the end. Lines stay short; no tables,
  * no Markdown, no absolute paths. A pure function of the case and its failing run's outcome.
  */
-import { ruleOf } from '../../oracle/rules.js';
+import { ruleOf } from '../../oracle/rule-of.js';
 import type { Counterexample } from '../campaign/counterexample.js';
 import { bugOf, bugText } from '../campaign/signature.js';
 import type { RunOutcome } from '../run/runner.js';

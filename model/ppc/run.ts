@@ -9,7 +9,6 @@
  * instants. The step to come is kept in the vCPU, like `walked` for x86.
  */
 import type { VcpuId, VmId } from '../../api/ids.js';
-import type { Result } from '../../api/results.js';
 import { EBADF, EINVAL } from '../../api/errno.js';
 import { H_RESOURCE } from '../../api/hcall.js';
 import type { ModelState, ModelVcpu } from '../state.js';
@@ -18,7 +17,7 @@ import { HPT_NPTEG, ppcOf, putPpc } from './state.js';
 import { realMode, type HEnterArgs, type HEnterStep } from './h-enter.js';
 import { guestPageCheck, guestPageGup, guestPageRecord, type PendingPin } from './guest-page.js';
 import { setupCheck, vrmaInsert, vrmaPin } from './rma.js';
-import type { Outcome } from '../outcome.js';
+import { fail, type Outcome, type Phase } from '../outcome.js';
 
 /** where an unfinished PPC KVM_RUN stands */
 export type RunStage =
@@ -49,17 +48,6 @@ const MAX_PIN_RETRIES = 4;
  */
 export const PPC_RUN_PHASES = 2 + 2 * HPT_NPTEG + 5 + 3 * MAX_PIN_RETRIES;
 
-export interface RunPhase {
-  readonly state: ModelState;
-  /** null: the run goes on in its next phase */
-  readonly result: Result | null;
-  /** this step cannot happen now: another vCPU holds kvm->lock for the setup */
-  readonly blocked?: boolean;
-  readonly outcomes?: readonly Outcome[];
-}
-
-const errno = (state: ModelState, code: number, o: Outcome): RunPhase => ({ state, result: { kind: 'errno', errno: code }, outcomes: [o] });
-
 const putVcpu = (s: ModelState, id: VmId, vcpu: VcpuId, stage: RunStage | undefined): ModelState => {
   const vm = s.vms.get(id)!;
   const v: ModelVcpu = { ...vm.vcpus.get(vcpu)!, ppcRun: stage };
@@ -70,17 +58,17 @@ const putVcpu = (s: ModelState, id: VmId, vcpu: VcpuId, stage: RunStage | undefi
  * Phase `phase` of a KVM_RUN of `vcpu` whose guest makes the H_ENTER `hcall` (null: it
  * halts). Phase 0 starts the run; later phases continue from the vCPU's stage.
  */
-export const ppcRunPhase = (s: ModelState, id: VmId, vcpu: VcpuId, phase: number, tid: number, hcall: HEnterArgs | null): RunPhase => {
+export const ppcRunPhase = (s: ModelState, id: VmId, vcpu: VcpuId, phase: number, tid: number, hcall: HEnterArgs | null): Phase => {
   const vm = s.vms.get(id);
   const v = vm?.vcpus.get(vcpu);
-  if (!vm || !v) return errno(s, EBADF, vm ? 'vcpu.missing→EBADF' : 'vm.missing→EBADF');
-  if (!vm.ppc) return errno(s, EINVAL, 'hEnter/notPpc→EINVAL');
-  const next = (state: ModelState, stage: RunStage, ...outcomes: Outcome[]): RunPhase => ({ state: putVcpu(state, id, vcpu, stage), result: null, outcomes });
-  const entered = (state: ModelState, o: Outcome): RunPhase =>
+  if (!vm || !v) return fail(s, EBADF, vm ? 'vcpu.missing→EBADF' : 'vm.missing→EBADF');
+  if (!vm.ppc) return fail(s, EINVAL, 'hEnter/notPpc→EINVAL');
+  const next = (state: ModelState, stage: RunStage, ...outcomes: Outcome[]): Phase => ({ state: putVcpu(state, id, vcpu, stage), result: null, outcomes });
+  const entered = (state: ModelState, o: Outcome): Phase =>
     hcall ? next(state, { at: 'guest' }, o) : { state: putVcpu(state, id, vcpu, undefined), result: { kind: 'exit', reason: 'hlt' }, outcomes: [o, 'run/ppc.halt'] };
-  const answer = (h: HEnterStep, ...before: Outcome[]): RunPhase => ({ state: putVcpu(h.state, id, vcpu, undefined), result: { kind: 'hcall', ret: h.ret, index: h.index }, outcomes: [...before, ...h.outcomes] });
+  const answer = (h: HEnterStep, ...before: Outcome[]): Phase => ({ state: putVcpu(h.state, id, vcpu, undefined), result: { kind: 'hcall', ret: h.ret, index: h.index }, outcomes: [...before, ...h.outcomes] });
   // kvmppc_map_vrma stops at the first page it cannot map; rma_setup_done, kvm->lock released
-  const setupDone = (state: ModelState, o: Outcome): RunPhase => {
+  const setupDone = (state: ModelState, o: Outcome): Phase => {
     const [, p] = ppcOf(state, id);
     return entered(putPpc(state, id, { ...p, rma: 'vrma', settingUp: null }), o);
   };
@@ -89,7 +77,7 @@ export const ppcRunPhase = (s: ModelState, id: VmId, vcpu: VcpuId, phase: number
   if (stage.at === 'inside') {
     if (vm.ppc.settingUp !== null) return { state: s, result: null, blocked: true };
     const c = setupCheck(s, id);
-    if ('err' in c) return c.err ? errno(putVcpu(c.state, id, vcpu, undefined), c.err, c.outcome) : entered(c.state, c.outcome);
+    if ('err' in c) return c.err ? fail(putVcpu(c.state, id, vcpu, undefined), c.err, c.outcome) : entered(c.state, c.outcome);
     const [, p] = ppcOf(c.state, id);
     return next(putPpc(c.state, id, { ...p, settingUp: vcpu }), { at: 'vrma', page: 0, pages: c.vrmaPages, pinned: false });
   }

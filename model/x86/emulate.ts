@@ -2,7 +2,7 @@
  * The seed-003 operations: the emulator's guest accesses, KVM_TRANSLATE, dirty logs and
  * the shadow-page budget. Locking is the impl's business; here only the outcomes.
  */
-import type { EmulatedAccess, GuestAccess } from '../../api/ops.js';
+import { KVM_MEM_LOG_DIRTY_PAGES, type EmulatedAccess, type GuestAccess } from '../../api/ops.js';
 import type { Gfn, Gva, SlotId, VcpuId } from '../../api/ids.js';
 import type { Result } from '../../api/results.js';
 import { EINVAL, ENOENT } from '../../api/errno.js';
@@ -11,7 +11,7 @@ import { KVM_MEMORY_SLOTS, markDirty, slotBacking, writableBacking } from './mem
 import { guestTranslate } from './walk.js';
 import { bit, bits, pdptes } from './guest-tables.js';
 import { pagingMode } from './registers.js';
-import type { Outcome, VcpuStep } from '../outcome.js';
+import { fail, type Outcome, type VcpuStep, type VmStep } from '../outcome.js';
 import type { ModelState } from '../state.js';
 
 export const KVM_MIN_ALLOC_MMU_PAGES = 64;
@@ -93,13 +93,12 @@ export const translate = (s: ModelState, vm: ModelVm, v: ModelVcpu, gva: Gva): V
 };
 
 /** KVM_GET_DIRTY_LOG: the dirty offsets, and the slot with a clean log */
-export const getDirtyLog = (vm: ModelVm, slot: SlotId, memSlots = KVM_MEMORY_SLOTS): { vm: ModelVm; result: Result; outcomes: Outcome[] } => {
+export const getDirtyLog = (st: ModelState, vm: ModelVm, slot: SlotId, memSlots = KVM_MEMORY_SLOTS): VmStep => {
   const s = vm.slots.get(slot);
-  const refused = (errno: number, o: Outcome) => ({ vm, result: { kind: 'errno', errno } as Result, outcomes: [o] });
-  if (slot < 0 || slot >= memSlots) return refused(EINVAL, 'getDirtyLog/slotId→EINVAL');
-  if (!s) return refused(ENOENT, 'getDirtyLog/noSlot→ENOENT');
-  if (!(s.flags & 1)) return refused(ENOENT, 'getDirtyLog/notLogging→ENOENT');
+  if (slot < 0 || slot >= memSlots) return fail({ state: st, vm }, EINVAL, 'getDirtyLog/slotId→EINVAL');
+  if (!s) return fail({ state: st, vm }, ENOENT, 'getDirtyLog/noSlot→ENOENT');
+  if (!(s.flags & KVM_MEM_LOG_DIRTY_PAGES)) return fail({ state: st, vm }, ENOENT, 'getDirtyLog/notLogging→ENOENT');
   const pages = [...s.dirty].sort((a, b) => a - b);
-  const harvested = { vm: { ...vm, slots: new Map(vm.slots).set(slot, { ...s, dirty: new Set<number>() }) }, result: { kind: 'dirtyLog', pages } as Result };
-  return { ...harvested, outcomes: [pages.length ? 'getDirtyLog/nonEmpty' : 'getDirtyLog/empty'] };
+  const harvested = { ...vm, slots: new Map(vm.slots).set(slot, { ...s, dirty: new Set<number>() }) };
+  return { state: st, vm: harvested, result: { kind: 'dirtyLog', pages }, outcomes: [pages.length ? 'getDirtyLog/nonEmpty' : 'getDirtyLog/empty'] };
 };

@@ -3,6 +3,7 @@
  * page tables are in guest-tables.ts (their contents) and walk.ts (the walk).
  */
 import type { Gfn, SlotId } from '../../api/ids.js';
+import { KVM_MEM_LOG_DIRTY_PAGES } from '../../api/ops.js';
 import { EEXIST, EINVAL } from '../../api/errno.js';
 import type { ModelSlot, ModelVm } from '../state.js';
 import { KVM_MEM_READONLY, RULES, type RuleSet } from '../rules.js';
@@ -24,12 +25,10 @@ export const cr3BackedIn = (vm: ModelVm) => (cr3: number): boolean =>
 
 export type SlotChange = 'create' | 'delete' | 'move' | 'same' | 'noop';
 
-const LOG_DIRTY = 1;
-
 /** Marks gfn dirty in the slot backing it, if that slot logs dirty pages. */
 export const markDirty = (vm: ModelVm, g: Gfn): ModelVm => {
   for (const [id, s] of vm.slots) {
-    if (g < s.gfn || g >= s.gfn + s.npages || !(s.flags & LOG_DIRTY)) continue;
+    if (g < s.gfn || g >= s.gfn + s.npages || !(s.flags & KVM_MEM_LOG_DIRTY_PAGES)) continue;
     const slots = new Map(vm.slots).set(id, { ...s, dirty: new Set(s.dirty).add(g - s.gfn) });
     return { ...vm, slots };
   }
@@ -78,10 +77,10 @@ export const setRegion = (
   // upstream kvm_arch_prepare_memory_region(), on create and move only (docs/KVM.md 15)
   if (rs.maxGfn !== null && (!old || old.gfn !== base) && base + npages - 1 > rs.maxGfn) return refuse(EINVAL, 'setMemoryRegion/maxGfn→EINVAL');
   // a new, moved or newly logging slot starts with a clean log (upstream: a move keeps the log)
-  const fresh = !old || (old.gfn !== base && !rs.moveKeepsDirtyLog) || !(old.flags & LOG_DIRTY);
+  const fresh = !old || (old.gfn !== base && !rs.moveKeepsDirtyLog) || !(old.flags & KVM_MEM_LOG_DIRTY_PAGES);
   slots.set(slot, { gfn: base, npages, flags, dirty: fresh ? new Set() : old.dirty });
   if (!old) return { slots, change: 'create', outcome: 'setMemoryRegion/create' };
   if (old.gfn !== base) return { slots, change: 'move', outcome: 'setMemoryRegion/move' };
-  const logging = (old.flags ^ flags) & LOG_DIRTY ? (flags & LOG_DIRTY ? 'setMemoryRegion/logOn' : 'setMemoryRegion/logOff') : 'setMemoryRegion/same';
+  const logging = (old.flags ^ flags) & KVM_MEM_LOG_DIRTY_PAGES ? (flags & KVM_MEM_LOG_DIRTY_PAGES ? 'setMemoryRegion/logOn' : 'setMemoryRegion/logOff') : 'setMemoryRegion/same';
   return { slots, change: 'same', outcome: logging };
 };

@@ -8,7 +8,8 @@ import type { Gfn } from '../../api/ids.js';
 import { EINTR, ENOMEM } from '../../api/errno.js';
 import type { ModelState, ModelVcpu, ModelVm } from '../state.js';
 import { takeFailure } from '../state.js';
-import { named, type Outcome, type VcpuStep } from '../outcome.js';
+import type { Result } from '../../api/results.js';
+import { done, fail, type Outcome, type VcpuStep } from '../outcome.js';
 import { RESET_REGS, directMap, pagingMode, writeCr, writeResetsRoot } from './registers.js';
 import { cr3BackedIn, slotBacking, writableBacking } from './memory.js';
 import { guestTranslate } from './walk.js';
@@ -53,9 +54,9 @@ const guestAccess = (s: ModelState, vm: ModelVm, v: ModelVcpu, access: GuestAcce
  * The start of KVM_RUN: completed async work is delivered; a vCPU still halted by a
  * doublefault blocks (-EINTR, no entry). Null result: the run goes on.
  */
-export const runStart = (s: ModelState, vm: ModelVm, v: ModelVcpu, tid: number): Omit<VcpuStep, 'result'> & { result: VcpuStep['result'] | null } => {
+export const runStart = (s: ModelState, vm: ModelVm, v: ModelVcpu, tid: number): VcpuStep<Result | null> => {
   const d = deliverCompleted(s, vm, v, tid);
-  return d.vcpu.apf.halted ? named({ ...d, result: { kind: 'errno', errno: EINTR } }, 'run/apf.halted→EINTR') : { ...d, result: null };
+  return d.vcpu.apf.halted ? fail(d, EINTR, 'run/apf.halted→EINTR') : { ...d, result: null };
 };
 
 /**
@@ -67,7 +68,7 @@ export const reload = (s: ModelState, vm: ModelVm, v: ModelVcpu, tid: number, o:
   const failed = takeFailure(s, tid, 'mmuTopup');
   // the reload request unloaded the stale root before the load failed (vcpu_enter_guest)
   const { stale: _, ...unloaded } = v;
-  return failed ? { state: failed, vm, vcpu: unloaded, result: { kind: 'errno', errno: ENOMEM }, outcomes: [o] } : null;
+  return failed ? fail({ state: failed, vm, vcpu: unloaded }, ENOMEM, o) : null;
 };
 
 /**
@@ -91,4 +92,4 @@ export const enter = (s: ModelState, vm: ModelVm, v: ModelVcpu, access: GuestAcc
 export const hardwareWalk = (s: ModelState, vm: ModelVm, v: ModelVcpu, access: GuestAccess): Gfn | null | undefined =>
   s.host.tdp ? guestTranslate(vm, v, access.gva) : undefined;
 
-export const reset = (s: ModelState, vm: ModelVm): VcpuStep => ({ state: s, vm, vcpu: newVcpu(), result: { kind: 'ok' }, outcomes: ['resetVcpu/reset'] });
+export const reset = (s: ModelState, vm: ModelVm): VcpuStep => done({ state: s, vm, vcpu: newVcpu() }, 'resetVcpu/reset');

@@ -46,9 +46,12 @@ export const checkTable = (): string => {
   return lines.join('\n');
 };
 
-/** `doc` with its table section replaced by the current one; null when it has no markers */
-export const withCheckTable = (doc: string): string | null => {
-  const a = doc.indexOf(BEGIN);
-  const b = doc.indexOf(END);
-  return a < 0 || b < a ? null : doc.slice(0, a) + checkTable() + doc.slice(b + END.length);
+/** `doc` with the section from `begin` to `end` (markers included) replaced by `section`; null when it has no markers */
+export const withSection = (doc: string, begin: string, end: string, section: string): string | null => {
+  const a = doc.indexOf(begin);
+  const b = doc.indexOf(end);
+  return a < 0 || b < a ? null : doc.slice(0, a) + section + doc.slice(b + end.length);
 };
+
+/** `doc` with its table section replaced by the current one; null when it has no markers */
+export const withCheckTable = (doc: string): string | null => withSection(doc, BEGIN, END, checkTable());

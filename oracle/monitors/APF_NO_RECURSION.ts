@@ -4,8 +4,7 @@
  * between its start and the work's "page present" may go async.
  */
 import type { TraceRecord } from '../../api/events.js';
-import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
-import { hex } from './x86/shadow-pages.js';
+import { hex, because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 
 class ApfNoRecursion implements Monitor {
   /** `${vm}:${vcpu}` whose last fault was taken with no_apf */
@@ -47,6 +46,8 @@ class ApfNoRecursion implements Monitor {
 
 export const APF_NO_RECURSION: MonitorSpec = {
   id: 'APF_NO_RECURSION',
+  seed: '001',
+  checkedAt: ['kvmAsyncPfPrefault'],
   rule: 'a fault taken with no_apf = true (the ready-time prefault) never queues async work',
   needs: ['kvmAsyncPfNotPresent', 'kvmAsyncPfDoublefault', 'kvmAsyncPfPrefault', 'kvmAsyncPfPresent', 'kvmAsyncPfCancel', 'kvmPageFault'],
   scope: { ops: ['swapOut'] },

@@ -4,8 +4,7 @@
  * a doublefault is only for a gfn that has work outstanding.
  */
 import type { TraceRecord } from '../../api/events.js';
-import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
-import { hex } from './x86/shadow-pages.js';
+import { hex, because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 
 class ApfOnePerGfn implements Monitor {
   /** `${vm}:${vcpu}:${token}` -> gfn, for every work queued and not yet present or cancelled */
@@ -44,6 +43,8 @@ class ApfOnePerGfn implements Monitor {
 
 export const APF_ONE_PER_GFN: MonitorSpec = {
   id: 'APF_ONE_PER_GFN',
+  seed: '001',
+  checkedAt: ['kvmAsyncPfNotPresent'],
   rule: 'a vcpu never has two outstanding async works for one gfn',
   needs: ['kvmAsyncPfNotPresent', 'kvmAsyncPfDoublefault', 'kvmAsyncPfPresent', 'kvmAsyncPfCancel'],
   needsIf: { destroyVm: ['kvmDestroyVm'] },

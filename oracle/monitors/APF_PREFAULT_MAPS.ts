@@ -6,8 +6,7 @@
  * still fault: such a page is made writable only by a write fault, for the dirty log.
  */
 import type { TraceRecord } from '../../api/events.js';
-import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
-import { hex } from './x86/shadow-pages.js';
+import { hex, because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 import { Memslots } from './x86/memslots.js';
 
 class ApfPrefaultMaps implements Monitor {
@@ -65,6 +64,8 @@ class ApfPrefaultMaps implements Monitor {
 
 export const APF_PREFAULT_MAPS: MonitorSpec = {
   id: 'APF_PREFAULT_MAPS',
+  seed: '001',
+  checkedAt: ['kvmAsyncPfPrefault'],
   rule: 'after "page ready" on TDP, the guest\'s next access to that gfn takes no fault',
   needs: ['kvmAsyncPfPrefault', 'kvmAsyncPfPresent', 'kvmMmuUnload', 'kvmMmuZapPage', 'kvmPageFault', 'kvmUnmapGfn', 'kvmVcpuCreate'],
   needsIf: { destroyVm: ['kvmDestroyVm'] },

@@ -8,8 +8,8 @@
  * forgotten when it is over and when its vCPU or VM goes.
  */
 import type { TraceRecord } from '../../api/events.js';
-import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
-import { ShadowPages, hex } from './x86/shadow-pages.js';
+import { hex, because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
+import { ShadowPages } from './x86/shadow-pages.js';
 import { GuestRegs } from './x86/guest-regs.js';
 import { rootProblem } from './x86/root-check.js';
 import { Memslots } from './x86/memslots.js';
@@ -57,6 +57,8 @@ class ApfPrefaultSafe implements Monitor {
 
 export const APF_PREFAULT_SAFE: MonitorSpec = {
   id: 'APF_PREFAULT_SAFE',
+  seed: '001',
+  checkedAt: ['kvmAsyncPfPrefault'],
   rule: 'the ready-time prefault runs only with a valid root, only on a direct (TDP) map, never for an error page',
   needs: ['kvmAsyncPfCompleted', 'kvmAsyncPfPrefault', 'kvmMmuGetPage', 'kvmMmuZapPage', 'kvmMmuFreePage', 'kvmSetCr', 'kvmVcpuCreate'],
   needsIf: { destroyVm: ['kvmDestroyVm'], moduleLoad: ['kvmModuleInitDone'] },

@@ -3,8 +3,7 @@
  * page arrived, or is cancelled with its vCPU; a vCPU reset or destroyed keeps none.
  */
 import type { TraceRecord } from '../../api/events.js';
-import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
-import { hex } from './x86/shadow-pages.js';
+import { hex, because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 
 interface Work {
   readonly gfn: number;
@@ -56,6 +55,8 @@ class ApfPresentOnce implements Monitor {
 
 export const APF_PRESENT_ONCE: MonitorSpec = {
   id: 'APF_PRESENT_ONCE',
+  seed: '001',
+  checkedAt: ['kvmAsyncPfPresent', 'kvmAsyncPfCancel'],
   rule: 'each queued work gets exactly one "page present", or is cancelled with its vcpu',
   needs: ['kvmAsyncPfNotPresent', 'kvmAsyncPfCompleted', 'kvmAsyncPfPresent', 'kvmAsyncPfCancel', 'kvmVcpuCreate'],
   needsIf: { destroyVm: ['kvmDestroyVm'] },

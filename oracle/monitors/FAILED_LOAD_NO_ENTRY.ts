@@ -49,6 +49,8 @@ class FailedLoadNoEntry implements Monitor {
 
 export const FAILED_LOAD_NO_ENTRY: MonitorSpec = {
   id: 'FAILED_LOAD_NO_ENTRY',
+  seed: '000',
+  checkedAt: ['kvmMmuLoad'],
   rule: 'when loading the root fails, run returns the error and the guest is not entered',
   needs: ['kvmEntry', 'kvmMmuLoad'],
   create: () => new FailedLoadNoEntry(),

@@ -5,8 +5,8 @@
  * of the RAM page gpa falls in, in the slot backing it (kvmppc_h_enter's translation).
  */
 import type { TraceRecord } from '../../api/events.js';
-import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
-import { SlotPhysView, hex } from './ppc/slot-phys.js';
+import { hex, because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
+import { SlotPhysView } from './ppc/slot-phys.js';
 import { Memslots } from './x86/memslots.js';
 
 class HpteBacked implements Monitor {
@@ -86,6 +86,8 @@ class HpteBacked implements Monitor {
 
 export const HPTE_BACKED: MonitorSpec = {
   id: 'HPTE_BACKED',
+  seed: '004',
+  checkedAt: ['hpteInsert'],
   rule: 'every valid HPTE maps a pinned page or an RMO page: the one slot_phys holds for its guest address',
   needs: ['hpteInsert', 'hpteInvalidate', 'kvmppcEntry', 'kvmppcFreeHpt', 'kvmppcRmaSetup', 'slotPhysAlloc', 'slotPhysSet', 'unpinSlot'],
   needsIf: { destroyVm: ['kvmDestroyVm'] },

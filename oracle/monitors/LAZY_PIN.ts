@@ -3,8 +3,7 @@
  * memory after KVM_SET_USER_MEMORY_REGION; pages are pinned when an HPTE needs them.
  */
 import type { TraceRecord } from '../../api/events.js';
-import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
-import { hex } from './ppc/slot-phys.js';
+import { hex, because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 
 class LazyPin implements Monitor {
   /** the operation each thread is in, by thread id */
@@ -20,6 +19,8 @@ class LazyPin implements Monitor {
 
 export const LAZY_PIN: MonitorSpec = {
   id: 'LAZY_PIN',
+  seed: '004',
+  checkedAt: ['slotPhysAlloc'],
   rule: 'preparing a memory region pins nothing',
   needs: ['getPage', 'slotPhysSet'],
   scope: { platform: 'ppcHv' },

@@ -20,6 +20,8 @@ class LockBalanced implements Monitor {
 
 export const LOCK_BALANCED: MonitorSpec = {
   id: 'LOCK_BALANCED',
+  seed: '003',
+  checkedAt: ['lockRelease'],
   rule: 'every path, error paths included, releases every lock it took before returning to userspace',
   needs: ['lockAcquire', 'lockRelease'],
   create: () => new LockBalanced(),

@@ -36,6 +36,8 @@ class LockHeld implements Monitor {
 
 export const LOCK_HELD: MonitorSpec = {
   id: 'LOCK_HELD',
+  seed: '003',
+  checkedAt: ['kvmGuestMem', 'kvmRmap', 'kvmVmUpdate', 'kvmMmuGetPage'],
   rule: 'guest walks and guest memory reads hold mmap_sem; shadow hash/rmap updates, zaps and frees hold kvm->lock; memslot, alias, nr_mmu_pages and dirty-log changes hold mmap_sem for write',
   needs: ['lockAcquire', 'lockRelease', 'kvmGuestMem', 'kvmMmuGetPage', 'kvmMmuZapPage', 'kvmMmuFreePage', 'kvmRmap', 'kvmVmUpdate'],
   create: () => new LockHeld(),

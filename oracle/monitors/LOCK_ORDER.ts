@@ -58,6 +58,8 @@ class LockOrder implements Monitor {
 
 export const LOCK_ORDER: MonitorSpec = {
   id: 'LOCK_ORDER',
+  seed: '003',
+  checkedAt: ['lockAcquire'],
   rule: 'mmap_sem is never taken while kvm->lock (x86) or a spinlock is held; no lock is taken twice; no lock-order inversion',
   needs: ['lockAcquire', 'lockRelease'],
   create: () => new LockOrder(),

@@ -3,8 +3,8 @@
  * unpin_slot released it (cleared the pointer and freed the array).
  */
 import type { TraceRecord } from '../../api/events.js';
-import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
-import { SlotPhysView, hex } from './ppc/slot-phys.js';
+import { hex, because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
+import { SlotPhysView } from './ppc/slot-phys.js';
 
 class NoPinAfterUnpin implements Monitor {
   private readonly view = new SlotPhysView();
@@ -21,6 +21,8 @@ class NoPinAfterUnpin implements Monitor {
 
 export const NO_PIN_AFTER_UNPIN: MonitorSpec = {
   id: 'NO_PIN_AFTER_UNPIN',
+  seed: '004',
+  checkedAt: ['unpinSlot'],
   rule: "nothing is written into a slot's slot_phys after unpin_slot released it",
   needs: ['slotPhysAlloc', 'slotPhysSet', 'unpinSlot'],
   scope: { platform: 'ppcHv' },

@@ -4,8 +4,8 @@
  * compared whenever no operation is in flight (a pin and its entry are not one step).
  */
 import type { TraceRecord } from '../../api/events.js';
-import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
-import { SlotPhysView, hex } from './ppc/slot-phys.js';
+import { hex, because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
+import { SlotPhysView } from './ppc/slot-phys.js';
 
 class PinOnce implements Monitor {
   private readonly view = new SlotPhysView();
@@ -63,6 +63,8 @@ class PinOnce implements Monitor {
 
 export const PIN_ONCE: MonitorSpec = {
   id: 'PIN_ONCE',
+  seed: '004',
+  checkedAt: ['slotPhysSet', 'putPage'],
   rule: "a page's pin count equals the slot_phys entries holding it with the got-page flag; every put matches an earlier get; unpin marks dirty",
   needs: ['getPage', 'putPage', 'slotPhysAlloc', 'slotPhysSet', 'unpinSlot'],
   scope: { platform: 'ppcHv' },

@@ -11,8 +11,8 @@
  * An implementation that leaves out `hpa` is judged on per-gfn counts only.
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
-import { ShadowPages, hex } from './x86/shadow-pages.js';
+import { hex, type Monitor, type MonitorSpec } from '../monitor.js';
+import { ShadowPages } from './x86/shadow-pages.js';
 import { RmapEntries } from './x86/rmap-entries.js';
 import { Memslots } from './x86/memslots.js';
 
@@ -102,6 +102,8 @@ class RmapConsistent implements Monitor {
 
 export const RMAP_CONSISTENT: MonitorSpec = {
   id: 'RMAP_CONSISTENT',
+  seed: '003',
+  checkedAt: ['kvmRmap', 'kvmMmuFreePage', 'kvmDestroyVm'],
   rule: 'every rmap entry names a live leaf spte: added into a live, unzapped shadow page for a backed gfn, removed once, gone when its page is zapped or freed and when the VM is destroyed',
   needs: ['kvmRmap', 'kvmMmuGetPage', 'kvmMmuZapPage', 'kvmMmuFreePage', 'kvmUnmapGfn'],
   needsIf: { destroyVm: ['kvmDestroyVm'] },

@@ -119,6 +119,8 @@ class RmaLpcr implements Monitor {
 
 export const RMA_LPCR: MonitorSpec = {
   id: 'RMA_LPCR',
+  seed: '004',
+  checkedAt: ['kvmppcSetLpcr'],
   rule: "the LPCR/HID4 and RMOR written at VM creation and by the RMA setup encode the guest's real-mode area: virtual RMA mode at creation (POWER7), VRMASD cleared with VRMA_L for a VRMA, the RMO's lpcr_rmls selector and base for an RMO; nothing else changes",
   needs: ['kvmppcRmaSetup', 'kvmppcSetLpcr'],
   scope: { platform: 'ppcHv' },

@@ -54,6 +54,8 @@ class RmaOnce implements Monitor {
 
 export const RMA_ONCE: MonitorSpec = {
   id: 'RMA_ONCE',
+  seed: '004',
+  checkedAt: ['kvmppcRmaSetup'],
   rule: 'RMA/VRMA setup happens exactly once per VM, under kvm->lock, before any guest entry, and rma_setup_done is published after the state it guards',
   needs: ['kvmppcEntry', 'kvmppcRmaSetup', 'kvmppcRmaSetupDone', 'kvmppcSetLpcr', 'lockAcquire', 'lockRelease'],
   needsIf: { destroyVm: ['kvmDestroyVm'] },

@@ -3,8 +3,7 @@
  * never put; only a reference get_user_pages took on one may be dropped again.
  */
 import type { TraceRecord } from '../../api/events.js';
-import { because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
-import { hex } from './ppc/slot-phys.js';
+import { hex, because, type Monitor, type MonitorSpec, type Violation } from '../monitor.js';
 
 class RmoNeverPut implements Monitor {
   /** RMO pfn ranges: [first, end) with the VM that set it up */
@@ -30,6 +29,8 @@ class RmoNeverPut implements Monitor {
 
 export const RMO_NEVER_PUT: MonitorSpec = {
   id: 'RMO_NEVER_PUT',
+  seed: '004',
+  checkedAt: ['kvmppcRmaSetup'],
   rule: 'pages of a preallocated RMA are never put',
   needs: ['getPage', 'putPage', 'kvmppcRmaSetup'],
   scope: { platform: 'ppcHv' },

@@ -108,6 +108,8 @@ class RootsByGeneration implements Monitor {
 
 export const ROOTS_BY_GENERATION: MonitorSpec = {
   id: 'ROOTS_BY_GENERATION',
+  seed: '000',
+  checkedAt: ['kvmMmuZapAllFast'],
   rule: 'upstream: after kvm_mmu_zap_all_fast no page of the retired generation is handed out or left un-zapped, and no invalid root is held at the next entry',
   needs: ['kvmMmuShadowPage', 'kvmMmuPrepareZap', 'kvmMmuZapAllFast'],
   create: () => new RootsByGeneration(),

@@ -22,6 +22,8 @@ class RootsFreedOnce implements Monitor {
 
 export const ROOTS_FREED_ONCE: MonitorSpec = {
   id: 'ROOTS_FREED_ONCE',
+  seed: '000',
+  checkedAt: ['kvmMmuFreePage', 'kvmDestroyVm'],
   rule: 'every root/shadow page allocated is freed exactly once; none live after VM destroy',
   needs: ['kvmMmuGetPage', 'kvmMmuZapPage', 'kvmMmuFreePage'],
   needsIf: { destroyVm: ['kvmDestroyVm'] },

@@ -22,6 +22,8 @@ class RootValidAtEntry implements Monitor {
 
 export const ROOT_VALID_AT_ENTRY: MonitorSpec = {
   id: 'ROOT_VALID_AT_ENTRY',
+  seed: '000',
+  checkedAt: ['kvmEntry'],
   rule: 'at every guest entry the vcpu root is valid, built for the current paging mode and cr3, and not freed since',
   needs: ['kvmEntry', 'kvmMmuGetPage', 'kvmMmuZapPage', 'kvmMmuFreePage', 'kvmSetCr', 'kvmVcpuCreate'],
   needsIf: { destroyVm: ['kvmDestroyVm'], moduleLoad: ['kvmModuleInitDone'] },

@@ -73,6 +73,8 @@ class SetupBalanced implements Monitor {
 
 export const SETUP_BALANCED: MonitorSpec = {
   id: 'SETUP_BALANCED',
+  seed: '002',
+  checkedAt: ['kvmSetupStep', 'kvmUnsetupStep'],
   rule: 'every setup step is undone exactly once, in reverse order, on unload and on every error path; nothing is left allocated',
   needs: ['kvmModuleInit', 'kvmModuleInitDone', 'kvmModuleExitDone', 'kvmSetupStep', 'kvmUnsetupStep'],
   scope: { ops: ['moduleLoad', 'moduleUnload'] },

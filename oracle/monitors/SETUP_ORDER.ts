@@ -46,6 +46,8 @@ class SetupOrder implements Monitor {
 
 export const SETUP_ORDER: MonitorSpec = {
   id: 'SETUP_ORDER',
+  seed: '002',
+  checkedAt: ['kvmModuleInit'],
   rule: 'PTE masks are reset before vendor hardware_setup; MMU caches are created after it',
   needs: ['kvmModuleInit', 'kvmModuleInitDone', 'kvmResetPteMasks', 'kvmSetupStep'],
   scope: { ops: ['moduleLoad'] },

@@ -7,9 +7,8 @@
  * book3s_64_mmu_hv.c kvmppc_get_guest_page()
  */
 import type { TraceRecord } from '../../api/events.js';
-import type { Monitor, MonitorSpec } from '../monitor.js';
+import { hex, type Monitor, type MonitorSpec } from '../monitor.js';
 import { HeldLocks } from './locks/held-locks.js';
-import { hex } from './ppc/slot-phys.js';
 
 class SlotPhysLocked implements Monitor {
   private readonly locks = new HeldLocks();
@@ -48,6 +47,8 @@ class SlotPhysLocked implements Monitor {
 
 export const SLOT_PHYS_LOCKED: MonitorSpec = {
   id: 'SLOT_PHYS_LOCKED',
+  seed: '004',
+  checkedAt: ['slotPhysSet', 'unpinSlot'],
   rule: 'slot_phys entries are written, and unpin_slot walks and puts them, only under the VM\'s slot_phys_lock',
   needs: ['lockAcquire', 'lockRelease', 'slotPhysSet', 'unpinSlot', 'putPage'],
   scope: { platform: 'ppcHv' },

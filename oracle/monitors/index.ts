@@ -1,4 +1,8 @@
-/** Every monitor, by invariant id. Adding an invariant is adding a file and a line here. */
+/**
+ * Every monitor, by invariant id. Adding an invariant is its id in api/failures.ts, its
+ * MonitorSpec in a file here and a line below; a monitor missing here, or one too many,
+ * does not compile.
+ */
 import type { InvariantId, MonitorSpec } from '../monitor.js';
 import { ROOT_VALID_AT_ENTRY } from './ROOT_VALID_AT_ENTRY.js';
 import { FAILED_LOAD_NO_ENTRY } from './FAILED_LOAD_NO_ENTRY.js';
@@ -30,7 +34,7 @@ import { HPTE_BACKED } from './HPTE_BACKED.js';
  * In this order: when one trace record breaks two rules, the more specific one is named
  * (a put of an RMO page is RMO_NEVER_PUT before it is an unmatched put for PIN_ONCE).
  */
-export const MONITORS: readonly MonitorSpec[] = [
+const BY_ID = {
   ROOT_VALID_AT_ENTRY,
   FAILED_LOAD_NO_ENTRY,
   ROOTS_FREED_ONCE,
@@ -54,7 +58,9 @@ export const MONITORS: readonly MonitorSpec[] = [
   APF_PREFAULT_MAPS,
   SETUP_ORDER,
   SETUP_BALANCED,
-];
+} as const satisfies Record<InvariantId, MonitorSpec>;
+
+export const MONITORS: readonly MonitorSpec[] = Object.values(BY_ID);
 
 export const monitorById = (id: string): MonitorSpec | undefined => MONITORS.find((m) => m.id === id);
 

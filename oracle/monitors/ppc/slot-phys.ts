@@ -67,4 +67,3 @@ export class SlotPhysView {
   }
 }
 
-export const hex = (n: number): string => `0x${n.toString(16)}`;

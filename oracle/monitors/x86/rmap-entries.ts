@@ -3,7 +3,7 @@
  * (vm, shadow page, gfn) has. Entries of an implementation that does not name the page
  * are kept under page -1.
  */
-import { hex } from './shadow-pages.js';
+import { hex } from '../../monitor.js';
 
 const NO_PAGE = -1;
 

@@ -3,8 +3,8 @@
  * each is valid, a live shadow page not zapped since, built for the current paging mode and
  * cr3. Shared by the monitors that need it; they feed the trackers themselves.
  */
-import { ShadowPages, hex } from './shadow-pages.js';
-import { because, type Violation } from '../../monitor.js';
+import { ShadowPages } from './shadow-pages.js';
+import { hex, because, type Violation } from '../../monitor.js';
 import { GuestRegs, guestLevels } from './guest-regs.js';
 import { bit, bits, pdptes } from '../../../model/x86/guest-tables.js';
 

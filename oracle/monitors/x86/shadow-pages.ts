@@ -6,6 +6,7 @@
  * found an existing page (`created` false) must name a live page.
  */
 import type { PageRole, TraceRecord } from '../../../api/events.js';
+import { hex } from '../../monitor.js';
 
 export interface LivePage {
   readonly gfn: number;
@@ -57,4 +58,3 @@ export class ShadowPages {
   }
 }
 
-export const hex = (n: number): string => (n < 0 ? String(n) : `0x${n.toString(16)}`);
