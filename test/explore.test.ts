@@ -7,13 +7,13 @@ import type { TestCase } from '../api/ops.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { runCase } from '../fuzz/run/runner.js';
 import { DOMAINS, type Domain } from '../fuzz/explore/domain.js';
-import { inProcessExec } from '../fuzz/explore/exec.js';
+import { inProcess } from '../fuzz/campaign/in-process.js';
 import { stateKey } from '../fuzz/explore/probe.js';
 import { search, type Bound } from '../fuzz/explore/search.js';
 
 const domain = (name: string): Domain => DOMAINS.find((d) => d.name === name)!;
 const explore = (bound: Bound, domains: readonly Domain[], mutant: string | null = null, noPrune = false, disabled: string[] = []) =>
-  search(inProcessExec(builtinFactory, { spec: 'builtin', mutant, disabled }), { bound, domains, noPrune });
+  search(inProcess(builtinFactory, { spec: 'builtin', mutant, disabled }), { bound, domains, noPrune });
 
 /** the key a sequential case ends in, run on its own (null: it failed) */
 const keyOf = (tc: TestCase): string | null => {

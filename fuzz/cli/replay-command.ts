@@ -12,7 +12,6 @@ import { outOfReach, reachOf } from '../gen/reach.js';
 import { reportFailure } from '../report/report.js';
 import type { RunOutcome } from '../run/runner.js';
 import { Pool } from '../workers/pool.js';
-import { toWire } from '../gen/campaign-arb.js';
 import { CASE_TIMEOUT_MS } from './fuzz-command.js';
 import { emitTest } from '../report/emit-test.js';
 import { shellWord } from '../report/shell.js';
@@ -53,7 +52,7 @@ export const replayCommand = async (argv: string[], io: Io): Promise<number> => 
     const dir = p.options.get('emit-test') as string | undefined;
     if (dir !== undefined) return emitTest({ ...cx, ...(disabled.size && { disabled: [...disabled].sort() as Counterexample['disabled'] }) }, file, dir, spec, io);
     // in a worker process under the case watchdog, as in a campaign: a hang replays as IMPL_HANG
-    const setup = { spec, opTimeoutMs: opTimeout(p), mutant: cx.mutant, disabled: [...disabled].sort(), shape: { maxOps: 1, vcpus: 1 }, reach: toWire(reachOf(factory.capabilities, spec)), seed: 0 };
+    const setup = { spec, opTimeoutMs: opTimeout(p), mutant: cx.mutant, disabled: [...disabled].sort() };
     const pool = await Pool.start({ workers: 0, caseTimeoutMs, setup });
     let outcome: RunOutcome;
     try {
