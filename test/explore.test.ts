@@ -104,6 +104,15 @@ describe('kvm-oracle explore', () => {
     expect(r.out).toContain('bound NOT exhausted (not checked): --time reached');
   });
 
+  it('in workers, kills an explored case that never returns (IMPL_HANG, the shared watchdog) and writes it', async () => {
+    const hang = new URL('./fixtures/hang-impl.mjs', import.meta.url).pathname;
+    const dir = mkdtempSync(join(tmpdir(), 'kvm-oracle-explore-'));
+    const r = await cli('explore', '--impl', `module:${hang}`, '--depth', '1', '--domains', 'x86-vmx-tdp', '--workers', '1', '--case-timeout', '300ms', '--out', dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/FAIL IMPL_HANG: the case ran longer than 300 ms/);
+    expect(readdirSync(dir).filter((f) => f.startsWith('IMPL_HANG-') && f.endsWith('.json'))).toHaveLength(1);
+  }, 60_000);
+
   it('refuses bad options in one line, exit 2', async () => {
     for (const argv of [['--threads', '3'], ['--depth', 'x'], ['--depth', '13'], ['--domains', 'nope'], ['--bogus'], ['--time', 'soon'], ['--mutant', 'nope'], ['extra']]) {
       const r = await cli('explore', ...argv);
