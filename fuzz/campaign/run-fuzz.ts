@@ -7,7 +7,7 @@
 import { GuideCorpus } from '../guided/corpus.js';
 import { loadGuide, saveGuide } from '../guided/store.js';
 import type { ImplementationFactory } from '../../api/implementation.js';
-import type { Io } from '../cli/common.js';
+import type { Io } from '../io.js';
 import { toWire } from '../gen/campaign-arb.js';
 import { caseSource } from '../engines/source.js';
 import type { EngineName } from '../engines/name.js';

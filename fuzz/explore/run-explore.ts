@@ -4,7 +4,7 @@
  * the scope, the failure (cut and written like fuzz's, replayable) and the verdict.
  */
 import type { ImplementationFactory } from '../../api/implementation.js';
-import type { Io } from '../cli/common.js';
+import type { Io } from '../io.js';
 import type { Executor } from '../campaign/executor.js';
 import { toCounterexample } from '../campaign/found.js';
 import { failureSignature } from '../campaign/signature.js';
