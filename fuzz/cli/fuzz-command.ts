@@ -1,4 +1,4 @@
-/** `kvm-oracle fuzz`: its options, checked; the campaign itself is fuzz/campaign/run-fuzz.ts. */
+/** `kvm-oracle fuzz`: its options, checked; the command body (workers, signals, reports, summary) is run-fuzz.ts. */
 import { BadInput } from '../io.js';
 import { availableParallelism } from 'node:os';
 import { durationOption, intOption, parseArgs } from './options.js';
@@ -10,7 +10,7 @@ import { FUZZ_HELP } from './help.js';
 import { engineOption } from '../engines/option.js';
 import { guidedOptions } from '../guided/option.js';
 import { reachOf, ReachError } from '../gen/reach.js';
-import { runFuzz } from '../campaign/run-fuzz.js';
+import { runFuzz } from './run-fuzz.js';
 import { parseSeed } from '../campaign/seed.js';
 import { parseShard } from '../campaign/shard.js';
 import { IMPL_OPTIONS, checkMutant, disabledOption, implOption, listOption, notCheckedReport, opTimeout, type Io } from './common.js';
