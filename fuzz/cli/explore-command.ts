@@ -1,4 +1,4 @@
-/** `kvm-oracle explore`: its options, checked; the search itself is fuzz/explore/. */
+/** `kvm-oracle explore`: its options, checked; the command body is run-explore.ts, the search fuzz/explore/. */
 import { BadInput } from '../io.js';
 import { availableParallelism } from 'node:os';
 import { durationOption, intOption, parseArgs } from './options.js';
@@ -6,7 +6,7 @@ import { EXPLORE_HELP } from './help.js';
 import { IMPL_OPTIONS, checkMutant, disabledOption, implOption, notCheckedReport, opTimeout, type Io } from './common.js';
 import { DEFAULT_OUT, CASE_TIMEOUT_MS } from './fuzz-command.js';
 import { DEFAULT_BOUND, domainsFor } from '../explore/domain.js';
-import { runExplore } from '../explore/run-explore.js';
+import { runExplore } from './run-explore.js';
 
 export const exploreCommand = async (argv: string[], io: Io): Promise<number> => {
   const p = parseArgs(argv, {

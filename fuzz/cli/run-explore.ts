@@ -14,9 +14,9 @@ import { reportFound } from '../report/fuzz-report.js';
 import { inProcess } from '../campaign/in-process.js';
 import { Pool } from '../workers/pool.js';
 import { WorkerError } from '../workers/proc.js';
-import type { Domain } from './domain.js';
-import { EXIT_NOT_EXHAUSTED, ExploreProgress, boundText, exhausted, exploreSummary, scopeLines, verdictLines } from './report.js';
-import { search, type Bound } from './search.js';
+import type { Domain } from '../explore/domain.js';
+import { EXIT_NOT_EXHAUSTED, ExploreProgress, boundText, exhausted, exploreSummary, scopeLines, verdictLines } from '../explore/report.js';
+import { search, type Bound } from '../explore/search.js';
 
 export interface ExploreSettings {
   readonly factory: ImplementationFactory;
