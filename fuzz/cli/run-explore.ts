@@ -15,7 +15,7 @@ import { inProcess } from '../campaign/in-process.js';
 import { Pool } from '../workers/pool.js';
 import { WorkerError } from '../workers/proc.js';
 import type { Domain } from '../explore/domain.js';
-import { EXIT_NOT_EXHAUSTED, ExploreProgress, boundText, exhausted, exploreSummary, scopeLines, verdictLines } from '../explore/report.js';
+import { EXIT_NOT_EXHAUSTED, ExploreProgress, boundText, exhausted, exploreSummary, scopeLines, verdictLines } from '../report/explore.js';
 import { search, type Bound } from '../explore/search.js';
 
 export interface ExploreSettings {
