@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BadInput } from '../fuzz/io.js';
 import fc from 'fast-check';
-import { CaseStream } from '../fuzz/campaign/stream.js';
+import { CaseStream } from '../fuzz/gen/stream.js';
 import { campaignArb } from '../fuzz/gen/campaign-arb.js';
 import { reachOf } from '../fuzz/gen/reach.js';
 import { builtinFactory } from '../impl/builtin.js';

@@ -16,7 +16,7 @@ import { WHOLE, globalIndex, shardRuns, type Shard } from './shard.js';
 import { minimizeShrunk, shrinkCase, truncate, type Cut, type Shrunk } from './shrink.js';
 import { shrinkHang } from './shrink-hang.js';
 import { failureSignature } from './signature.js';
-import type { CaseSource } from './stream.js';
+import type { CaseSource } from '../gen/stream.js';
 
 export type Signal = 'SIGINT' | 'SIGTERM';
 

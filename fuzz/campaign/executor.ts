@@ -9,7 +9,7 @@
 import type { TestCase } from '../../api/ops.js';
 import type { CaseShape } from '../gen/arbitraries.js';
 import { runCase, type Failure, type RunOptions, type RunOutcome } from '../run/runner.js';
-import type { CaseSource } from './stream.js';
+import type { CaseSource } from '../gen/stream.js';
 import type { WireReach } from '../gen/campaign-arb.js';
 import type { EngineName } from '../engines/name.js';
 import { addCase, emptyStats, type Stats } from '../report/stats.js';

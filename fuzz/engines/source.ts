@@ -4,7 +4,7 @@
  * shrinks) and every worker (which scans) build the same stream.
  */
 import type { CaseSetup } from '../campaign/executor.js';
-import { CaseStream, type CaseSource } from '../campaign/stream.js';
+import { CaseStream, type CaseSource } from '../gen/stream.js';
 import { campaignArb, fromWire } from '../gen/campaign-arb.js';
 import { jsverifyCampaignArb } from './jsverify/campaign.js';
 import { JsverifyStream } from './jsverify/stream.js';

@@ -9,7 +9,7 @@ import { dieWithParent } from './orphan.js';
 import { hasStream, scanCases } from '../campaign/executor.js';
 import { probe } from '../explore/probe.js';
 import { runCase, errorText, type RunOptions } from '../run/runner.js';
-import type { CaseSource } from '../campaign/stream.js';
+import type { CaseSource } from '../gen/stream.js';
 import { caseSource } from '../engines/source.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
