@@ -4,7 +4,7 @@ import type { Result } from '../api/results.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { runCampaign } from '../fuzz/campaign/campaign.js';
 import { toWire } from '../fuzz/gen/campaign-arb.js';
-import { caseSource } from '../fuzz/engines/source.js';
+import { caseSource } from '../fuzz/campaign/source.js';
 import { reachOf } from '../fuzz/gen/reach.js';
 import { Engine, type EngineOptions } from '../fuzz/campaign/engine.js';
 import { inProcess } from '../fuzz/campaign/in-process.js';

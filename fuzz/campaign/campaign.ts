@@ -7,7 +7,7 @@ import type { ImplementationFactory } from '../../api/implementation.js';
 import type { TestCase } from '../../api/ops.js';
 import type { Counterexample } from './counterexample.js';
 import { toWire } from '../gen/campaign-arb.js';
-import { caseSource } from '../engines/source.js';
+import { caseSource } from './source.js';
 import type { EngineName } from '../engines/name.js';
 import { DEFAULT_SHAPE } from '../gen/arbitraries.js';
 import { Engine } from './engine.js';

@@ -43,7 +43,7 @@ export interface EngineOptions {
   /** signatures of the baseline */
   readonly known?: ReadonlySet<string>;
   readonly identity: Identity;
-  /** the case stream (fuzz/engines/source.ts), the same as the executor's */
+  /** the case stream (fuzz/campaign/source.ts), the same as the executor's */
   readonly source: CaseSource;
   /** after each stretch of the stream */
   readonly onProgress?: (p: { readonly runs: number; readonly failures: number }) => void;

@@ -9,7 +9,7 @@ import type { ImplementationFactory } from '../../api/implementation.js';
 import type { TestCase } from '../../api/ops.js';
 import { hasStream, scanCases, type Executor, type WorkerSetup } from './executor.js';
 import { runCase, type RunOutcome } from '../run/runner.js';
-import { caseSource } from '../engines/source.js';
+import { caseSource } from './source.js';
 import { probe } from '../explore/probe.js';
 
 /** a case of the stream, or one run to shrink (or replay) one */

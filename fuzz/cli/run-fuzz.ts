@@ -9,7 +9,7 @@ import { loadGuide, saveGuide } from '../guided/store.js';
 import type { ImplementationFactory } from '../../api/implementation.js';
 import type { Io } from '../io.js';
 import { toWire } from '../gen/campaign-arb.js';
-import { caseSource } from '../engines/source.js';
+import { caseSource } from '../campaign/source.js';
 import type { EngineName } from '../engines/name.js';
 import { moveEntry, type CorpusEntry } from '../campaign/corpus.js';
 import { Engine, type EngineResult, type Signal } from '../campaign/engine.js';

@@ -10,7 +10,7 @@ import { hasStream, scanCases } from '../campaign/executor.js';
 import { probe } from '../explore/probe.js';
 import { runCase, errorText, type RunOptions } from '../run/runner.js';
 import type { CaseSource } from '../gen/stream.js';
-import { caseSource } from '../engines/source.js';
+import { caseSource } from '../campaign/source.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const send = (m: FromWorker): void => void process.send!(m);
