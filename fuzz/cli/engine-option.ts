@@ -1,7 +1,7 @@
 /** `fuzz --engine NAME`: fast-check (the default) or jsverify; anything else is a usage error (exit 2). */
 import { BadInput } from '../io.js';
-import { type Parsed } from '../cli/options.js';
-import { DEFAULT_ENGINE, ENGINES, isEngine, type EngineName } from './name.js';
+import { type Parsed } from './options.js';
+import { DEFAULT_ENGINE, ENGINES, isEngine, type EngineName } from '../engines/name.js';
 
 export const engineOption = (p: Parsed): EngineName => {
   const v = p.options.get('engine');

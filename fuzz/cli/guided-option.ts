@@ -1,6 +1,6 @@
 /** `fuzz --guided [--guide-corpus DIR]`: guided generation, and where its corpus is kept. */
 import { BadInput } from '../io.js';
-import { type Parsed } from '../cli/options.js';
+import { type Parsed } from './options.js';
 
 export const guidedOptions = (p: Parsed): { guided?: boolean; guideDir?: string } => {
   const dir = p.options.get('guide-corpus');
