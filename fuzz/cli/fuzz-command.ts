@@ -5,7 +5,7 @@ import { durationOption, intOption, parseArgs } from './options.js';
 import { MAX_CASE_OPS } from '../gen/arbitraries.js';
 import { loadBaseline } from '../campaign/baseline.js';
 import { loadCorpus } from '../campaign/corpus.js';
-import { SHRINK_TIME_MS } from '../campaign/engine.js';
+import { SHRINK_TIME_MS } from '../campaign/loop.js';
 import { FUZZ_HELP } from './help.js';
 import { engineOption } from './engine-option.js';
 import { guidedOptions } from './guided-option.js';

@@ -1,6 +1,6 @@
 /**
  * `kvm-oracle fuzz` once its options are parsed (fuzz/cli/fuzz-command.ts): starts the
- * workers, runs the engine with SIGINT and SIGTERM turned into a graceful stop, reports,
+ * workers, runs the campaign loop with SIGINT and SIGTERM turned into a graceful stop, reports,
  * writes and stores every failure it collected, then the summary files (--json, --junit,
  * --stats).
  */
@@ -12,7 +12,7 @@ import { toWire } from '../gen/campaign-arb.js';
 import { caseSource } from '../campaign/source.js';
 import type { EngineName } from '../engines/name.js';
 import { moveEntry, type CorpusEntry } from '../campaign/corpus.js';
-import { Engine, type EngineResult, type Signal } from '../campaign/engine.js';
+import { CampaignLoop, type LoopResult, type Signal } from '../campaign/loop.js';
 import type { Found } from '../campaign/found.js';
 import type { Executor } from '../campaign/executor.js';
 import { inProcess } from '../campaign/in-process.js';
@@ -70,7 +70,7 @@ export interface FuzzSettings {
 }
 
 /** the corpus replay in a few lines; moves the entries that passed to fixed/, the regressed ones back */
-const corpusLines = (r: EngineResult, dir: string | undefined, io: Io): string[] => {
+const corpusLines = (r: LoopResult, dir: string | undefined, io: Io): string[] => {
   const from = r.failures.filter((f) => f.source === 'corpus');
   const open = from.filter((f) => f.corpus === 'open').length;
   const regressed = from.filter((f) => f.corpus === 'regressed');
@@ -90,16 +90,16 @@ const corpusLines = (r: EngineResult, dir: string | undefined, io: Io): string[]
 const SIGNALS: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143 };
 
 
-/** runs the engine; the first signal stops it gracefully, a second one exits at once */
-const runEngine = async (engine: Engine): Promise<EngineResult> => {
+/** runs the campaign loop; the first signal stops it gracefully, a second one exits at once */
+const runLoop = async (loop: CampaignLoop): Promise<LoopResult> => {
   const handlers = (Object.keys(SIGNALS) as Signal[]).map((sig) => {
-    const h = (): void => (h.seen ? process.exit(SIGNALS[sig]) : ((h.seen = true), engine.stop(sig)));
+    const h = (): void => (h.seen ? process.exit(SIGNALS[sig]) : ((h.seen = true), loop.stop(sig)));
     h.seen = false;
     process.on(sig, h);
     return [sig, h] as const;
   });
   try {
-    return await engine.run();
+    return await loop.run();
   } finally {
     for (const [sig, h] of handlers) process.off(sig, h);
   }
@@ -133,9 +133,9 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
   const lacking = s.corpus.map((e) => outOfReach(e.cx, reach, s.spec));
   const corpus = s.corpus.filter((_, i) => lacking[i] === null);
   const skipped = lacking.filter((l) => l !== null);
-  const engine = new Engine({ ...s, seed, identity, onShrink, ...(watch && { onProgress: watch.onProgress }), corpus, known: s.baseline, source: caseSource(setup, guide) }, watch ? watch.executor(exec) : exec);
+  const loop = new CampaignLoop({ ...s, seed, identity, onShrink, ...(watch && { onProgress: watch.onProgress }), corpus, known: s.baseline, source: caseSource(setup, guide) }, watch ? watch.executor(exec) : exec);
   try {
-    const r = await runEngine(engine);
+    const r = await runLoop(loop);
     watch?.end();
     const shard = s.shard === WHOLE ? '' : `, shard ${shardText(s.shard)}`;
     const rules = reach.rules === 'seeds' ? '' : `, ${reach.rules} rules`;
