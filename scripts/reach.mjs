@@ -38,7 +38,7 @@ const load = (base, p) => import(new URL(p, base).href);
 const { builtinFactory } = await load(gen, 'impl/builtin.js');
 const { reachOf } = await load(gen, 'fuzz/gen/reach.js');
 const { campaignArb } = await load(gen, 'fuzz/gen/campaign-arb.js');
-const { CaseStream } = await load(gen, 'fuzz/campaign/stream.js');
+const { CaseStream } = await load(gen, 'fuzz/gen/stream.js');
 const { JsverifyStream } = await load(gen, 'fuzz/engines/jsverify/stream.js');
 const { jsverifyCampaignArb } = await load(gen, 'fuzz/engines/jsverify/campaign.js');
 const { runCase } = await load(gen, 'fuzz/run/runner.js');

@@ -1,5 +1,6 @@
 /** Runs the kvm-oracle command line in this process, collecting what it prints. */
-import { main, type Io } from '../fuzz/cli/main.js';
+import { type Io } from '../fuzz/io.js';
+import { main } from '../fuzz/cli/main.js';
 
 export interface CliRun {
   readonly code: number;

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinFactory } from '../impl/builtin.js';
-import { caseSource } from '../fuzz/engines/source.js';
+import { caseSource } from '../fuzz/campaign/source.js';
 import { toWire } from '../fuzz/gen/campaign-arb.js';
 import { reachOf } from '../fuzz/gen/reach.js';
 import { runCampaign } from '../fuzz/campaign/campaign.js';

@@ -73,7 +73,7 @@ describe('shrinking keeps the last failing outcome', () => {
   /** runs in this thread, counting */
   const executor = (o: RunOptions) => {
     const ran: TestCase[] = [];
-    const exec: Executor = { workers: 1, scan: () => Promise.reject(new Error('no scan')), run: async (tc, keepTrace) => (ran.push(tc), runCase(tc, { ...o, keepTrace })), abort: () => {}, close: async () => {} };
+    const exec: Executor = { workers: 1, scan: () => Promise.reject(new Error('no scan')), probe: () => Promise.reject(new Error('no probe')), run: async (tc, keepTrace) => (ran.push(tc), runCase(tc, { ...o, keepTrace })), abort: () => {}, close: async () => {} };
     return { exec, ran };
   };
 

@@ -7,13 +7,13 @@ import type { TestCase } from '../api/ops.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { runCase } from '../fuzz/run/runner.js';
 import { DOMAINS, type Domain } from '../fuzz/explore/domain.js';
-import { inProcessExec } from '../fuzz/explore/exec.js';
+import { inProcess } from '../fuzz/campaign/in-process.js';
 import { stateKey } from '../fuzz/explore/probe.js';
 import { search, type Bound } from '../fuzz/explore/search.js';
 
 const domain = (name: string): Domain => DOMAINS.find((d) => d.name === name)!;
 const explore = (bound: Bound, domains: readonly Domain[], mutant: string | null = null, noPrune = false, disabled: string[] = []) =>
-  search(inProcessExec(builtinFactory, { spec: 'builtin', mutant, disabled }), { bound, domains, noPrune });
+  search(inProcess(builtinFactory, { spec: 'builtin', mutant, disabled }), { bound, domains, noPrune });
 
 /** the key a sequential case ends in, run on its own (null: it failed) */
 const keyOf = (tc: TestCase): string | null => {
@@ -103,6 +103,15 @@ describe('kvm-oracle explore', () => {
     expect(r.code).toBe(4);
     expect(r.out).toContain('bound NOT exhausted (not checked): --time reached');
   });
+
+  it('in workers, kills an explored case that never returns (IMPL_HANG, the shared watchdog) and writes it', async () => {
+    const hang = new URL('./fixtures/hang-impl.mjs', import.meta.url).pathname;
+    const dir = mkdtempSync(join(tmpdir(), 'kvm-oracle-explore-'));
+    const r = await cli('explore', '--impl', `module:${hang}`, '--depth', '1', '--domains', 'x86-vmx-tdp', '--workers', '1', '--case-timeout', '300ms', '--out', dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/FAIL IMPL_HANG: the case ran longer than 300 ms/);
+    expect(readdirSync(dir).filter((f) => f.startsWith('IMPL_HANG-') && f.endsWith('.json'))).toHaveLength(1);
+  }, 60_000);
 
   it('refuses bad options in one line, exit 2', async () => {
     for (const argv of [['--threads', '3'], ['--depth', 'x'], ['--depth', '13'], ['--domains', 'nope'], ['--bogus'], ['--time', 'soon'], ['--mutant', 'nope'], ['extra']]) {

@@ -8,7 +8,7 @@ import { TestCaseSchema } from '../api/case.js';
 import type { TestCase } from '../api/ops.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { runCase } from '../fuzz/run/runner.js';
-import { runFuzz, type FuzzSettings } from '../fuzz/campaign/run-fuzz.js';
+import { runFuzz, type FuzzSettings } from '../fuzz/cli/run-fuzz.js';
 import { WHOLE } from '../fuzz/campaign/shard.js';
 import { campaignArb } from '../fuzz/gen/campaign-arb.js';
 import { reachOf } from '../fuzz/gen/reach.js';

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError, durationOption, intOption, parseArgs } from '../fuzz/cli/options.js';
+import { BadInput } from '../fuzz/io.js';
+import { durationOption, intOption, parseArgs } from '../fuzz/cli/options.js';
 
 const spec = { seed: { value: true }, list: { value: false } };
 const usage = (argv: string[]): string => {
   try {
     parseArgs(argv, spec);
   } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
+    expect(e).toBeInstanceOf(BadInput);
     return (e as Error).message;
   }
   throw new Error(`no usage error for ${argv.join(' ')}`);

@@ -9,7 +9,7 @@ import { builtinFactory } from '../impl/builtin.js';
 import { runCase } from '../fuzz/run/runner.js';
 import { campaignArb } from '../fuzz/gen/campaign-arb.js';
 import { reachOf } from '../fuzz/gen/reach.js';
-import { CaseStream } from '../fuzz/campaign/stream.js';
+import { CaseStream } from '../fuzz/gen/stream.js';
 import { JsverifyStream } from '../fuzz/engines/jsverify/stream.js';
 import { jsverifyCampaignArb } from '../fuzz/engines/jsverify/campaign.js';
 import { addCaseFigures, emptyFigures, type ReachFigures } from '../fuzz/gen/reach-figures.js';

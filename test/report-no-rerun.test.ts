@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import type { ImplementationFactory } from '../api/implementation.js';
 import type { Result } from '../api/results.js';
 import { builtinFactory } from '../impl/builtin.js';
-import { Engine } from '../fuzz/campaign/engine.js';
+import { CampaignLoop } from '../fuzz/campaign/loop.js';
 import { inProcess } from '../fuzz/campaign/in-process.js';
 import type { Executor } from '../fuzz/campaign/executor.js';
 import type { Found } from '../fuzz/campaign/found.js';
 import { readCounterexample } from '../fuzz/campaign/counterexample.js';
-import { caseSource } from '../fuzz/engines/source.js';
+import { caseSource } from '../fuzz/campaign/source.js';
 import { toWire } from '../fuzz/gen/campaign-arb.js';
 import { reachOf } from '../fuzz/gen/reach.js';
 import { reportFound } from '../fuzz/report/fuzz-report.js';
@@ -53,7 +53,7 @@ const forgetful: ImplementationFactory = {
 const campaign = async (factory: ImplementationFactory, mutant: string | null, o: { seed: number; corpus?: { file: string; cx: ReturnType<typeof readCounterexample>; fixed: boolean }[] }) => {
   const setup = { spec: factory.name, mutant, disabled: [], shape: { maxOps: 30, vcpus: 2 }, reach: toWire(reachOf(factory.capabilities, factory.name)), seed: o.seed };
   const exec = inProcess(factory, setup);
-  const r = await new Engine({ seed: o.seed, runs: 2000, hunt: 0, identity: { implementation: factory.name, mutant }, source: caseSource(setup), ...(o.corpus && { corpus: o.corpus }) }, exec).run();
+  const r = await new CampaignLoop({ seed: o.seed, runs: 2000, hunt: 0, identity: { implementation: factory.name, mutant }, source: caseSource(setup), ...(o.corpus && { corpus: o.corpus }) }, exec).run();
   return r.failures;
 };
 
@@ -61,7 +61,7 @@ const campaign = async (factory: ImplementationFactory, mutant: string | null, o
 const reportCounted = async (f: Found) => {
   const out = mkdtempSync(join(tmpdir(), 'kvm-oracle-evidence-'));
   let execRuns = 0;
-  const exec: Executor = { workers: 1, scan: () => Promise.reject(new Error('no scan')), run: () => (execRuns++, Promise.reject(new Error('no run'))), abort: () => {}, close: async () => {} };
+  const exec: Executor = { workers: 1, scan: () => Promise.reject(new Error('no scan')), probe: () => Promise.reject(new Error('no probe')), run: () => (execRuns++, Promise.reject(new Error('no run'))), abort: () => {}, close: async () => {} };
   const lines: string[] = [];
   [calls.runCase, calls.search] = [0, 0];
   const file = await reportFound(f, { what: 'test', runs: 1, shrinkTimeMs: 0, out, exec }, { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) } as never);

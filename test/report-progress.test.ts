@@ -68,6 +68,7 @@ describe('the campaign watch (what the fuzz command feeds the line)', () => {
     const exec = watch.executor({
       workers: 2,
       scan: async () => ({ verdicts: [], stats: null }),
+      probe: async () => [],
       run: async (c) => (ran.push(c), { failure: null, unchecked: false, unsupported: null, preempted: 0, trace: [], points: [] }),
       abort: () => {},
       close: async () => {},

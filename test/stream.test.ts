@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { BadInput } from '../fuzz/io.js';
 import fc from 'fast-check';
-import { CaseStream } from '../fuzz/campaign/stream.js';
+import { CaseStream } from '../fuzz/gen/stream.js';
 import { campaignArb } from '../fuzz/gen/campaign-arb.js';
 import { reachOf } from '../fuzz/gen/reach.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { MAX_SEED, parseSeed } from '../fuzz/campaign/seed.js';
 import { globalIndex, parseShard, shardRuns } from '../fuzz/campaign/shard.js';
-import { UsageError } from '../fuzz/cli/options.js';
 
 const arb = campaignArb({}, reachOf(builtinFactory.capabilities, 'builtin'));
 const text = (s: CaseStream, i: number) => JSON.stringify(s.at(i).value[0]);
@@ -23,7 +23,7 @@ describe('the case stream', () => {
     expect(text(new CaseStream(2 ** 32 + 5, arb), 3)).toBe(text(new CaseStream(5, arb), 3));
     expect(text(new CaseStream(MAX_SEED, arb), 3)).not.toBe(text(new CaseStream(MAX_SEED - 1, arb), 3));
     expect(parseSeed(String(MAX_SEED)).seed).toBe(MAX_SEED);
-    for (const bad of [String(MAX_SEED + 1), '-1', '1.5', 'x']) expect(() => parseSeed(bad), bad).toThrow(UsageError);
+    for (const bad of [String(MAX_SEED + 1), '-1', '1.5', 'x']) expect(() => parseSeed(bad), bad).toThrow(BadInput);
   });
 
   it('draws a --seed random in range, and says it was drawn', () => {
@@ -43,6 +43,6 @@ describe('shards', () => {
 
   it('are I/N with 1 <= I <= N', () => {
     expect(parseShard('2/4')).toEqual({ index: 2, count: 4 });
-    for (const bad of ['0/4', '5/4', '1/0', '1', 'a/b', '1/2/3']) expect(() => parseShard(bad), bad).toThrow(UsageError);
+    for (const bad of ['0/4', '5/4', '1/0', '1', 'a/b', '1/2/3']) expect(() => parseShard(bad), bad).toThrow(BadInput);
   });
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinFactory } from '../impl/builtin.js';
-import { runFuzz, type FuzzSettings } from '../fuzz/campaign/run-fuzz.js';
+import { runFuzz, type FuzzSettings } from '../fuzz/cli/run-fuzz.js';
 import { readCounterexample } from '../fuzz/campaign/counterexample.js';
 import { WHOLE } from '../fuzz/campaign/shard.js';
 import type { Summary } from '../fuzz/report/summary.js';

@@ -8,7 +8,7 @@ import type { TestCase } from '../../api/ops.js';
 import { builtinFactory } from '../../impl/builtin.js';
 import { runCase } from '../run/runner.js';
 import { scanCases } from '../campaign/executor.js';
-import { CaseStream } from '../campaign/stream.js';
+import { CaseStream } from '../gen/stream.js';
 import { campaignArb } from '../gen/campaign-arb.js';
 import { reachOf } from '../gen/reach.js';
 import { DEFAULT_SHAPE } from '../gen/arbitraries.js';

@@ -11,7 +11,7 @@
  * coordinated pool of two is to be held against.
  */
 import { spawn } from 'node:child_process';
-import { CHUNK } from '../campaign/engine.js';
+import { CHUNK } from '../campaign/loop.js';
 import { Pool } from '../workers/pool.js';
 import { toWire } from '../gen/campaign-arb.js';
 import { reachOf } from '../gen/reach.js';

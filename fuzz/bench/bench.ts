@@ -9,6 +9,7 @@
  * implementation (e.g. kvm), on the cases it can run. Then cases/s with 1 and 2 workers
  * (fuzz/bench/bench-workers.ts).
  */
+import { BadInput } from '../io.js';
 import fc from 'fast-check';
 import type { TestCase } from '../../api/ops.js';
 import type { Implementation, ImplementationFactory } from '../../api/implementation.js';
@@ -16,7 +17,7 @@ import { builtinFactory } from '../../impl/builtin.js';
 import { testCaseArb } from '../gen/arbitraries.js';
 import { runCase, type DriveMode } from '../run/runner.js';
 import { Scheduler, makeThreads } from '../run/scheduler.js';
-import { UsageError, parseArgs } from '../cli/options.js';
+import { parseArgs } from '../cli/options.js';
 import { kvmAdapterPath, kvmUnavailable, loadFactory, packageRoot } from '../impl/spec.js';
 import { spawnSync } from 'node:child_process';
 import { reachOf, restrictCase } from '../gen/reach.js';
@@ -153,6 +154,6 @@ main()
     for (const l of await benchWorkers()) console.log(l);
   })
   .catch((e) => {
-    console.error(`bench: ${e instanceof UsageError ? e.message : e instanceof Error ? e.message : String(e)}`);
+    console.error(`bench: ${e instanceof BadInput ? e.message : e instanceof Error ? e.message : String(e)}`);
     process.exit(2);
   });

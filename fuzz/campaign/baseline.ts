@@ -3,7 +3,7 @@
  * line; blank lines and lines starting with # are skipped. A failure whose signature is
  * listed is reported as known and does not make the run fail.
  */
-import { UsageError } from '../cli/options.js';
+import { BadInput } from '../io.js';
 import { BadCounterexample, readBounded } from './counterexample.js';
 
 /** a baseline is a list of signatures: a few MB at most (a FIFO or /dev/zero is refused) */
@@ -16,7 +16,7 @@ export const loadBaseline = (file: string): Set<string> => {
   try {
     return parseBaseline(readBounded(file, MAX_BASELINE_BYTES));
   } catch (e) {
-    if (e instanceof BadCounterexample) throw new UsageError(`--baseline: ${e.message}`);
-    throw new UsageError(`--baseline: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    if (e instanceof BadCounterexample) throw new BadInput(`--baseline: ${e.message}`);
+    throw new BadInput(`--baseline: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
 };

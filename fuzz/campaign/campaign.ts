@@ -1,16 +1,16 @@
 /**
- * A fuzz campaign in this thread, for the library API and the tests: the engine
- * (fuzz/campaign/engine.ts) over the in-process executor. `kvm-oracle fuzz` runs the same engine
+ * A fuzz campaign in this thread, for the library API and the tests: the campaign loop
+ * (fuzz/campaign/loop.ts) over the in-process executor. `kvm-oracle fuzz` runs the same loop
  * over worker processes (fuzz/workers/), so both find the same counterexample for a seed.
  */
 import type { ImplementationFactory } from '../../api/implementation.js';
 import type { TestCase } from '../../api/ops.js';
 import type { Counterexample } from './counterexample.js';
 import { toWire } from '../gen/campaign-arb.js';
-import { caseSource } from '../engines/source.js';
+import { caseSource } from './source.js';
 import type { EngineName } from '../engines/name.js';
 import { DEFAULT_SHAPE } from '../gen/arbitraries.js';
-import { Engine } from './engine.js';
+import { CampaignLoop } from './loop.js';
 import { inProcess, type CasePhase } from './in-process.js';
 import { reachOf, type Reach } from '../gen/reach.js';
 import type { RunOutcome } from '../run/runner.js';
@@ -70,8 +70,8 @@ export const runCampaign = async (o: CampaignOptions): Promise<CampaignResult> =
   const setup = { spec, mutant: o.mutant, disabled: [...(o.disabled ?? [])], shape, reach: toWire(reach), seed: o.seed, ...(o.engine && { engine: o.engine }) };
   const identity = { implementation: spec, mutant: o.mutant, ...(o.disabled && { disabled: o.disabled }), ...(o.engine && { engine: o.engine }), ...(o.factory.capabilities.host && { host: o.factory.capabilities.host }) };
   const hook = o.onCase && { onCase: o.onCase, keepTrace: o.keepTrace };
-  const engine = new Engine({ ...o, identity, source: caseSource(setup) }, inProcess(o.factory, setup, hook));
-  const r = await engine.run();
+  const loop = new CampaignLoop({ ...o, identity, source: caseSource(setup) }, inProcess(o.factory, setup, hook));
+  const r = await loop.run();
   const f = r.failures[0];
   return {
     runs: r.runs,

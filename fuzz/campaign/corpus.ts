@@ -7,9 +7,9 @@
  * - an entry of fixed/ that fails again is a regression: it fails the night and moves back.
  * A new failure is added unless a file of its signature is there already.
  */
+import { BadInput } from '../io.js';
 import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { UsageError } from '../cli/options.js';
 import { BadCounterexample, readCounterexample, writeAtomic, type Counterexample } from './counterexample.js';
 import type { Found } from './found.js';
 
@@ -27,7 +27,7 @@ const jsonFiles = (dir: string): string[] => {
   try {
     return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => e.name).sort();
   } catch (e) {
-    throw new UsageError(`--corpus: cannot read ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new BadInput(`--corpus: cannot read ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
 };
 
@@ -40,7 +40,7 @@ export const loadCorpus = (dir: string): CorpusEntry[] =>
       try {
         return { file, cx: readCounterexample(file), ...(fixed && { fixed }) };
       } catch (e) {
-        if (e instanceof BadCounterexample) throw new UsageError(`--corpus: ${file}: ${e.message}`);
+        if (e instanceof BadCounterexample) throw new BadInput(`--corpus: ${file}: ${e.message}`);
         throw e;
       }
     });

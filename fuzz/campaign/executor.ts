@@ -1,18 +1,21 @@
 /**
- * Where cases run: the engine asks an Executor to scan a stretch of the case stream, or to
- * run one case (a shrink candidate, a corpus entry). The worker pool (fuzz/workers/) is
- * one; fuzz/campaign/in-process.ts, for the library API and --workers 0, is the other. Both scan
- * with scanCases, so a case gives the same verdict wherever it ran.
+ * Where cases run, for every strategy (fuzz's campaign loop, explore's search): an Executor
+ * scans a stretch of the case stream, probes a list of explored cases, or runs one case (a
+ * shrink candidate, a corpus entry, a replay). The supervisor of worker processes
+ * (fuzz/workers/pool.ts) is one; fuzz/campaign/in-process.ts, for the library API and
+ * --workers 0, is the other. Both scan with scanCases and probe with probe(), so a case
+ * gives the same verdict wherever it ran.
  */
 import type { TestCase } from '../../api/ops.js';
 import type { CaseShape } from '../gen/arbitraries.js';
 import { runCase, type Failure, type KeepTrace, type RunOptions, type RunOutcome } from '../run/runner.js';
-import type { CaseSource } from './stream.js';
+import type { CaseSource } from '../gen/stream.js';
 import type { WireReach } from '../gen/campaign-arb.js';
 import type { EngineName } from '../engines/name.js';
 import { countCase, countingInto, emptyStats, type Stats } from '../report/stats.js';
 import type { GuideSnapshot, Novel } from '../guided/corpus.js';
 import { guidedScan } from '../guided/scan.js';
+import type { Job, Probed } from '../explore/probe.js';
 
 /** what a run of one case says */
 export interface Verdict {
@@ -45,14 +48,18 @@ export interface ScanRequest {
   readonly guide?: GuideSnapshot;
 }
 
-/** What a worker needs to rebuild the campaign: plain JSON, sent to each worker once. */
-export interface CaseSetup {
+/** What a worker needs to rebuild the implementation: plain JSON, sent to each worker once. */
+export interface ImplSetup {
   /** the implementation, as --impl names it (see fuzz/impl/spec.ts) */
   readonly spec: string;
   /** --op-timeout, for an exec: implementation */
   readonly opTimeoutMs?: number;
   readonly mutant: string | null;
   readonly disabled: readonly string[];
+}
+
+/** ... and the case stream of a campaign, for a worker that scans one (fuzz) */
+export interface CaseSetup extends ImplSetup {
   readonly shape: CaseShape;
   /** what the generator may make (--ops, --skip-ops, --rules, the capabilities) */
   readonly reach: WireReach;
@@ -65,11 +72,21 @@ export interface CaseSetup {
   readonly guided?: boolean;
 }
 
+/** what a worker is set up with: the implementation, and the case stream when it scans one */
+export type WorkerSetup = ImplSetup | CaseSetup;
+
+export const hasStream = (s: WorkerSetup): s is CaseSetup => 'seed' in s;
+
+/** an explored case's probe, numbered by its place in the list probed */
+export type Numbered = Probed & { readonly index: number };
+
 export interface Executor {
   /** workers that scan at once */
   readonly workers: number;
   /** the failing, unchecked and unsupported cases of the request, by increasing index */
   scan(r: ScanRequest): Promise<ScanResult>;
+  /** explored cases (fuzz/explore/): their probes, in the order of `jobs` */
+  probe(jobs: readonly Job[]): Promise<Probed[]>;
   /**
    * one case; with keepTrace, its whole trace and the evidence of a failure (shrinking keeps
    * the last failing outcome for the report: 'failing'); timeoutMs: its own watchdog

@@ -3,8 +3,8 @@
  * S + 2^32 draw the same cases: only 0 .. 2^32 - 1 give distinct runs, and anything else
  * is refused rather than silently folded onto another seed.
  */
+import { BadInput } from '../io.js';
 import { randomInt } from 'node:crypto';
-import { UsageError } from '../cli/options.js';
 
 export const MAX_SEED = 2 ** 32 - 1;
 
@@ -19,7 +19,7 @@ export const parseSeed = (v: string | true | undefined): Seed => {
   if (v === undefined) return { seed: 1, drawn: false };
   if (v === 'random') return { seed: randomInt(0, MAX_SEED + 1), drawn: true };
   if (v === true || !/^\d+$/.test(v) || Number(v) > MAX_SEED) {
-    throw new UsageError(`--seed must be "random" or a whole number from 0 to ${MAX_SEED} (fast-check uses 32 bits), got ${JSON.stringify(v)}`);
+    throw new BadInput(`--seed must be "random" or a whole number from 0 to ${MAX_SEED} (fast-check uses 32 bits), got ${JSON.stringify(v)}`);
   }
   return { seed: Number(v), drawn: false };
 };

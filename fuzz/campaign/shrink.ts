@@ -11,7 +11,7 @@
 import type { TestCase } from '../../api/ops.js';
 import type { Failure, RunOutcome } from '../run/runner.js';
 import type { Executor } from './executor.js';
-import type { CaseSource, Drawn } from './stream.js';
+import type { CaseSource, Drawn } from '../gen/stream.js';
 import { cutByTrace } from '../run/cut.js';
 import { bugKey } from './signature.js';
 import { minimize } from '../shrink/minimize.js';

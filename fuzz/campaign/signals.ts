@@ -6,7 +6,7 @@
  * (writeAtomic), and a handler runs only between two synchronous steps, so what is on disk
  * is then whole or absent, never a lone .tmp.
  */
-import type { Signal } from './engine.js';
+import type { Signal } from './loop.js';
 
 /** the exit status of a run a signal ended (with nothing new found) */
 export const SIGNAL_EXIT: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143 };

@@ -1,15 +1,16 @@
-/** `kvm-oracle fuzz`: its options, checked; the campaign itself is fuzz/campaign/run-fuzz.ts. */
+/** `kvm-oracle fuzz`: its options, checked; the command body (workers, signals, reports, summary) is run-fuzz.ts. */
+import { BadInput } from '../io.js';
 import { availableParallelism } from 'node:os';
-import { UsageError, durationOption, intOption, parseArgs } from './options.js';
+import { durationOption, intOption, parseArgs } from './options.js';
 import { MAX_CASE_OPS } from '../gen/arbitraries.js';
 import { loadBaseline } from '../campaign/baseline.js';
 import { loadCorpus } from '../campaign/corpus.js';
-import { SHRINK_TIME_MS } from '../campaign/engine.js';
+import { SHRINK_TIME_MS } from '../campaign/loop.js';
 import { FUZZ_HELP } from './help.js';
-import { engineOption } from '../engines/option.js';
-import { guidedOptions } from '../guided/option.js';
+import { engineOption } from './engine-option.js';
+import { guidedOptions } from './guided-option.js';
 import { reachOf, ReachError } from '../gen/reach.js';
-import { runFuzz } from '../campaign/run-fuzz.js';
+import { runFuzz } from './run-fuzz.js';
 import { parseSeed } from '../campaign/seed.js';
 import { parseShard } from '../campaign/shard.js';
 import { IMPL_OPTIONS, checkMutant, disabledOption, implOption, listOption, notCheckedReport, opTimeout, type Io } from './common.js';
@@ -29,21 +30,21 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
     guided: { value: false }, 'guide-corpus': { value: true },
   });
   if (p.options.has('help')) return io.out(FUZZ_HELP), 0;
-  if (p.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
-  if (p.options.has('runs') && p.options.has('time')) throw new UsageError('give --runs or --time, not both');
+  if (p.positional.length) throw new BadInput(`unexpected argument ${JSON.stringify(p.positional[0])}`);
+  if (p.options.has('runs') && p.options.has('time')) throw new BadInput('give --runs or --time, not both');
   // --time 0 would run nothing and pass: a campaign that checked nothing must not look clean
-  if ((durationOption(p, 'time') ?? 1) < 1) throw new UsageError('--time must be at least 1ms');
+  if ((durationOption(p, 'time') ?? 1) < 1) throw new BadInput('--time must be at least 1ms');
   const maxOps = intOption(p, 'max-ops', 30, 1);
   const vcpus = intOption(p, 'vcpus', 2, 1);
-  if (vcpus > 8) throw new UsageError('--vcpus must be at most 8 (KVM_MAX_VCPUS here)');
-  if (maxOps > MAX_CASE_OPS) throw new UsageError(`--max-ops must be at most ${MAX_CASE_OPS}`);
+  if (vcpus > 8) throw new BadInput('--vcpus must be at most 8 (KVM_MAX_VCPUS here)');
+  if (maxOps > MAX_CASE_OPS) throw new BadInput(`--max-ops must be at most ${MAX_CASE_OPS}`);
   const caseTimeoutMs = durationOption(p, 'case-timeout') ?? CASE_TIMEOUT_MS;
-  if (caseTimeoutMs < 1) throw new UsageError('--case-timeout must be more than 0');
+  if (caseTimeoutMs < 1) throw new BadInput('--case-timeout must be more than 0');
   const disabled = disabledOption(p);
   const only = listOption(p, 'ops');
   const skip = listOption(p, 'skip-ops') ?? [];
   const rules = p.options.get('rules');
-  if (rules !== undefined && rules !== 'seeds' && rules !== 'upstream') throw new UsageError(`--rules must be seeds or upstream, got ${JSON.stringify(rules)}`);
+  if (rules !== undefined && rules !== 'seeds' && rules !== 'upstream') throw new BadInput(`--rules must be seeds or upstream, got ${JSON.stringify(rules)}`);
   const engine = engineOption(p);
   const corpusDir = p.options.get('corpus') as string | undefined;
   const baseline = p.options.get('baseline') as string | undefined;
@@ -70,7 +71,7 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
     try {
       reach = reachOf(factory.capabilities, spec, only, skip, rules);
     } catch (e) {
-      if (e instanceof ReachError) throw new UsageError(e.message);
+      if (e instanceof ReachError) throw new BadInput(e.message);
       throw e;
     }
     const blind = notCheckedReport(factory, spec, disabled);

@@ -4,7 +4,8 @@
  * replay still fails), 2 a usage error, a bad input file, or an implementation that
  * cannot be loaded or started.
  */
-import { UsageError, parseArgs } from './options.js';
+import { BadInput } from '../io.js';
+import { parseArgs } from './options.js';
 import { MAIN_HELP, MERGE_HELP, MUTANTS_HELP, SERVE_HELP } from './help.js';
 import { merge } from '../report/merge.js';
 import { ImplLoadError, loadFactory } from '../impl/spec.js';
@@ -23,7 +24,7 @@ export { DEFAULT_OUT } from './fuzz-command.js';
 const mutants = async (argv: string[], io: Io): Promise<number> => {
   const p = parseArgs(argv, { list: { value: false }, verbose: { value: false }, ...IMPL_OPTIONS, help: { value: false } });
   if (p.options.has('help')) return io.out(MUTANTS_HELP), 0;
-  if (!p.options.has('list')) throw new UsageError('mutants needs --list');
+  if (!p.options.has('list')) throw new BadInput('mutants needs --list');
   const { factory } = await implOption(p);
   try {
     const known = MUTANTS as Record<string, string>;
@@ -38,7 +39,7 @@ const mutants = async (argv: string[], io: Io): Promise<number> => {
 const serveCommand = async (argv: string[], io: Io): Promise<number> => {
   const p = parseArgs(argv, { mutant: { value: true }, help: { value: false } });
   if (p.options.has('help')) return io.out(SERVE_HELP), 0;
-  if (p.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
+  if (p.positional.length) throw new BadInput(`unexpected argument ${JSON.stringify(p.positional[0])}`);
   const factory = await loadFactory('builtin');
   await serve(factory, checkMutant(factory, 'builtin', p.options.get('mutant')));
   return 0;
@@ -68,10 +69,10 @@ export const main = async (argv: string[], io: Io): Promise<number> => {
       return cmd === undefined ? 2 : 0;
     }
     const run = COMMANDS.get(cmd);
-    if (!run) throw new UsageError(`unknown command ${JSON.stringify(cmd)}`);
+    if (!run) throw new BadInput(`unknown command ${JSON.stringify(cmd)}`);
     return await run(rest, io);
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof BadInput) {
       io.err(`kvm-oracle: ${e.message} (kvm-oracle --help)`);
       return 2;
     }

@@ -1,12 +1,11 @@
 /**
  * Command-line parsing on node:util parseArgs (strict: known options only), with every
- * mistake turned into a one-line UsageError in our words rather than parseArgs' own
+ * mistake turned into a one-line BadInput in our words rather than parseArgs' own
  * multi-line text. Options are long only (--seed 3 or --seed=3); the last of a repeated
  * option wins; everything after `--` is positional.
  */
+import { BadInput } from '../io.js';
 import { parseArgs as nodeParseArgs } from 'node:util';
-
-export class UsageError extends Error {}
 
 export interface OptionSpec {
   /** takes a value (--seed 3) or is a flag (--list) */
@@ -21,18 +20,18 @@ export interface Parsed {
 /** the option an error of parseArgs is about, from its message ('--seed <value>' or '--x') */
 const optionIn = (message: string): string => /'(-[^' ]*)/.exec(message)?.[1] ?? '';
 
-const usageErrorOf = (e: NodeJS.ErrnoException, spec: Record<string, OptionSpec>): UsageError => {
+const usageErrorOf = (e: NodeJS.ErrnoException, spec: Record<string, OptionSpec>): BadInput => {
   const opt = optionIn(e.message);
   const name = opt.replace(/^--?/, '');
   switch (e.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return new UsageError(opt.startsWith('--') ? `unknown option ${opt}` : `unknown option ${opt} (options are long: --name)`);
+      return new BadInput(opt.startsWith('--') ? `unknown option ${opt}` : `unknown option ${opt} (options are long: --name)`);
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      if (spec[name] && !spec[name].value) return new UsageError(`--${name} takes no value`);
+      if (spec[name] && !spec[name].value) return new BadInput(`--${name} takes no value`);
       // a value that looks like an option ("--seed --runs 3"), or none at all
-      return new UsageError(/ambiguous/.test(e.message) ? `--${name} needs a value (one starting with "-" is written --${name}=VALUE)` : `--${name} needs a value`);
+      return new BadInput(/ambiguous/.test(e.message) ? `--${name} needs a value (one starting with "-" is written --${name}=VALUE)` : `--${name} needs a value`);
     default:
-      return new UsageError(e.message.split('\n')[0]!);
+      return new BadInput(e.message.split('\n')[0]!);
   }
 };
 
@@ -53,7 +52,7 @@ export const intOption = (p: Parsed, name: string, dflt: number, min = 0): numbe
   const v = p.options.get(name);
   if (v === undefined) return dflt;
   if (v === true || !/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)) || Number(v) < min) {
-    throw new UsageError(`--${name} must be a whole number >= ${min}, got ${JSON.stringify(v)}`);
+    throw new BadInput(`--${name} must be a whole number >= ${min}, got ${JSON.stringify(v)}`);
   }
   return Number(v);
 };
@@ -63,7 +62,7 @@ export const durationOption = (p: Parsed, name: string): number | undefined => {
   const v = p.options.get(name);
   if (v === undefined) return undefined;
   const m = typeof v === 'string' ? /^(\d+)(ms|s|m)?$/.exec(v) : null;
-  if (!m) throw new UsageError(`--${name} must be a duration like 30s, 2m or 500ms, got ${JSON.stringify(v)}`);
+  if (!m) throw new BadInput(`--${name} must be a duration like 30s, 2m or 500ms, got ${JSON.stringify(v)}`);
   const n = Number(m[1]);
   return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
 };

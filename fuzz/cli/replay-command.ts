@@ -1,7 +1,8 @@
 /** `kvm-oracle replay FILE`: the stored case again, on the implementation and mutant it names. */
+import { BadInput } from '../io.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError, durationOption, intOption, parseArgs } from './options.js';
+import { durationOption, intOption, parseArgs } from './options.js';
 import { packageRoot } from '../impl/spec.js';
 import { writeAtomic } from '../campaign/counterexample.js';
 import { errorText } from '../run/fault.js';
@@ -12,7 +13,6 @@ import { outOfReach, reachOf } from '../gen/reach.js';
 import { reportFailure } from '../report/report.js';
 import type { RunOutcome } from '../run/runner.js';
 import { Pool } from '../workers/pool.js';
-import { toWire } from '../gen/campaign-arb.js';
 import { CASE_TIMEOUT_MS } from './fuzz-command.js';
 import { emitTest } from '../report/emit-test.js';
 import { shellWord } from '../report/shell.js';
@@ -21,14 +21,14 @@ import { IMPL_OPTIONS, disabledOption, implOption, notCheckedReport, opTimeout, 
 export const replayCommand = async (argv: string[], io: Io): Promise<number> => {
   const p = parseArgs(argv, { trace: { value: false }, disable: { value: true }, 'emit-c': { value: true }, repeat: { value: true }, 'emit-test': { value: true }, 'case-timeout': { value: true }, ...IMPL_OPTIONS, help: { value: false } });
   if (p.options.has('help')) return io.out(REPLAY_HELP), 0;
-  if (p.positional.length !== 1) throw new UsageError('replay takes exactly one FILE');
+  if (p.positional.length !== 1) throw new BadInput('replay takes exactly one FILE');
   const file = p.positional[0]!;
   const extra = disabledOption(p);
   const repeat = intOption(p, 'repeat', 1, 1);
   const emit = p.options.get('emit-c');
-  if (emit === true) throw new UsageError('--emit-c needs a FILE');
+  if (emit === true) throw new BadInput('--emit-c needs a FILE');
   const caseTimeoutMs = durationOption(p, 'case-timeout') ?? CASE_TIMEOUT_MS;
-  if (caseTimeoutMs < 1) throw new UsageError('--case-timeout must be more than 0');
+  if (caseTimeoutMs < 1) throw new BadInput('--case-timeout must be more than 0');
   let cx: Counterexample;
   try {
     cx = readCounterexample(file);
@@ -53,7 +53,7 @@ export const replayCommand = async (argv: string[], io: Io): Promise<number> => 
     const dir = p.options.get('emit-test') as string | undefined;
     if (dir !== undefined) return emitTest({ ...cx, ...(disabled.size && { disabled: [...disabled].sort() as Counterexample['disabled'] }) }, file, dir, spec, io);
     // in a worker process under the case watchdog, as in a campaign: a hang replays as IMPL_HANG
-    const setup = { spec, opTimeoutMs: opTimeout(p), mutant: cx.mutant, disabled: [...disabled].sort(), shape: { maxOps: 1, vcpus: 1 }, reach: toWire(reachOf(factory.capabilities, spec)), seed: 0 };
+    const setup = { spec, opTimeoutMs: opTimeout(p), mutant: cx.mutant, disabled: [...disabled].sort() };
     const pool = await Pool.start({ workers: 0, caseTimeoutMs, setup });
     let outcome: RunOutcome;
     try {

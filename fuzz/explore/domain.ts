@@ -6,11 +6,11 @@
  * and two on PPC (whose rules are about two vCPUs pinning one page), and the gfns the
  * synthetic guest tables map.
  */
+import { BadInput } from '../io.js';
 import type { HostConfig, Op, PpcHvConfig } from '../../api/ops.js';
 import type { Gfn, Gpa, Gva, SlotId, VcpuId, VmId } from '../../api/ids.js';
 
 import type { Capabilities } from '../../api/protocol.js';
-import { UsageError } from '../cli/options.js';
 import { outOfReach, reachOf } from '../gen/reach.js';
 import type { Bound } from './search.js';
 
@@ -128,13 +128,13 @@ export const DEFAULT_BOUND: Bound = { depth: 4, threads: 2, preemptions: 1 };
  */
 
 export const domainsFor = (caps: Capabilities, spec: string, pick?: string | true): Domain[] => {
-  if (pick === true) throw new UsageError('--domains needs a value');
+  if (pick === true) throw new BadInput('--domains needs a value');
   const names = pick?.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const n of names ?? []) if (!DOMAINS.some((d) => d.name.startsWith(n))) throw new UsageError(`--domains: no domain is named ${JSON.stringify(n)} (known: ${DOMAINS.map((d) => d.name).join(', ')})`);
+  for (const n of names ?? []) if (!DOMAINS.some((d) => d.name.startsWith(n))) throw new BadInput(`--domains: no domain is named ${JSON.stringify(n)} (known: ${DOMAINS.map((d) => d.name).join(', ')})`);
   const reach = reachOf(caps, spec);
   const out = DOMAINS.filter((d) => !names || names.some((n) => d.name.startsWith(n)))
     .filter((d) => outOfReach({ config: d.config, ops: [...d.prelude] }, reach, spec) === null)
     .map((d) => ({ ...d, alphabet: d.alphabet.filter((op) => outOfReach({ config: d.config, ops: [op] }, reach, spec) === null) }));
-  if (!out.length) throw new UsageError(`${spec} can run none of the domains${names ? ' asked for' : ''} (their prelude needs operations or hosts it does not declare)`);
+  if (!out.length) throw new BadInput(`${spec} can run none of the domains${names ? ' asked for' : ''} (their prelude needs operations or hosts it does not declare)`);
   return out;
 };

@@ -14,7 +14,8 @@
  * holds).
  */
 import type { Domain } from './domain.js';
-import type { ExploreExec } from './exec.js';
+import type { Executor } from '../campaign/executor.js';
+import { probeAll } from './probe-all.js';
 import type { Probed, Cut } from './probe.js';
 import { nodeOf, raceJob, raceable, refineJob, rootJob, seqJob, type Node, type Planned } from './plan.js';
 
@@ -57,7 +58,7 @@ export interface SearchOptions {
   readonly onProgress?: (cases: number, states: number, depth: number) => void;
 }
 
-export const search = async (exec: ExploreExec, o: SearchOptions): Promise<SearchResult> => {
+export const search = async (exec: Executor, o: SearchOptions): Promise<SearchResult> => {
   const { depth: D, threads: T, preemptions: P } = o.bound;
   const seen = new Map<string, number>();
   const levels: Level[] = [];
@@ -79,7 +80,7 @@ export const search = async (exec: ExploreExec, o: SearchOptions): Promise<Searc
       for (let from = 0; from < round.length; from += SLICE) {
         const slice = round.slice(from, from + SLICE);
         const base = cases;
-        const probes = await exec.probe(slice, () => o.stopped?.() != null, (n) => o.onProgress?.(base + n, seen.size, L));
+        const probes = await probeAll(exec, slice, () => o.stopped?.() != null, (n) => o.onProgress?.(base + n, seen.size, L));
         for (const [k, job] of slice.entries()) {
           const pr = probes[k];
           if (!pr) return levels.push(level(L, cases - casesBefore, seen.size - statesBefore)), end(null, o.stopped?.() ?? 'time');

@@ -4,7 +4,7 @@
  * the engine to fold in at the epoch's end.
  */
 import type { TestCase } from '../../api/ops.js';
-import type { CaseSource } from '../campaign/stream.js';
+import type { CaseSource } from '../gen/stream.js';
 import type { RunOptions, RunOutcome } from '../run/runner.js';
 import type { ModelState } from '../../model/state.js';
 import { abstractModel } from '../../model/abstract.js';

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import type { CaseSource, Drawn } from '../campaign/stream.js';
+import type { CaseSource, Drawn } from '../gen/stream.js';
 import type { CaseShape } from '../gen/arbitraries.js';
 import { restrictCase, type Reach } from '../gen/reach.js';
 import { EPOCH, GuideCorpus, epochOf, type GuideSnapshot, type Novel } from './corpus.js';

@@ -3,12 +3,12 @@
  * corpus. Read before the campaign (its cases are the corpus of the first epoch), written
  * after it, atomically (a temporary file renamed over the old one), as one JSON file.
  */
+import { BadInput } from '../io.js';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { TestCaseSchema } from '../../api/case.js';
 import { MAX_TEXT } from '../../api/bounds.js';
-import { UsageError } from '../cli/options.js';
 import type { GuideEntry } from './corpus.js';
 
 export const GUIDE_FILE = 'guide-corpus.json';
@@ -27,10 +27,10 @@ export const loadGuide = (dir: string): GuideEntry[] => {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new UsageError(`--guide-corpus: ${file}: ${(e as Error).message}`);
+    throw new BadInput(`--guide-corpus: ${file}: ${(e as Error).message}`);
   }
   const r = GuideFileSchema.safeParse(json);
-  if (!r.success) throw new UsageError(`--guide-corpus: ${file}: not a guide corpus (${r.error.issues[0]?.path.join('.') ?? ''}: ${r.error.issues[0]?.message ?? ''})`);
+  if (!r.success) throw new BadInput(`--guide-corpus: ${file}: not a guide corpus (${r.error.issues[0]?.path.join('.') ?? ''}: ${r.error.issues[0]?.message ?? ''})`);
   return r.data.entries;
 };
 

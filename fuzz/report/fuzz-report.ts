@@ -4,7 +4,7 @@
  * A counterexample is never lost: when its file cannot be written it is printed whole.
  */
 import { join } from 'node:path';
-import type { Io } from '../cli/main.js';
+import type { Io } from '../io.js';
 import { addToCorpus } from '../campaign/corpus.js';
 import { counterexampleName, writeAtomic } from '../campaign/counterexample.js';
 import { replayCommand } from './shell.js';

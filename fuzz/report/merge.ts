@@ -4,9 +4,9 @@
  * shard count) and all there, or the merge says which is missing and exits 2: a shard
  * that did not run must not pass for one that found nothing.
  */
+import { BadInput } from '../io.js';
 import { BadCounterexample, readBounded, writeAtomic } from '../campaign/counterexample.js';
 import { junitXml } from './junit.js';
-import { UsageError } from '../cli/options.js';
 import { wholeProblem } from '../campaign/case-set.js';
 import { SUMMARY_FORMAT, type NotChecked, type Summary, type FailureSummary } from './summary.js';
 import { mergeCoverage } from './spec-coverage.js';
@@ -21,10 +21,10 @@ const read = (file: string): Summary => {
     // regular and bounded: a FIFO or /dev/zero is refused, not read forever
     j = JSON.parse(readBounded(file)) as Record<string, unknown>;
   } catch (e) {
-    throw new UsageError(`merge: ${file}: ${e instanceof BadCounterexample ? e.message : ((e as NodeJS.ErrnoException).code ?? 'not JSON')}`);
+    throw new BadInput(`merge: ${file}: ${e instanceof BadCounterexample ? e.message : ((e as NodeJS.ErrnoException).code ?? 'not JSON')}`);
   }
   const bad = (what: string): never => {
-    throw new UsageError(`merge: ${file}: ${what}`);
+    throw new BadInput(`merge: ${file}: ${what}`);
   };
   if (j?.format !== SUMMARY_FORMAT) bad(`"format" is not "${SUMMARY_FORMAT}"`);
   if (!Number.isSafeInteger(j.seed) || !Number.isSafeInteger(j.runs)) bad('"seed" and "runs" must be whole numbers');
@@ -66,7 +66,7 @@ export const mergeSummaries = (ss: readonly Summary[]): Summary => {
   };
 };
 
-/** the shards are one whole campaign, or a UsageError saying what is wrong */
+/** the shards are one whole campaign, or a BadInput saying what is wrong */
 const checkWhole = (files: readonly string[], ss: readonly Summary[]): void => {
   const first = ss[0]!;
   // summaries that say which cases they ran: one stream, disjoint, covering (case-set.ts)
@@ -74,21 +74,21 @@ const checkWhole = (files: readonly string[], ss: readonly Summary[]): void => {
     // a shard that stopped at a failure (or a signal) ran fewer than its share: only disjointness holds then
     const complete = ss.every((s) => !s.interrupted && !s.failures.length);
     const problem = wholeProblem(files, ss.map((s) => s.cases!), complete);
-    if (problem) throw new UsageError(`merge: ${problem}`);
-  } else if (ss.some((s) => s.cases)) throw new UsageError(`merge: ${files[ss.findIndex((s) => !s.cases)]} does not say which cases it ran (written by an older kvm-oracle), ${files[ss.findIndex((s) => s.cases)]} does: run them with one version`);
+    if (problem) throw new BadInput(`merge: ${problem}`);
+  } else if (ss.some((s) => s.cases)) throw new BadInput(`merge: ${files[ss.findIndex((s) => !s.cases)]} does not say which cases it ran (written by an older kvm-oracle), ${files[ss.findIndex((s) => s.cases)]} does: run them with one version`);
   const count = first.shard?.count ?? 1;
   ss.forEach((s, i) => {
     const same = s.seed === first.seed && s.implementation === first.implementation && s.mutant === first.mutant && (s.shard?.count ?? 1) === count;
-    if (!same) throw new UsageError(`merge: ${files[i]} is not a shard of the same campaign as ${files[0]} (seed, implementation, mutant and shard count must match)`);
+    if (!same) throw new BadInput(`merge: ${files[i]} is not a shard of the same campaign as ${files[0]} (seed, implementation, mutant and shard count must match)`);
   });
   // several campaigns of one seed (a matrix over --vcpus, say) each give every shard once
   const have = new Map<number, number>();
   for (const s of ss) have.set(s.shard?.index ?? 1, (have.get(s.shard?.index ?? 1) ?? 0) + 1);
   const campaigns = Math.max(...have.values());
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => (have.get(i) ?? 0) < campaigns);
-  if (missing.length) throw new UsageError(`merge: shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing${campaigns > 1 ? ` (or another given twice: each shard is there up to ${campaigns} times)` : ''}`);
+  if (missing.length) throw new BadInput(`merge: shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing${campaigns > 1 ? ` (or another given twice: each shard is there up to ${campaigns} times)` : ''}`);
   const cut = ss.find((s) => s.interrupted && s.failures.every((f) => f.known));
-  if (cut) throw new UsageError(`merge: shard ${cut.shard?.index ?? 1}/${count} was interrupted (${cut.interrupted}) after ${cut.runs} runs`);
+  if (cut) throw new BadInput(`merge: shard ${cut.shard?.index ?? 1}/${count} was interrupted (${cut.interrupted}) after ${cut.runs} runs`);
 };
 
 /** written whole or not at all (a kill or a full disk leaves no partial file); a file that cannot be written is exit 2 */
@@ -96,12 +96,12 @@ const write = (what: string, file: string, text: string): void => {
   try {
     writeAtomic(file, text);
   } catch (e) {
-    throw new UsageError(`merge: cannot write ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new BadInput(`merge: cannot write ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 };
 
 export const merge = (files: readonly string[], io: MergeIo, jsonOut?: string, junitOut?: string): number => {
-  if (!files.length) throw new UsageError('merge takes one or more summary FILEs');
+  if (!files.length) throw new BadInput('merge takes one or more summary FILEs');
   const ss = files.map(read);
   const news = (s: Summary): number => s.failures.filter((f) => !f.known).length;
   const m = mergeSummaries(ss);

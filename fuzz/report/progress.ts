@@ -5,11 +5,10 @@
  * by the per-case hook and the clock, not by a timer. stdout is never touched.
  */
 
+import type { ProgressSink } from '../io.js';
+
 /** where the line goes: process.stderr, or a fake in tests */
-export interface ProgressSink {
-  readonly isTTY?: boolean;
-  write(text: string): void;
-}
+export type { ProgressSink } from '../io.js';
 
 export interface ProgressOptions {
   readonly sink: ProgressSink;

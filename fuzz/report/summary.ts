@@ -4,7 +4,7 @@
  * CI and by people, versioned by `format`.
  */
 import type { FailureId } from '../../oracle/monitor.js';
-import type { Signal } from '../campaign/engine.js';
+import type { Signal } from '../campaign/loop.js';
 import type { Found } from '../campaign/found.js';
 import type { Cut } from '../campaign/shrink.js';
 import type { EngineName } from '../engines/name.js';

@@ -32,6 +32,7 @@ export class CampaignWatch {
         return exec.workers;
       },
       scan: (r) => exec.scan(r),
+      probe: (jobs) => exec.probe(jobs),
       run: (tc, keepTrace, timeoutMs) => {
         if (this.state.shrinking !== null) this.tick({ ...this.state, shrinking: this.state.shrinking + 1 });
         return exec.run(tc, keepTrace, timeoutMs);

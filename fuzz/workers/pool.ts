@@ -1,6 +1,7 @@
 /**
- * The supervisor: N worker processes scan stretches of the case stream, one more runs
- * single cases (shrink candidates, corpus entries), and a watchdog kills any worker whose
+ * The supervisor, for fuzz and explore: N worker processes scan stretches of the case
+ * stream or probe lists of explored cases, one more runs single cases (shrink candidates,
+ * corpus entries, a replay), and a watchdog kills any worker whose
  * case has run longer than the case timeout (wall clock). A killed or dead worker's case
  * becomes an IMPL_HANG or IMPL_CRASH verdict, a fresh worker takes its place, and the rest
  * of its stretch goes on there, so the verdicts are those of an uninterrupted scan. A worker
@@ -11,7 +12,8 @@ import type { TestCase } from '../../api/ops.js';
 import type { Result } from '../../api/results.js';
 import { threadId } from '../../api/ids.js';
 import type { Failure, KeepTrace, RunOutcome, Traced } from '../run/runner.js';
-import type { CaseSetup, Executor, ScanRequest, ScanResult, Scanned } from '../campaign/executor.js';
+import type { Executor, Numbered, ScanRequest, ScanResult, Scanned, WorkerSetup } from '../campaign/executor.js';
+import type { Job, Probed } from '../explore/probe.js';
 import { mergeStats, type Stats } from '../report/stats.js';
 import type { FromWorker } from './protocol.js';
 import { WorkerProc } from './proc.js';
@@ -19,19 +21,34 @@ import { WorkerProc } from './proc.js';
 export interface PoolOptions {
   readonly workers: number;
   readonly caseTimeoutMs: number;
-  readonly setup: CaseSetup;
+  readonly setup: WorkerSetup;
 }
 
-interface ScanTask {
+/** what a stretch of work shares: the indices left, those retried, the caller */
+interface Stretch<R> {
   readonly req: ScanRequest;
-  readonly acc: Scanned[];
-  /** stream indices whose worker died once already */
+  /** indices whose worker died once already */
   readonly retried: Set<number>;
-  /** the stats of the parts scanned so far (a part cut by a hang or death has none) */
-  stats: Stats | null;
-  resolve(v: ScanResult): void;
+  resolve(v: R): void;
   reject(e: unknown): void;
 }
+
+/** a stretch of the case stream (fuzz) */
+interface ScanTask extends Stretch<ScanResult> {
+  readonly kind: 'scan';
+  readonly acc: Scanned[];
+  /** the stats of the parts scanned so far (a part cut by a hang or death has none) */
+  stats: Stats | null;
+}
+
+/** explored cases (explore): req numbers `jobs` (start 0, stride 1) */
+interface ProbeTask extends Stretch<Numbered[]> {
+  readonly kind: 'probe';
+  readonly jobs: readonly Job[];
+  readonly acc: Numbered[];
+}
+
+type Task = ScanTask | ProbeTask;
 
 interface RunTask {
   readonly tc: TestCase;
@@ -56,8 +73,8 @@ const cutShort = (failure: Failure | null, trace: readonly Traced[] = []): RunOu
 
 export class Pool implements Executor {
   private readonly idle: WorkerProc[] = [];
-  private readonly scanning = new Map<WorkerProc, ScanTask>();
-  private readonly queue: ScanTask[] = [];
+  private readonly scanning = new Map<WorkerProc, Task>();
+  private readonly queue: Task[] = [];
   private runner: Promise<WorkerProc> | null = null;
   /** once a run was cut, a warm worker waits to take over from the next one killed */
   private spare: Promise<WorkerProc> | null = null;
@@ -91,11 +108,19 @@ export class Pool implements Executor {
 
   scan(req: ScanRequest): Promise<ScanResult> {
     const scanned = new Promise<ScanResult>((resolve, reject) => {
-      this.queue.push({ req, acc: [], retried: new Set(), stats: null, resolve, reject });
+      this.queue.push({ kind: 'scan', req, acc: [], retried: new Set(), stats: null, resolve, reject });
       this.pump();
     });
     scanned.catch(() => {}); // the engine awaits one at a time: the others' rejection is no crash
     return scanned;
+  }
+
+  probe(jobs: readonly Job[]): Promise<Probed[]> {
+    const probed = new Promise<Numbered[]>((resolve, reject) => {
+      this.queue.push({ kind: 'probe', jobs, req: { start: 0, stride: 1, count: jobs.length }, acc: [], retried: new Set(), resolve, reject });
+      this.pump();
+    });
+    return probed.then((v) => v.map(({ index: _, ...p }) => p));
   }
 
   run(tc: TestCase, keepTrace: KeepTrace = false, timeoutMs?: number): Promise<RunOutcome> {
@@ -130,7 +155,8 @@ export class Pool implements Executor {
       const [p, t] = [this.idle.shift()!, this.queue.shift()!];
       this.scanning.set(p, t);
       [p.since, p.at] = [null, t.req.start];
-      p.send({ kind: 'scan', req: t.req });
+      const { start, count } = t.req;
+      p.send(t.kind === 'scan' ? { kind: 'scan', req: t.req } : { kind: 'probe', first: start, jobs: t.jobs.slice(start, start + count) });
     }
   }
 
@@ -144,14 +170,17 @@ export class Pool implements Executor {
       if (this.running?.p === p) this.running.ops.push(opRecord(this.running.t.tc, m.index, m.result));
     }
     else if (m.kind === 'ran') this.endRun(p, m.outcome, false);
-    else if (m.kind === 'scanned') {
+    else if (m.kind === 'scanned' || m.kind === 'probed') {
       const t = this.scanning.get(p);
       if (!t) return;
       this.scanning.delete(p);
       p.since = null;
-      const stats = t.stats && m.stats ? mergeStats(t.stats, m.stats) : (t.stats ?? m.stats);
-      // guided: a part cut by a hang or death brings no new cases
-      t.resolve({ verdicts: [...t.acc, ...m.verdicts], stats, ...(m.novel && { novel: m.novel }) });
+      if (t.kind === 'probe' && m.kind === 'probed') t.resolve([...t.acc, ...m.verdicts]);
+      else if (t.kind === 'scan' && m.kind === 'scanned') {
+        const stats = t.stats && m.stats ? mergeStats(t.stats, m.stats) : (t.stats ?? m.stats);
+        // guided: a part cut by a hang or death brings no new cases
+        t.resolve({ verdicts: [...t.acc, ...m.verdicts], stats, ...(m.novel && { novel: m.novel }) });
+      }
       this.idle.push(p);
       this.pump();
     }
@@ -185,19 +214,22 @@ export class Pool implements Executor {
   }
 
   /** a scanning worker hung or died on case p.at: record it, and go on past it elsewhere */
-  private lost(p: WorkerProc, t: ScanTask, failure: Failure): void {
+  private lost(p: WorkerProc, t: Task, failure: Failure): void {
     this.scanning.delete(p);
     p.kill();
     const { start, stride, count } = t.req;
     const done = (p.at - start) / stride + 1;
-    t.acc.push({ index: p.at, failure, unchecked: false, unsupported: null });
+    const verdict = { index: p.at, failure, unchecked: false, unsupported: null };
+    if (t.kind === 'scan') t.acc.push(verdict);
+    else t.acc.push({ ...verdict, key: null, lastTid: 0, cuts: [] });
     if (done < count) this.queue.unshift({ ...t, req: { ...t.req, start: p.at + stride, stride, count: count - done } });
-    else t.resolve({ verdicts: t.acc, stats: t.stats });
+    else if (t.kind === 'scan') t.resolve({ verdicts: t.acc, stats: t.stats });
+    else t.resolve(t.acc);
     this.replace();
   }
 
   /** a scanning worker died on case p.at for the first time: its stretch goes on from that case */
-  private retry(p: WorkerProc, t: ScanTask): void {
+  private retry(p: WorkerProc, t: Task): void {
     this.scanning.delete(p);
     p.kill();
     const { start, stride, count } = t.req;

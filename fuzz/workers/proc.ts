@@ -8,7 +8,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CaseSetup } from '../campaign/executor.js';
+import type { WorkerSetup } from '../campaign/executor.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 export class WorkerError extends Error {}
@@ -19,13 +19,10 @@ export interface ProcEvents {
   exit(why: string): void;
 }
 
-/**
- * a compiled worker entry (relative to this folder; explore has its own); tests run the
- * sources, so they use the build in dist/
- */
-const workerPath = (entry: string): string => {
-  const here = new URL(entry, import.meta.url);
-  return fileURLToPath(existsSync(fileURLToPath(here)) ? here : new URL(entry, new URL('../../dist/fuzz/workers/', import.meta.url)));
+/** the compiled worker program, beside this file; tests run the sources, so they use the build in dist/ */
+const workerPath = (): string => {
+  const here = new URL('./worker.js', import.meta.url);
+  return fileURLToPath(existsSync(fileURLToPath(here)) ? here : new URL('../../dist/fuzz/workers/worker.js', import.meta.url));
 };
 
 const TAIL = 2000;
@@ -40,8 +37,8 @@ export class WorkerProc {
   private killed = false;
   private stderr = '';
 
-  constructor(setup: CaseSetup, on: ProcEvents, entry = './worker.js') {
-    this.child = fork(workerPath(entry), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', execArgv: [] });
+  constructor(setup: WorkerSetup, on: ProcEvents) {
+    this.child = fork(workerPath(), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', execArgv: [] });
     this.child.stderr!.on('data', (d: Buffer) => void (this.stderr = (this.stderr + d.toString()).slice(-TAIL)));
     this.child.on('error', () => {}); // a send to a dead worker: its exit says the rest
     this.ready = new Promise((resolve, reject) => {

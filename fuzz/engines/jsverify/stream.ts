@@ -2,12 +2,12 @@
  * The jsverify case stream: case i of a seed is the arbitrary's generator run right after
  * jsverify's global generator is set to case i's state (rng.ts), at a size drawn as
  * jsc.check draws it (0..50); shrinking is the arbitrary's own shrink, lazily, best first.
- * The same interface as fast-check's stream (fuzz/campaign/stream.ts), so the engine, the
+ * The same interface as fast-check's stream (fuzz/gen/stream.ts), so the engine, the
  * executors and the workers read it the same way.
  */
 import jsc from 'jsverify';
 import type { TestCase } from '../../../api/ops.js';
-import type { CaseSource, Drawn } from '../../campaign/stream.js';
+import type { CaseSource, Drawn } from '../../gen/stream.js';
 import { CaseRng } from './rng.js';
 import { shrinksOf } from './combinators.js';
 

@@ -4,9 +4,9 @@ import type { Result } from '../api/results.js';
 import { builtinFactory } from '../impl/builtin.js';
 import { runCampaign } from '../fuzz/campaign/campaign.js';
 import { toWire } from '../fuzz/gen/campaign-arb.js';
-import { caseSource } from '../fuzz/engines/source.js';
+import { caseSource } from '../fuzz/campaign/source.js';
 import { reachOf } from '../fuzz/gen/reach.js';
-import { Engine, type EngineOptions } from '../fuzz/campaign/engine.js';
+import { CampaignLoop, type LoopOptions } from '../fuzz/campaign/loop.js';
 import { inProcess } from '../fuzz/campaign/in-process.js';
 import { failureSignature } from '../fuzz/campaign/signature.js';
 
@@ -29,11 +29,11 @@ const forgetful: ImplementationFactory = {
   },
 };
 
-const engine = (o: Partial<EngineOptions> & { mutant: string | null; seed: number }) => {
+const engine = (o: Partial<LoopOptions> & { mutant: string | null; seed: number }) => {
   const shape = { maxOps: 30, vcpus: 2 };
   const reach = reachOf(builtinFactory.capabilities, 'builtin');
   const setup = { spec: 'builtin', mutant: o.mutant, disabled: [], shape, reach: toWire(reach), seed: o.seed };
-  return new Engine({ runs: 1000, identity: { implementation: 'builtin', mutant: o.mutant }, source: caseSource(setup), ...o }, inProcess(builtinFactory, setup)).run();
+  return new CampaignLoop({ runs: 1000, identity: { implementation: 'builtin', mutant: o.mutant }, source: caseSource(setup), ...o }, inProcess(builtinFactory, setup)).run();
 };
 
 describe('the campaign engine', () => {

@@ -4,10 +4,10 @@
  * the bound was exhausted. No timing here (the progress line has it), so the same bound
  * and workers print the same lines. The JSON summary holds the same.
  */
-import type { Domain } from './domain.js';
-import type { Bound, SearchResult } from './search.js';
-import { formatOp } from '../report/format.js';
-import { Progress, type ProgressOptions, type ProgressState } from '../report/progress.js';
+import type { Domain } from '../explore/domain.js';
+import type { Bound, SearchResult } from '../explore/search.js';
+import { formatOp } from './format.js';
+import { Progress, type ProgressOptions, type ProgressState } from './progress.js';
 
 /** a search that did not cover its bound: exit 4, distinct from a failure (1) and a usage error (2) */
 export const EXIT_NOT_EXHAUSTED = 4;

@@ -1,5 +1,6 @@
 /**
- * The campaign engine: replays the corpus, then reads the case stream in order from the
+ * The campaign loop (fuzz's strategy over the executor; not an --engine, which draws the
+ * cases): replays the corpus, then reads the case stream in order from the
  * executor's scans (several stretches in flight, one per worker and one more), lets the
  * judge pick the failures to shrink, shrinks each, and collects them by signature until
  * it has `maxFailures` of them or the budget is spent. Everything it decides follows the
@@ -16,7 +17,7 @@ import { WHOLE, globalIndex, shardRuns, type Shard } from './shard.js';
 import { minimizeShrunk, shrinkCase, truncate, type Cut, type Shrunk } from './shrink.js';
 import { shrinkHang } from './shrink-hang.js';
 import { failureSignature } from './signature.js';
-import type { CaseSource } from './stream.js';
+import type { CaseSource } from '../gen/stream.js';
 
 export type Signal = 'SIGINT' | 'SIGTERM';
 
@@ -24,7 +25,7 @@ export type Signal = 'SIGINT' | 'SIGTERM';
 export const CHUNK = 25;
 export const SHRINK_TIME_MS = 120_000;
 
-export interface EngineOptions {
+export interface LoopOptions {
   readonly seed: number;
   /** cases of the whole campaign (all shards); ignored when timeMs is set */
   readonly runs: number;
@@ -43,7 +44,7 @@ export interface EngineOptions {
   /** signatures of the baseline */
   readonly known?: ReadonlySet<string>;
   readonly identity: Identity;
-  /** the case stream (fuzz/engines/source.ts), the same as the executor's */
+  /** the case stream (fuzz/campaign/source.ts), the same as the executor's */
   readonly source: CaseSource;
   /** after each stretch of the stream */
   readonly onProgress?: (p: { readonly runs: number; readonly failures: number }) => void;
@@ -51,7 +52,7 @@ export interface EngineOptions {
   readonly onShrink?: (firstSeen: number, failure: Failure) => void;
 }
 
-export interface EngineResult {
+export interface LoopResult {
   /** cases of the stream the campaign read (this shard's) */
   readonly runs: number;
   /** of them, cases whose linearizability search gave up */
@@ -74,7 +75,7 @@ export interface EngineResult {
   readonly stats: Stats | null;
 }
 
-export class Engine {
+export class CampaignLoop {
   private signal: Signal | null = null;
   private readonly found: Found[] = [];
   private readonly stream: CaseSource;
@@ -84,7 +85,7 @@ export class Engine {
   private readonly fixed: string[] = [];
   private stillFixed = 0;
 
-  constructor(private readonly o: EngineOptions, private readonly exec: Executor) {
+  constructor(private readonly o: LoopOptions, private readonly exec: Executor) {
     this.stream = o.source;
   }
 
@@ -95,7 +96,7 @@ export class Engine {
     this.exec.abort();
   }
 
-  async run(): Promise<EngineResult> {
+  async run(): Promise<LoopResult> {
     const replayed = await this.replayCorpus();
     const { runs, unchecked } = this.full() ? { runs: 0, unchecked: 0 } : await this.scanStream();
     const { unsupported, unsupportedWhy, stats, fixed, stillFixed } = this;

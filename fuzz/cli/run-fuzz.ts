@@ -1,30 +1,30 @@
 /**
  * `kvm-oracle fuzz` once its options are parsed (fuzz/cli/fuzz-command.ts): starts the
- * workers, runs the engine with SIGINT and SIGTERM turned into a graceful stop, reports,
+ * workers, runs the campaign loop with SIGINT and SIGTERM turned into a graceful stop, reports,
  * writes and stores every failure it collected, then the summary files (--json, --junit,
  * --stats).
  */
 import { GuideCorpus } from '../guided/corpus.js';
 import { loadGuide, saveGuide } from '../guided/store.js';
 import type { ImplementationFactory } from '../../api/implementation.js';
-import type { Io } from '../cli/common.js';
+import type { Io } from '../io.js';
 import { toWire } from '../gen/campaign-arb.js';
-import { caseSource } from '../engines/source.js';
+import { caseSource } from '../campaign/source.js';
 import type { EngineName } from '../engines/name.js';
-import { moveEntry, type CorpusEntry } from './corpus.js';
-import { Engine, type EngineResult } from './engine.js';
-import { SIGNAL_EXIT as SIGNALS, catchSignals } from './signals.js';
-import type { Found } from './found.js';
-import type { Executor } from './executor.js';
-import { inProcess } from './in-process.js';
+import { moveEntry, type CorpusEntry } from '../campaign/corpus.js';
+import { CampaignLoop, type LoopResult } from '../campaign/loop.js';
+import { SIGNAL_EXIT as SIGNALS, catchSignals } from '../campaign/signals.js';
+import type { Found } from '../campaign/found.js';
+import type { Executor } from '../campaign/executor.js';
+import { inProcess } from '../campaign/in-process.js';
 import { MAX_NODES, NODES_PER_OP } from '../../oracle/linearize.js';
 import { reportFound } from '../report/fuzz-report.js';
 import { outOfReach, reachOf, type Reach } from '../gen/reach.js';
 import { campaignOutputs, campaignSummary, type OutputFiles } from '../report/outputs.js';
 import { CampaignWatch } from '../report/watch.js';
-import type { Seed } from './seed.js';
-import { WHOLE, shardText, type Shard } from './shard.js';
-import { digest } from './case-set.js';
+import type { Seed } from '../campaign/seed.js';
+import { WHOLE, shardText, type Shard } from '../campaign/shard.js';
+import { digest } from '../campaign/case-set.js';
 import type { NotChecked, Summary } from '../report/summary.js';
 import { Pool } from '../workers/pool.js';
 import { WorkerError } from '../workers/proc.js';
@@ -72,7 +72,7 @@ export interface FuzzSettings {
 }
 
 /** the corpus replay in a few lines; moves the entries that passed to fixed/, the regressed ones back */
-const corpusLines = (r: EngineResult, dir: string | undefined, io: Io): string[] => {
+const corpusLines = (r: LoopResult, dir: string | undefined, io: Io): string[] => {
   const from = r.failures.filter((f) => f.source === 'corpus');
   const open = from.filter((f) => f.corpus === 'open').length;
   const regressed = from.filter((f) => f.corpus === 'regressed');
@@ -117,11 +117,11 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
   const lacking = s.corpus.map((e) => outOfReach(e.cx, reach, s.spec));
   const corpus = s.corpus.filter((_, i) => lacking[i] === null);
   const skipped = lacking.filter((l) => l !== null);
-  const engine = new Engine({ ...s, seed, identity, onShrink, ...(watch && { onProgress: watch.onProgress }), corpus, known: s.baseline, source: caseSource(setup, guide) }, watch ? watch.executor(exec) : exec);
+  const loop = new CampaignLoop({ ...s, seed, identity, onShrink, ...(watch && { onProgress: watch.onProgress }), corpus, known: s.baseline, source: caseSource(setup, guide) }, watch ? watch.executor(exec) : exec);
   // the handlers stay until the last file is written (signals.ts)
-  const signals = catchSignals((sig) => engine.stop(sig));
+  const signals = catchSignals((sig) => loop.stop(sig));
   try {
-    const r = await engine.run();
+    const r = await loop.run();
     watch?.end();
     const shard = s.shard === WHOLE ? '' : `, shard ${shardText(s.shard)}`;
     const rules = reach.rules === 'seeds' ? '' : `, ${reach.rules} rules`;

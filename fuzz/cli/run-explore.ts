@@ -4,21 +4,19 @@
  * the scope, the failure (cut and written like fuzz's, replayable) and the verdict.
  */
 import type { ImplementationFactory } from '../../api/implementation.js';
-import type { Io } from '../cli/common.js';
+import type { Io } from '../io.js';
 import type { Executor } from '../campaign/executor.js';
 import { toCounterexample } from '../campaign/found.js';
 import { failureSignature } from '../campaign/signature.js';
 import { truncate } from '../campaign/shrink.js';
 import { writeAtomic } from '../campaign/counterexample.js';
 import { reportFound } from '../report/fuzz-report.js';
-import { reachOf } from '../gen/reach.js';
-import { toWire } from '../gen/campaign-arb.js';
+import { inProcess } from '../campaign/in-process.js';
+import { Pool } from '../workers/pool.js';
 import { WorkerError } from '../workers/proc.js';
-import type { Domain } from './domain.js';
-import { inProcessExec, type ExploreExec } from './exec.js';
-import { ExplorePool } from './pool.js';
-import { EXIT_NOT_EXHAUSTED, ExploreProgress, boundText, exhausted, exploreSummary, scopeLines, verdictLines } from './report.js';
-import { search, type Bound } from './search.js';
+import type { Domain } from '../explore/domain.js';
+import { EXIT_NOT_EXHAUSTED, ExploreProgress, boundText, exhausted, exploreSummary, scopeLines, verdictLines } from '../report/explore.js';
+import { search, type Bound } from '../explore/search.js';
 
 export interface ExploreSettings {
   readonly factory: ImplementationFactory;
@@ -41,20 +39,11 @@ export interface ExploreSettings {
 const SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
 type Signal = keyof typeof SIGNALS;
 
-/** the engine's shrink helpers take an Executor: only run() is used */
-const asExecutor = (x: ExploreExec): Executor => ({
-  workers: x.workers,
-  scan: () => Promise.reject(new Error('explore does not scan a case stream')),
-  run: (tc, keepTrace) => x.run(tc, keepTrace),
-  abort: () => {},
-  close: () => x.close(),
-});
-
 export const runExplore = async (s: ExploreSettings, io: Io): Promise<number> => {
   const setup = { spec: s.spec, ...(s.opTimeoutMs !== undefined && { opTimeoutMs: s.opTimeoutMs }), mutant: s.mutant, disabled: [...s.disabled].sort() };
-  let exec: ExploreExec;
+  let exec: Executor;
   try {
-    exec = s.workers === 0 ? inProcessExec(s.factory, setup) : await ExplorePool.start(s.workers, { ...setup, shape: { maxOps: 1, vcpus: s.bound.threads }, reach: toWire(reachOf(s.factory.capabilities, s.spec)), seed: 0 }, s.caseTimeoutMs);
+    exec = s.workers === 0 ? inProcess(s.factory, setup) : await Pool.start({ workers: s.workers, caseTimeoutMs: s.caseTimeoutMs, setup });
   } catch (e) {
     if (e instanceof WorkerError) return io.err(`kvm-oracle explore: cannot start the workers: ${e.message}`), 2;
     throw e;
@@ -82,12 +71,12 @@ export const runExplore = async (s: ExploreSettings, io: Io): Promise<number> =>
     let file: string | null = null;
     if (res.failure) {
       const { job, probe } = res.failure;
-      const cut = await truncate(asExecutor(exec), { tc: job.tc, failure: probe.failure!, steps: 0, cut: null });
+      const cut = await truncate(exec, { tc: job.tc, failure: probe.failure!, steps: 0, cut: null });
       const identity = { implementation: s.spec, mutant: s.mutant, ...(s.disabled.size && { disabled: s.disabled }) };
       const counterexample = { ...toCounterexample(cut.tc, cut.failure, 0, identity), explore: s.bound };
       const found = { counterexample, outcome: cut.outcome, signature: failureSignature(counterexample), known: false, firstSeen: res.failure.caseNo, source: 'generated' as const, shrinks: 0, shrinkCut: null };
       const header = `failure at depth ${job.depth} (case ${res.failure.caseNo} of the search; no shallower case fails)`;
-      file = await reportFound(found, { what, runs: res.cases, shrinkTimeMs: 0, out: s.out, exec: asExecutor(exec), command: 'explore', header }, io);
+      file = await reportFound(found, { what, runs: res.cases, shrinkTimeMs: 0, out: s.out, exec, command: 'explore', header }, io);
     }
     for (const l of verdictLines(res, s.bound, s.spec)) io.out(l);
     for (const l of s.notes ?? []) io.out(l);

@@ -3,11 +3,11 @@
  * engine, the seed, the shape and the reach. One function, so the supervisor (which
  * shrinks) and every worker (which scans) build the same stream.
  */
-import type { CaseSetup } from '../campaign/executor.js';
-import { CaseStream, type CaseSource } from '../campaign/stream.js';
+import type { CaseSetup } from './executor.js';
+import { CaseStream, type CaseSource } from '../gen/stream.js';
 import { campaignArb, fromWire } from '../gen/campaign-arb.js';
-import { jsverifyCampaignArb } from './jsverify/campaign.js';
-import { JsverifyStream } from './jsverify/stream.js';
+import { jsverifyCampaignArb } from '../engines/jsverify/campaign.js';
+import { JsverifyStream } from '../engines/jsverify/stream.js';
 import { GuidedSource } from '../guided/source.js';
 import type { GuideCorpus } from '../guided/corpus.js';
 import { DEFAULT_SHAPE } from '../gen/arbitraries.js';
