@@ -36,10 +36,10 @@ describe('scheduler', () => {
   });
 
   it('reports a deadlock with the waits that make it', () => {
-    // a leaked mmap_sem read lock (monitors that would catch it first switched off) blocks the writer
+    // a leaked mmap_sem read lock (monitors that would catch it first switched off) blocks the writer; gva 0x44000 is absent under cr3 0x1000
     const leak: TestCase = {
       config: VMX,
-      ops: [...BASIC, op.setCr('cr3', 0x1000), op.setCr('cr0', 0x80000001), { kind: 'emulate', vm: 0 as never, vcpu: 0 as never, access: 'cmpxchg', gva: 0x40000 as never }, op.slot(1, 40, 8)],
+      ops: [...BASIC, op.setCr('cr3', 0x1000), op.setCr('cr0', 0x80000001), { kind: 'emulate', vm: 0 as never, vcpu: 0 as never, access: 'cmpxchg', gva: 0x44000 as never }, op.slot(1, 40, 8)],
       threads: [0, 0, 0, 0, 0, 0, 1],
       preemptions: [],
     };

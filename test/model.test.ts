@@ -77,9 +77,10 @@ describe('model: registers and guest accesses', () => {
     expect(last([...BASIC, op.run(0x30000)])).toEqual({ kind: 'exit', reason: 'mmio', gpa: 0x30000 });
     const paging = [...BASIC, op.setCr('cr3', 0x2000), op.setCr('cr0', 0x80000001)];
     expect(last([...paging, op.run(0x5000)])).toEqual({ kind: 'exit', reason: 'hlt' });
-    expect(last([...paging, op.run(0x40000)])).toEqual({ kind: 'exit', reason: 'guestPageFault', gva: 0x40000 });
-    // gva page 0x1e maps gfn 0x1e + 2 = 0x20, past the 32-page slot
-    expect(last([...paging, op.run(0x1e123)])).toEqual({ kind: 'exit', reason: 'mmio', gpa: 0x20123 });
+    // docs/OPERATIONS.md's layout, 32-bit paging from cr3 0x2000: PT entry 7 of gfn 2 is absent,
+    // entry 3 maps gfn 73, past the 32-page slot
+    expect(last([...paging, op.run(0x7000)])).toEqual({ kind: 'exit', reason: 'guestPageFault', gva: 0x7000 });
+    expect(last([...paging, op.run(0x3123)])).toEqual({ kind: 'exit', reason: 'mmio', gpa: 73 * 0x1000 + 0x123 });
   });
 
   it('resets registers and the root on INIT', () => {
