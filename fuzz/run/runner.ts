@@ -49,6 +49,8 @@ export interface RunOptions {
   readonly onEnd?: (end: RunEnd) => void;
   /** collect the rule outcomes the model took (RunOutcome.outcomes) */
   readonly coverage?: boolean;
+  /** called with every trace record as it is fed to the monitors (guided feedback counts them without keeping the trace) */
+  readonly onRecord?: (record: TraceRecord) => void;
 }
 
 /** Where a run that passed ended: the impl's abstract state, the model's, the monitors' memory. */
@@ -113,6 +115,7 @@ export const runCase = (tc: TestCase, opts: RunOptions): RunOutcome => {
     if (record.ev === 'opBegin') opts.onOpBegin?.(index);
     else if (record.ev === 'opEnd') opts.onOpEnd?.(index, record.result);
     if (opts.keepTrace) trace.push({ tid, record });
+    opts.onRecord?.(record);
     const v = monitors.observe(record, tid);
     if (v) throw new Stop({ ...v, step: index });
   };
