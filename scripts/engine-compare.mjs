@@ -3,8 +3,9 @@
  * npm run engine-compare [-- --seeds 1-5 --mutants a,b --jobs N --runs N --shrink-time T]
  * npm run guided-compare   (the same for fast-check and guided, shrinks cut at 5 s)
  *
- * Runs `kvm-oracle fuzz --engine E --mutant M --seed S` for both engines (fast-check and
- * jsverify; or `--engines fast-check,guided`: fast-check alone and with --guided), every
+ * Runs `kvm-oracle fuzz --engine E --generator plain --mutant M --seed S` for both engines'
+ * plain streams (fast-check and jsverify; or `--engines fast-check,guided`: fast-check's
+ * plain stream and the guided default, `--generator guided`), every
  * public mutant and every seed, one worker each (--jobs campaigns at
  * once, default 2), and prints a Markdown table: for each mutant and engine, the seeds
  * that found it, the run at which each seed first saw the failure and the size of each
@@ -16,8 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listMutants, pool, run, seedRange } from './lib/campaigns.mjs';
 
-/** each generator compared, and the fuzz options that select it ("guided": fast-check with --guided) */
-const ENGINES = { 'fast-check': ['--engine', 'fast-check'], jsverify: ['--engine', 'jsverify'], guided: ['--engine', 'fast-check', '--guided'] };
+/** each generator compared, and the fuzz options that select it: the engines' plain streams, and "guided" (fast-check's stream, guided: the default) */
+const ENGINES = { 'fast-check': ['--engine', 'fast-check', '--generator', 'plain'], jsverify: ['--engine', 'jsverify', '--generator', 'plain'], guided: ['--engine', 'fast-check', '--generator', 'guided'] };
 const usage = 'usage: npm run engine-compare -- [--seeds A-B] [--mutants a,b] [--engines E,E] [--jobs N] [--runs N] [--shrink-time T]';
 
 const parseArgs = (argv) => {

@@ -17,6 +17,10 @@ import { EPOCH, GuideCorpus } from '../fuzz/guided/corpus.js';
 import { mutate } from '../fuzz/guided/mutate.js';
 import { removals } from '../fuzz/guided/shrink.js';
 import { GUIDE_FILE } from '../fuzz/guided/store.js';
+import { GuidedSource } from '../fuzz/guided/source.js';
+import { Parents } from '../fuzz/guided/parents.js';
+import { CaseStream } from '../fuzz/gen/stream.js';
+import { DEFAULT_SHAPE } from '../fuzz/gen/arbitraries.js';
 import type { Summary } from '../fuzz/report/summary.js';
 import { main } from '../fuzz/cli/main.js';
 import { BASIC, VMX, op } from './helpers.js';
@@ -80,6 +84,56 @@ describe('guided generation', () => {
     expect(two.guide).toBe(zero.guide);
     expect(two.summary!.coverage).toEqual(zero.summary!.coverage);
   }, 120_000);
+
+  it('takes the base stream\'s cases in its order, all in an epoch without a corpus and every other one after, so none is skipped', () => {
+    const arb = campaignArb({ maxOps: 8 }, REACH);
+    const base = new CaseStream(3, arb);
+    const corpus = new GuideCorpus();
+    const source = new GuidedSource(new CaseStream(3, arb), 3, { ...DEFAULT_SHAPE, maxOps: 8 }, REACH, corpus);
+    const key = (tc: TestCase): string => JSON.stringify(tc);
+    const firsts = Array.from({ length: EPOCH + 40 }, (_, j) => key(base.at(j).value[0]));
+    const epoch0 = Array.from({ length: EPOCH }, (_, i) => key(source.at(i).value[0]));
+    expect(epoch0).toEqual(firsts.slice(0, EPOCH));
+    corpus.fold([{ index: 1, tc: source.at(1).value[0], features: ['a'] }, { index: 2, tc: source.at(2).value[0], features: ['b'] }], EPOCH);
+    const epoch1 = Array.from({ length: 80 }, (_, k) => key(source.at(EPOCH + k).value[0]));
+    // offsets 1, 3, 5, ... are the base stream's next cases; the others derive from the corpus
+    expect(epoch1.filter((_, k) => k % 2 === 1)).toEqual(firsts.slice(EPOCH, EPOCH + 40));
+    expect(epoch1.filter((_, k) => k % 2 === 0).filter((c) => firsts.includes(c)).length).toBeLessThan(40);
+    expect(corpus.snapshot(2 - 1).freshStart).toBe(EPOCH);
+  });
+
+  it('draws a parent by the rarity of its features: one alone in reaching a feature is drawn most', () => {
+    const tc = (n: number): TestCase => ({ config: VMX, ops: [op.createVm(n)] });
+    const common = ['x', 'y', 'z'];
+    const parents = new Parents([0, 1, 2, 3].map((n) => ({ tc: tc(n), features: n === 3 ? [...common, 'rare'] : common })));
+    const random = new fc.Random(xoroshiro128plus(1));
+    const drawn = [0, 0, 0, 0];
+    for (let k = 0; k < 4000; k++) drawn[(parents.draw(random).ops[0] as { vm: number }).vm]!++;
+    // weights 0.75, 0.75, 0.75, 1.75: the rare one about twice as often as each other
+    expect(drawn[3]!).toBeGreaterThan(1.8 * Math.max(drawn[0]!, drawn[1]!, drawn[2]!) * 0.9);
+    expect(Math.min(...drawn)).toBeGreaterThan(0);
+  });
+
+  it('is the default; --generator plain turns it off and refuses --guide-corpus, in one line, exit 2', async () => {
+    for (const [args, message] of [
+      [['--generator', 'plain', '--guide-corpus', tmp()], /^kvm-oracle: --guide-corpus is for guided campaigns, not --generator plain/],
+      [['--generator', 'fresh'], /^kvm-oracle: --generator must be guided or plain, got "fresh"/],
+      [['--generator', 'plain', '--guided'], /^kvm-oracle: give --guided or --generator plain, not both/],
+    ] as const) {
+      const out: string[] = [];
+      const code = await main(['fuzz', ...args, '--runs', '1', '--workers', '0'], { out: (l) => out.push(l), err: (l) => out.push(l) });
+      expect(code).toBe(2);
+      expect(out).toHaveLength(1);
+      expect(out[0]).toMatch(message);
+    }
+    const lines = async (args: string[]) => {
+      const out: string[] = [];
+      expect(await main(['fuzz', ...args, '--runs', '3', '--workers', '0', '--out', tmp()], { out: (l) => out.push(l), err: (l) => out.push(l) })).toBe(0);
+      return out.join('\n');
+    };
+    expect(await lines(['--stats'])).toMatch(/^ {2}guided: \d+ case\(s\) in the guide corpus/m);
+    expect(await lines(['--generator', 'plain'])).toMatch(/, plain generator: no failure/);
+  }, 60_000);
 
   it('refuses a --guide-corpus file that is not one, in one line, exit 2', async () => {
     const dir = tmp();

@@ -14,16 +14,18 @@ import { reachOf } from '../gen/reach.js';
 import { DEFAULT_SHAPE } from '../gen/arbitraries.js';
 import { EPOCH, GuideCorpus } from '../guided/corpus.js';
 import { GuidedSource } from '../guided/source.js';
-import { runFeatures } from '../guided/features.js';
+import { RunFeatures } from '../guided/features.js';
 import { abstractModel } from '../../model/abstract.js';
 
 const OPTS = { factory: builtinFactory, mutant: null };
 
-/** one case with the guided feedback: trace, outcomes and the model's end state kept, features made */
+const counted = new RunFeatures();
+
+/** one case with the guided feedback, as a guided scan runs it (fuzz/guided/scan.ts): records counted, outcomes and the model's end state kept, features made */
 export const withFeedback = (tc: TestCase): void => {
   let end = null as ReturnType<typeof abstractModel> | null;
-  const o = runCase(tc, { ...OPTS, keepTrace: true, coverage: true, onEnd: (e) => (end = abstractModel(e.model)) });
-  runFeatures(o, end);
+  const o = runCase(tc, { ...OPTS, coverage: true, onRecord: counted.record, onEnd: (e) => (end = abstractModel(e.model)) });
+  counted.of(o, end, o.features);
 };
 
 /** a guided stream whose epoch 1 derives from `parents` (as if the first epoch had kept them) */

@@ -27,7 +27,7 @@ export const fuzzCommand = async (argv: string[], io: Io): Promise<number> => {
     junit: { value: true }, json: { value: true }, stats: { value: false },
     workers: { value: true }, 'case-timeout': { value: true }, 'shrink-time': { value: true }, shard: { value: true },
     corpus: { value: true }, baseline: { value: true }, 'max-failures': { value: true }, engine: { value: true },
-    guided: { value: false }, 'guide-corpus': { value: true },
+    guided: { value: false }, generator: { value: true }, 'guide-corpus': { value: true },
   });
   if (p.options.has('help')) return io.out(FUZZ_HELP), 0;
   if (p.positional.length) throw new BadInput(`unexpected argument ${JSON.stringify(p.positional[0])}`);

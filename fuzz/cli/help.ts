@@ -30,7 +30,7 @@ exit status: 0 nothing failed, 1 a counterexample was found (or still fails),
 export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N|random] [--runs N | --time 30s] [--mutant NAME] [--out DIR]
                        [--max-ops N] [--vcpus N] [--disable ID[,ID]] [--workers N]
                        [--case-timeout T] [--shrink-time T] [--shard I/N] [--corpus DIR]
-                       [--baseline FILE] [--max-failures N] [--engine E] [--guided [--guide-corpus DIR]]
+                       [--baseline FILE] [--max-failures N] [--engine E] [--generator G] [--guide-corpus DIR]
                        [--impl SPEC] [--op-timeout T] [--ops K[,K]] [--skip-ops K[,K]] [--rules R]
                        [--json FILE] [--junit FILE] [--stats]
 
@@ -73,11 +73,14 @@ export const FUZZ_HELP = `usage: kvm-oracle fuzz [--seed N|random] [--runs N | -
                  jsverify (its own generators and shrinking, the same pools, weights,
                  prelude and reach); the same seed gives the same cases with either's
                  own stream, and a jsverify counterexample records "engine": "jsverify"
-  --guided       coverage-guided generation: keep the cases that reached a rule outcome,
-                 result kind, event kind, end-state feature or implementation feature
-                 no kept case did, and derive new cases from them (insert, delete,
-                 swap, change, splice, move to another thread); the same seed gives
-                 the same cases with any --workers (docs/COVERAGE.md)
+  --generator G  guided (default): coverage-guided generation; after the first 500
+                 cases, half of the cases are the plain stream's, in its order, and
+                 half derive from kept cases (insert, delete, swap, change, splice,
+                 move to another thread) that reached a rule outcome, result kind,
+                 event kind, end-state feature or implementation feature no kept
+                 case did; the same seed gives the same cases with any --workers.
+                 plain: the engine's stream alone (docs/COVERAGE.md). --guided: the
+                 default, kept for old scripts
   --guide-corpus DIR  keep that corpus between campaigns: read first, written after
   --impl SPEC    the implementation under test: builtin (default), kvm, module:PATH or
                  exec:COMMAND (kvm-oracle --help); recorded in the counterexample

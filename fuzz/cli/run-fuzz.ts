@@ -125,7 +125,7 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
     watch?.end();
     const shard = s.shard === WHOLE ? '' : `, shard ${shardText(s.shard)}`;
     const rules = reach.rules === 'seeds' ? '' : `, ${reach.rules} rules`;
-    const eng = `${s.engine && s.engine !== 'fast-check' ? `, engine ${s.engine}` : ''}${s.guided ? ', guided' : ''}`;
+    const eng = `${s.engine && s.engine !== 'fast-check' ? `, engine ${s.engine}` : ''}${s.guided ? '' : ', plain generator'}`;
     const what = `seed ${seed}${shard}, ${s.workers} worker(s), ${s.vcpus} vCPU thread(s), implementation ${s.spec}, mutant ${s.mutant ?? 'none'}${rules}${eng}`;
     const written: { found: Found; file: string | null }[] = [];
     for (const f of r.failures) written.push({ found: f, file: await reportFound(f, { what, runs: r.runs, shrinkTimeMs: s.shrinkTimeMs, out: s.out, corpusDir: s.corpusDir, exec }, io) });
@@ -138,7 +138,7 @@ export const runFuzz = async (s: FuzzSettings, io: Io): Promise<number> => {
     if (r.unsupported) io.out(`  ${r.unsupported} of them not checked: ${s.spec} cannot run them here (the first: ${r.unsupportedWhy})`);
     for (const l of s.notes ?? []) io.out(l);
     if (r.interrupted) io.out(`  interrupted by ${r.interrupted} after ${r.runs} runs`);
-    if (guide) io.out(`  guided: ${guide.entries.length} case(s) in the guide corpus, ${guide.known.size} feature(s) reached${s.guideDir ? `; kept in ${saveGuide(s.guideDir, guide.entries)}` : ''}`);
+    if (guide && (s.guideDir || files.stats)) io.out(`  guided: ${guide.entries.length} case(s) in the guide corpus, ${guide.known.size} feature(s) reached${s.guideDir ? `; kept in ${saveGuide(s.guideDir, guide.entries)}` : ''}`);
     const more = [...(skipped.length ? [{ check: 'corpus', reason: `${s.spec} cannot run them (the first: ${skipped[0]})`, cases: skipped.length }] : []), ...(r.unsupported ? [{ check: 'cases', reason: `${s.spec} cannot run them here (the first: ${r.unsupportedWhy})`, cases: r.unsupported }] : []), ...(s.more ?? [])];
     const stream = { seed, runs: s.timeMs === undefined ? s.runs : null, maxOps: s.maxOps, vcpus: s.vcpus, engine: s.engine ?? 'fast-check', implementation: s.spec, mutant: s.mutant, reach: digest(setup.reach) };
     const cases = { stream, start: s.shard.index - 1, stride: s.shard.count, count: r.runs };

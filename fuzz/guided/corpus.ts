@@ -6,6 +6,7 @@
  * workers.
  */
 import type { TestCase } from '../../api/ops.js';
+import { freshBefore } from './schedule.js';
 
 /** cases per epoch (a multiple of the engine's CHUNK, so a stretch never straddles two) */
 export const EPOCH = 500;
@@ -28,6 +29,8 @@ export interface Novel {
 export interface GuideSnapshot {
   readonly epoch: number;
   readonly entries: readonly GuideEntry[];
+  /** the base stream's case the epoch's first fresh case is (schedule.ts) */
+  readonly freshStart: number;
 }
 
 export const epochOf = (index: number): number => Math.floor(index / EPOCH);
@@ -37,6 +40,8 @@ export class GuideCorpus {
   readonly known = new Set<string>();
   /** visible[e]: how many entries the cases of epoch e see */
   private readonly visible: number[] = [];
+  /** freshStart[e]: base stream cases taken by the epochs before e */
+  private readonly freshStart: number[] = [0];
   /** epochs folded: the cases of epochs < folded are in */
   private folded = 0;
   private pending: Novel[] = [];
@@ -60,7 +65,7 @@ export class GuideCorpus {
 
   /** the corpus the cases of epoch e see (ready(e) must hold) */
   snapshot(epoch: number): GuideSnapshot {
-    return { epoch, entries: this.entries.slice(0, this.visible[epoch]!) };
+    return { epoch, entries: this.entries.slice(0, this.visible[epoch]!), freshStart: this.freshStart[epoch]! };
   }
 
   /**
@@ -74,6 +79,7 @@ export class GuideCorpus {
       const now = this.pending.filter((n) => n.index < end).sort((a, b) => a.index - b.index);
       this.pending = this.pending.filter((n) => n.index >= end);
       for (const n of now) this.add({ tc: n.tc, features: n.features });
+      this.freshStart.push(this.freshStart[this.folded]! + (this.visible[this.folded] === 0 ? EPOCH : freshBefore(EPOCH)));
       this.folded++;
       this.visible.push(this.entries.length);
     }

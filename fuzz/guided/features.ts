@@ -25,14 +25,19 @@ const PLANS = new Map(
   TraceEventSchema.options.map((o) => {
     const fields = Object.keys(o.shape);
     const has = (k: string): boolean => fields.includes(k);
-    return [o.shape.ev.value as string, { keys: KEY_FIELDS.filter(has), flags: FLAG_FIELDS.filter(has), ret: has('ret') }] as const;
+    const ev = o.shape.ev.value as string;
+    const plan = { keys: KEY_FIELDS.filter(has), flags: FLAG_FIELDS.filter(has), ret: has('ret') };
+    // an event kind with none of those fields has one feature, made once
+    const fixed = plan.keys.length + plan.flags.length === 0 && !plan.ret ? `e:${ev}` : null;
+    return [ev, { ...plan, fixed }] as const;
   }),
 );
-const NO_PLAN = { keys: [], flags: [], ret: false };
 
 const eventFeature = (r: TraceRecord): string => {
+  const plan = PLANS.get(r.ev);
+  if (!plan) return `e:${r.ev}`;
+  if (plan.fixed) return plan.fixed;
   const e = r as unknown as Record<string, unknown>;
-  const plan = PLANS.get(r.ev) ?? NO_PLAN;
   let f = `e:${r.ev}`;
   for (const k of plan.keys) if (typeof e[k] === 'string') f += `.${k}=${e[k] as string}`;
   for (const k of plan.flags) if (e[k] === true) f += `.${k}`;
@@ -56,23 +61,34 @@ export const stateFeatures = (a: AbstractState): string[] => {
   return [...out];
 };
 
-/** every feature of a run: its outcome (kept trace, collected outcomes), end state and the implementation's own */
-export const runFeatures = (o: RunOutcome, final: AbstractState | null, reported: readonly string[] = []): string[] => {
-  const out = new Set<string>();
-  const counts = new Map<string, number>();
-  for (const name of o.outcomes ?? []) counts.set(name, (counts.get(name) ?? 0) + 1);
-  for (const [name, n] of counts) out.add(`o:${name}#${bucket(n)}`);
-  const events = new Map<string, number>();
-  for (const { record } of o.trace) {
-    if (record.ev === 'opEnd') out.add(`r:${record.op.kind}/${resultKind(record.result)}`);
-    else if (record.ev !== 'opBegin') {
-      const f = eventFeature(record);
-      events.set(f, (events.get(f) ?? 0) + 1);
+/**
+ * The features of one run, counted as its records come (RunOptions.onRecord), so no trace
+ * is kept: `record` for each record, then `of` once the run is over.
+ */
+export class RunFeatures {
+  private readonly events = new Map<string, number>();
+  private readonly results = new Set<string>();
+
+  readonly record = (r: TraceRecord): void => {
+    if (r.ev === 'opEnd') this.results.add(`r:${r.op.kind}/${resultKind(r.result)}`);
+    else if (r.ev !== 'opBegin') {
+      const f = eventFeature(r);
+      this.events.set(f, (this.events.get(f) ?? 0) + 1);
     }
+  };
+
+  /** every feature of the run (its outcome's rule outcomes, the end state, the implementation's own); then ready for the next run */
+  of(o: Pick<RunOutcome, 'outcomes' | 'preempted'>, final: AbstractState | null, reported: readonly string[] = []): string[] {
+    const out = new Set<string>(this.results);
+    const counts = new Map<string, number>();
+    for (const name of o.outcomes ?? []) counts.set(name, (counts.get(name) ?? 0) + 1);
+    for (const [name, n] of counts) out.add(`o:${name}#${bucket(n)}`);
+    for (const [f, n] of this.events) out.add(`${f}#${bucket(n)}`);
+    if (o.preempted) out.add(`x:preempted=${bucket(o.preempted)}`);
+    if (final) for (const f of stateFeatures(final)) out.add(f);
+    for (const f of reported) out.add(`i:${f}`);
+    this.events.clear();
+    this.results.clear();
+    return [...out].sort();
   }
-  for (const [f, n] of events) out.add(`${f}#${bucket(n)}`);
-  if (o.preempted) out.add(`x:preempted=${bucket(o.preempted)}`);
-  if (final) for (const f of stateFeatures(final)) out.add(f);
-  for (const f of reported) out.add(`i:${f}`);
-  return [...out].sort();
-};
+}

@@ -1,6 +1,6 @@
 /**
- * The scan's side of guided generation: each case runs with its trace and rule outcomes
- * kept, and one that reached a feature its epoch's corpus lacks is sent back (Novel) for
+ * The scan's side of guided generation: each case runs with its rule outcomes kept and
+ * its records counted as they come (features.ts; no trace is kept), and one that reached a feature its epoch's corpus lacks is sent back (Novel) for
  * the engine to fold in at the epoch's end.
  */
 import type { TestCase } from '../../api/ops.js';
@@ -9,7 +9,7 @@ import type { RunOptions, RunOutcome } from '../run/runner.js';
 import type { ModelState } from '../../model/state.js';
 import { abstractModel } from '../../model/abstract.js';
 import { epochOf, type GuideSnapshot, type Novel } from './corpus.js';
-import { runFeatures } from './features.js';
+import { RunFeatures } from './features.js';
 
 /** the optional methods of a guided stream (fuzz/guided/source.ts) */
 export interface Guided {
@@ -18,7 +18,7 @@ export interface Guided {
 }
 
 export interface GuidedScan {
-  /** the run options of one case: trace, outcomes and the model's end state kept */
+  /** the run options of one case: records counted, outcomes and the model's end state kept */
   readonly opts: (base: RunOptions) => RunOptions;
   /** after case `index` ran */
   readonly seen: (index: number, tc: TestCase, o: RunOutcome) => void;
@@ -30,12 +30,18 @@ export const guidedScan = (stream: CaseSource & Guided, guide: GuideSnapshot): G
   const known = stream.knownAt?.(guide.epoch) ?? new Set<string>();
   const novel: Novel[] = [];
   let end: ModelState | null = null;
+  const counted = new RunFeatures();
   return {
     novel,
-    opts: (base) => ({ ...base, keepTrace: true, coverage: true, onEnd: (e) => ((end = e.model), base.onEnd?.(e)) }),
+    opts: (base) => ({
+      ...base,
+      coverage: true,
+      onRecord: base.onRecord ? (r, tid) => (counted.record(r), base.onRecord!(r, tid)) : counted.record,
+      onEnd: (e) => ((end = e.model), base.onEnd?.(e)),
+    }),
     seen: (index, tc, o) => {
       if (epochOf(index) !== guide.epoch) throw new Error(`guided scan: case ${index} is not of epoch ${guide.epoch}`);
-      const features = runFeatures(o, end && abstractModel(end), o.features);
+      const features = counted.of(o, end && abstractModel(end), o.features);
       end = null;
       if (features.some((f) => !known.has(f))) novel.push({ index, tc, features });
     },

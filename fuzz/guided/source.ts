@@ -1,9 +1,10 @@
 /**
- * The guided case stream: case i of epoch e (corpus.ts) is, by a coin drawn from the seed
- * and i alone, either case i of the engine's own stream, or a mutation (mutate.ts) of a
- * case of the corpus as epoch e sees it. So case i depends on the seed, i and that
- * corpus, never on workers or timing. A case of the base stream shrinks as the base
- * stream shrinks it; a derived one by removal (shrink.ts).
+ * The guided case stream: case i of epoch e (corpus.ts) is, by a fixed schedule
+ * (schedule.ts), either the next case of the engine's own stream (fresh), or a mutation
+ * (mutate.ts) of a case of the corpus as epoch e sees it, the parent drawn by the rarity
+ * of its features (parents.ts). So case i depends on the seed, i and that corpus, never
+ * on workers or timing. A case of the base stream shrinks as the base stream shrinks it;
+ * a derived one by removal (shrink.ts).
  */
 import fc from 'fast-check';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
@@ -13,9 +14,8 @@ import { restrictCase, type Reach } from '../gen/reach.js';
 import { EPOCH, GuideCorpus, epochOf, type GuideSnapshot, type Novel } from './corpus.js';
 import { mutate } from './mutate.js';
 import { removals } from './shrink.js';
-
-/** of the cases of an epoch with a corpus, the share (percent) drawn fresh from the base stream */
-export const FRESH_PERCENT = 40;
+import { freshBefore, isFresh } from './schedule.js';
+import { Parents } from './parents.js';
 /** mutations stacked on one derived case: 1 to this many */
 export const MAX_STACK = 4;
 /** a derived case may grow to this many times the case shape's maxOps (pressure needs length) */
@@ -48,6 +48,7 @@ export class GuidedSource implements CaseSource {
   ) {}
 
   private readonly knownSets = new Map<number, ReadonlySet<string>>();
+  private readonly parents = new Map<number, Parents>();
 
   /** a scan brings the corpus its epoch sees */
   load(s: GuideSnapshot): void {
@@ -61,21 +62,34 @@ export class GuidedSource implements CaseSource {
     return k;
   }
 
-  private entriesFor(epoch: number): GuideSnapshot['entries'] {
+  private snapshotOf(epoch: number): GuideSnapshot {
     const s = this.corpus?.snapshot(epoch) ?? this.snapshots.get(epoch);
     if (!s) throw new Error(`guided stream: no corpus for epoch ${epoch}`);
-    return s.entries;
+    return s;
+  }
+
+  private entriesFor(epoch: number): GuideSnapshot['entries'] {
+    return this.snapshotOf(epoch).entries;
+  }
+
+  private parentsOf(epoch: number): Parents {
+    let p = this.parents.get(epoch);
+    if (!p) this.parents.set(epoch, (p = new Parents(this.entriesFor(epoch))));
+    return p;
   }
 
   at(index: number): GuidedDrawn {
-    const entries = this.entriesFor(epochOf(index));
-    const random = new fc.Random(xoroshiro128plus(mix(this.seed, index)));
-    if (entries.length === 0 || random.nextInt(0, 99) < FRESH_PERCENT) {
-      const b = this.base.at(index);
+    const epoch = epochOf(index);
+    const { entries, freshStart } = this.snapshotOf(epoch);
+    const k = index - epoch * EPOCH;
+    if (entries.length === 0 || isFresh(k)) {
+      const b = this.base.at(freshStart + (entries.length === 0 ? k : freshBefore(k)));
       return { value: b.value, base: b };
     }
-    const parent = entries[random.nextInt(0, entries.length - 1)]!.tc;
-    const other = entries[random.nextInt(0, entries.length - 1)]!.tc;
+    const random = new fc.Random(xoroshiro128plus(mix(this.seed, index)));
+    const parents = this.parentsOf(epoch);
+    const parent = parents.draw(random);
+    const other = parents.draw(random);
     const tc = mutate(parent, { random, vcpus: this.shape.vcpus, other }, random.nextInt(1, MAX_STACK), this.shape.maxOps * GROWTH);
     return { value: [restrictCase(tc, this.reach)] };
   }

@@ -39,7 +39,7 @@ export interface RunOptions {
    * shrinking; off in the fuzz loop); 'failing': only when the run fails
    */
   readonly keepTrace?: KeepTrace;
-  /** called with every record as it is fed (stats count them here: no trace is kept for them) */
+  /** called with every record as it is fed (stats and guided feedback count them here: no trace is kept for them) */
   readonly onRecord?: (record: TraceRecord, tid: number) => void;
   /** how to drive it (default auto; bench compares the modes) */
   readonly mode?: DriveMode;
