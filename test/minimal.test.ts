@@ -7,6 +7,8 @@ import { runCase } from '../fuzz/run/runner.js';
 import { expectOneMinimal } from './one-minimal.js';
 import { ddmin } from '../fuzz/shrink/ddmin.js';
 import { minimize } from '../fuzz/shrink/minimize.js';
+import { TestCaseSchema } from '../api/case.js';
+import { check } from '../api/validate.js';
 
 describe('ddmin', () => {
   it('finds the one failure-inducing pair in a list, and the result is 1-minimal', async () => {
@@ -21,6 +23,20 @@ describe('ddmin', () => {
     const r = await ddmin([...Array(16).keys()], async (xs) => xs.includes(5), () => ++n > 2);
     expect(r).toContain(5);
     expect(r.length).toBeGreaterThan(1);
+  });
+});
+
+describe('minimize', () => {
+  it('never makes a value the schema refuses, even when the implementation would still fail on it', async () => {
+    const tc = { config: { vendor: 'vmx', tdp: false }, ops: [{ kind: 'createVm', vm: 0, ppc: { cpu: 'power7', ramPorder: 24 } }, { kind: 'createVcpu', vm: 0, vcpu: 3 }] } as unknown as TestCase;
+    expect(check(TestCaseSchema, tc).ok).toBe(true);
+    const asked: TestCase[] = [];
+    const { tc: small } = await minimize(tc, async (c) => (asked.push(c), c.ops.some((o) => o.kind === 'createVm' && 'ppc' in o && o.ppc !== undefined)));
+    expect(check(TestCaseSchema, small).ok).toBe(true);
+    expect([16, 24]).toContain((small.ops[0] as { ppc: { ramPorder: number } }).ppc.ramPorder);
+    // every candidate the implementation was asked about is one the schema takes
+    expect(asked.length).toBeGreaterThan(0);
+    for (const c of asked) expect(check(TestCaseSchema, c).ok).toBe(true);
   });
 });
 
