@@ -235,7 +235,8 @@ export class Pool implements Executor {
     const { start, stride, count } = t.req;
     const done = (p.at - start) / stride;
     t.retried.add(p.at);
-    this.queue.unshift({ ...t, req: { start: p.at, stride, count: count - done } });
+    // the rest of the same request: its guide corpus too (a retried guided stretch stays guided)
+    this.queue.unshift({ ...t, req: { ...t.req, start: p.at, count: count - done } });
     this.replace();
   }
 
