@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ImplementationFactory } from '../api/implementation.js';
-import type { Result } from '../api/results.js';
 import { builtinFactory } from '../impl/builtin.js';
+import { forgetful } from './fakes/forgetful.js';
 import { runCampaign } from '../fuzz/campaign/campaign.js';
 import { toWire } from '../fuzz/gen/campaign-arb.js';
 import { caseSource } from '../fuzz/campaign/source.js';
@@ -10,24 +9,6 @@ import { CampaignLoop, type LoopOptions } from '../fuzz/campaign/loop.js';
 import { inProcess } from '../fuzz/campaign/in-process.js';
 import { failureSignature } from '../fuzz/campaign/signature.js';
 
-/** the built-in impl, but KVM_TRANSLATE answers "not mapped" always: only the model notices */
-const forgetful: ImplementationFactory = {
-  name: 'forgetful-translate',
-  capabilities: { ...builtinFactory.capabilities, mutants: [] },
-  create(config) {
-    const inner = builtinFactory.create(config, null);
-    const wrong = (r: Result): Result => (r.kind === 'translation' ? { kind: 'translation', gpa: null } : r);
-    return {
-      apply: (op, tid) => wrong(inner.apply(op, tid)),
-      begin: (tid, op) => {
-        const t = inner.begin!(tid, op);
-        return { step: () => { const s = t.step(); return s.done ? { done: true, result: wrong(s.result) } : s; } };
-      },
-      drainEvents: () => inner.drainEvents(),
-      abstract: () => inner.abstract(),
-    };
-  },
-};
 
 const engine = (o: Partial<LoopOptions> & { mutant: string | null; seed: number }) => {
   const shape = { maxOps: 30, vcpus: 2 };

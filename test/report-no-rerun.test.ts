@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImplementationFactory } from '../api/implementation.js';
-import type { Result } from '../api/results.js';
 import { builtinFactory } from '../impl/builtin.js';
+import { forgetful } from './fakes/forgetful.js';
 import { CampaignLoop } from '../fuzz/campaign/loop.js';
 import { inProcess } from '../fuzz/campaign/in-process.js';
 import type { Executor } from '../fuzz/campaign/executor.js';
@@ -31,24 +31,6 @@ vi.mock('../oracle/search.js', async (original) => {
   return { ...m, search: (...a: Parameters<typeof m.search>) => (calls.search++, m.search(...a)) };
 });
 
-/** the built-in impl, but KVM_TRANSLATE answers "not mapped" always: only the model notices */
-const forgetful: ImplementationFactory = {
-  name: 'forgetful-translate',
-  capabilities: { ...builtinFactory.capabilities, mutants: [] },
-  create(config) {
-    const inner = builtinFactory.create(config, null);
-    const wrong = (r: Result): Result => (r.kind === 'translation' ? { kind: 'translation', gpa: null } : r);
-    return {
-      apply: (op, tid) => wrong(inner.apply(op, tid)),
-      begin: (tid, op) => {
-        const t = inner.begin!(tid, op);
-        return { step: () => { const s = t.step(); return s.done ? { done: true, result: wrong(s.result) } : s; } };
-      },
-      drainEvents: () => inner.drainEvents(),
-      abstract: () => inner.abstract(),
-    };
-  },
-};
 
 const campaign = async (factory: ImplementationFactory, mutant: string | null, o: { seed: number; corpus?: { file: string; cx: ReturnType<typeof readCounterexample>; fixed: boolean }[] }) => {
   const setup = { spec: factory.name, mutant, disabled: [], shape: { maxOps: 30, vcpus: 2 }, reach: toWire(reachOf(factory.capabilities, factory.name)), seed: o.seed };
